@@ -1,0 +1,600 @@
+/**
+ * @file
+ * @brief sockport: one socket API over swappable TCP/IP stacks.
+ *
+ * The only header an application includes. The same program builds on the
+ * POSIX port (the host kernel's BSD sockets) and on the lwIP port (lwIP's raw
+ * API with NO_SYS=1, bare metal), and sees the same behaviour and the same
+ * error codes on both.
+ *
+ * Conventions that hold for every function below:
+ * - Every call returns a value >= 0 on success and a negative SP_E* code
+ *   (see <sockport/errors.h>) on failure. Native codes (errno, lwIP err_t)
+ *   never reach the caller.
+ * - Sockets are int handles. A handle carries a generation, so a handle used
+ *   after sp_close() gets SP_EBADF even if its table slot was reused.
+ * - Every bad handle (negative, never issued, closed) gives SP_EBADF; every
+ *   NULL pointer where one is required, and every length over PTRDIFF_MAX,
+ *   gives SP_EINVAL. Checks happen before the stack is touched.
+ * - Timeouts are in milliseconds: SP_FOREVER (-1) waits without limit, 0 does
+ *   not wait at all. Each call turns its timeout into one deadline at its start,
+ *   so a call never takes (much) longer than its timeout, however many partial
+ *   steps it makes.
+ * - Threads: sockport keeps no locks. Call it from one thread, or serialise
+ *   the calls yourself. On the lwIP port the calls themselves run the stack.
+ */
+#ifndef SOCKPORT_SOCKPORT_H
+#define SOCKPORT_SOCKPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <sockport/errors.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define SOCKPORT_VERSION_MAJOR 0
+#define SOCKPORT_VERSION_MINOR 1
+#define SOCKPORT_VERSION_PATCH 0
+
+/** Wait without limit. */
+#define SP_FOREVER (-1)
+
+/* ------------------------------------------------------------------------ */
+/* Families, types, protocols                                               */
+/* ------------------------------------------------------------------------ */
+
+/** Address families. */
+enum sp_family {
+    SP_AF_UNSPEC = 0, /**< any family (resolution hints only) */
+    SP_AF_INET = 1,   /**< IPv4 */
+    SP_AF_INET6 = 2,  /**< IPv6 */
+    SP_AF_LOCAL = 3,  /**< local (UNIX-domain) path; not on lwIP */
+};
+
+/** Socket types: the four socket types and the acknowledged-datagram service. */
+enum sp_type {
+    SP_SOCK_STREAM = 1,    /**< connection-oriented byte stream (TCP, local stream) */
+    SP_SOCK_DGRAM = 2,     /**< connectionless datagrams (UDP, local datagram) */
+    SP_SOCK_RAW = 3,       /**< raw IP packets of one protocol (needs privileges on POSIX) */
+    SP_SOCK_SEQPACKET = 4, /**< connection-oriented, record boundaries kept */
+    SP_SOCK_RDM = 5,       /**< reserved: connectionless with acknowledgement */
+};
+
+/** IANA protocol numbers for sp_socket()'s protocol argument (0 = the type's default). */
+enum sp_protocol {
+    SP_IPPROTO_DEFAULT = 0,
+    SP_IPPROTO_ICMP = 1,
+    SP_IPPROTO_TCP = 6,
+    SP_IPPROTO_UDP = 17,
+    SP_IPPROTO_ICMPV6 = 58,
+};
+
+/* ------------------------------------------------------------------------ */
+/* Addresses                                                                */
+/* ------------------------------------------------------------------------ */
+
+/** Room for a local socket path, including its terminating NUL. 104 is the
+ *  smallest sun_path among the supported hosts (macOS, the BSDs). */
+#define SP_LOCAL_PATH_MAX 104
+
+/** Longest text sp_addr_format() writes, including the NUL:
+ *  "[ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255%4294967295]:65535" or a path. */
+#define SP_ADDR_STRLEN 112
+
+/**
+ * A socket address, independent of any stack's own address types.
+ * Build one with the sp_addr_* helpers or sp_addr_parse(); ports convert at
+ * their edge. The port is in host byte order.
+ */
+typedef struct sp_addr {
+    uint8_t family;    /**< enum sp_family */
+    uint16_t port;     /**< host byte order; unused for SP_AF_LOCAL */
+    uint32_t scope_id; /**< IPv6 zone (interface index); 0 = none */
+    union {
+        uint8_t v4[4];                 /**< network order, v4[0] first */
+        uint8_t v6[16];                /**< network order */
+        char path[SP_LOCAL_PATH_MAX];  /**< NUL-terminated */
+    } u;
+} sp_addr;
+
+/**
+ * @brief Fill @p out with an IPv4 address.
+ * @param[out] out   the address; must not be NULL.
+ * @param[in]  a,b,c,d  the four octets, "a.b.c.d".
+ * @param[in]  port  host byte order.
+ * @return 0, or SP_EINVAL if @p out is NULL.
+ */
+int sp_addr_ipv4(sp_addr *out, uint8_t a, uint8_t b, uint8_t c, uint8_t d, uint16_t port);
+
+/**
+ * @brief Fill @p out with an IPv6 address.
+ * @param[out] out    the address; must not be NULL.
+ * @param[in]  bytes  16 bytes in network order; NULL means the unspecified address (::).
+ * @param[in]  port   host byte order.
+ * @param[in]  scope_id  interface index for link-local addresses, else 0.
+ * @return 0, or SP_EINVAL if @p out is NULL.
+ */
+int sp_addr_ipv6(sp_addr *out, const uint8_t bytes[16], uint16_t port, uint32_t scope_id);
+
+/**
+ * @brief Fill @p out with a local (UNIX-domain) path.
+ * @return 0; SP_EINVAL if @p out or @p path is NULL, or @p path is empty or
+ *         longer than SP_LOCAL_PATH_MAX - 1 bytes.
+ */
+int sp_addr_local(sp_addr *out, const char *path);
+
+/**
+ * @brief Fill @p out with the loopback address of @p family ("127.0.0.1" or "::1").
+ * @return 0; SP_EINVAL if @p out is NULL; SP_EAFNOSUPPORT if @p family is not
+ *         SP_AF_INET or SP_AF_INET6.
+ */
+int sp_addr_loopback(sp_addr *out, int family, uint16_t port);
+
+/**
+ * @brief Fill @p out with the wildcard address of @p family ("0.0.0.0" or "::").
+ * @return 0; SP_EINVAL if @p out is NULL; SP_EAFNOSUPPORT if @p family is not
+ *         SP_AF_INET or SP_AF_INET6.
+ */
+int sp_addr_any(sp_addr *out, int family, uint16_t port);
+
+/**
+ * @brief Parse a numeric address with an optional port.
+ *
+ * Accepted forms: "192.0.2.1", "192.0.2.1:80", "2001:db8::1", "[2001:db8::1]",
+ * "[2001:db8::1]:443", "[fe80::1%3]:80" (numeric zone), and local paths,
+ * which are any text starting with '/' or '.' ("/tmp/app.sock").
+ * A missing port is 0. No name lookup is done (see sp_resolve()).
+ *
+ * @param[in]  text  NUL-terminated; must not be NULL.
+ * @param[out] out   the address; must not be NULL. Untouched on failure.
+ * @return 0; SP_EINVAL if a pointer is NULL or the text is not one of the
+ *         forms above (bad octet, port over 65535, stray characters, path too long).
+ */
+int sp_addr_parse(const char *text, sp_addr *out);
+
+/**
+ * @brief Format an address as text in the forms sp_addr_parse() accepts.
+ *
+ * IPv4 "a.b.c.d:port", IPv6 "[x:x::x]:port" (RFC 5952 shortest form), local
+ * the path itself. sp_addr_parse() of the result gives back the same address.
+ *
+ * @param[in]  addr  must not be NULL.
+ * @param[out] buf   where the text goes; SP_ADDR_STRLEN bytes always suffice.
+ * @param[in]  size  size of @p buf in bytes.
+ * @return the length of the text (without NUL); SP_EINVAL if a pointer is NULL
+ *         or the family is unknown; SP_ERANGE if @p size is too small (then
+ *         @p buf holds a truncated, NUL-terminated text if @p size > 0).
+ */
+int sp_addr_format(const sp_addr *addr, char *buf, size_t size);
+
+/**
+ * @brief Compare two addresses: family, port, address bytes and scope (or path).
+ * @return 1 if equal, 0 if not (also if either pointer is NULL).
+ */
+int sp_addr_equal(const sp_addr *a, const sp_addr *b);
+
+/* ------------------------------------------------------------------------ */
+/* Stacks                                                                   */
+/* ------------------------------------------------------------------------ */
+
+/**
+ * A TCP/IP stack instance: a port plus that port's state. Several can live in
+ * one process (the POSIX and the lwIP port side by side). Ports create them:
+ * see <sockport/posix.h> and <sockport/lwip.h>.
+ */
+typedef struct sp_stack sp_stack;
+
+/**
+ * @brief The stack that sp_socket() and sp_resolve() use.
+ *
+ * Unless sp_set_default_stack() chose another, this is the stack of the port
+ * the library was built with as default (the POSIX port on a host build,
+ * the lwIP port on a board), created on first use.
+ * @return the stack; NULL only if the default port failed to start.
+ */
+sp_stack *sp_default_stack(void);
+
+/**
+ * @brief Make @p stack the one sp_socket() and sp_resolve() use.
+ * @param[in] stack  a started stack; NULL restores the build-time default.
+ */
+void sp_set_default_stack(sp_stack *stack);
+
+/**
+ * @brief The name of a stack's port, such as "posix" or "lwip".
+ * @return a static string; "(none)" if @p stack is NULL.
+ */
+const char *sp_stack_name(const sp_stack *stack);
+
+/**
+ * @brief Run the stack for up to @p timeout_ms: process arrived packets and
+ *        timers. On lwIP this is how a main loop keeps the stack alive while it
+ *        does other work; on POSIX the kernel needs no help and this just waits.
+ * @param[in] stack  must not be NULL.
+ * @param[in] timeout_ms  0 = process what is pending and return.
+ * @return 0; SP_EINVAL if @p stack is NULL or @p timeout_ms < -1.
+ */
+int sp_stack_pump(sp_stack *stack, int timeout_ms);
+
+/**
+ * @brief The stack's millisecond clock (monotonic; on lwIP, sys_now()).
+ * @return milliseconds since an arbitrary start; 0 if @p stack is NULL.
+ */
+int64_t sp_stack_now_ms(sp_stack *stack);
+
+/**
+ * @brief Close every socket open on @p stack (a test's tear-down, a firmware
+ *        restarting its network).
+ * @return the number of sockets closed; SP_EINVAL if @p stack is NULL.
+ */
+int sp_close_all(sp_stack *stack);
+
+/**
+ * @brief The stack a socket lives on.
+ * @return the stack, or NULL if @p sock is not an open handle.
+ */
+sp_stack *sp_socket_stack(int sock);
+
+/* ------------------------------------------------------------------------ */
+/* Sockets                                                                  */
+/* ------------------------------------------------------------------------ */
+
+/** Build-time size of the socket table (override with -DSP_MAX_SOCKETS=n, 1..1023). */
+#ifndef SP_MAX_SOCKETS
+#define SP_MAX_SOCKETS 64
+#endif
+
+/**
+ * @brief Open a socket on the default stack. Same as
+ *        sp_socket_on(sp_default_stack(), family, type, protocol).
+ */
+int sp_socket(int family, int type, int protocol);
+
+/**
+ * @brief Open a socket.
+ *
+ * The socket starts blocking, with no timeouts (SP_FOREVER). For SP_SOCK_RAW,
+ * @p protocol names the IP protocol (SP_IPPROTO_ICMP, SP_IPPROTO_ICMPV6);
+ * for the other types 0 picks the default.
+ *
+ * @param[in] stack     must not be NULL.
+ * @param[in] family    SP_AF_INET, SP_AF_INET6 or SP_AF_LOCAL.
+ * @param[in] type      an enum sp_type value.
+ * @param[in] protocol  0, or a protocol that fits @p type.
+ * @return the handle (>= 0);
+ *         SP_EINVAL      @p stack is NULL, or @p family / @p type is not a value of its enum;
+ *         SP_EAFNOSUPPORT the stack has no such family (SP_AF_LOCAL on lwIP);
+ *         SP_EPROTONOSUPPORT the stack has no such type in that family, or
+ *                         @p protocol does not fit @p type;
+ *         SP_EACCES      raw socket without the privilege for it;
+ *         SP_EMFILE      the socket table (SP_MAX_SOCKETS) is full;
+ *         SP_ENOBUFS     the stack is out of memory for a new socket.
+ */
+int sp_socket_on(sp_stack *stack, int family, int type, int protocol);
+
+/**
+ * @brief Close a socket and release its handle.
+ *
+ * The handle is released even when an error is returned: never close twice.
+ * Data already accepted by sp_send() is still delivered in the background,
+ * unless SP_OPT_LINGER is 0 (then the connection is reset).
+ * @return 0; SP_EBADF if @p sock is not an open handle.
+ */
+int sp_close(int sock);
+
+/**
+ * @brief Bind a socket to a local address.
+ * @param[in] addr  of the socket's family; port 0 lets the stack choose.
+ * @return 0;
+ *         SP_EBADF; SP_EINVAL @p addr NULL, or the socket is already bound,
+ *                   connected or listening;
+ *         SP_EAFNOSUPPORT  @p addr is of another family than the socket;
+ *         SP_EADDRINUSE    the address (or local path) is taken;
+ *         SP_EADDRNOTAVAIL the address is not one of this host's;
+ *         SP_EACCES        privileged port or path not writable.
+ */
+int sp_bind(int sock, const sp_addr *addr);
+
+/**
+ * @brief Make a stream or sequenced-packet socket accept connections.
+ *
+ * An unbound socket is bound to an ephemeral port of the wildcard address first.
+ * @param[in] backlog  connections the stack queues before sp_accept(); <= 0 means 1.
+ * @return 0; SP_EBADF; SP_EOPNOTSUPP the socket is not connection-oriented;
+ *         SP_EINVAL the socket is connected or connecting;
+ *         SP_EADDRINUSE the implicit bind found no free port.
+ */
+int sp_listen(int sock, int backlog);
+
+/**
+ * @brief Take a connection from a listening socket's queue.
+ *
+ * Waits for one until SP_OPT_RCVTIMEO passes (so the receive timeout is the
+ * accept timeout), or not at all on a non-blocking socket.
+ * The new socket is blocking with no timeouts, whatever the listener's settings.
+ * @param[out] peer  the peer's address; may be NULL.
+ * @return the new handle;
+ *         SP_EBADF; SP_EINVAL the socket is not listening;
+ *         SP_EOPNOTSUPP the socket is not connection-oriented;
+ *         SP_EAGAIN non-blocking and none queued;
+ *         SP_ETIMEDOUT none arrived before the receive timeout;
+ *         SP_EMFILE the socket table is full (the connection stays queued);
+ *         SP_ECONNABORTED a queued connection died before it was accepted;
+ *         SP_ENOBUFS.
+ */
+int sp_accept(int sock, sp_addr *peer);
+
+/**
+ * @brief Connect a socket to a peer.
+ *
+ * For stream and sequenced-packet sockets this establishes the connection,
+ * waiting until SP_OPT_SNDTIMEO passes (so the send timeout is the connect
+ * timeout). A non-blocking socket returns SP_EINPROGRESS at once; sp_poll()
+ * for SP_POLLOUT tells when the attempt ended, and SP_OPT_ERROR (or a second
+ * sp_connect(), which then returns 0 or the attempt's error) tells how.
+ * After SP_ETIMEDOUT the attempt may still complete later: close the socket.
+ * For datagram and raw sockets it sets the default destination and the only
+ * source datagrams are accepted from; it may be called again to change it.
+ *
+ * @param[in] addr  the peer, of the socket's family; must not be NULL.
+ * @return 0;
+ *         SP_EBADF; SP_EINVAL @p addr NULL, or the socket is listening;
+ *         SP_EAFNOSUPPORT @p addr is of another family;
+ *         SP_EISCONN    a stream socket already connected;
+ *         SP_EALREADY   a non-blocking attempt is still in progress;
+ *         SP_EINPROGRESS non-blocking: the attempt started;
+ *         SP_ECONNREFUSED nobody listens there;
+ *         SP_ENOENT     local path that does not exist;
+ *         SP_ETIMEDOUT  no answer before the send timeout;
+ *         SP_ENETUNREACH, SP_EHOSTUNREACH, SP_EADDRNOTAVAIL, SP_ENOBUFS.
+ */
+int sp_connect(int sock, const sp_addr *addr);
+
+/* Flags for sp_send() / sp_recv() and friends. */
+#define SP_MSG_PEEK 0x01     /**< recv: look at data without taking it */
+#define SP_MSG_DONTWAIT 0x02 /**< this call only: behave as non-blocking */
+#define SP_MSG_TRUNC 0x04    /**< recv on message sockets: return the message's full
+                                  length even when it was longer than the buffer */
+
+/**
+ * @brief Send data on a connected socket.
+ *
+ * A stream socket may take fewer bytes than offered (a partial send); it
+ * blocks only until at least one byte is taken (see sp_send_all()). A
+ * message socket sends all of @p buf as one message or nothing.
+ * A peer that has gone away never raises a signal.
+ *
+ * @param[in] buf    may be NULL only if @p len is 0.
+ * @param[in] len    0 sends nothing on a stream (returns 0) and an empty datagram
+ *                   on a datagram socket.
+ * @param[in] flags  0 or SP_MSG_DONTWAIT.
+ * @return bytes taken (>= 0);
+ *         SP_EBADF; SP_EINVAL bad pointer, length or flag;
+ *         SP_ENOTCONN   stream not connected; SP_EDESTADDRREQ datagram without a peer;
+ *         SP_EPIPE      shut down for sending (by sp_shutdown(), or the connection is gone);
+ *         SP_ECONNRESET the peer reset the connection (reported once, SP_EPIPE after);
+ *         SP_EAGAIN     non-blocking and no room;
+ *         SP_ETIMEDOUT  no room before SP_OPT_SNDTIMEO passed;
+ *         SP_EMSGSIZE   a message larger than the socket type allows;
+ *         SP_ENOBUFS, SP_ENETUNREACH, SP_EHOSTUNREACH.
+ */
+ptrdiff_t sp_send(int sock, const void *buf, size_t len, int flags);
+
+/**
+ * @brief Send a message to @p to (datagram, raw, RDM sockets), or as sp_send()
+ *        when @p to is NULL.
+ * @return as sp_send(), and: SP_EAFNOSUPPORT @p to is of another family;
+ *         SP_EISCONN @p to given on a connection-oriented socket;
+ *         SP_EACCES broadcast address without SP_OPT_BROADCAST.
+ */
+ptrdiff_t sp_sendto(int sock, const void *buf, size_t len, int flags, const sp_addr *to);
+
+/**
+ * @brief Receive data.
+ *
+ * A stream socket returns what is there, at least one byte, waiting until
+ * SP_OPT_RCVTIMEO passes for some to arrive; 0 means the peer closed its
+ * sending side (end of stream), or this side was shut down for reading.
+ * A message socket returns one message; the part that does not fit in
+ * @p len is discarded, and the return value is the number of bytes stored,
+ * or with SP_MSG_TRUNC the message's full length.
+ *
+ * @param[out] buf  may be NULL only if @p len is 0.
+ * @param[in]  len  0 is SP_EINVAL on a stream; on a message socket it takes
+ *                  one message and discards it.
+ * @param[in]  flags  0 or SP_MSG_PEEK, SP_MSG_DONTWAIT, SP_MSG_TRUNC.
+ * @return bytes (see above);
+ *         SP_EBADF; SP_EINVAL bad pointer, length or flag, or a listening socket;
+ *         SP_ENOTCONN   stream not connected;
+ *         SP_EAGAIN     non-blocking and nothing there;
+ *         SP_ETIMEDOUT  nothing before SP_OPT_RCVTIMEO passed;
+ *         SP_ECONNRESET the peer reset the connection;
+ *         SP_ECONNREFUSED a connected datagram socket's peer port is closed (ICMP).
+ */
+ptrdiff_t sp_recv(int sock, void *buf, size_t len, int flags);
+
+/**
+ * @brief Receive as sp_recv(), and store the sender's address.
+ * @param[out] from  the sender; may be NULL. For a stream, the peer.
+ * @return as sp_recv().
+ */
+ptrdiff_t sp_recvfrom(int sock, void *buf, size_t len, int flags, sp_addr *from);
+
+/** @brief sp_recv(sock, buf, len, 0). */
+ptrdiff_t sp_read(int sock, void *buf, size_t len);
+
+/** @brief sp_send(sock, buf, len, 0). */
+ptrdiff_t sp_write(int sock, const void *buf, size_t len);
+
+/**
+ * @brief Send all of @p buf, looping over partial sends, within one deadline.
+ *
+ * The socket's own timeout and non-blocking mode do not apply: @p timeout_ms
+ * bounds the whole transfer.
+ * @param[out] sent  bytes sent, also on failure; may be NULL.
+ * @return 0 when all was sent; SP_ETIMEDOUT when the deadline passed first;
+ *         any error of sp_send().
+ */
+int sp_send_all(int sock, const void *buf, size_t len, int timeout_ms, size_t *sent);
+
+/**
+ * @brief Receive exactly @p len bytes from a stream, within one deadline.
+ * @param[out] received  bytes received, also on failure; may be NULL.
+ * @return 0 when all arrived; SP_EOF when the stream ended first;
+ *         SP_ETIMEDOUT when the deadline passed first; SP_EOPNOTSUPP on a
+ *         message socket; any error of sp_recv().
+ */
+int sp_recv_all(int sock, void *buf, size_t len, int timeout_ms, size_t *received);
+
+/** How sp_shutdown() shuts. */
+enum sp_shutdown_how {
+    SP_SHUT_RD = 0,   /**< no more receiving: sp_recv() returns 0 */
+    SP_SHUT_WR = 1,   /**< no more sending: the peer reads end of stream */
+    SP_SHUT_RDWR = 2, /**< both */
+};
+
+/**
+ * @brief Shut down one or both directions of a connection.
+ * @return 0; SP_EBADF; SP_EINVAL @p how is not an enum sp_shutdown_how value;
+ *         SP_ENOTCONN the socket is not connected.
+ */
+int sp_shutdown(int sock, int how);
+
+/**
+ * @brief The socket's own address (after bind, connect or listen).
+ * @return 0; SP_EBADF; SP_EINVAL @p out is NULL.
+ */
+int sp_getsockname(int sock, sp_addr *out);
+
+/**
+ * @brief The connected peer's address.
+ * @return 0; SP_EBADF; SP_EINVAL @p out is NULL; SP_ENOTCONN not connected.
+ */
+int sp_getpeername(int sock, sp_addr *out);
+
+/* ------------------------------------------------------------------------ */
+/* Options                                                                  */
+/* ------------------------------------------------------------------------ */
+
+/** Portable options. Every value is an int. */
+enum sp_option {
+    SP_OPT_NONBLOCK = 1,  /**< 1: calls return SP_EAGAIN / SP_EINPROGRESS instead of waiting */
+    SP_OPT_RCVTIMEO = 2,  /**< ms sp_recv/sp_recvfrom/sp_accept wait; SP_FOREVER (default) */
+    SP_OPT_SNDTIMEO = 3,  /**< ms sp_send/sp_sendto/sp_connect wait; SP_FOREVER (default) */
+    SP_OPT_REUSEADDR = 4, /**< 1: bind to a port still in TIME_WAIT */
+    SP_OPT_NODELAY = 5,   /**< 1: TCP sends small segments at once (no Nagle) */
+    SP_OPT_KEEPALIVE = 6, /**< 1: TCP probes an idle connection */
+    SP_OPT_BROADCAST = 7, /**< 1: datagrams may go to a broadcast address */
+    SP_OPT_RCVBUF = 8,    /**< receive buffer size in bytes (the stack may round it) */
+    SP_OPT_SNDBUF = 9,    /**< send buffer size in bytes (the stack may round it) */
+    SP_OPT_LINGER = 10,   /**< -1 (default): close in the background; 0: close resets;
+                               n > 0: linger up to n seconds (ports may treat as background) */
+    SP_OPT_ERROR = 11,    /**< read only: take the pending error (0 if none), e.g. of a
+                               non-blocking connect */
+    SP_OPT_TYPE = 12,     /**< read only: the socket's enum sp_type */
+    SP_OPT_FAMILY = 13,   /**< read only: the socket's enum sp_family */
+    SP_OPT_V6ONLY = 14,   /**< 1: an IPv6 socket does not also take IPv4-mapped traffic */
+};
+
+/**
+ * @brief Set a portable option.
+ * @return 0; SP_EBADF; SP_EINVAL unknown option, read-only option, or a value
+ *         out of range (negative size, timeout < -1, boolean not 0/1);
+ *         SP_ENOPROTOOPT the option does not apply to this socket's type or the
+ *         stack lacks it (SP_OPT_NODELAY on a datagram socket).
+ */
+int sp_setsockopt(int sock, int option, int value);
+
+/**
+ * @brief Read a portable option.
+ * @param[out] value  must not be NULL.
+ * @return 0; SP_EBADF; SP_EINVAL unknown option or NULL @p value; SP_ENOPROTOOPT
+ *         as for sp_setsockopt().
+ */
+int sp_getsockopt(int sock, int option, int *value);
+
+/**
+ * @brief Set a stack-specific option, passed through to the port untouched:
+ *        setsockopt(level, name) on POSIX; on lwIP see <sockport/lwip.h>.
+ * @return 0; SP_EBADF; SP_EINVAL NULL @p value with @p len > 0;
+ *         SP_ENOPROTOOPT the port does not know it; another code from the port.
+ */
+int sp_setsockopt_native(int sock, int level, int name, const void *value, size_t len);
+
+/**
+ * @brief Read a stack-specific option (getsockopt(level, name) on POSIX).
+ * @param[in,out] len  in: size of @p value; out: bytes stored. Must not be NULL.
+ * @return 0; SP_EBADF; SP_EINVAL NULL pointer; SP_ENOPROTOOPT; another port code.
+ */
+int sp_getsockopt_native(int sock, int level, int name, void *value, size_t *len);
+
+/* ------------------------------------------------------------------------ */
+/* Polling                                                                  */
+/* ------------------------------------------------------------------------ */
+
+#define SP_POLLIN 0x01   /**< readable: data, a message, a queued connection, or end of stream */
+#define SP_POLLOUT 0x02  /**< writable; or a connect attempt has ended */
+#define SP_POLLERR 0x04  /**< an error is pending (always reported) */
+#define SP_POLLHUP 0x08  /**< the peer closed its side or the connection is gone (always reported) */
+#define SP_POLLNVAL 0x10 /**< not an open handle (always reported) */
+
+/** One socket of an sp_poll() call. */
+typedef struct sp_pollfd {
+    int sock;      /**< a handle; a negative value is ignored (revents 0) */
+    short events;  /**< SP_POLLIN | SP_POLLOUT */
+    short revents; /**< set by sp_poll() */
+} sp_pollfd;
+
+/**
+ * @brief Wait until one of the sockets is ready or @p timeout_ms passes.
+ *
+ * The sockets may live on different stacks.
+ * @param[in,out] fds  may be NULL only if @p nfds is 0 (then this just waits,
+ *                     running the default stack).
+ * @return the number of entries with revents != 0 (0 on timeout);
+ *         SP_EINVAL NULL @p fds with @p nfds > 0, @p nfds over SP_MAX_SOCKETS * 4,
+ *         or @p timeout_ms < -1.
+ */
+int sp_poll(sp_pollfd *fds, size_t nfds, int timeout_ms);
+
+/* ------------------------------------------------------------------------ */
+/* Names                                                                    */
+/* ------------------------------------------------------------------------ */
+
+/**
+ * @brief Resolve a host and service on the default stack. Same as
+ *        sp_resolve_on(sp_default_stack(), ...).
+ */
+int sp_resolve(const char *host, const char *service, int family, sp_addr *out, size_t max,
+               int timeout_ms);
+
+/**
+ * @brief Resolve a host name and a service to addresses.
+ *
+ * Numeric hosts ("192.0.2.1", "::1", "[::1]") are converted without asking
+ * anyone; other names go to the stack's resolver (the host's resolver on POSIX,
+ * lwIP's DNS client on lwIP), bounded by @p timeout_ms.
+ * The service is a decimal port or one of: echo 7, ftp 21, ssh 22, telnet 23,
+ * smtp 25, domain 53, http 80, ntp 123, https 443, mqtt 1883; NULL means 0.
+ *
+ * @param[in] host    must not be NULL.
+ * @param[in] family  SP_AF_UNSPEC, SP_AF_INET or SP_AF_INET6.
+ * @param[out] out    room for @p max addresses.
+ * @param[in] max     at least 1.
+ * @return the number of addresses stored (1..max);
+ *         SP_EINVAL NULL pointer, @p max 0, bad family or bad service text;
+ *         SP_ENONAME the name does not exist (or has no address of @p family);
+ *         SP_ENAMETEMP no answer from the resolver, try later;
+ *         SP_ETIMEDOUT no answer before @p timeout_ms.
+ */
+int sp_resolve_on(sp_stack *stack, const char *host, const char *service, int family,
+                  sp_addr *out, size_t max, int timeout_ms);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SOCKPORT_SOCKPORT_H */
