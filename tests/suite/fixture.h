@@ -1,0 +1,49 @@
+/**
+ * @file
+ * @brief What the shared suite needs to know about the port it runs on.
+ *
+ * tests/suite/ cases use the public API only. Each port supplies one
+ * `sp_test_fixture` (tests/<port>/fixture_<port>.c) and is linked with the
+ * same case files into one test binary per port. A case that needs a
+ * capability the port lacks calls SP_SKIP() with the reason.
+ */
+#ifndef SOCKPORT_TESTS_FIXTURE_H
+#define SOCKPORT_TESTS_FIXTURE_H
+
+#include <stdint.h>
+
+#include <sockport/sockport.h>
+
+/** Capabilities a case may need. */
+enum sp_test_cap {
+    SP_CAP_IPV6 = 1u << 0,           /**< IPv6 loopback ::1 works */
+    SP_CAP_LOCAL = 1u << 1,          /**< local (UNIX) stream and datagram sockets */
+    SP_CAP_LOCAL_SEQPACKET = 1u << 2, /**< native local SOCK_SEQPACKET */
+    SP_CAP_RAW = 1u << 3,            /**< raw IP sockets are permitted */
+    SP_CAP_NATIVE_OPTIONS = 1u << 4, /**< sp_setsockopt_native() reaches the stack */
+    SP_CAP_RESOLVER = 1u << 5,       /**< "localhost" resolves without network */
+    SP_CAP_HOST_PROCESSES = 1u << 6, /**< may fork/exec host programs (not on a board) */
+};
+
+struct sp_test_fixture {
+    /** "posix", "lwip", "lwip-qemu": printed in every group name. */
+    const char *port_name;
+    /** Start (or restart) the stack before a case; NULL on failure. The returned
+     *  stack is also made the default stack. */
+    sp_stack *(*setup)(void);
+    /** Close what the case left open and stop the stack. Return the number of
+     *  sockets the case leaked (the suite fails a case that leaks). */
+    int (*teardown)(sp_stack *stack);
+    /** enum sp_test_cap bits. */
+    uint32_t caps;
+    /** A writable directory for local socket paths ("/tmp"); NULL without SP_CAP_LOCAL. */
+    const char *local_dir;
+    /** The largest stream transfer the suite attempts on this port (bytes): 64 MiB on
+     *  hosts, less on a board with little RAM and slow emulation. */
+    uint32_t big_transfer_bytes;
+};
+
+/** The fixture of the port this binary is built for. */
+extern const struct sp_test_fixture sp_test_fixture;
+
+#endif /* SOCKPORT_TESTS_FIXTURE_H */
