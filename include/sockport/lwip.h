@@ -1,0 +1,88 @@
+/**
+ * @file
+ * @brief The lwIP port: sockport over lwIP's raw API with NO_SYS=1.
+ *
+ * For firmware and host tests that start the lwIP stack. lwIP with NO_SYS=1
+ * is a process-wide singleton, so there is at most one lwIP stack at a time.
+ * Its sockets are only ever touched from the thread that calls sockport; the
+ * calls run the stack themselves while they wait (driver input, lwIP timers,
+ * the idle hook), and a main loop can run it with sp_stack_pump().
+ */
+#ifndef SOCKPORT_LWIP_H
+#define SOCKPORT_LWIP_H
+
+#include <stdint.h>
+
+#include <sockport/sockport.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** How to start the lwIP stack. Zero-initialised fields mean "the default". */
+struct sp_lwip_config {
+    /**
+     * Host builds only: drive sys_now() from a simulated clock. A wait whose
+     * condition cannot change before lwIP's next timer jumps the clock to that
+     * timer instead of sleeping, so a 30 s timeout takes microseconds and runs
+     * the same every time. 0 (default): the real clock.
+     */
+    int simulated_clock;
+
+    /** The millisecond clock behind sys_now() when not simulated. NULL: the
+     *  host's monotonic clock (host builds); a board must supply it (SysTick). */
+    uint32_t (*clock_ms)(void);
+
+    /** Called when a wait has nothing to do until the next event (a board's
+     *  WFI, a host's short sleep). NULL: the port's own default. */
+    void (*idle)(void *ctx);
+    void *idle_ctx;
+
+    /** Called once after lwip_init() to add the board's network interfaces
+     *  (lwIP netif_add() and friends) besides the loopback. Return 0 or an SP_E* code. */
+    int (*add_netifs)(void *ctx);
+    /** Called on every turn of the pump to move received frames into lwIP. */
+    void (*poll_netifs)(void *ctx);
+    void *netif_ctx;
+};
+
+/**
+ * @brief Start lwIP (lwip_init(), loopback interface 127.0.0.1 and ::1, then
+ *        @p config's interfaces) and return its stack.
+ * @param[in] config  NULL: loopback only, the real clock, the default idle.
+ * @return the stack; NULL if lwIP is already started or an interface failed.
+ */
+sp_stack *sp_lwip_start(const struct sp_lwip_config *config);
+
+/**
+ * @brief Close every socket on the lwIP stack and stop it, so that a test can
+ *        start a fresh one.
+ * @return 0; SP_EINVAL if @p stack is not the running lwIP stack.
+ */
+int sp_lwip_stop(sp_stack *stack);
+
+/** Counters of the running stack: what a test asserts to prove nothing leaked. */
+struct sp_lwip_stats {
+    uint32_t tcp_pcbs_used;       /**< TCP pcbs allocated now (incl. listening, TIME_WAIT) */
+    uint32_t udp_pcbs_used;       /**< UDP pcbs allocated now */
+    uint32_t raw_pcbs_used;       /**< raw pcbs allocated now */
+    uint32_t pbufs_used;          /**< pbufs from the pools allocated now */
+    uint32_t heap_used;           /**< bytes of lwIP's heap in use now */
+    uint32_t pool_errors;         /**< allocation failures since start, all pools */
+    uint32_t sockets_used;        /**< port socket records in use now */
+    uint32_t datagrams_dropped;   /**< datagrams dropped at a full receive queue */
+    uint32_t tcp_segments_out;    /**< TCP segments sent since start */
+    uint32_t tcp_retransmissions; /**< TCP retransmissions since start */
+};
+
+/**
+ * @brief Read the stack's counters.
+ * @return 0; SP_EINVAL if a pointer is NULL or @p stack is not the lwIP stack.
+ */
+int sp_lwip_get_stats(sp_stack *stack, struct sp_lwip_stats *out);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SOCKPORT_LWIP_H */
