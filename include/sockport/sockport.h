@@ -443,7 +443,7 @@ int sp_send_all(int sock, const void *buf, size_t len, int timeout_ms, size_t *s
 /**
  * @brief Receive exactly @p len bytes from a stream, within one deadline.
  * @param[out] received  bytes received, also on failure; may be NULL.
- * @return 0 when all arrived; SP_EOF when the stream ended first;
+ * @return 0 when all arrived; SP_EEOF when the stream ended first;
  *         SP_ETIMEDOUT when the deadline passed first; SP_EOPNOTSUPP on a
  *         message socket; any error of sp_recv().
  */

@@ -1,0 +1,351 @@
+/*
+ * Portable addresses: construction, parsing and formatting, written once so
+ * that every port reads and prints addresses the same way (no inet_pton, which
+ * a bare-metal build does not have).
+ */
+#include "core.h"
+
+#include <stdio.h>
+#include <string.h>
+
+int sp_addr_ipv4(sp_addr *out, uint8_t a, uint8_t b, uint8_t c, uint8_t d, uint16_t port)
+{
+    if (out == NULL)
+        return SP_EINVAL;
+    memset(out, 0, sizeof(*out));
+    out->family = SP_AF_INET;
+    out->port = port;
+    out->u.v4[0] = a;
+    out->u.v4[1] = b;
+    out->u.v4[2] = c;
+    out->u.v4[3] = d;
+    return 0;
+}
+
+int sp_addr_ipv6(sp_addr *out, const uint8_t bytes[16], uint16_t port, uint32_t scope_id)
+{
+    if (out == NULL)
+        return SP_EINVAL;
+    memset(out, 0, sizeof(*out));
+    out->family = SP_AF_INET6;
+    out->port = port;
+    out->scope_id = scope_id;
+    if (bytes != NULL)
+        memcpy(out->u.v6, bytes, 16);
+    return 0;
+}
+
+int sp_addr_local(sp_addr *out, const char *path)
+{
+    if (out == NULL || path == NULL)
+        return SP_EINVAL;
+    size_t len = strlen(path);
+    if (len == 0 || len >= SP_LOCAL_PATH_MAX)
+        return SP_EINVAL;
+    memset(out, 0, sizeof(*out));
+    out->family = SP_AF_LOCAL;
+    memcpy(out->u.path, path, len + 1);
+    return 0;
+}
+
+int sp_addr_loopback(sp_addr *out, int family, uint16_t port)
+{
+    if (out == NULL)
+        return SP_EINVAL;
+    if (family == SP_AF_INET)
+        return sp_addr_ipv4(out, 127, 0, 0, 1, port);
+    if (family == SP_AF_INET6) {
+        static const uint8_t loopback6[16] = {[15] = 1};
+        return sp_addr_ipv6(out, loopback6, port, 0);
+    }
+    return SP_EAFNOSUPPORT;
+}
+
+int sp_addr_any(sp_addr *out, int family, uint16_t port)
+{
+    if (out == NULL)
+        return SP_EINVAL;
+    if (family == SP_AF_INET)
+        return sp_addr_ipv4(out, 0, 0, 0, 0, port);
+    if (family == SP_AF_INET6)
+        return sp_addr_ipv6(out, NULL, port, 0);
+    return SP_EAFNOSUPPORT;
+}
+
+bool spc_parse_uint(const char *text, size_t len, uint32_t max, uint32_t *out)
+{
+    if (len == 0 || len > 10)
+        return false;
+    uint64_t value = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (text[i] < '0' || text[i] > '9')
+            return false;
+        value = value * 10 + (uint64_t)(text[i] - '0');
+    }
+    if (value > max)
+        return false;
+    *out = (uint32_t)value;
+    return true;
+}
+
+bool spc_parse_ipv4(const char *text, size_t len, uint8_t out[4])
+{
+    uint8_t bytes[4];
+    size_t pos = 0;
+    for (int part = 0; part < 4; part++) {
+        size_t start = pos;
+        while (pos < len && text[pos] >= '0' && text[pos] <= '9')
+            pos++;
+        size_t digits = pos - start;
+        /* A leading zero would read as octal to some parsers: reject the ambiguity. */
+        if (digits == 0 || digits > 3 || (digits > 1 && text[start] == '0'))
+            return false;
+        uint32_t value;
+        if (!spc_parse_uint(text + start, digits, 255, &value))
+            return false;
+        bytes[part] = (uint8_t)value;
+        if (part < 3) {
+            if (pos >= len || text[pos] != '.')
+                return false;
+            pos++;
+        }
+    }
+    if (pos != len)
+        return false;
+    memcpy(out, bytes, 4);
+    return true;
+}
+
+static int spc_hex_value(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+bool spc_parse_ipv6(const char *text, size_t len, uint8_t out[16], uint32_t *scope_id)
+{
+    uint32_t scope = 0;
+    const char *percent = memchr(text, '%', len);
+    if (percent != NULL) {
+        size_t zone_len = len - (size_t)(percent - text) - 1;
+        if (scope_id == NULL || !spc_parse_uint(percent + 1, zone_len, UINT32_MAX, &scope))
+            return false;
+        len = (size_t)(percent - text);
+    }
+
+    uint8_t bytes[16] = {0};
+    size_t filled = 0;  /* bytes written so far */
+    long gap_at = -1;   /* where "::" stood, in bytes */
+    size_t pos = 0;
+    if (len >= 2 && text[0] == ':' && text[1] == ':') {
+        gap_at = 0;
+        pos = 2;
+    } else if (len >= 1 && text[0] == ':') {
+        return false;
+    }
+    while (pos < len) {
+        size_t start = pos;
+        uint32_t group = 0;
+        while (pos < len && spc_hex_value(text[pos]) >= 0 && pos - start < 4) {
+            group = group * 16 + (uint32_t)spc_hex_value(text[pos]);
+            pos++;
+        }
+        if (pos < len && text[pos] == '.') {
+            /* Embedded IPv4 in the last 32 bits, e.g. ::ffff:192.0.2.1. */
+            if (filled > 12 || !spc_parse_ipv4(text + start, len - start, bytes + filled))
+                return false;
+            filled += 4;
+            pos = len;
+            break;
+        }
+        if (pos == start || filled >= 16)
+            return false;
+        bytes[filled++] = (uint8_t)(group >> 8);
+        bytes[filled++] = (uint8_t)group;
+        if (pos == len)
+            break;
+        if (text[pos] != ':')
+            return false;
+        pos++;
+        if (pos < len && text[pos] == ':') {
+            if (gap_at >= 0)
+                return false;
+            gap_at = (long)filled;
+            pos++;
+        } else if (pos == len) {
+            return false; /* trailing single ':' */
+        }
+    }
+    if (gap_at >= 0) {
+        if (filled == 16)
+            return false; /* "::" must stand for at least one group */
+        size_t tail = filled - (size_t)gap_at;
+        memmove(bytes + 16 - tail, bytes + gap_at, tail);
+        memset(bytes + gap_at, 0, 16 - tail - (size_t)gap_at);
+    } else if (filled != 16) {
+        return false;
+    }
+    memcpy(out, bytes, 16);
+    if (scope_id != NULL)
+        *scope_id = scope;
+    return true;
+}
+
+/* Parses ":port" at the end of an address, or nothing at all (port 0). */
+static bool spc_parse_port_suffix(const char *text, size_t len, uint16_t *port)
+{
+    uint32_t value = 0;
+    if (len == 0) {
+        *port = 0;
+        return true;
+    }
+    if (text[0] != ':' || !spc_parse_uint(text + 1, len - 1, 65535, &value))
+        return false;
+    *port = (uint16_t)value;
+    return true;
+}
+
+int sp_addr_parse(const char *text, sp_addr *out)
+{
+    if (text == NULL || out == NULL)
+        return SP_EINVAL;
+    size_t len = strlen(text);
+    if (len == 0)
+        return SP_EINVAL;
+    if (text[0] == '/' || text[0] == '.')
+        return sp_addr_local(out, text);
+
+    sp_addr parsed;
+    memset(&parsed, 0, sizeof(parsed));
+    if (text[0] == '[') {
+        const char *close = memchr(text, ']', len);
+        if (close == NULL)
+            return SP_EINVAL;
+        size_t inner = (size_t)(close - text) - 1;
+        size_t after = len - inner - 2;
+        if (!spc_parse_ipv6(text + 1, inner, parsed.u.v6, &parsed.scope_id) ||
+            !spc_parse_port_suffix(close + 1, after, &parsed.port))
+            return SP_EINVAL;
+        parsed.family = SP_AF_INET6;
+    } else {
+        const char *colon = memchr(text, ':', len);
+        if (colon != NULL && memchr(colon + 1, ':', len - (size_t)(colon - text) - 1) != NULL) {
+            /* Two or more colons without brackets: a bare IPv6 address, no port. */
+            if (!spc_parse_ipv6(text, len, parsed.u.v6, &parsed.scope_id))
+                return SP_EINVAL;
+            parsed.family = SP_AF_INET6;
+        } else {
+            size_t host_len = colon != NULL ? (size_t)(colon - text) : len;
+            if (!spc_parse_ipv4(text, host_len, parsed.u.v4) ||
+                !spc_parse_port_suffix(text + host_len, len - host_len, &parsed.port))
+                return SP_EINVAL;
+            parsed.family = SP_AF_INET;
+        }
+    }
+    *out = parsed;
+    return 0;
+}
+
+/* RFC 5952: lowercase, no leading zeros, the longest run (>= 2) of zero
+ * groups as "::" (the first on a tie), IPv4-mapped addresses dotted. */
+static int spc_format_ipv6(const uint8_t b[16], char *buf, size_t size)
+{
+    uint16_t groups[8];
+    for (int i = 0; i < 8; i++)
+        groups[i] = (uint16_t)(b[2 * i] << 8 | b[2 * i + 1]);
+
+    int best_start = -1, best_len = 0;
+    for (int i = 0; i < 8;) {
+        if (groups[i] != 0) {
+            i++;
+            continue;
+        }
+        int j = i;
+        while (j < 8 && groups[j] == 0)
+            j++;
+        if (j - i > best_len && j - i >= 2) {
+            best_start = i;
+            best_len = j - i;
+        }
+        i = j;
+    }
+
+    bool v4_mapped = best_start == 0 && best_len == 5 && groups[5] == 0xffff;
+    int n = 0;
+    size_t used = 0;
+    char tmp[64];
+    for (int i = 0; i < 8; i++) {
+        if (i == best_start) {
+            used += (size_t)snprintf(tmp + used, sizeof(tmp) - used, "::");
+            i += best_len - 1;
+            continue;
+        }
+        if (v4_mapped && i == 6) {
+            used += (size_t)snprintf(tmp + used, sizeof(tmp) - used, "%u.%u.%u.%u", b[12], b[13],
+                                     b[14], b[15]);
+            break;
+        }
+        bool after_gap = best_start >= 0 && i == best_start + best_len;
+        used += (size_t)snprintf(tmp + used, sizeof(tmp) - used, "%s%x",
+                                 (i == 0 || after_gap) ? "" : ":", groups[i]);
+    }
+    n = snprintf(buf, size, "%s", tmp);
+    return n;
+}
+
+int sp_addr_format(const sp_addr *addr, char *buf, size_t size)
+{
+    if (addr == NULL || buf == NULL)
+        return SP_EINVAL;
+    int n;
+    switch (addr->family) {
+    case SP_AF_INET:
+        n = snprintf(buf, size, "%u.%u.%u.%u:%u", addr->u.v4[0], addr->u.v4[1], addr->u.v4[2],
+                     addr->u.v4[3], addr->port);
+        break;
+    case SP_AF_INET6: {
+        char host[64];
+        spc_format_ipv6(addr->u.v6, host, sizeof(host));
+        if (addr->scope_id != 0)
+            n = snprintf(buf, size, "[%s%%%lu]:%u", host, (unsigned long)addr->scope_id,
+                         addr->port);
+        else
+            n = snprintf(buf, size, "[%s]:%u", host, addr->port);
+        break;
+    }
+    case SP_AF_LOCAL:
+        if (memchr(addr->u.path, '\0', sizeof(addr->u.path)) == NULL)
+            return SP_EINVAL;
+        n = snprintf(buf, size, "%s", addr->u.path);
+        break;
+    default:
+        return SP_EINVAL;
+    }
+    if (n < 0)
+        return SP_EINVAL;
+    if ((size_t)n >= size)
+        return SP_ERANGE;
+    return n;
+}
+
+int sp_addr_equal(const sp_addr *a, const sp_addr *b)
+{
+    if (a == NULL || b == NULL || a->family != b->family)
+        return 0;
+    switch (a->family) {
+    case SP_AF_INET:
+        return a->port == b->port && memcmp(a->u.v4, b->u.v4, 4) == 0;
+    case SP_AF_INET6:
+        return a->port == b->port && a->scope_id == b->scope_id &&
+               memcmp(a->u.v6, b->u.v6, 16) == 0;
+    case SP_AF_LOCAL:
+        return strncmp(a->u.path, b->u.path, sizeof(a->u.path)) == 0;
+    default:
+        return 0;
+    }
+}

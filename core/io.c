@@ -1,0 +1,216 @@
+/*
+ * Data transfer: the checks, the blocking loop over the port's non-blocking
+ * send/recv, and the helpers that loop over partial transfers.
+ */
+#include "core.h"
+
+#include <stddef.h>
+
+/* The largest UDP payload: 65535 minus the IP and UDP headers (IPv6's header
+ * is not counted in its payload length). */
+#define SPC_UDP4_MAX 65507u
+#define SPC_UDP6_MAX 65527u
+
+static bool spc_len_ok(const void *buf, size_t len)
+{
+    return len <= PTRDIFF_MAX && (buf != NULL || len == 0);
+}
+
+/*
+ * Settles a pending connect before data moves. Returns 0 when connected,
+ * SP_EAGAIN when the attempt is still under way (the caller waits), or the
+ * error a connection-oriented socket in this state gives.
+ */
+static int spc_ready_for_data(struct spc_socket *s)
+{
+    int rc = spc_settle_connect(s);
+    if (rc == SP_EALREADY)
+        return SP_EAGAIN;
+    if (rc < 0)
+        return rc;
+    return s->state == SPC_CONNECTED ? 0 : SP_ENOTCONN;
+}
+
+static bool spc_datagram_too_long(const struct spc_socket *s, size_t len)
+{
+    if (s->type != SP_SOCK_DGRAM)
+        return false;
+    if (s->family == SP_AF_INET)
+        return len > SPC_UDP4_MAX;
+    if (s->family == SP_AF_INET6)
+        return len > SPC_UDP6_MAX;
+    return false;
+}
+
+/* One send: checks, then the port, waiting (if @p may_wait) until @p deadline. */
+static ptrdiff_t spc_send(struct spc_socket *s, const void *buf, size_t len, int flags,
+                          const sp_addr *to, const struct spc_deadline *deadline, bool may_wait)
+{
+    if (!spc_len_ok(buf, len) || (flags & ~SP_MSG_DONTWAIT) != 0)
+        return SP_EINVAL;
+    if (s->state == SPC_LISTENING)
+        return SP_ENOTCONN;
+    bool connection = spc_is_connection_type(s->type);
+    if (to != NULL) {
+        if (connection)
+            return SP_EISCONN;
+        if (to->family != s->family)
+            return SP_EAFNOSUPPORT;
+    } else if (!connection && s->state != SPC_CONNECTED) {
+        return SP_EDESTADDRREQ;
+    }
+    if (spc_datagram_too_long(s, len))
+        return SP_EMSGSIZE;
+    if (flags & SP_MSG_DONTWAIT)
+        may_wait = false;
+
+    for (;;) {
+        ptrdiff_t rc = 0;
+        if (connection)
+            rc = spc_ready_for_data(s);
+        if (rc == 0) {
+            if (s->shut_wr)
+                return SP_EPIPE;
+            if (len == 0 && connection)
+                return 0;
+            rc = s->stack->ops->send(s->stack->state, s->native, buf, len, flags, to);
+        }
+        if (rc != SP_EAGAIN)
+            return rc;
+        if (!may_wait)
+            return SP_EAGAIN;
+        int wait_rc = spc_wait(s, SP_POLLOUT, deadline);
+        if (wait_rc < 0)
+            return wait_rc;
+    }
+}
+
+/* One receive: checks, then the port, waiting (if @p may_wait) until @p deadline. */
+static ptrdiff_t spc_recv(struct spc_socket *s, void *buf, size_t len, int flags, sp_addr *from,
+                          const struct spc_deadline *deadline, bool may_wait)
+{
+    if (!spc_len_ok(buf, len) || (flags & ~(SP_MSG_PEEK | SP_MSG_DONTWAIT | SP_MSG_TRUNC)) != 0)
+        return SP_EINVAL;
+    if (s->state == SPC_LISTENING)
+        return SP_EINVAL;
+    bool message = spc_is_message_type(s->type);
+    if (!message && len == 0)
+        return SP_EINVAL;
+    if (flags & SP_MSG_DONTWAIT)
+        may_wait = false;
+
+    for (;;) {
+        ptrdiff_t rc = 0;
+        if (spc_is_connection_type(s->type))
+            rc = spc_ready_for_data(s);
+        if (rc == 0) {
+            if (s->shut_rd)
+                return 0;
+            rc = s->stack->ops->recv(s->stack->state, s->native, buf, len, flags, from);
+            /* Ports report a message's full length; the caller asked for that only
+             * with SP_MSG_TRUNC, otherwise it is told what was stored. */
+            if (rc > 0 && message && (size_t)rc > len && !(flags & SP_MSG_TRUNC))
+                rc = (ptrdiff_t)len;
+        }
+        if (rc != SP_EAGAIN)
+            return rc;
+        if (!may_wait)
+            return SP_EAGAIN;
+        int wait_rc = spc_wait(s, SP_POLLIN, deadline);
+        if (wait_rc < 0)
+            return wait_rc;
+    }
+}
+
+ptrdiff_t sp_sendto(int sock, const void *buf, size_t len, int flags, const sp_addr *to)
+{
+    struct spc_socket *s;
+    int rc = spc_lookup(sock, &s);
+    if (rc < 0)
+        return rc;
+    struct spc_deadline deadline = spc_deadline_in(s->stack, s->snd_timeout_ms);
+    return spc_send(s, buf, len, flags, to, &deadline, !s->nonblocking);
+}
+
+ptrdiff_t sp_send(int sock, const void *buf, size_t len, int flags)
+{
+    return sp_sendto(sock, buf, len, flags, NULL);
+}
+
+ptrdiff_t sp_write(int sock, const void *buf, size_t len)
+{
+    return sp_sendto(sock, buf, len, 0, NULL);
+}
+
+ptrdiff_t sp_recvfrom(int sock, void *buf, size_t len, int flags, sp_addr *from)
+{
+    struct spc_socket *s;
+    int rc = spc_lookup(sock, &s);
+    if (rc < 0)
+        return rc;
+    struct spc_deadline deadline = spc_deadline_in(s->stack, s->rcv_timeout_ms);
+    return spc_recv(s, buf, len, flags, from, &deadline, !s->nonblocking);
+}
+
+ptrdiff_t sp_recv(int sock, void *buf, size_t len, int flags)
+{
+    return sp_recvfrom(sock, buf, len, flags, NULL);
+}
+
+ptrdiff_t sp_read(int sock, void *buf, size_t len)
+{
+    return sp_recvfrom(sock, buf, len, 0, NULL);
+}
+
+int sp_send_all(int sock, const void *buf, size_t len, int timeout_ms, size_t *sent)
+{
+    size_t done = 0;
+    if (sent != NULL)
+        *sent = 0;
+    struct spc_socket *s;
+    int rc = spc_lookup(sock, &s);
+    if (rc < 0)
+        return rc;
+    if (!spc_len_ok(buf, len) || timeout_ms < -1)
+        return SP_EINVAL;
+    struct spc_deadline deadline = spc_deadline_in(s->stack, timeout_ms);
+    const uint8_t *bytes = buf;
+    do {
+        ptrdiff_t n = spc_send(s, bytes + done, len - done, 0, NULL, &deadline, true);
+        if (n < 0)
+            return (int)n;
+        done += (size_t)n;
+        if (sent != NULL)
+            *sent = done;
+        /* A message socket sends all or nothing, so one call is the whole job. */
+    } while (done < len && !spc_is_message_type(s->type));
+    return 0;
+}
+
+int sp_recv_all(int sock, void *buf, size_t len, int timeout_ms, size_t *received)
+{
+    size_t done = 0;
+    if (received != NULL)
+        *received = 0;
+    struct spc_socket *s;
+    int rc = spc_lookup(sock, &s);
+    if (rc < 0)
+        return rc;
+    if (!spc_len_ok(buf, len) || timeout_ms < -1)
+        return SP_EINVAL;
+    if (spc_is_message_type(s->type))
+        return SP_EOPNOTSUPP;
+    struct spc_deadline deadline = spc_deadline_in(s->stack, timeout_ms);
+    uint8_t *bytes = buf;
+    while (done < len) {
+        ptrdiff_t n = spc_recv(s, bytes + done, len - done, 0, NULL, &deadline, true);
+        if (n < 0)
+            return (int)n;
+        if (n == 0)
+            return SP_EEOF;
+        done += (size_t)n;
+        if (received != NULL)
+            *received = done;
+    }
+    return 0;
+}

@@ -1,0 +1,115 @@
+/*
+ * Name resolution: numeric hosts and "localhost" are answered here, the same
+ * on every port; other names go to the port's resolver, bounded by the timeout.
+ */
+#include "core.h"
+
+#include <string.h>
+
+struct spc_service {
+    const char *name;
+    uint16_t port;
+};
+
+/* The services a program is likely to name; any other service is given as a number. */
+static const struct spc_service spc_services[] = {
+    {"echo", 7},     {"ftp", 21},    {"ssh", 22},    {"telnet", 23},  {"smtp", 25},
+    {"domain", 53},  {"http", 80},   {"ntp", 123},   {"https", 443},  {"mqtt", 1883},
+};
+
+static int spc_parse_service(const char *service, uint16_t *port)
+{
+    *port = 0;
+    if (service == NULL)
+        return 0;
+    uint32_t value;
+    if (spc_parse_uint(service, strlen(service), 65535, &value)) {
+        *port = (uint16_t)value;
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof(spc_services) / sizeof(spc_services[0]); i++) {
+        if (strcmp(service, spc_services[i].name) == 0) {
+            *port = spc_services[i].port;
+            return 0;
+        }
+    }
+    return SP_EINVAL;
+}
+
+/* Parses a numeric host: "192.0.2.1", "2001:db8::1", "[2001:db8::1]", "fe80::1%2". */
+static bool spc_parse_numeric_host(const char *host, sp_addr *out)
+{
+    size_t len = strlen(host);
+    memset(out, 0, sizeof(*out));
+    if (spc_parse_ipv4(host, len, out->u.v4)) {
+        out->family = SP_AF_INET;
+        return true;
+    }
+    if (len >= 2 && host[0] == '[' && host[len - 1] == ']') {
+        host++;
+        len -= 2;
+    }
+    if (spc_parse_ipv6(host, len, out->u.v6, &out->scope_id)) {
+        out->family = SP_AF_INET6;
+        return true;
+    }
+    return false;
+}
+
+static bool spc_is_localhost(const char *host)
+{
+    /* RFC 6761: "localhost" and names under it are the loopback, on any stack. */
+    size_t len = strlen(host);
+    if (len > 0 && host[len - 1] == '.')
+        len--;
+    const char *suffix = ".localhost";
+    size_t suffix_len = strlen(suffix);
+    if (len == 9 && strncmp(host, "localhost", 9) == 0)
+        return true;
+    return len > suffix_len && strncmp(host + len - suffix_len, suffix, suffix_len) == 0;
+}
+
+int sp_resolve(const char *host, const char *service, int family, sp_addr *out, size_t max,
+               int timeout_ms)
+{
+    return sp_resolve_on(sp_default_stack(), host, service, family, out, max, timeout_ms);
+}
+
+int sp_resolve_on(sp_stack *stack, const char *host, const char *service, int family,
+                  sp_addr *out, size_t max, int timeout_ms)
+{
+    if (stack == NULL || host == NULL || out == NULL || max == 0 || timeout_ms < -1)
+        return SP_EINVAL;
+    if (family != SP_AF_UNSPEC && family != SP_AF_INET && family != SP_AF_INET6)
+        return SP_EINVAL;
+    uint16_t port;
+    if (spc_parse_service(service, &port) < 0)
+        return SP_EINVAL;
+    if (host[0] == '\0')
+        return SP_ENONAME;
+
+    int count = 0;
+    sp_addr numeric;
+    if (spc_parse_numeric_host(host, &numeric)) {
+        if (family != SP_AF_UNSPEC && family != numeric.family)
+            return SP_ENONAME;
+        out[0] = numeric;
+        count = 1;
+    } else if (spc_is_localhost(host)) {
+        if (family != SP_AF_INET6)
+            sp_addr_loopback(&out[count++], SP_AF_INET, 0);
+        if (family != SP_AF_INET && (size_t)count < max)
+            sp_addr_loopback(&out[count++], SP_AF_INET6, 0);
+    } else {
+        if (stack->ops->resolve == NULL)
+            return SP_ENONAME;
+        count = stack->ops->resolve(stack->state, host, family, out, max, timeout_ms);
+        if (count < 0)
+            return count;
+        if (count == 0)
+            return SP_ENONAME;
+    }
+    for (int i = 0; i < count; i++)
+        out[i].port = port;
+    return count;
+}

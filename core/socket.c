@@ -1,0 +1,472 @@
+/*
+ * Socket lifecycle and options: every argument and state check happens here,
+ * once, before a port is called, so that the same misuse gives the same error
+ * code on every port.
+ */
+#include "core.h"
+
+#include <stddef.h>
+
+bool spc_is_message_type(int type)
+{
+    return type != SP_SOCK_STREAM;
+}
+
+bool spc_is_connection_type(int type)
+{
+    return type == SP_SOCK_STREAM || type == SP_SOCK_SEQPACKET;
+}
+
+/* Whether @p protocol fits @p type in @p family (0 always picks the default). */
+static bool spc_protocol_fits(int family, int type, int protocol)
+{
+    if (type == SP_SOCK_RAW)
+        return family != SP_AF_LOCAL && protocol > 0 && protocol < 256;
+    if (protocol == 0)
+        return true;
+    if (family == SP_AF_LOCAL)
+        return false;
+    if (type == SP_SOCK_STREAM)
+        return protocol == SP_IPPROTO_TCP;
+    if (type == SP_SOCK_DGRAM)
+        return protocol == SP_IPPROTO_UDP;
+    return false;
+}
+
+int sp_socket(int family, int type, int protocol)
+{
+    return sp_socket_on(sp_default_stack(), family, type, protocol);
+}
+
+int sp_socket_on(sp_stack *stack, int family, int type, int protocol)
+{
+    if (stack == NULL)
+        return SP_EINVAL;
+    if (family != SP_AF_INET && family != SP_AF_INET6 && family != SP_AF_LOCAL) {
+        return family == SP_AF_UNSPEC ? SP_EAFNOSUPPORT : SP_EINVAL;
+    }
+    if (type < SP_SOCK_STREAM || type > SP_SOCK_RDM)
+        return SP_EINVAL;
+    if (!spc_protocol_fits(family, type, protocol))
+        return SP_EPROTONOSUPPORT;
+    if (!spc_has_free_slot())
+        return SP_EMFILE;
+    sp_port_sock native = 0;
+    int rc = stack->ops->open(stack->state, family, type, protocol, &native);
+    if (rc < 0)
+        return rc;
+    return spc_claim(stack, native, family, type, protocol);
+}
+
+int sp_close(int sock)
+{
+    struct spc_socket *s;
+    int rc = spc_lookup(sock, &s);
+    if (rc < 0)
+        return rc;
+    rc = s->stack->ops->close(s->stack->state, s->native);
+    spc_release(s);
+    return rc < 0 ? rc : 0;
+}
+
+int sp_close_all(sp_stack *stack)
+{
+    if (stack == NULL)
+        return SP_EINVAL;
+    int closed = 0;
+    for (int i = 0; i < SP_MAX_SOCKETS; i++) {
+        struct spc_socket *s = spc_slot(i);
+        if (s->in_use && s->stack == stack) {
+            sp_close(spc_handle_of(s));
+            closed++;
+        }
+    }
+    return closed;
+}
+
+sp_stack *sp_socket_stack(int sock)
+{
+    struct spc_socket *s;
+    return spc_lookup(sock, &s) < 0 ? NULL : s->stack;
+}
+
+/* Looks up @p sock and checks that @p addr is a usable address for it. */
+static int spc_lookup_with_addr(int sock, const sp_addr *addr, struct spc_socket **out)
+{
+    int rc = spc_lookup(sock, out);
+    if (rc < 0)
+        return rc;
+    if (addr == NULL)
+        return SP_EINVAL;
+    if (addr->family != (*out)->family)
+        return SP_EAFNOSUPPORT;
+    return 0;
+}
+
+int sp_bind(int sock, const sp_addr *addr)
+{
+    struct spc_socket *s;
+    int rc = spc_lookup_with_addr(sock, addr, &s);
+    if (rc < 0)
+        return rc;
+    if (s->bound || s->state != SPC_IDLE)
+        return SP_EINVAL;
+    rc = s->stack->ops->bind(s->stack->state, s->native, addr);
+    if (rc < 0)
+        return rc;
+    s->bound = true;
+    return 0;
+}
+
+int sp_listen(int sock, int backlog)
+{
+    struct spc_socket *s;
+    int rc = spc_lookup(sock, &s);
+    if (rc < 0)
+        return rc;
+    if (!spc_is_connection_type(s->type))
+        return SP_EOPNOTSUPP;
+    if (s->state == SPC_CONNECTED || s->state == SPC_CONNECTING)
+        return SP_EINVAL;
+    rc = s->stack->ops->listen(s->stack->state, s->native, backlog < 1 ? 1 : backlog);
+    if (rc < 0)
+        return rc;
+    s->bound = true;
+    s->state = SPC_LISTENING;
+    return 0;
+}
+
+int sp_accept(int sock, sp_addr *peer)
+{
+    struct spc_socket *s;
+    int rc = spc_lookup(sock, &s);
+    if (rc < 0)
+        return rc;
+    if (!spc_is_connection_type(s->type))
+        return SP_EOPNOTSUPP;
+    if (s->state != SPC_LISTENING)
+        return SP_EINVAL;
+    struct spc_deadline deadline = spc_deadline_in(s->stack, s->rcv_timeout_ms);
+    for (;;) {
+        /* Checked before each try so that a full table leaves the connection queued. */
+        if (!spc_has_free_slot())
+            return SP_EMFILE;
+        sp_port_sock native = 0;
+        rc = s->stack->ops->accept(s->stack->state, s->native, &native, peer);
+        if (rc >= 0) {
+            int handle = spc_claim(s->stack, native, s->family, s->type, s->protocol);
+            struct spc_socket *child;
+            spc_lookup(handle, &child);
+            child->bound = true;
+            child->state = SPC_CONNECTED;
+            return handle;
+        }
+        if (rc != SP_EAGAIN)
+            return rc;
+        if (s->nonblocking)
+            return SP_EAGAIN;
+        rc = spc_wait(s, SP_POLLIN, &deadline);
+        if (rc < 0)
+            return rc;
+    }
+}
+
+int spc_settle_connect(struct spc_socket *s)
+{
+    if (s->state != SPC_CONNECTING)
+        return 0;
+    struct sp_port_pollent ent = {s->native, SP_POLLOUT, 0};
+    int rc = s->stack->ops->poll(s->stack->state, &ent, 1, 0);
+    if (rc < 0)
+        return rc;
+    if (ent.revents == 0)
+        return SP_EALREADY;
+    rc = s->stack->ops->take_error(s->stack->state, s->native);
+    if (rc < 0) {
+        s->state = SPC_IDLE;
+        return rc;
+    }
+    s->state = SPC_CONNECTED;
+    s->bound = true;
+    return 0;
+}
+
+/* Waits until the connect attempt of @p s ends or the deadline passes. */
+static int spc_finish_connect(struct spc_socket *s, const struct spc_deadline *deadline)
+{
+    for (;;) {
+        int rc = spc_settle_connect(s);
+        if (rc != SP_EALREADY)
+            return rc;
+        rc = spc_wait(s, SP_POLLOUT, deadline);
+        if (rc < 0)
+            return rc;
+    }
+}
+
+int sp_connect(int sock, const sp_addr *addr)
+{
+    struct spc_socket *s;
+    int rc = spc_lookup_with_addr(sock, addr, &s);
+    if (rc < 0)
+        return rc;
+    if (s->state == SPC_LISTENING)
+        return SP_EINVAL;
+
+    if (!spc_is_connection_type(s->type)) {
+        rc = s->stack->ops->connect(s->stack->state, s->native, addr);
+        if (rc < 0)
+            return rc;
+        s->state = SPC_CONNECTED;
+        s->bound = true;
+        return 0;
+    }
+
+    if (s->state == SPC_CONNECTED)
+        return SP_EISCONN;
+    struct spc_deadline deadline = spc_deadline_in(s->stack, s->snd_timeout_ms);
+    if (s->state == SPC_CONNECTING) {
+        rc = spc_settle_connect(s);
+        if (rc != SP_EALREADY || s->nonblocking)
+            return rc;
+        return spc_finish_connect(s, &deadline);
+    }
+
+    rc = s->stack->ops->connect(s->stack->state, s->native, addr);
+    if (rc == 0) {
+        s->state = SPC_CONNECTED;
+        s->bound = true;
+        return 0;
+    }
+    if (rc != SP_EINPROGRESS)
+        return rc;
+    s->state = SPC_CONNECTING;
+    s->bound = true;
+    if (s->nonblocking)
+        return SP_EINPROGRESS;
+    return spc_finish_connect(s, &deadline);
+}
+
+int sp_shutdown(int sock, int how)
+{
+    struct spc_socket *s;
+    int rc = spc_lookup(sock, &s);
+    if (rc < 0)
+        return rc;
+    if (how != SP_SHUT_RD && how != SP_SHUT_WR && how != SP_SHUT_RDWR)
+        return SP_EINVAL;
+    rc = spc_settle_connect(s);
+    if (rc < 0 && rc != SP_EALREADY)
+        return rc;
+    if (s->state != SPC_CONNECTED)
+        return SP_ENOTCONN;
+    rc = s->stack->ops->shutdown(s->stack->state, s->native, how);
+    if (rc < 0)
+        return rc;
+    if (how != SP_SHUT_WR)
+        s->shut_rd = true;
+    if (how != SP_SHUT_RD)
+        s->shut_wr = true;
+    return 0;
+}
+
+int sp_getsockname(int sock, sp_addr *out)
+{
+    struct spc_socket *s;
+    int rc = spc_lookup(sock, &s);
+    if (rc < 0)
+        return rc;
+    if (out == NULL)
+        return SP_EINVAL;
+    return s->stack->ops->local_addr(s->stack->state, s->native, out);
+}
+
+int sp_getpeername(int sock, sp_addr *out)
+{
+    struct spc_socket *s;
+    int rc = spc_lookup(sock, &s);
+    if (rc < 0)
+        return rc;
+    if (out == NULL)
+        return SP_EINVAL;
+    rc = spc_settle_connect(s);
+    if (rc < 0 && rc != SP_EALREADY)
+        return rc;
+    if (s->state != SPC_CONNECTED)
+        return SP_ENOTCONN;
+    return s->stack->ops->peer_addr(s->stack->state, s->native, out);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Options: one table says what each option accepts and where it applies.  */
+/* ------------------------------------------------------------------------ */
+
+enum spc_opt_kind {
+    SPC_OPT_BOOL,      /* 0 or 1 */
+    SPC_OPT_SIZE,      /* >= 1 */
+    SPC_OPT_TIMEOUT,   /* >= -1 */
+    SPC_OPT_READ_ONLY, /* set gives SP_EINVAL */
+};
+
+enum spc_opt_scope {
+    SPC_ANY_SOCKET,
+    SPC_IP_STREAM_ONLY, /* TCP: stream (and sequenced packets over TCP) on IPv4/IPv6 */
+    SPC_MESSAGE_ONLY,   /* datagram and raw */
+    SPC_IPV6_ONLY,
+};
+
+struct spc_opt_rule {
+    int option;
+    uint8_t kind;
+    uint8_t scope;
+    bool core_owned; /* kept in core; never reaches the port */
+};
+
+static const struct spc_opt_rule spc_opt_rules[] = {
+    {SP_OPT_NONBLOCK, SPC_OPT_BOOL, SPC_ANY_SOCKET, true},
+    {SP_OPT_RCVTIMEO, SPC_OPT_TIMEOUT, SPC_ANY_SOCKET, true},
+    {SP_OPT_SNDTIMEO, SPC_OPT_TIMEOUT, SPC_ANY_SOCKET, true},
+    {SP_OPT_REUSEADDR, SPC_OPT_BOOL, SPC_ANY_SOCKET, false},
+    {SP_OPT_NODELAY, SPC_OPT_BOOL, SPC_IP_STREAM_ONLY, false},
+    {SP_OPT_KEEPALIVE, SPC_OPT_BOOL, SPC_IP_STREAM_ONLY, false},
+    {SP_OPT_BROADCAST, SPC_OPT_BOOL, SPC_MESSAGE_ONLY, false},
+    {SP_OPT_RCVBUF, SPC_OPT_SIZE, SPC_ANY_SOCKET, false},
+    {SP_OPT_SNDBUF, SPC_OPT_SIZE, SPC_ANY_SOCKET, false},
+    {SP_OPT_LINGER, SPC_OPT_TIMEOUT, SPC_ANY_SOCKET, false},
+    {SP_OPT_ERROR, SPC_OPT_READ_ONLY, SPC_ANY_SOCKET, true},
+    {SP_OPT_TYPE, SPC_OPT_READ_ONLY, SPC_ANY_SOCKET, true},
+    {SP_OPT_FAMILY, SPC_OPT_READ_ONLY, SPC_ANY_SOCKET, true},
+    {SP_OPT_V6ONLY, SPC_OPT_BOOL, SPC_IPV6_ONLY, false},
+};
+
+static const struct spc_opt_rule *spc_find_opt_rule(int option)
+{
+    for (size_t i = 0; i < sizeof(spc_opt_rules) / sizeof(spc_opt_rules[0]); i++)
+        if (spc_opt_rules[i].option == option)
+            return &spc_opt_rules[i];
+    return NULL;
+}
+
+static bool spc_opt_applies(const struct spc_opt_rule *rule, const struct spc_socket *s)
+{
+    switch (rule->scope) {
+    case SPC_IP_STREAM_ONLY:
+        return s->family != SP_AF_LOCAL && spc_is_connection_type(s->type);
+    case SPC_MESSAGE_ONLY:
+        return s->type == SP_SOCK_DGRAM || s->type == SP_SOCK_RAW || s->type == SP_SOCK_RDM;
+    case SPC_IPV6_ONLY:
+        return s->family == SP_AF_INET6;
+    default:
+        return true;
+    }
+}
+
+static bool spc_opt_value_ok(const struct spc_opt_rule *rule, int value)
+{
+    switch (rule->kind) {
+    case SPC_OPT_BOOL:
+        return value == 0 || value == 1;
+    case SPC_OPT_SIZE:
+        return value >= 1;
+    case SPC_OPT_TIMEOUT:
+        return value >= -1;
+    default:
+        return false;
+    }
+}
+
+int sp_setsockopt(int sock, int option, int value)
+{
+    struct spc_socket *s;
+    int rc = spc_lookup(sock, &s);
+    if (rc < 0)
+        return rc;
+    const struct spc_opt_rule *rule = spc_find_opt_rule(option);
+    if (rule == NULL || !spc_opt_value_ok(rule, value))
+        return SP_EINVAL;
+    if (!spc_opt_applies(rule, s))
+        return SP_ENOPROTOOPT;
+    switch (option) {
+    case SP_OPT_NONBLOCK:
+        s->nonblocking = value != 0;
+        return 0;
+    case SP_OPT_RCVTIMEO:
+        s->rcv_timeout_ms = value;
+        return 0;
+    case SP_OPT_SNDTIMEO:
+        s->snd_timeout_ms = value;
+        return 0;
+    default:
+        if (s->stack->ops->set_option == NULL)
+            return SP_ENOPROTOOPT;
+        return s->stack->ops->set_option(s->stack->state, s->native, option, value);
+    }
+}
+
+int sp_getsockopt(int sock, int option, int *value)
+{
+    struct spc_socket *s;
+    int rc = spc_lookup(sock, &s);
+    if (rc < 0)
+        return rc;
+    const struct spc_opt_rule *rule = spc_find_opt_rule(option);
+    if (rule == NULL || value == NULL)
+        return SP_EINVAL;
+    if (!spc_opt_applies(rule, s))
+        return SP_ENOPROTOOPT;
+    switch (option) {
+    case SP_OPT_NONBLOCK:
+        *value = s->nonblocking;
+        return 0;
+    case SP_OPT_RCVTIMEO:
+        *value = s->rcv_timeout_ms;
+        return 0;
+    case SP_OPT_SNDTIMEO:
+        *value = s->snd_timeout_ms;
+        return 0;
+    case SP_OPT_TYPE:
+        *value = s->type;
+        return 0;
+    case SP_OPT_FAMILY:
+        *value = s->family;
+        return 0;
+    case SP_OPT_ERROR:
+        if (s->state == SPC_CONNECTING) {
+            rc = spc_settle_connect(s);
+            *value = rc == SP_EALREADY ? 0 : rc;
+            return 0;
+        }
+        *value = s->stack->ops->take_error(s->stack->state, s->native);
+        return 0;
+    default:
+        if (s->stack->ops->get_option == NULL)
+            return SP_ENOPROTOOPT;
+        return s->stack->ops->get_option(s->stack->state, s->native, option, value);
+    }
+}
+
+int sp_setsockopt_native(int sock, int level, int name, const void *value, size_t len)
+{
+    struct spc_socket *s;
+    int rc = spc_lookup(sock, &s);
+    if (rc < 0)
+        return rc;
+    if (value == NULL && len > 0)
+        return SP_EINVAL;
+    if (s->stack->ops->set_native_option == NULL)
+        return SP_ENOPROTOOPT;
+    return s->stack->ops->set_native_option(s->stack->state, s->native, level, name, value, len);
+}
+
+int sp_getsockopt_native(int sock, int level, int name, void *value, size_t *len)
+{
+    struct spc_socket *s;
+    int rc = spc_lookup(sock, &s);
+    if (rc < 0)
+        return rc;
+    if (len == NULL || (value == NULL && *len > 0))
+        return SP_EINVAL;
+    if (s->stack->ops->get_native_option == NULL)
+        return SP_ENOPROTOOPT;
+    return s->stack->ops->get_native_option(s->stack->state, s->native, level, name, value, len);
+}

@@ -1,0 +1,37 @@
+/* Stacks: the default one, and the calls that act on a stack as a whole. */
+#include "core.h"
+
+static sp_stack *spc_chosen_default;
+static sp_stack *spc_built_default;
+
+sp_stack *sp_default_stack(void)
+{
+    if (spc_chosen_default != NULL)
+        return spc_chosen_default;
+    if (spc_built_default == NULL)
+        spc_built_default = sp_port_default_stack();
+    return spc_built_default;
+}
+
+void sp_set_default_stack(sp_stack *stack)
+{
+    spc_chosen_default = stack;
+}
+
+const char *sp_stack_name(const sp_stack *stack)
+{
+    return stack == NULL ? "(none)" : stack->ops->name;
+}
+
+int sp_stack_pump(sp_stack *stack, int timeout_ms)
+{
+    if (stack == NULL || timeout_ms < -1)
+        return SP_EINVAL;
+    int rc = stack->ops->poll(stack->state, NULL, 0, timeout_ms);
+    return rc < 0 ? rc : 0;
+}
+
+int64_t sp_stack_now_ms(sp_stack *stack)
+{
+    return stack == NULL ? 0 : stack->ops->now_ms(stack->state);
+}
