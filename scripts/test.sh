@@ -1,0 +1,157 @@
+#!/usr/bin/env bash
+# Build and test sockport the way CI does: presets host and host-asan, each
+# configured, built and run through CTest, going on past failures; then a
+# per-port summary of the shared suite and one last line
+#   "N passed, N failed[, N skipped]"
+# counted over all CTest tests (a configure or build failure counts as one
+# failed test). Exit status: 0 only if nothing failed.
+#
+#   bash scripts/test.sh [--no-setup] [PRESET...]      (default presets: host host-asan)
+set -uo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root" || exit 1
+
+run_setup=1
+presets=()
+for arg in "$@"; do
+    case "$arg" in
+    --no-setup) run_setup=0 ;;
+    -h | --help)
+        sed -n '2,9p' "$0"
+        exit 0
+        ;;
+    *) presets+=("$arg") ;;
+    esac
+done
+[ "${#presets[@]}" -eq 0 ] && presets=(host host-asan)
+
+# Two cores are the norm on CI machines; more jobs only make the tests race.
+jobs="${SOCKPORT_JOBS:-2}"
+log_dir="$root/build/test-logs"
+mkdir -p "$log_dir"
+
+total_passed=0
+total_failed=0
+total_skipped=0
+problems=()
+
+stamp() { date +%s; }
+section() { printf '\n==== %s\n' "$*"; }
+
+if [ "$run_setup" -eq 1 ]; then
+    section "setup"
+    if ! bash "$root/scripts/setup.sh" </dev/null; then
+        echo "setup failed: cannot build or test" >&2
+        echo "0 passed, 1 failed"
+        exit 1
+    fi
+fi
+
+# Totals of one preset's CTest run, from its JUnit report:
+# prints "tests failures skipped".
+junit_counts() {
+    local report="$1"
+    if [ ! -s "$report" ]; then
+        echo "0 0 0"
+        return
+    fi
+    awk '
+        /<testsuite[ >]/ {
+            tests = failures = skipped = disabled = 0
+            if (match($0, /tests="[0-9]+"/)) tests = substr($0, RSTART + 7, RLENGTH - 8)
+            if (match($0, /failures="[0-9]+"/)) failures = substr($0, RSTART + 10, RLENGTH - 11)
+            if (match($0, /skipped="[0-9]+"/)) skipped = substr($0, RSTART + 9, RLENGTH - 10)
+            if (match($0, /disabled="[0-9]+"/)) disabled = substr($0, RSTART + 10, RLENGTH - 11)
+            print tests, failures, skipped + disabled
+            exit
+        }
+        END { if (NR == 0) print "0 0 0" }
+    ' "$report"
+}
+
+# What the shared suite printed about each port, and why cases were skipped.
+suite_summary() {
+    local preset="$1" test_log="$2"
+    [ -f "$test_log" ] || return 0
+    local lines reasons
+    lines="$(grep -Eo 'sockport-suite [^:]+: [0-9]+ ran, [0-9]+ passed, [0-9]+ failed, [0-9]+ skipped' "$test_log" || true)"
+    if [ -n "$lines" ]; then
+        printf '%s\n' "$lines" | sed "s/^/  [$preset] /"
+    else
+        echo "  [$preset] no 'sockport-suite' summary lines in the test output"
+    fi
+    reasons="$(grep -h 'SKIP reason:' "$test_log" | sed 's/^.*SKIP reason:[[:space:]]*//' | sort | uniq -c | sort -rn || true)"
+    if [ -n "$reasons" ]; then
+        echo "  [$preset] skip reasons (count, reason):"
+        printf '%s\n' "$reasons" | sed 's/^/      /'
+    fi
+}
+
+run_preset() {
+    local preset="$1" build_dir="$root/build/$1" start counts tests failures skipped
+    local step_log="$log_dir/$preset"
+    start="$(stamp)"
+
+    section "$preset: configure"
+    if ! cmake --preset "$preset" >"$step_log.configure.log" 2>&1; then
+        tail -n 40 "$step_log.configure.log"
+        problems+=("$preset: configure failed (log: $step_log.configure.log)")
+        total_failed=$((total_failed + 1))
+        return
+    fi
+    grep -E '^CMake Warning|^-- (examples|sockport)' "$step_log.configure.log" || true
+
+    section "$preset: build"
+    if ! cmake --build --preset "$preset" -j "$jobs" >"$step_log.build.log" 2>&1; then
+        grep -E 'error|Error' "$step_log.build.log" | head -n 40
+        problems+=("$preset: build failed (log: $step_log.build.log)")
+        total_failed=$((total_failed + 1))
+        return
+    fi
+    echo "built in $(($(stamp) - start)) s"
+
+    section "$preset: ctest"
+    rm -f "$build_dir/junit.xml"
+    if ! ctest --preset "$preset" -j "$jobs" --output-junit "$build_dir/junit.xml" \
+        2>&1 | tee "$step_log.ctest.log" | grep -Ev '^ *[0-9]+/[0-9]+ Test +#[0-9]+: .* Passed'; then
+        : # a pipeline with nothing left after grep is not a failure
+    fi
+    counts="$(junit_counts "$build_dir/junit.xml")"
+    read -r tests failures skipped <<<"$counts"
+    if [ "$tests" -eq 0 ]; then
+        problems+=("$preset: ctest ran no tests")
+        total_failed=$((total_failed + 1))
+    else
+        total_passed=$((total_passed + tests - failures - skipped))
+        total_failed=$((total_failed + failures))
+        total_skipped=$((total_skipped + skipped))
+        if [ "$failures" -gt 0 ]; then
+            problems+=("$preset: $failures of $tests tests failed")
+        fi
+    fi
+    echo "$preset: $tests tests, $failures failed, $skipped skipped, $(($(stamp) - start)) s in all"
+}
+
+overall_start="$(stamp)"
+for preset in "${presets[@]}"; do
+    run_preset "$preset"
+done
+
+section "summary per port (shared suite)"
+for preset in "${presets[@]}"; do
+    suite_summary "$preset" "$root/build/$preset/Testing/Temporary/LastTest.log"
+done
+
+if [ "${#problems[@]}" -gt 0 ]; then
+    section "problems"
+    printf '  %s\n' "${problems[@]}"
+fi
+echo
+echo "total time $(($(stamp) - overall_start)) s"
+if [ "$total_skipped" -gt 0 ]; then
+    echo "$total_passed passed, $total_failed failed, $total_skipped skipped"
+else
+    echo "$total_passed passed, $total_failed failed"
+fi
+[ "$total_failed" -eq 0 ]
