@@ -27,8 +27,33 @@ enum spc_state {
     SPC_CONNECTED,  /**< stream connected, or message socket with a default peer */
 };
 
+struct spc_socket;
+struct spc_deadline;
+
+/**
+ * A socket type that core builds over another type of the port (sequenced
+ * packets over a stream, acknowledged datagrams over datagrams). Core's own
+ * checks and waiting stay as for native sockets; a service replaces only the
+ * port's data calls. Every function here must not wait.
+ */
+struct spc_service {
+    /** Take a whole message now or return SP_EAGAIN (or an error). */
+    ptrdiff_t (*send)(struct spc_socket *s, const void *buf, size_t len, const sp_addr *to);
+    /** Deliver one whole message now (full length, as a port's recv) or SP_EAGAIN. */
+    ptrdiff_t (*recv)(struct spc_socket *s, void *buf, size_t len, int flags, sp_addr *from);
+    /** Make progress, then say which of SP_POLLIN/OUT/ERR/HUP hold for the caller;
+     *  @p port_revents is what the port reported for the underlying socket. */
+    short (*poll)(struct spc_socket *s, short port_revents);
+    /** Milliseconds until the service must run again (retransmissions); -1: never. */
+    int (*timer_ms)(struct spc_socket *s);
+    /** Release the service's state; may try briefly to send what it still holds. */
+    void (*close)(struct spc_socket *s);
+};
+
 struct spc_socket {
     sp_stack *stack;
+    const struct spc_service *service; /**< NULL: the port's own socket type */
+    void *service_state;
     sp_port_sock native;
     uint32_t generation; /**< of the handle that names this slot now; never 0 */
     bool in_use;
@@ -36,6 +61,7 @@ struct spc_socket {
     bool nonblocking;
     bool shut_rd;
     bool shut_wr;
+    bool framed; /**< sequenced packets built by core over a stream (also when listening) */
     uint8_t family;
     uint8_t type;
     uint8_t state; /**< enum spc_state */
@@ -100,6 +126,23 @@ bool spc_is_connection_type(int type);
  * attempt's error (the socket is then idle again).
  */
 int spc_settle_connect(struct spc_socket *s);
+
+/* --- seqpacket.c, rdm.c ---------------------------------------------- */
+
+/** Attach core's sequenced-packet framing to a connected stream socket.
+ *  SP_ENOBUFS when all SP_SEQPACKET_MAX_SOCKETS states are taken. */
+int spc_seqpacket_attach(struct spc_socket *s);
+
+/** Whether spc_seqpacket_attach() would find a free state now. */
+bool spc_seqpacket_has_room(void);
+
+/** Attach core's RDM protocol to a datagram socket. SP_ENOBUFS when all
+ *  SP_RDM_MAX_SOCKETS states are taken. */
+int spc_rdm_attach(struct spc_socket *s);
+
+/** RDM options (SP_OPT_RDM_*); SP_ENOPROTOOPT on another socket. */
+int spc_rdm_set_option(struct spc_socket *s, int option, int value);
+int spc_rdm_get_option(struct spc_socket *s, int option, int *value);
 
 /* --- addr.c ------------------------------------------------------------ */
 

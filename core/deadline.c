@@ -30,6 +30,10 @@ int spc_wait(struct spc_socket *s, short events, const struct spc_deadline *d)
     int left = spc_deadline_left(s->stack, d);
     if (left == 0)
         return SP_ETIMEDOUT;
+    /* A service with a timer (RDM retransmissions) must run when it is due. */
+    int timer = s->service != NULL ? s->service->timer_ms(s) : -1;
+    if (timer >= 0 && (left < 0 || timer < left))
+        left = timer;
     struct sp_port_pollent ent = {s->native, events, 0};
     int rc = s->stack->ops->poll(s->stack->state, &ent, 1, left);
     return rc < 0 ? rc : 0;

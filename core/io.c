@@ -73,7 +73,9 @@ static ptrdiff_t spc_send(struct spc_socket *s, const void *buf, size_t len, int
                 return SP_EPIPE;
             if (len == 0 && connection)
                 return 0;
-            rc = s->stack->ops->send(s->stack->state, s->native, buf, len, flags, to);
+            rc = s->service != NULL
+                     ? s->service->send(s, buf, len, to)
+                     : s->stack->ops->send(s->stack->state, s->native, buf, len, flags, to);
         }
         if (rc != SP_EAGAIN)
             return rc;
@@ -106,7 +108,9 @@ static ptrdiff_t spc_recv(struct spc_socket *s, void *buf, size_t len, int flags
         if (rc == 0) {
             if (s->shut_rd)
                 return 0;
-            rc = s->stack->ops->recv(s->stack->state, s->native, buf, len, flags, from);
+            rc = s->service != NULL
+                     ? s->service->recv(s, buf, len, flags, from)
+                     : s->stack->ops->recv(s->stack->state, s->native, buf, len, flags, from);
             /* Ports report a message's full length; the caller asked for that only
              * with SP_MSG_TRUNC, otherwise it is told what was stored. */
             if (rc > 0 && message && (size_t)rc > len && !(flags & SP_MSG_TRUNC))

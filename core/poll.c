@@ -18,13 +18,25 @@ static size_t spc_poll_owner[SPC_POLL_MAX];
 /* Polls the entries of @p fds that live on @p stack; returns how many are ready. */
 static int spc_poll_stack(sp_stack *stack, sp_pollfd *fds, size_t nfds, int timeout_ms)
 {
+    const short always = SP_POLLERR | SP_POLLHUP;
     size_t n = 0;
     for (size_t i = 0; i < nfds; i++) {
         struct spc_socket *s;
         if (fds[i].sock < 0 || spc_lookup(fds[i].sock, &s) < 0 || s->stack != stack)
             continue;
+        short wanted = (short)(fds[i].events & (SP_POLLIN | SP_POLLOUT));
+        if (s->service != NULL) {
+            /* A service may be ready with nothing new from the port (a record
+             * already buffered), and its timers bound the wait. */
+            if (s->service->poll(s, 0) & (wanted | always))
+                timeout_ms = 0;
+            int timer = s->service->timer_ms(s);
+            if (timer >= 0 && (timeout_ms < 0 || timer < timeout_ms))
+                timeout_ms = timer;
+            wanted |= SP_POLLIN; /* a service reads its socket to make progress */
+        }
         spc_poll_ents[n].sock = s->native;
-        spc_poll_ents[n].events = (short)(fds[i].events & (SP_POLLIN | SP_POLLOUT));
+        spc_poll_ents[n].events = wanted;
         spc_poll_ents[n].revents = 0;
         spc_poll_owner[n] = i;
         n++;
@@ -34,10 +46,14 @@ static int spc_poll_stack(sp_stack *stack, sp_pollfd *fds, size_t nfds, int time
         return rc;
     int ready = 0;
     for (size_t k = 0; k < n; k++) {
-        short always = SP_POLLERR | SP_POLLHUP;
-        short wanted = (short)(fds[spc_poll_owner[k]].events | always);
-        fds[spc_poll_owner[k]].revents = (short)(spc_poll_ents[k].revents & wanted);
-        if (fds[spc_poll_owner[k]].revents != 0)
+        sp_pollfd *fd = &fds[spc_poll_owner[k]];
+        short revents = spc_poll_ents[k].revents;
+        struct spc_socket *s;
+        spc_lookup(fd->sock, &s);
+        if (s->service != NULL)
+            revents = s->service->poll(s, revents);
+        fd->revents = (short)(revents & (fd->events | always));
+        if (fd->revents != 0)
             ready++;
     }
     return ready;

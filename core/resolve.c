@@ -6,13 +6,13 @@
 
 #include <string.h>
 
-struct spc_service {
+struct spc_service_name {
     const char *name;
     uint16_t port;
 };
 
 /* The services a program is likely to name; any other service is given as a number. */
-static const struct spc_service spc_services[] = {
+static const struct spc_service_name spc_services[] = {
     {"echo", 7},     {"ftp", 21},    {"ssh", 22},    {"telnet", 23},  {"smtp", 25},
     {"domain", 53},  {"http", 80},   {"ntp", 123},   {"https", 443},  {"mqtt", 1883},
 };

@@ -51,11 +51,39 @@ int sp_socket_on(sp_stack *stack, int family, int type, int protocol)
         return SP_EPROTONOSUPPORT;
     if (!spc_has_free_slot())
         return SP_EMFILE;
+
+    /* RDM is always core's protocol over datagrams; sequenced packets are the
+     * port's own where it has them, else core's framing over a stream. */
+    int native_type = type;
+    if (type == SP_SOCK_RDM) {
+        if (family == SP_AF_LOCAL)
+            return SP_EPROTONOSUPPORT;
+        native_type = SP_SOCK_DGRAM;
+    }
     sp_port_sock native = 0;
-    int rc = stack->ops->open(stack->state, family, type, protocol, &native);
+    int rc = stack->ops->open(stack->state, family, native_type, protocol, &native);
+    bool framed = false;
+    if (rc == SP_EPROTONOSUPPORT && type == SP_SOCK_SEQPACKET && family != SP_AF_LOCAL) {
+        framed = true;
+        rc = stack->ops->open(stack->state, family, SP_SOCK_STREAM, protocol, &native);
+    }
     if (rc < 0)
         return rc;
-    return spc_claim(stack, native, family, type, protocol);
+
+    int handle = spc_claim(stack, native, family, type, protocol);
+    struct spc_socket *s;
+    spc_lookup(handle, &s);
+    s->framed = framed;
+    if (type == SP_SOCK_RDM)
+        rc = spc_rdm_attach(s);
+    else if (framed)
+        rc = spc_seqpacket_attach(s);
+    if (rc < 0) {
+        stack->ops->close(stack->state, native);
+        spc_release(s);
+        return rc;
+    }
+    return handle;
 }
 
 int sp_close(int sock)
@@ -64,6 +92,8 @@ int sp_close(int sock)
     int rc = spc_lookup(sock, &s);
     if (rc < 0)
         return rc;
+    if (s->service != NULL)
+        s->service->close(s);
     rc = s->stack->ops->close(s->stack->state, s->native);
     spc_release(s);
     return rc < 0 ? rc : 0;
@@ -131,6 +161,9 @@ int sp_listen(int sock, int backlog)
     rc = s->stack->ops->listen(s->stack->state, s->native, backlog < 1 ? 1 : backlog);
     if (rc < 0)
         return rc;
+    /* A listener carries no records: its framing state goes to the connections. */
+    if (s->service != NULL)
+        s->service->close(s);
     s->bound = true;
     s->state = SPC_LISTENING;
     return 0;
@@ -151,6 +184,8 @@ int sp_accept(int sock, sp_addr *peer)
         /* Checked before each try so that a full table leaves the connection queued. */
         if (!spc_has_free_slot())
             return SP_EMFILE;
+        if (s->framed && !spc_seqpacket_has_room())
+            return SP_ENOBUFS;
         sp_port_sock native = 0;
         rc = s->stack->ops->accept(s->stack->state, s->native, &native, peer);
         if (rc >= 0) {
@@ -159,6 +194,9 @@ int sp_accept(int sock, sp_addr *peer)
             spc_lookup(handle, &child);
             child->bound = true;
             child->state = SPC_CONNECTED;
+            child->framed = s->framed;
+            if (s->framed)
+                spc_seqpacket_attach(child); /* room checked above */
             return handle;
         }
         if (rc != SP_EAGAIN)
@@ -313,6 +351,7 @@ enum spc_opt_scope {
     SPC_IP_STREAM_ONLY, /* TCP: stream (and sequenced packets over TCP) on IPv4/IPv6 */
     SPC_MESSAGE_ONLY,   /* datagram and raw */
     SPC_IPV6_ONLY,
+    SPC_RDM_ONLY,
 };
 
 struct spc_opt_rule {
@@ -337,6 +376,8 @@ static const struct spc_opt_rule spc_opt_rules[] = {
     {SP_OPT_TYPE, SPC_OPT_READ_ONLY, SPC_ANY_SOCKET, true},
     {SP_OPT_FAMILY, SPC_OPT_READ_ONLY, SPC_ANY_SOCKET, true},
     {SP_OPT_V6ONLY, SPC_OPT_BOOL, SPC_IPV6_ONLY, false},
+    {SP_OPT_RDM_TIMEOUT, SPC_OPT_SIZE, SPC_RDM_ONLY, true},
+    {SP_OPT_RDM_RTO, SPC_OPT_SIZE, SPC_RDM_ONLY, true},
 };
 
 static const struct spc_opt_rule *spc_find_opt_rule(int option)
@@ -356,6 +397,8 @@ static bool spc_opt_applies(const struct spc_opt_rule *rule, const struct spc_so
         return s->type == SP_SOCK_DGRAM || s->type == SP_SOCK_RAW || s->type == SP_SOCK_RDM;
     case SPC_IPV6_ONLY:
         return s->family == SP_AF_INET6;
+    case SPC_RDM_ONLY:
+        return s->type == SP_SOCK_RDM;
     default:
         return true;
     }
@@ -396,6 +439,9 @@ int sp_setsockopt(int sock, int option, int value)
     case SP_OPT_SNDTIMEO:
         s->snd_timeout_ms = value;
         return 0;
+    case SP_OPT_RDM_TIMEOUT:
+    case SP_OPT_RDM_RTO:
+        return spc_rdm_set_option(s, option, value);
     default:
         if (s->stack->ops->set_option == NULL)
             return SP_ENOPROTOOPT;
@@ -430,6 +476,9 @@ int sp_getsockopt(int sock, int option, int *value)
     case SP_OPT_FAMILY:
         *value = s->family;
         return 0;
+    case SP_OPT_RDM_TIMEOUT:
+    case SP_OPT_RDM_RTO:
+        return spc_rdm_get_option(s, option, value);
     case SP_OPT_ERROR:
         if (s->state == SPC_CONNECTING) {
             rc = spc_settle_connect(s);

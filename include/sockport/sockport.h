@@ -60,7 +60,7 @@ enum sp_type {
     SP_SOCK_DGRAM = 2,     /**< connectionless datagrams (UDP, local datagram) */
     SP_SOCK_RAW = 3,       /**< raw IP packets of one protocol (needs privileges on POSIX) */
     SP_SOCK_SEQPACKET = 4, /**< connection-oriented, record boundaries kept */
-    SP_SOCK_RDM = 5,       /**< reserved: connectionless with acknowledgement */
+    SP_SOCK_RDM = 5,       /**< connectionless with acknowledgement, built in core */
 };
 
 /** IANA protocol numbers for sp_socket()'s protocol argument (0 = the type's default). */
@@ -497,6 +497,10 @@ enum sp_option {
     SP_OPT_TYPE = 12,     /**< read only: the socket's enum sp_type */
     SP_OPT_FAMILY = 13,   /**< read only: the socket's enum sp_family */
     SP_OPT_V6ONLY = 14,   /**< 1: an IPv6 socket does not also take IPv4-mapped traffic */
+    SP_OPT_RDM_TIMEOUT = 15, /**< RDM only: ms a message may go unacknowledged before it is
+                                  reported as timed out (default 3000, >= 1) */
+    SP_OPT_RDM_RTO = 16,     /**< RDM only: first retransmission timeout in ms (default 50,
+                                  >= 1); it doubles on each retry, up to 1000 */
 };
 
 /**
@@ -530,6 +534,96 @@ int sp_setsockopt_native(int sock, int level, int name, const void *value, size_
  * @return 0; SP_EBADF; SP_EINVAL NULL pointer; SP_ENOPROTOOPT; another port code.
  */
 int sp_getsockopt_native(int sock, int level, int name, void *value, size_t *len);
+
+/* ------------------------------------------------------------------------ */
+/* Services built in core: sequenced packets and acknowledged datagrams     */
+/* ------------------------------------------------------------------------ */
+
+/**
+ * Sequenced packets (SP_SOCK_SEQPACKET) keep record boundaries on a
+ * connection. On local sockets of the POSIX port they are the kernel's
+ * SOCK_SEQPACKET. Over IPv4/IPv6 on every port core builds them over a stream
+ * (see docs/seqpacket.md): a record is at most SP_SEQPACKET_MAX_RECORD bytes
+ * (sp_send() gives SP_EMSGSIZE above), one sp_send() is one sp_recv() on the
+ * other side, and a receive buffer shorter than the record keeps its start and
+ * discards the rest (SP_MSG_TRUNC reports the full length), as for datagrams.
+ * A zero-length record reads as 0, like end of stream: avoid sending one.
+ * At most SP_SEQPACKET_MAX_SOCKETS such connections are open at once
+ * (connect/accept give SP_ENOBUFS beyond).
+ */
+#ifndef SP_SEQPACKET_MAX_RECORD
+#define SP_SEQPACKET_MAX_RECORD 16384
+#endif
+#ifndef SP_SEQPACKET_MAX_SOCKETS
+#define SP_SEQPACKET_MAX_SOCKETS 8
+#endif
+
+/**
+ * Acknowledged datagrams (SP_SOCK_RDM): connectionless, each message is
+ * acknowledged by the receiver and retransmitted with backoff until it is, or
+ * until SP_OPT_RDM_TIMEOUT passes. The receiver delivers each message exactly
+ * once (duplicates are dropped); order is NOT kept. Built in core over any
+ * port's datagram sockets (SP_AF_INET / SP_AF_INET6); wire format in docs/rdm.md.
+ *
+ * sp_sendto() returns once the message is queued (SP_EAGAIN / waiting while
+ * SP_RDM_WINDOW messages are unacknowledged); the outcome of each message
+ * comes later from sp_rdm_report(). The protocol runs whenever the socket is
+ * used: any call on it, or sp_poll() with it in the set.
+ */
+#ifndef SP_RDM_MAX_MESSAGE
+#define SP_RDM_MAX_MESSAGE 1200
+#endif
+#ifndef SP_RDM_WINDOW
+#define SP_RDM_WINDOW 16
+#endif
+#ifndef SP_RDM_MAX_SOCKETS
+#define SP_RDM_MAX_SOCKETS 4
+#endif
+
+/** How one RDM message ended. */
+typedef struct sp_rdm_report {
+    uint32_t id; /**< as returned by sp_rdm_sendto() */
+    int result;  /**< 0: acknowledged by the peer; SP_ETIMEDOUT: not within SP_OPT_RDM_TIMEOUT */
+} sp_rdm_report;
+
+/** Counters of one RDM socket. */
+typedef struct sp_rdm_stats {
+    uint32_t sent;            /**< messages queued by sp_sendto() */
+    uint32_t transmissions;   /**< data datagrams sent, first tries and retries */
+    uint32_t retransmissions; /**< of which retries */
+    uint32_t delivered;       /**< messages acknowledged by the peer */
+    uint32_t timed_out;       /**< messages given up on */
+    uint32_t received;        /**< messages delivered to this side's reader */
+    uint32_t duplicates;      /**< data datagrams dropped as already delivered */
+    uint32_t malformed;       /**< datagrams dropped as not RDM (bad version, type, length) */
+    uint32_t overrun;         /**< data datagrams dropped unacknowledged: receive queue full */
+    uint32_t reports_lost;    /**< reports overwritten before sp_rdm_report() took them */
+} sp_rdm_stats;
+
+/**
+ * @brief Queue one acknowledged message, as sp_sendto(), and tell its id.
+ * @param[in]  to  the receiver; NULL uses the peer set by sp_connect().
+ * @param[out] id  the message's id for sp_rdm_report(); may be NULL.
+ * @return @p len; the errors of sp_sendto(); SP_EOPNOTSUPP not an RDM socket;
+ *         SP_EMSGSIZE @p len over SP_RDM_MAX_MESSAGE; SP_EAGAIN the window is full
+ *         (non-blocking), SP_ETIMEDOUT it stayed full until SP_OPT_SNDTIMEO passed.
+ */
+ptrdiff_t sp_rdm_sendto(int sock, const void *buf, size_t len, const sp_addr *to, uint32_t *id);
+
+/**
+ * @brief Take the oldest report of a message that ended (delivered or timed out).
+ *        Runs the protocol first (incoming acknowledgements, retransmissions).
+ * @param[out] out  must not be NULL.
+ * @return 1 if a report was stored, 0 if none is pending; SP_EBADF;
+ *         SP_EINVAL NULL @p out; SP_EOPNOTSUPP not an RDM socket.
+ */
+int sp_rdm_report_take(int sock, sp_rdm_report *out);
+
+/**
+ * @brief Read an RDM socket's counters.
+ * @return 0; SP_EBADF; SP_EINVAL NULL @p out; SP_EOPNOTSUPP not an RDM socket.
+ */
+int sp_rdm_get_stats(int sock, sp_rdm_stats *out);
 
 /* ------------------------------------------------------------------------ */
 /* Polling                                                                  */

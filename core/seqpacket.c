@@ -1,0 +1,218 @@
+/*
+ * Sequenced packets over a stream, for stacks that lack them (TCP has no
+ * record boundaries). Wire format (docs/seqpacket.md): every record is a
+ * 4-byte big-endian payload length, then the payload; lengths above
+ * SP_SEQPACKET_MAX_RECORD are a protocol violation.
+ *
+ * Each connection holds a receive buffer (so that a record is handed over only
+ * once it is complete: a non-blocking or timed-out receive never loses the
+ * part already read) and a send buffer for the unsent rest of a record the
+ * stream took only partly (so that a send takes a record whole or not at all).
+ */
+#include "core.h"
+
+#include <string.h>
+
+#define SPC_SEQ_HEADER 4
+/* How long close waits to push out the rest of a record already accepted. */
+#define SPC_SEQ_CLOSE_FLUSH_MS 1000
+
+struct spc_seqpacket {
+    bool in_use;
+    /* receive side */
+    uint8_t rx_header[SPC_SEQ_HEADER];
+    uint8_t rx_header_got;
+    uint32_t rx_len;
+    uint32_t rx_got;
+    int rx_end; /* 0 while open; 1 at a clean end of stream; or an SP_E* error */
+    uint8_t rx_buf[SP_SEQPACKET_MAX_RECORD];
+    /* send side: the part of the last record the stream has not taken yet */
+    uint32_t tx_len;
+    uint32_t tx_sent;
+    uint8_t tx_buf[SPC_SEQ_HEADER + SP_SEQPACKET_MAX_RECORD];
+};
+
+static struct spc_seqpacket spc_seq_pool[SP_SEQPACKET_MAX_SOCKETS];
+
+static struct spc_seqpacket *spc_seq(struct spc_socket *s)
+{
+    return s->service_state;
+}
+
+static ptrdiff_t spc_seq_port_recv(struct spc_socket *s, void *buf, size_t len)
+{
+    return s->stack->ops->recv(s->stack->state, s->native, buf, len, 0, NULL);
+}
+
+/*
+ * Reads what the stream has towards the current record. Returns 1 when a whole
+ * record is buffered, 0 at end of stream, SP_EAGAIN when more must arrive, or
+ * the stream's error.
+ */
+static int spc_seq_fill(struct spc_socket *s)
+{
+    struct spc_seqpacket *q = spc_seq(s);
+    for (;;) {
+        if (q->rx_end != 0)
+            return q->rx_end == 1 ? 0 : q->rx_end;
+        if (q->rx_header_got == SPC_SEQ_HEADER && q->rx_got == q->rx_len)
+            return 1;
+        ptrdiff_t n;
+        if (q->rx_header_got < SPC_SEQ_HEADER) {
+            n = spc_seq_port_recv(s, q->rx_header + q->rx_header_got,
+                                  SPC_SEQ_HEADER - q->rx_header_got);
+            if (n > 0) {
+                q->rx_header_got = (uint8_t)(q->rx_header_got + n);
+                if (q->rx_header_got == SPC_SEQ_HEADER) {
+                    q->rx_len = (uint32_t)q->rx_header[0] << 24 | (uint32_t)q->rx_header[1] << 16 |
+                                (uint32_t)q->rx_header[2] << 8 | q->rx_header[3];
+                    q->rx_got = 0;
+                    if (q->rx_len > SP_SEQPACKET_MAX_RECORD)
+                        q->rx_end = SP_ECONNABORTED; /* the peer broke the framing */
+                }
+                continue;
+            }
+        } else {
+            n = spc_seq_port_recv(s, q->rx_buf + q->rx_got, q->rx_len - q->rx_got);
+            if (n > 0) {
+                q->rx_got += (uint32_t)n;
+                continue;
+            }
+        }
+        if (n == SP_EAGAIN)
+            return SP_EAGAIN;
+        /* End of stream between records is a clean close; inside one, the rest is lost. */
+        if (n == 0)
+            q->rx_end = (q->rx_header_got == 0) ? 1 : SP_ECONNRESET;
+        else
+            q->rx_end = (int)n;
+    }
+}
+
+static ptrdiff_t spc_seq_recv(struct spc_socket *s, void *buf, size_t len, int flags,
+                              sp_addr *from)
+{
+    struct spc_seqpacket *q = spc_seq(s);
+    int rc = spc_seq_fill(s);
+    if (rc != 1)
+        return rc;
+    size_t copied = len < q->rx_len ? len : q->rx_len;
+    if (copied > 0)
+        memcpy(buf, q->rx_buf, copied);
+    if (from != NULL)
+        s->stack->ops->peer_addr(s->stack->state, s->native, from);
+    ptrdiff_t full = (ptrdiff_t)q->rx_len;
+    if (!(flags & SP_MSG_PEEK)) {
+        q->rx_header_got = 0;
+        q->rx_len = 0;
+        q->rx_got = 0;
+    }
+    return full;
+}
+
+/* Pushes out the rest of the last record. 0 when nothing is left, else SP_EAGAIN or an error. */
+static int spc_seq_flush(struct spc_socket *s)
+{
+    struct spc_seqpacket *q = spc_seq(s);
+    while (q->tx_sent < q->tx_len) {
+        ptrdiff_t n = s->stack->ops->send(s->stack->state, s->native, q->tx_buf + q->tx_sent,
+                                          q->tx_len - q->tx_sent, 0, NULL);
+        if (n < 0)
+            return (int)n;
+        q->tx_sent += (uint32_t)n;
+    }
+    q->tx_len = 0;
+    q->tx_sent = 0;
+    return 0;
+}
+
+static ptrdiff_t spc_seq_send(struct spc_socket *s, const void *buf, size_t len, const sp_addr *to)
+{
+    (void)to; /* core rejects an address on a connection-oriented socket */
+    struct spc_seqpacket *q = spc_seq(s);
+    if (len > SP_SEQPACKET_MAX_RECORD)
+        return SP_EMSGSIZE;
+    int rc = spc_seq_flush(s);
+    if (rc < 0)
+        return rc;
+    q->tx_buf[0] = (uint8_t)(len >> 24);
+    q->tx_buf[1] = (uint8_t)(len >> 16);
+    q->tx_buf[2] = (uint8_t)(len >> 8);
+    q->tx_buf[3] = (uint8_t)len;
+    if (len > 0)
+        memcpy(q->tx_buf + SPC_SEQ_HEADER, buf, len);
+    q->tx_len = (uint32_t)(SPC_SEQ_HEADER + len);
+    q->tx_sent = 0;
+    /* The record is ours now; what the stream does not take yet goes with a later call. */
+    rc = spc_seq_flush(s);
+    if (rc < 0 && rc != SP_EAGAIN)
+        return rc;
+    return (ptrdiff_t)len;
+}
+
+static short spc_seq_poll(struct spc_socket *s, short port_revents)
+{
+    short revents = (short)(port_revents & (SP_POLLERR | SP_POLLHUP));
+    int rc = spc_seq_fill(s);
+    if (rc != SP_EAGAIN)
+        revents |= SP_POLLIN; /* a record, end of stream, or an error to read */
+    if ((port_revents & SP_POLLOUT) && spc_seq_flush(s) == 0)
+        revents |= SP_POLLOUT;
+    /* The stream's data may be only part of a record: readable only when whole. */
+    return revents;
+}
+
+static int spc_seq_timer_ms(struct spc_socket *s)
+{
+    (void)s;
+    return -1;
+}
+
+static void spc_seq_close(struct spc_socket *s)
+{
+    struct spc_seqpacket *q = spc_seq(s);
+    if (q->tx_sent < q->tx_len) {
+        struct spc_deadline deadline = spc_deadline_in(s->stack, SPC_SEQ_CLOSE_FLUSH_MS);
+        while (spc_seq_flush(s) == SP_EAGAIN && spc_wait(s, SP_POLLOUT, &deadline) == 0)
+            ;
+    }
+    q->in_use = false;
+    s->service = NULL;
+    s->service_state = NULL;
+}
+
+static const struct spc_service spc_seqpacket_service = {
+    .send = spc_seq_send,
+    .recv = spc_seq_recv,
+    .poll = spc_seq_poll,
+    .timer_ms = spc_seq_timer_ms,
+    .close = spc_seq_close,
+};
+
+bool spc_seqpacket_has_room(void)
+{
+    for (int i = 0; i < SP_SEQPACKET_MAX_SOCKETS; i++)
+        if (!spc_seq_pool[i].in_use)
+            return true;
+    return false;
+}
+
+int spc_seqpacket_attach(struct spc_socket *s)
+{
+    for (int i = 0; i < SP_SEQPACKET_MAX_SOCKETS; i++) {
+        struct spc_seqpacket *q = &spc_seq_pool[i];
+        if (q->in_use)
+            continue;
+        q->in_use = true;
+        q->rx_header_got = 0;
+        q->rx_len = 0;
+        q->rx_got = 0;
+        q->rx_end = 0;
+        q->tx_len = 0;
+        q->tx_sent = 0;
+        s->service = &spc_seqpacket_service;
+        s->service_state = q;
+        return 0;
+    }
+    return SP_ENOBUFS;
+}
