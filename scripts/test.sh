@@ -51,23 +51,17 @@ fi
 # Totals of one preset's CTest run, from its JUnit report:
 # prints "tests failures skipped".
 junit_counts() {
-    local report="$1"
+    local report="$1" header attr tests failures skipped disabled
     if [ ! -s "$report" ]; then
         echo "0 0 0"
         return
     fi
-    awk '
-        /<testsuite[ >]/ {
-            tests = failures = skipped = disabled = 0
-            if (match($0, /tests="[0-9]+"/)) tests = substr($0, RSTART + 7, RLENGTH - 8)
-            if (match($0, /failures="[0-9]+"/)) failures = substr($0, RSTART + 10, RLENGTH - 11)
-            if (match($0, /skipped="[0-9]+"/)) skipped = substr($0, RSTART + 9, RLENGTH - 10)
-            if (match($0, /disabled="[0-9]+"/)) disabled = substr($0, RSTART + 10, RLENGTH - 11)
-            print tests, failures, skipped + disabled
-            exit
-        }
-        END { if (NR == 0) print "0 0 0" }
-    ' "$report"
+    # The <testsuite ...> element, whose attributes CTest spreads over lines.
+    header="$(tr '\n\t' '  ' <"$report" | grep -o '<testsuite [^>]*>' | head -n 1)"
+    for attr in tests failures skipped disabled; do
+        printf -v "$attr" '%s' "$(printf '%s' "$header" | grep -o " $attr=\"[0-9]*\"" | tr -dc '0-9')"
+    done
+    echo "${tests:-0} ${failures:-0} $((${skipped:-0} + ${disabled:-0}))"
 }
 
 # What the shared suite printed about each port, and why cases were skipped.
