@@ -1,0 +1,143 @@
+/* sp_addr <-> struct sockaddr, and host name resolution through getaddrinfo(). */
+#include <netdb.h>
+#include <stddef.h>
+#include <string.h>
+
+#include "posix_addr.h"
+#include "posix_errors.h"
+
+int sp_posix_native_family(int family)
+{
+    switch (family) {
+    case SP_AF_INET:
+        return AF_INET;
+    case SP_AF_INET6:
+        return AF_INET6;
+    case SP_AF_LOCAL:
+        return AF_UNIX;
+    default:
+        return -1;
+    }
+}
+
+int sp_posix_addr_to_native(const sp_addr *addr, union sp_posix_sockaddr *out, socklen_t *len)
+{
+    memset(out, 0, sizeof *out);
+    switch (addr->family) {
+    case SP_AF_INET:
+        out->in.sin_family = AF_INET;
+        out->in.sin_port = htons(addr->port);
+        memcpy(&out->in.sin_addr, addr->u.v4, sizeof addr->u.v4);
+        *len = sizeof out->in;
+        return 0;
+    case SP_AF_INET6:
+        out->in6.sin6_family = AF_INET6;
+        out->in6.sin6_port = htons(addr->port);
+        out->in6.sin6_scope_id = addr->scope_id;
+        memcpy(&out->in6.sin6_addr, addr->u.v6, sizeof addr->u.v6);
+        *len = sizeof out->in6;
+        return 0;
+    case SP_AF_LOCAL: {
+        /* SP_LOCAL_PATH_MAX is the smallest sun_path of the supported hosts,
+         * so a valid sp_addr path (NUL within it) always fits. */
+        size_t path_len = strnlen(addr->u.path, sizeof addr->u.path);
+        if (path_len >= sizeof addr->u.path || path_len >= sizeof out->un.sun_path)
+            return SP_EINVAL;
+        out->un.sun_family = AF_UNIX;
+        memcpy(out->un.sun_path, addr->u.path, path_len + 1);
+        *len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + path_len + 1);
+        return 0;
+    }
+    default:
+        return SP_EAFNOSUPPORT;
+    }
+}
+
+/* The path of a local address, if sp_addr can hold it; else "" (unnamed). */
+static void local_path_from_native(const struct sockaddr_un *un, socklen_t len, sp_addr *out)
+{
+    size_t offset = offsetof(struct sockaddr_un, sun_path);
+    size_t room = len > offset ? (size_t)len - offset : 0;
+    if (room > sizeof un->sun_path)
+        room = sizeof un->sun_path;
+    size_t path_len = strnlen(un->sun_path, room);
+    /* Linux abstract names start with NUL and come out as "" here too. */
+    if (path_len >= sizeof out->u.path)
+        path_len = 0;
+    memcpy(out->u.path, un->sun_path, path_len);
+    out->u.path[path_len] = '\0';
+}
+
+int sp_posix_addr_from_native(const union sp_posix_sockaddr *in, socklen_t len, sp_addr *out)
+{
+    memset(out, 0, sizeof *out);
+    switch (in->sa.sa_family) {
+    case AF_INET:
+        out->family = SP_AF_INET;
+        out->port = ntohs(in->in.sin_port);
+        memcpy(out->u.v4, &in->in.sin_addr, sizeof out->u.v4);
+        return 0;
+    case AF_INET6:
+        out->family = SP_AF_INET6;
+        out->port = ntohs(in->in6.sin6_port);
+        out->scope_id = in->in6.sin6_scope_id;
+        memcpy(out->u.v6, &in->in6.sin6_addr, sizeof out->u.v6);
+        return 0;
+    case AF_UNIX:
+        out->family = SP_AF_LOCAL;
+        local_path_from_native(&in->un, len, out);
+        return 0;
+    default:
+        return SP_EAFNOSUPPORT;
+    }
+}
+
+static int already_listed(const sp_addr *list, size_t count, const sp_addr *addr)
+{
+    for (size_t i = 0; i < count; i++) {
+        if (sp_addr_equal(&list[i], addr))
+            return 1;
+    }
+    return 0;
+}
+
+/*
+ * getaddrinfo() has no timeout of its own: how long it takes is up to the
+ * host's resolver (glibc: the "timeout" and "attempts" of resolv.conf, 5 s
+ * and 2 by default, per server). @p timeout_ms is therefore best effort on
+ * this port; the call may take longer and then gives SP_ENAMETEMP rather than
+ * SP_ETIMEDOUT. AI_ADDRCONFIG is left off so "localhost" gives ::1 even on a
+ * host whose only IPv6 address is the loopback one (tests rely on that).
+ */
+int sp_posix_resolve(void *state, const char *host, int family, sp_addr *out, size_t max,
+                     int timeout_ms)
+{
+    (void)state;
+    (void)timeout_ms;
+    struct addrinfo hints;
+    memset(&hints, 0, sizeof hints);
+    hints.ai_family = family == SP_AF_UNSPEC ? AF_UNSPEC : sp_posix_native_family(family);
+    hints.ai_socktype = SOCK_STREAM; /* one entry per address, not one per socket type */
+
+    struct addrinfo *list = NULL;
+    int rc = getaddrinfo(host, NULL, &hints, &list);
+    if (rc != 0)
+        return sp_posix_resolve_error(rc);
+
+    size_t count = 0;
+    for (const struct addrinfo *ai = list; ai != NULL && count < max; ai = ai->ai_next) {
+        union sp_posix_sockaddr native;
+        if (ai->ai_addrlen > sizeof native)
+            continue;
+        memcpy(&native, ai->ai_addr, ai->ai_addrlen);
+        sp_addr addr;
+        if (sp_posix_addr_from_native(&native, ai->ai_addrlen, &addr) != 0 ||
+            addr.family == SP_AF_LOCAL)
+            continue;
+        addr.port = 0;
+        if (!already_listed(out, count, &addr))
+            out[count++] = addr;
+    }
+    freeaddrinfo(list);
+    return count > 0 ? (int)count : SP_ENONAME;
+}
