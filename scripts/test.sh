@@ -107,7 +107,8 @@ run_preset() {
 
     section "$preset: ctest"
     rm -f "$build_dir/junit.xml"
-    if ! ctest --preset "$preset" -j "$jobs" --output-junit "$build_dir/junit.xml" \
+    # --timeout only bounds tests that set no TIMEOUT of their own.
+    if ! ctest --preset "$preset" -j "$jobs" --timeout 300 --output-junit "$build_dir/junit.xml" \
         2>&1 | tee "$step_log.ctest.log" | grep -Ev '^ *[0-9]+/[0-9]+ Test +#[0-9]+: .* Passed'; then
         : # a pipeline with nothing left after grep is not a failure
     fi
