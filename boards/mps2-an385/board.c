@@ -1,0 +1,175 @@
+/*
+ * mps2-an385 console, clock, idle, exit and fault report.
+ */
+#include <stdint.h>
+#include <stdio.h>
+
+#include "board.h"
+#include "board_internal.h"
+
+/* CMSDK APB UART0. */
+#define UART0_DATA BOARD_REG(0x40004000u)
+#define UART0_STATE BOARD_REG(0x40004004u)
+#define UART0_CTRL BOARD_REG(0x40004008u)
+#define UART0_BAUDDIV BOARD_REG(0x40004010u)
+#define UART_STATE_TX_FULL (1u << 0)
+#define UART_CTRL_TX_ENABLE (1u << 0)
+#define CONSOLE_BAUD 115200u
+
+/* SysTick. */
+#define SYST_CSR BOARD_REG(0xE000E010u)
+#define SYST_RVR BOARD_REG(0xE000E014u)
+#define SYST_CVR BOARD_REG(0xE000E018u)
+#define SYST_CSR_ENABLE (1u << 0)
+#define SYST_CSR_TICKINT (1u << 1)
+#define SYST_CSR_CPU_CLOCK (1u << 2)
+
+#define CCR_DIV_0_TRP (1u << 4)
+#define SHCSR_SEPARATE_FAULTS ((1u << 16) | (1u << 17) | (1u << 18))
+
+/* Semihosting: SYS_EXIT_EXTENDED carries any status, unlike SYS_EXIT. */
+#define SEMIHOSTING_SYS_EXIT_EXTENDED 0x20u
+#define ADP_STOPPED_APPLICATION_EXIT 0x20026u
+
+static volatile uint32_t millis_since_init;
+
+void SysTick_Handler(void);
+void SysTick_Handler(void)
+{
+    millis_since_init++;
+}
+
+void board_init(void)
+{
+    UART0_BAUDDIV = BOARD_CPU_HZ / CONSOLE_BAUD;
+    UART0_CTRL = UART_CTRL_TX_ENABLE;
+
+    SYST_CSR = 0;
+    SYST_RVR = BOARD_CPU_HZ / 1000u - 1u;
+    SYST_CVR = 0;
+    SYST_CSR = SYST_CSR_ENABLE | SYST_CSR_TICKINT | SYST_CSR_CPU_CLOCK;
+
+    /* A division by zero would otherwise silently give 0. Separate fault
+     * vectors are enabled only so that the report names the fault kind. */
+    SCB_CCR |= CCR_DIV_0_TRP;
+    SCB_SHCSR |= SHCSR_SEPARATE_FAULTS;
+
+    /* Unbuffered: nothing printed is lost when the firmware faults or is
+     * killed by a timeout, and newlib allocates no stdio buffer. */
+    setvbuf(stdout, NULL, _IONBF, 0);
+    setvbuf(stderr, NULL, _IONBF, 0);
+}
+
+uint32_t board_millis(void)
+{
+    return millis_since_init;
+}
+
+void board_idle(void *ctx)
+{
+    (void)ctx;
+    __asm volatile("wfi" ::: "memory");
+}
+
+void board_console_write(const char *text, int len)
+{
+    for (int i = 0; i < len; ++i) {
+        while (UART0_STATE & UART_STATE_TX_FULL) {
+        }
+        UART0_DATA = (uint8_t)text[i];
+    }
+}
+
+uint32_t board_random(void)
+{
+    static uint32_t state;
+    if (state == 0) {
+        state = (SYST_CVR << 16) ^ millis_since_init ^ 0x9E3779B9u;
+    }
+    state ^= state << 13;
+    state ^= state >> 17;
+    state ^= state << 5;
+    return state;
+}
+
+void board_semihost_exit(int status)
+{
+    const uint32_t block[2] = {ADP_STOPPED_APPLICATION_EXIT, (uint32_t)status};
+    register uint32_t op __asm("r0") = SEMIHOSTING_SYS_EXIT_EXTENDED;
+    register const uint32_t *arg __asm("r1") = block;
+    __asm volatile("bkpt 0xab" : : "r"(op), "r"(arg) : "memory");
+    for (;;) {
+        /* Only reached if the debugger ignored the request. */
+        __asm volatile("wfi");
+    }
+}
+
+void board_exit(int status)
+{
+    fflush(stdout);
+    fflush(stderr);
+    board_semihost_exit(status);
+}
+
+/* The fault path avoids printf: the fault may have hit inside newlib. */
+static void console_puts(const char *text)
+{
+    int len = 0;
+    while (text[len] != '\0') {
+        ++len;
+    }
+    board_console_write(text, len);
+}
+
+static void console_hex(const char *name, uint32_t value)
+{
+    char digits[8];
+    for (int i = 0; i < 8; ++i) {
+        digits[7 - i] = "0123456789abcdef"[(value >> (4 * i)) & 0xFu];
+    }
+    console_puts(" ");
+    console_puts(name);
+    console_puts("=0x");
+    board_console_write(digits, (int)sizeof digits);
+}
+
+static const char *exception_name(uint32_t number)
+{
+    switch (number) {
+    case 2: return "NMI";
+    case 3: return "HardFault";
+    case 4: return "MemManage";
+    case 5: return "BusFault";
+    case 6: return "UsageFault";
+    case 11: return "SVCall";
+    case 14: return "PendSV";
+    case 15: return "SysTick";
+    default: return number >= 16 ? "unhandled IRQ" : "reserved exception";
+    }
+}
+
+enum { FRAME_R0, FRAME_R1, FRAME_R2, FRAME_R3, FRAME_R12, FRAME_LR, FRAME_PC, FRAME_XPSR };
+
+void board_fault_report(const uint32_t *frame)
+{
+    uint32_t exception = SCB_ICSR & 0x1FFu;
+    console_puts("\r\n*** FAULT: ");
+    console_puts(exception_name(exception));
+    console_hex("exception", exception);
+    console_hex("CFSR", SCB_CFSR);
+    console_hex("HFSR", SCB_HFSR);
+    console_hex("MMFAR", SCB_MMFAR);
+    console_hex("BFAR", SCB_BFAR);
+    console_puts("\r\n***");
+    console_hex("PC", frame[FRAME_PC]);
+    console_hex("LR", frame[FRAME_LR]);
+    console_hex("xPSR", frame[FRAME_XPSR]);
+    console_hex("R0", frame[FRAME_R0]);
+    console_hex("R1", frame[FRAME_R1]);
+    console_hex("R2", frame[FRAME_R2]);
+    console_hex("R3", frame[FRAME_R3]);
+    console_hex("R12", frame[FRAME_R12]);
+    console_hex("SP", (uint32_t)(uintptr_t)frame);
+    console_puts("\r\n");
+    board_semihost_exit(BOARD_EXIT_FAULT);
+}

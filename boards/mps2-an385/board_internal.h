@@ -1,0 +1,29 @@
+/* Declarations shared by the board's own files only. */
+#ifndef SOCKPORT_BOARD_MPS2_AN385_INTERNAL_H
+#define SOCKPORT_BOARD_MPS2_AN385_INTERNAL_H
+
+#include <stdint.h>
+
+/* Print the fault status registers and the frame the exception stacked
+ * (r0 r1 r2 r3 r12 lr pc xpsr), then exit with BOARD_EXIT_FAULT. Entered from
+ * Fault_Handler's assembly with the frame in r0. */
+void board_fault_report(const uint32_t *frame) __attribute__((noreturn));
+
+/* Exit QEMU now with @p status, with no newlib call in between: usable from a
+ * fault handler and from _exit(). */
+void board_semihost_exit(int status) __attribute__((noreturn));
+
+/* Cortex-M system control registers the board touches. */
+#define BOARD_REG(addr) (*(volatile uint32_t *)(uintptr_t)(addr))
+#define SCB_ICSR BOARD_REG(0xE000ED04u)
+#define SCB_CCR BOARD_REG(0xE000ED14u)
+#define SCB_SHCSR BOARD_REG(0xE000ED24u)
+#define SCB_CFSR BOARD_REG(0xE000ED28u)
+#define SCB_HFSR BOARD_REG(0xE000ED2Cu)
+#define SCB_MMFAR BOARD_REG(0xE000ED34u)
+#define SCB_BFAR BOARD_REG(0xE000ED38u)
+#define NVIC_ISER0 BOARD_REG(0xE000E100u)
+#define NVIC_ICER0 BOARD_REG(0xE000E180u)
+#define NVIC_ICPR0 BOARD_REG(0xE000E280u)
+
+#endif

@@ -1,0 +1,119 @@
+/*
+ * The system calls newlib needs on this board: the console for stdout and
+ * stderr, a heap bounded by the linker script, and exit through semihosting.
+ * There is no file system: every other descriptor is EBADF.
+ */
+#include <errno.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/stat.h>
+
+#include "board.h"
+#include "board_internal.h"
+
+/* newlib calls these; its headers do not declare them. */
+int _write(int fd, const char *buf, int len);
+int _read(int fd, char *buf, int len);
+int _close(int fd);
+int _fstat(int fd, struct stat *st);
+int _isatty(int fd);
+int _lseek(int fd, int offset, int whence);
+void *_sbrk(ptrdiff_t increment);
+void _exit(int status) __attribute__((noreturn));
+int _kill(int pid, int sig);
+int _getpid(void);
+
+extern char __heap_start[], __heap_end[];
+
+enum { STDIN_FD = 0, STDOUT_FD = 1, STDERR_FD = 2 };
+
+static int is_console(int fd)
+{
+    return fd == STDIN_FD || fd == STDOUT_FD || fd == STDERR_FD;
+}
+
+int _write(int fd, const char *buf, int len)
+{
+    if (fd != STDOUT_FD && fd != STDERR_FD) {
+        errno = EBADF;
+        return -1;
+    }
+    board_console_write(buf, len);
+    return len;
+}
+
+int _read(int fd, char *buf, int len)
+{
+    (void)buf;
+    (void)len;
+    if (fd != STDIN_FD) {
+        errno = EBADF;
+        return -1;
+    }
+    return 0; /* The console has no input: end of file. */
+}
+
+int _close(int fd)
+{
+    (void)fd;
+    errno = EBADF;
+    return -1;
+}
+
+int _fstat(int fd, struct stat *st)
+{
+    if (!is_console(fd)) {
+        errno = EBADF;
+        return -1;
+    }
+    st->st_mode = S_IFCHR;
+    return 0;
+}
+
+int _isatty(int fd)
+{
+    if (!is_console(fd)) {
+        errno = EBADF;
+        return 0;
+    }
+    return 1;
+}
+
+int _lseek(int fd, int offset, int whence)
+{
+    (void)fd;
+    (void)offset;
+    (void)whence;
+    errno = ESPIPE;
+    return -1;
+}
+
+void *_sbrk(ptrdiff_t increment)
+{
+    static char *brk = __heap_start;
+    if (increment > __heap_end - brk || increment < __heap_start - brk) {
+        errno = ENOMEM;
+        return (void *)-1;
+    }
+    char *previous = brk;
+    brk += increment;
+    return previous;
+}
+
+void _exit(int status)
+{
+    board_semihost_exit(status);
+}
+
+/* abort() raises SIGABRT through these. */
+int _getpid(void)
+{
+    return 1;
+}
+
+int _kill(int pid, int sig)
+{
+    (void)pid;
+    (void)sig;
+    board_semihost_exit(BOARD_EXIT_ABORT);
+}

@@ -1,0 +1,186 @@
+#!/usr/bin/env bash
+# Boot a firmware ELF on QEMU's mps2-an385, show its console, and exit with
+# the firmware's own exit status (semihosting SYS_EXIT_EXTENDED).
+#
+# usage: run_firmware.sh [options] FIRMWARE.elf
+#   --timeout S        stop QEMU after S seconds (default 60): exit status 124
+#   --tcp GUEST_PORT   forward a free 127.0.0.1 TCP port to the guest's port (repeatable)
+#   --udp GUEST_PORT   the same for UDP (repeatable). Either adds a LAN9118 on
+#                      QEMU user networking, guest 10.0.2.15, host 10.0.2.2.
+#   --net              add the LAN9118 without forwards
+#   --client CMD       once the console prints a line starting with READY, run
+#                      CMD with sh -c and these variables set:
+#                        SP_QEMU_TCP_PORT / SP_QEMU_UDP_PORT  host port of the first forward
+#                        SP_QEMU_TCP_PORTS / SP_QEMU_UDP_PORTS "host:guest ..." for all
+#                      If CMD fails, QEMU is stopped and the script exits with status 125.
+#   --ready-timeout S  how long to wait for READY (default 30)
+#   --log FILE         keep the console in FILE (default: a temporary file)
+#   --icount           run with -icount shift=auto (guest time independent of host load)
+#   --qemu PATH        the qemu-system-arm to run
+#   --expect N         exit 0 if the firmware exits with N, 1 if not (for CTest)
+#   --expect-output RE also require a console line matching the extended regex RE
+# Exit status: the firmware's (0/1 with --expect), 124 on timeout, 125 if the
+# client failed, 126 if QEMU could not start, 2 on bad usage.
+set -u
+
+timeout_s=60
+ready_timeout_s=30
+qemu=qemu-system-arm
+client=""
+log=""
+use_net=0
+icount=0
+expect=""
+expect_output=""
+tcp_guest=()
+udp_guest=()
+
+usage() {
+    sed -n '2,/^# Exit status/p' "$0" | sed 's/^# \{0,1\}//' >&2
+    exit 2
+}
+
+while [ $# -gt 0 ]; do
+    case "$1" in
+    --timeout) timeout_s=$2; shift 2 ;;
+    --ready-timeout) ready_timeout_s=$2; shift 2 ;;
+    --tcp) tcp_guest+=("$2"); use_net=1; shift 2 ;;
+    --udp) udp_guest+=("$2"); use_net=1; shift 2 ;;
+    --net) use_net=1; shift ;;
+    --client) client=$2; shift 2 ;;
+    --log) log=$2; shift 2 ;;
+    --icount) icount=1; shift ;;
+    --qemu) qemu=$2; shift 2 ;;
+    --expect) expect=$2; shift 2 ;;
+    --expect-output) expect_output=$2; shift 2 ;;
+    -h | --help) usage ;;
+    --) shift; break ;;
+    -*) echo "run_firmware.sh: unknown option $1" >&2; usage ;;
+    *) break ;;
+    esac
+done
+[ $# -eq 1 ] || usage
+firmware=$1
+[ -r "$firmware" ] || { echo "run_firmware.sh: cannot read $firmware" >&2; exit 2; }
+command -v "$qemu" >/dev/null || { echo "run_firmware.sh: $qemu not found" >&2; exit 126; }
+
+own_log=0
+if [ -z "$log" ]; then
+    log=$(mktemp "${TMPDIR:-/tmp}/sockport-qemu.XXXXXX") || exit 126
+    own_log=1
+fi
+qemu_pid=""
+tail_pid=""
+cleanup() {
+    [ -n "$qemu_pid" ] && kill "$qemu_pid" 2>/dev/null
+    [ -n "$tail_pid" ] && kill "$tail_pid" 2>/dev/null
+    [ "$own_log" = 1 ] && rm -f "$log"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# A port the kernel just handed out and released: QEMU binds it a moment
+# later. If another process takes it first QEMU fails to start; retried below.
+free_port() { # $1: tcp|udp
+    python3 -c 'import socket, sys
+kind = socket.SOCK_STREAM if sys.argv[1] == "tcp" else socket.SOCK_DGRAM
+s = socket.socket(socket.AF_INET, kind)
+s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])' "$1"
+}
+
+start_qemu() {
+    local args=(-M mps2-an385 -display none -monitor none -serial stdio
+        -semihosting-config enable=on,target=native -kernel "$firmware")
+    [ "$icount" = 1 ] && args+=(-icount shift=auto)
+    tcp_map=""
+    udp_map=""
+    if [ "$use_net" = 1 ]; then
+        local nic="user,model=lan9118" guest host
+        for guest in ${tcp_guest[@]+"${tcp_guest[@]}"}; do
+            host=$(free_port tcp) || return 1
+            nic+=",hostfwd=tcp:127.0.0.1:$host-:$guest"
+            tcp_map+="${tcp_map:+ }$host:$guest"
+        done
+        for guest in ${udp_guest[@]+"${udp_guest[@]}"}; do
+            host=$(free_port udp) || return 1
+            nic+=",hostfwd=udp:127.0.0.1:$host-:$guest"
+            udp_map+="${udp_map:+ }$host:$guest"
+        done
+        args+=(-nic "$nic")
+    else
+        args+=(-nic user,model=lan9118,restrict=on)
+    fi
+    : >"$log"
+    timeout --kill-after=5 "$timeout_s" "$qemu" "${args[@]}" </dev/null >>"$log" 2>&1 &
+    qemu_pid=$!
+}
+
+# QEMU's own start-up errors (a forward it cannot bind) show within a moment.
+started=0
+for attempt in 1 2 3; do
+    start_qemu || exit 126
+    sleep 0.2
+    if kill -0 "$qemu_pid" 2>/dev/null || ! grep -q "hostfwd\|host forwarding" "$log"; then
+        started=1
+        break
+    fi
+    wait "$qemu_pid" 2>/dev/null
+    qemu_pid=""
+    echo "run_firmware.sh: attempt $attempt: QEMU could not bind a forward, retrying" >&2
+done
+[ "$started" = 1 ] || { cat "$log"; exit 126; }
+
+tail -n +1 -f --pid="$qemu_pid" "$log" &
+tail_pid=$!
+
+client_status=0
+if [ -n "$client" ]; then
+    ready=0
+    deadline=$((SECONDS + ready_timeout_s))
+    while [ $SECONDS -lt $deadline ] && kill -0 "$qemu_pid" 2>/dev/null; do
+        if grep -q "^READY" "$log"; then
+            ready=1
+            break
+        fi
+        sleep 0.05
+    done
+    if [ "$ready" = 1 ]; then
+        first_tcp=${tcp_map%% *}
+        first_udp=${udp_map%% *}
+        SP_QEMU_TCP_PORT=${first_tcp%%:*} SP_QEMU_UDP_PORT=${first_udp%%:*} \
+            SP_QEMU_TCP_PORTS=$tcp_map SP_QEMU_UDP_PORTS=$udp_map sh -c "$client"
+        client_status=$?
+    else
+        echo "run_firmware.sh: no READY line within ${ready_timeout_s} s" >&2
+        client_status=1
+    fi
+    if [ "$client_status" != 0 ]; then
+        kill "$qemu_pid" 2>/dev/null
+    fi
+fi
+
+wait "$qemu_pid"
+status=$?
+qemu_pid=""
+wait "$tail_pid" 2>/dev/null
+tail_pid=""
+if [ "$client_status" != 0 ]; then
+    echo "run_firmware.sh: client failed (status $client_status)" >&2
+    exit 125
+fi
+case $status in
+124 | 137) echo "run_firmware.sh: timed out after ${timeout_s} s" >&2; exit 124 ;;
+esac
+if [ -n "$expect_output" ] && ! grep -Eq -- "$expect_output" "$log"; then
+    echo "run_firmware.sh: no console line matches: $expect_output" >&2
+    exit 1
+fi
+if [ -n "$expect" ]; then
+    if [ "$status" != "$expect" ]; then
+        echo "run_firmware.sh: firmware exited with $status, expected $expect" >&2
+        exit 1
+    fi
+    exit 0
+fi
+exit "$status"
