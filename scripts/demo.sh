@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Show sockport working: build the host preset, start examples/echo_server on
-# 127.0.0.1, talk to it with examples/echo_client over UDP and TCP, stop it.
-# Exit status 0 only if every echo came back unchanged.
+# 127.0.0.1, talk to it with examples/echo_client over UDP and TCP, stop it;
+# then boot an echo firmware on QEMU's mps2-an385 board and talk to it with
+# the same client. Exit status 0 only if every echo came back unchanged.
 #
-#   bash scripts/demo.sh [--once] [--port N] [--no-setup]
+#   bash scripts/demo.sh [--once] [--port N] [--no-qemu] [--no-setup]
 #     --once      run each demo once and exit (the default when stdin is not
 #                 a terminal, as in CI); without it, an interactive run then
 #                 keeps a server up for you to try with nc
 #     --port N    port of the demo server (default 7007; 0 = any free port)
+#     --no-qemu   only the host demo, not the QEMU board demo
 #     --no-setup  skip scripts/setup.sh (packages and third_party/ in place)
 set -euo pipefail
 
@@ -18,6 +20,7 @@ once=0
 [ -t 0 ] || once=1
 port=7007
 run_setup=1
+run_qemu=1
 while [ "$#" -gt 0 ]; do
     case "$1" in
     --once) once=1 ;;
@@ -26,8 +29,9 @@ while [ "$#" -gt 0 ]; do
         shift
         ;;
     --no-setup) run_setup=0 ;;
+    --no-qemu) run_qemu=0 ;;
     -h | --help)
-        sed -n '2,12p' "$0"
+        sed -n '2,14p' "$0"
         exit 0
         ;;
     *)
@@ -60,11 +64,49 @@ demo_host() {
     bash "$root/examples/echo_roundtrip.sh" "$root/build/host/examples" "$port"
 }
 
-# The board demo: the same echo code on the lwIP port inside QEMU.
-# Placeholder until the board build lands: say so rather than pretend.
+# The board demo: QEMU's mps2-an385 (Cortex-M3, LAN9118 Ethernet) boots an
+# echo firmware on lwIP; examples/echo_client talks to it through QEMU's
+# user-mode forwards on 127.0.0.1 (tests/qemu/run_firmware.sh sets them up),
+# then a UDP "EXIT" makes the firmware exit with status 0.
+# The firmware is tests/qemu/firmware's fw_echo: the board and its driver under
+# lwIP's raw API (no sockport yet on the board side).
+qemu_firmware_dir="$root/tests/qemu/firmware"
+qemu_firmware_target=fw_echo
+qemu_guest_port=7
+
 demo_qemu() {
-    section "QEMU board demo"
-    echo "not available yet in this tree (boards/ has no demo target); skipped"
+    section "QEMU board demo (mps2-an385, lwIP, firmware $qemu_firmware_target)"
+    local missing=""
+    [ -f "$qemu_firmware_dir/CMakeLists.txt" ] || missing="tests/qemu/firmware"
+    [ -f "$root/tests/qemu/run_firmware.sh" ] || missing="tests/qemu/run_firmware.sh"
+    [ -f "$root/toolchains/arm-none-eabi-cortex-m3.cmake" ] || missing="the Cortex-M3 toolchain file"
+    command -v arm-none-eabi-gcc >/dev/null || missing="arm-none-eabi-gcc"
+    command -v qemu-system-arm >/dev/null || missing="qemu-system-arm"
+    if [ -n "$missing" ]; then
+        echo "skipped: $missing is not available"
+        return 0
+    fi
+    local build_dir="$root/build/qemu-demo" client_dir="$root/build/host/examples"
+    mkdir -p "$build_dir"
+    if ! cmake -S "$qemu_firmware_dir" -B "$build_dir" \
+        -DCMAKE_TOOLCHAIN_FILE="$root/toolchains/arm-none-eabi-cortex-m3.cmake" \
+        >"$build_dir/configure.log" 2>&1; then
+        cat "$build_dir/configure.log" >&2
+        return 1
+    fi
+    cmake --build "$build_dir" -j 2 --target "$qemu_firmware_target" | tail -n 3
+    # UDP first, then TCP (the forwards give each its own host port), then EXIT.
+    local client="'$client_dir/echo_client' --udp --port \$SP_QEMU_UDP_PORT --count 3 &&"
+    client+=" '$client_dir/echo_client' --tcp --port \$SP_QEMU_TCP_PORT --count 3 &&"
+    client+=" printf EXIT | nc -u -w1 127.0.0.1 \$SP_QEMU_UDP_PORT >/dev/null"
+    if bash "$root/tests/qemu/run_firmware.sh" --timeout 120 --expect 0 \
+        --tcp "$qemu_guest_port" --udp "$qemu_guest_port" --client "$client" \
+        "$build_dir/$qemu_firmware_target.elf"; then
+        echo "qemu demo: OK: every UDP and TCP echo from the board matched"
+    else
+        echo "qemu demo: FAILED" >&2
+        return 1
+    fi
 }
 
 # After the scripted run, an interactive user gets a live server to poke at.
@@ -80,7 +122,9 @@ serve_for_user() {
 }
 
 demo_host
-demo_qemu
+if [ "$run_qemu" -eq 1 ]; then
+    demo_qemu
+fi
 if [ "$once" -eq 0 ]; then
     serve_for_user
 fi
