@@ -41,6 +41,10 @@ struct echo_options {
     int timeout_ms;
     /** Client: the text to send; each message gets " #n" appended. */
     const char *message;
+    /** Server: called once both sockets listen, with the address served (a
+     *  board prints the line its test harness waits for); may be NULL. */
+    void (*on_ready)(const sp_addr *addr, void *ctx);
+    void *on_ready_ctx;
 };
 
 /** Which program is parsing its options: each accepts its own flags. */

@@ -15,6 +15,8 @@ void echo_options_default(struct echo_options *opt, enum echo_role role)
     opt->idle_ms = 0;
     opt->timeout_ms = 2000;
     opt->message = "hello from sockport";
+    opt->on_ready = NULL;
+    opt->on_ready_ctx = NULL;
 }
 
 static void print_usage(FILE *out, const char *program, enum echo_role role)

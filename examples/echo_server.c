@@ -111,6 +111,9 @@ static int open_sockets(struct echo_server *s)
            sp_stack_name(s->stack));
     print_addr("listening on ", &addr);
     fflush(stdout);
+    if (s->opt->on_ready != NULL) {
+        s->opt->on_ready(&addr, s->opt->on_ready_ctx);
+    }
     return 0;
 }
 
