@@ -55,6 +55,12 @@ struct sp_lwip_config {
 sp_stack *sp_lwip_start(const struct sp_lwip_config *config);
 
 /**
+ * @brief The running lwIP stack.
+ * @return the stack sp_lwip_start() returned; NULL if lwIP is not running.
+ */
+sp_stack *sp_lwip_stack(void);
+
+/**
  * @brief Close every socket on the lwIP stack and stop it, so that a test can
  *        start a fresh one.
  * @return 0; SP_EINVAL if @p stack is not the running lwIP stack.

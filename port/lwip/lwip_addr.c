@@ -1,0 +1,80 @@
+/*
+ * Addresses at the port's edge: sockport's sp_addr to lwIP's ip_addr_t and
+ * back, with the dual-stack rules of a POSIX host (an IPv6 socket reaches
+ * IPv4 peers through IPv4-mapped addresses).
+ */
+#include <string.h>
+
+#include "lwip/netif.h"
+
+#include "lwip_internal.h"
+
+int sp_lwip_addr_to_ip(const sp_addr *addr, ip_addr_t *ip, uint16_t *port)
+{
+    *port = addr->port;
+    if (addr->family == SP_AF_INET) {
+        uint32_t word;
+        memcpy(&word, addr->u.v4, sizeof word);
+        ip_addr_set_ip4_u32_val(*ip, word);
+        return 0;
+    }
+    if (addr->family != SP_AF_INET6) {
+        return SP_EAFNOSUPPORT;
+    }
+    ip6_addr_t v6;
+    memcpy(v6.addr, addr->u.v6, sizeof v6.addr);
+#if LWIP_IPV6_SCOPES
+    v6.zone = (u8_t)(addr->scope_id <= 0xFF ? addr->scope_id : 0);
+#endif
+    if (ip6_addr_isipv4mappedipv6(&v6)) {
+        ip_addr_set_ip4_u32_val(*ip, v6.addr[3]);
+        return 0;
+    }
+    ip_addr_copy_from_ip6(*ip, v6);
+    return 0;
+}
+
+void sp_lwip_addr_from_ip(int family, const ip_addr_t *ip, uint16_t port, sp_addr *out)
+{
+    memset(out, 0, sizeof *out);
+    out->port = port;
+    if (IP_IS_V4(ip)) {
+        uint32_t word = ip4_addr_get_u32(ip_2_ip4(ip));
+        if (family == SP_AF_INET6) {
+            static const uint8_t mapped_prefix[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF};
+            out->family = SP_AF_INET6;
+            memcpy(out->u.v6, mapped_prefix, sizeof mapped_prefix);
+            memcpy(out->u.v6 + 12, &word, sizeof word);
+        } else {
+            out->family = SP_AF_INET;
+            memcpy(out->u.v4, &word, sizeof word);
+        }
+        return;
+    }
+    out->family = SP_AF_INET6;
+    memcpy(out->u.v6, ip_2_ip6(ip)->addr, sizeof out->u.v6);
+#if LWIP_IPV6_SCOPES
+    if (ip6_addr_has_zone(ip_2_ip6(ip)) && ip6_addr_islinklocal(ip_2_ip6(ip))) {
+        out->scope_id = ip6_addr_zone(ip_2_ip6(ip));
+    }
+#endif
+}
+
+bool sp_lwip_ip_is_local(const ip_addr_t *ip)
+{
+    if (ip_addr_isany(ip)) {
+        return true;
+    }
+    struct netif *netif;
+    NETIF_FOREACH(netif)
+    {
+        if (IP_IS_V4(ip)) {
+            if (ip4_addr_cmp(ip_2_ip4(ip), netif_ip4_addr(netif))) {
+                return true;
+            }
+        } else if (netif_get_ip6_addr_match(netif, ip_2_ip6(ip)) >= 0) {
+            return true;
+        }
+    }
+    return false;
+}

@@ -1,0 +1,301 @@
+/*
+ * UDP and raw IP sockets over lwIP's raw API. Both are message sockets with
+ * the same receive side: a bounded ring of (pbuf, sender) per socket, where
+ * a datagram arriving at a full ring is dropped and counted, as a full
+ * socket buffer drops on a POSIX host (sp_lwip_get_stats: datagrams_dropped).
+ */
+#include <string.h>
+
+#include "lwip/ip.h"
+#include "lwip/netif.h"
+#include "lwip/raw.h"
+#include "lwip/udp.h"
+
+#include "lwip_internal.h"
+
+/* The largest payload one IP datagram carries: the 16-bit IPv4 total length
+ * less its headers, and for IPv6 lwIP's 16-bit pbuf length less the headers. */
+#define SP_LWIP_UDP4_MAX (0xFFFF - 20 - 8)
+#define SP_LWIP_UDP6_MAX (0xFFFF - 40 - 8)
+#define SP_LWIP_RAW4_MAX (0xFFFF - 20)
+#define SP_LWIP_RAW6_MAX (0xFFFF - 40)
+
+static void enqueue(struct sp_lwip_sock *sock, struct pbuf *p, const ip_addr_t *from, u16_t port)
+{
+    if (sock->shut_rd || sock->dgram_count >= SP_LWIP_DGRAM_QUEUE_LEN) {
+        sp_lwip_state.datagrams_dropped++;
+        pbuf_free(p);
+        return;
+    }
+    size_t slot = (size_t)(sock->dgram_head + sock->dgram_count) % SP_LWIP_DGRAM_QUEUE_LEN;
+    sock->dgrams[slot].packet = p;
+    ip_addr_copy(sock->dgrams[slot].from, *from);
+    sock->dgrams[slot].from_port = port;
+    sock->dgram_count++;
+}
+
+static void on_udp_recv(void *arg, struct udp_pcb *pcb, struct pbuf *p, const ip_addr_t *addr,
+                        u16_t port)
+{
+    (void)pcb;
+    enqueue(arg, p, addr, port);
+}
+
+static u8_t on_raw_recv(void *arg, struct raw_pcb *pcb, struct pbuf *p, const ip_addr_t *addr)
+{
+    struct sp_lwip_sock *sock = arg;
+    (void)pcb;
+    /* A raw socket gets a copy: lwIP goes on to handle the packet itself (an
+     * echo request is still answered), as the kernel does next to raw sockets. */
+    struct pbuf *copy = pbuf_clone(PBUF_RAW, PBUF_RAM, p);
+    if (copy == NULL) {
+        sp_lwip_state.datagrams_dropped++;
+        return 0;
+    }
+    if (IP_IS_V6(addr)) {
+        /* POSIX hands IPv6 raw sockets the payload only; IPv4 ones get the header too. */
+        pbuf_remove_header(copy, ip_current_header_tot_len());
+    }
+    enqueue(sock, copy, addr, 0);
+    return 0;
+}
+
+int sp_lwip_dgram_open(struct sp_lwip_sock *sock, int protocol)
+{
+    u8_t type = sock->family == SP_AF_INET ? IPADDR_TYPE_V4 : IPADDR_TYPE_ANY;
+    sock->protocol = (uint8_t)protocol;
+    if (sock->kind == SP_LWIP_KIND_UDP) {
+        struct udp_pcb *pcb = udp_new_ip_type(type);
+        if (pcb == NULL) {
+            return SP_ENOBUFS;
+        }
+        udp_recv(pcb, on_udp_recv, sock);
+        sock->pcb.udp = pcb;
+        return 0;
+    }
+    if (sock->family == SP_AF_INET6) {
+        type = IPADDR_TYPE_V6; /* raw IPv6 sockets see IPv6 only: no mapped ICMP */
+    }
+    struct raw_pcb *pcb = raw_new_ip_type(type, (u8_t)protocol);
+    if (pcb == NULL) {
+        return SP_ENOBUFS;
+    }
+#if LWIP_IPV6
+    if (sock->family == SP_AF_INET6 && protocol == SP_IPPROTO_ICMPV6) {
+        /* The kernel fills in the ICMPv6 checksum for raw sockets (RFC 3542). */
+        pcb->chksum_reqd = 1;
+        pcb->chksum_offset = 2;
+    }
+#endif
+    raw_recv(pcb, on_raw_recv, sock);
+    sock->pcb.raw = pcb;
+    return 0;
+}
+
+void sp_lwip_dgram_flush(struct sp_lwip_sock *sock)
+{
+    while (sock->dgram_count > 0) {
+        pbuf_free(sock->dgrams[sock->dgram_head].packet);
+        sock->dgrams[sock->dgram_head].packet = NULL;
+        sock->dgram_head = (uint8_t)((sock->dgram_head + 1u) % SP_LWIP_DGRAM_QUEUE_LEN);
+        sock->dgram_count--;
+    }
+}
+
+void sp_lwip_dgram_close(struct sp_lwip_sock *sock)
+{
+    if (sock->kind == SP_LWIP_KIND_UDP && sock->pcb.udp != NULL) {
+        udp_remove(sock->pcb.udp);
+    } else if (sock->kind == SP_LWIP_KIND_RAW && sock->pcb.raw != NULL) {
+        raw_remove(sock->pcb.raw);
+    }
+    sock->pcb.any = NULL;
+    sp_lwip_sock_release(sock);
+}
+
+static void set_flag(u8_t *so_options, u8_t flag, bool on)
+{
+    *so_options = (u8_t)(on ? (*so_options | flag) : (*so_options & ~flag));
+}
+
+void sp_lwip_dgram_apply_options(struct sp_lwip_sock *sock)
+{
+    if (sock->pcb.any == NULL) {
+        return;
+    }
+    u8_t *so_options =
+        sock->kind == SP_LWIP_KIND_UDP ? &sock->pcb.udp->so_options : &sock->pcb.raw->so_options;
+    set_flag(so_options, SOF_REUSEADDR, sock->opt_reuseaddr);
+    set_flag(so_options, SOF_BROADCAST, sock->opt_broadcast);
+    ip_addr_t *local =
+        sock->kind == SP_LWIP_KIND_UDP ? &sock->pcb.udp->local_ip : &sock->pcb.raw->local_ip;
+    if (sock->family == SP_AF_INET6 && sock->kind == SP_LWIP_KIND_UDP && ip_addr_isany(local) &&
+        IP_GET_TYPE(local) != IPADDR_TYPE_V4 && sock->pcb.udp->local_port == 0) {
+        IP_SET_TYPE_VAL(*local, sock->v6only ? IPADDR_TYPE_V6 : IPADDR_TYPE_ANY);
+        IP_SET_TYPE_VAL(sock->pcb.udp->remote_ip, sock->v6only ? IPADDR_TYPE_V6 : IPADDR_TYPE_ANY);
+    }
+}
+
+int sp_lwip_dgram_bind(struct sp_lwip_sock *sock, const ip_addr_t *ip, uint16_t port)
+{
+    sp_lwip_dgram_apply_options(sock);
+    err_t err = sock->kind == SP_LWIP_KIND_UDP ? udp_bind(sock->pcb.udp, ip, port)
+                                               : raw_bind(sock->pcb.raw, ip);
+    return err == ERR_VAL ? SP_EINVAL : sp_lwip_error(err);
+}
+
+int sp_lwip_dgram_connect(struct sp_lwip_sock *sock, const ip_addr_t *ip, uint16_t port)
+{
+    sp_lwip_dgram_apply_options(sock);
+    err_t err = sock->kind == SP_LWIP_KIND_UDP ? udp_connect(sock->pcb.udp, ip, port)
+                                               : raw_connect(sock->pcb.raw, ip);
+    if (err != ERR_OK) {
+        return err == ERR_VAL ? SP_ENETUNREACH : sp_lwip_error(err);
+    }
+    ip_addr_copy(sock->peer, *ip);
+    sock->peer_port = port;
+    sock->has_peer = true;
+    /* As on POSIX: datagrams queued from others before connect() are dropped. */
+    for (uint8_t i = 0; i < sock->dgram_count;) {
+        size_t slot = (size_t)(sock->dgram_head + i) % SP_LWIP_DGRAM_QUEUE_LEN;
+        struct sp_lwip_dgram *d = &sock->dgrams[slot];
+        bool from_peer = ip_addr_cmp(&d->from, ip) && (port == 0 || d->from_port == port);
+        if (from_peer || sock->kind == SP_LWIP_KIND_RAW) {
+            i++;
+            continue;
+        }
+        pbuf_free(d->packet);
+        for (uint8_t j = i; j + 1u < sock->dgram_count; j++) {
+            size_t to = (size_t)(sock->dgram_head + j) % SP_LWIP_DGRAM_QUEUE_LEN;
+            size_t from = (size_t)(sock->dgram_head + j + 1u) % SP_LWIP_DGRAM_QUEUE_LEN;
+            sock->dgrams[to] = sock->dgrams[from];
+        }
+        sock->dgram_count--;
+    }
+    return 0;
+}
+
+static bool is_broadcast(const ip4_addr_t *dest)
+{
+    if (ip4_addr_get_u32(dest) == IPADDR_BROADCAST) {
+        return true;
+    }
+    struct netif *netif;
+    NETIF_FOREACH(netif)
+    {
+        if (ip4_addr_isbroadcast(dest, netif)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+ptrdiff_t sp_lwip_dgram_send(struct sp_lwip_sock *sock, const void *buf, size_t len,
+                             const ip_addr_t *to, uint16_t to_port)
+{
+    const ip_addr_t *dest = to != NULL ? to : &sock->peer;
+    bool v4 = IP_IS_V4(dest);
+    size_t limit = sock->kind == SP_LWIP_KIND_UDP ? (v4 ? SP_LWIP_UDP4_MAX : SP_LWIP_UDP6_MAX)
+                                                  : (v4 ? SP_LWIP_RAW4_MAX : SP_LWIP_RAW6_MAX);
+    if (len > limit) {
+        return SP_EMSGSIZE;
+    }
+    if (!sock->opt_broadcast && v4 && is_broadcast(ip_2_ip4(dest))) {
+        return SP_EACCES;
+    }
+    pbuf_layer layer = sock->kind == SP_LWIP_KIND_UDP ? PBUF_TRANSPORT : PBUF_IP;
+    struct pbuf *p = pbuf_alloc(layer, (u16_t)len, PBUF_RAM);
+    if (p == NULL) {
+        return SP_ENOBUFS;
+    }
+    if (len > 0) {
+        memcpy(p->payload, buf, len);
+    }
+    err_t err;
+    if (sock->kind == SP_LWIP_KIND_UDP) {
+        err = to != NULL ? udp_sendto(sock->pcb.udp, p, to, to_port) : udp_send(sock->pcb.udp, p);
+    } else {
+        err = to != NULL ? raw_sendto(sock->pcb.raw, p, to) : raw_send(sock->pcb.raw, p);
+    }
+    pbuf_free(p);
+    if (err != ERR_OK) {
+        /* No route is ENETUNREACH; an address the pcb's IP version cannot
+         * reach (v6-only socket, mapped address) likewise. */
+        return err == ERR_VAL || err == ERR_RTE ? SP_ENETUNREACH : sp_lwip_error(err);
+    }
+    return (ptrdiff_t)len;
+}
+
+ptrdiff_t sp_lwip_dgram_recv(struct sp_lwip_sock *sock, void *buf, size_t len, bool peek,
+                             ip_addr_t *from, uint16_t *from_port)
+{
+    if (sock->dgram_count == 0) {
+        if (sock->pending_error != 0) {
+            return sp_lwip_take_error(sock);
+        }
+        return sock->shut_rd ? 0 : SP_EAGAIN;
+    }
+    struct sp_lwip_dgram *d = &sock->dgrams[sock->dgram_head];
+    size_t full = d->packet->tot_len;
+    size_t take = len < full ? len : full;
+    if (take > 0) {
+        pbuf_copy_partial(d->packet, buf, (u16_t)take, 0);
+    }
+    ip_addr_copy(*from, d->from);
+    *from_port = d->from_port;
+    if (!peek) {
+        pbuf_free(d->packet);
+        d->packet = NULL;
+        sock->dgram_head = (uint8_t)((sock->dgram_head + 1u) % SP_LWIP_DGRAM_QUEUE_LEN);
+        sock->dgram_count--;
+    }
+    return (ptrdiff_t)full; /* the message's full length: core clamps to the buffer */
+}
+
+short sp_lwip_dgram_revents(struct sp_lwip_sock *sock)
+{
+    short ready = SP_POLLOUT;
+    if (sock->dgram_count > 0 || sock->shut_rd) {
+        ready |= SP_POLLIN;
+    }
+    return ready;
+}
+
+int sp_lwip_dgram_addr(struct sp_lwip_sock *sock, bool local, ip_addr_t *ip, uint16_t *port)
+{
+    if (!local) {
+        if (!sock->has_peer) {
+            return SP_ENOTCONN;
+        }
+        ip_addr_copy(*ip, sock->peer);
+        *port = sock->peer_port;
+        return 0;
+    }
+    if (sock->kind == SP_LWIP_KIND_UDP) {
+        ip_addr_copy(*ip, sock->pcb.udp->local_ip);
+        *port = sock->pcb.udp->local_port;
+    } else {
+        ip_addr_copy(*ip, sock->pcb.raw->local_ip);
+        *port = 0;
+    }
+    return 0;
+}
+
+void sp_lwip_dgram_icmp_error(const ip_addr_t *local, uint16_t local_port, const ip_addr_t *remote,
+                              uint16_t remote_port, int error)
+{
+    for (size_t i = 0; i < SP_LWIP_MAX_SOCKETS; i++) {
+        struct sp_lwip_sock *sock = &sp_lwip_socks[i];
+        if (!sock->in_use || sock->kind != SP_LWIP_KIND_UDP || !sock->has_peer ||
+            sock->pcb.udp == NULL) {
+            continue;
+        }
+        /* Only connected sockets hear of ICMP errors, as on POSIX hosts. */
+        struct udp_pcb *pcb = sock->pcb.udp;
+        if (pcb->local_port == local_port && sock->peer_port == remote_port &&
+            ip_addr_cmp(&sock->peer, remote) &&
+            (ip_addr_isany(&pcb->local_ip) || ip_addr_cmp(&pcb->local_ip, local))) {
+            sock->pending_error = error;
+        }
+    }
+}

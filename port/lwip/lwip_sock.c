@@ -1,0 +1,484 @@
+/*
+ * The lwIP port's socket records and the operations that only dispatch to
+ * TCP (lwip_tcp.c) or UDP/raw (lwip_dgram.c). Records live in a fixed pool;
+ * a port reference carries the record's index and generation, so a reference
+ * kept after its record was reused is refused.
+ */
+#include <string.h>
+
+#include "lwip/ip.h"
+#include "lwip/raw.h"
+#include "lwip/tcp.h"
+#include "lwip/udp.h"
+
+#include "lwip_internal.h"
+
+struct sp_lwip_sock sp_lwip_socks[SP_LWIP_MAX_SOCKETS];
+
+struct sp_lwip_sock *sp_lwip_sock_alloc(int family, int type, int kind)
+{
+    for (size_t i = 0; i < SP_LWIP_MAX_SOCKETS; i++) {
+        struct sp_lwip_sock *sock = &sp_lwip_socks[i];
+        if (!sock->in_use) {
+            uint16_t generation = sock->generation;
+            memset(sock, 0, sizeof *sock);
+            sock->generation = generation;
+            sock->in_use = true;
+            sock->family = (uint8_t)family;
+            sock->type = (uint8_t)type;
+            sock->kind = (uint8_t)kind;
+            sock->linger = -1;
+            return sock;
+        }
+    }
+    return NULL;
+}
+
+void sp_lwip_sock_release(struct sp_lwip_sock *sock)
+{
+    if (sock->rx != NULL) {
+        pbuf_free(sock->rx);
+    }
+    sp_lwip_dgram_flush(sock);
+    uint16_t generation = (uint16_t)(sock->generation + 1u);
+    memset(sock, 0, sizeof *sock);
+    sock->generation = generation;
+}
+
+sp_port_sock sp_lwip_sock_ref(const struct sp_lwip_sock *sock)
+{
+    size_t index = (size_t)(sock - sp_lwip_socks);
+    return (sp_port_sock)(((intptr_t)sock->generation << 16) | (intptr_t)index);
+}
+
+struct sp_lwip_sock *sp_lwip_sock_from_ref(sp_port_sock ref)
+{
+    if (ref < 0) {
+        return NULL;
+    }
+    size_t index = (size_t)(ref & 0xFFFF);
+    uint16_t generation = (uint16_t)((ref >> 16) & 0xFFFF);
+    if (index >= SP_LWIP_MAX_SOCKETS) {
+        return NULL;
+    }
+    struct sp_lwip_sock *sock = &sp_lwip_socks[index];
+    if (!sock->in_use || sock->generation != generation || sock->state == SP_LWIP_PENDING ||
+        sock->state == SP_LWIP_CLOSING) {
+        return NULL;
+    }
+    return sock;
+}
+
+size_t sp_lwip_sock_count(void)
+{
+    size_t count = 0;
+    for (size_t i = 0; i < SP_LWIP_MAX_SOCKETS; i++) {
+        count += sp_lwip_socks[i].in_use ? 1u : 0u;
+    }
+    return count;
+}
+
+int sp_lwip_take_error(struct sp_lwip_sock *sock)
+{
+    int error = sock->pending_error;
+    sock->pending_error = 0;
+    return error;
+}
+
+short sp_lwip_sock_revents(struct sp_lwip_sock *sock, short events)
+{
+    short ready =
+        sock->kind == SP_LWIP_KIND_TCP ? sp_lwip_tcp_revents(sock) : sp_lwip_dgram_revents(sock);
+    if (sock->pending_error != 0) {
+        ready |= SP_POLLERR;
+    }
+    return (short)(ready & (events | SP_POLLERR | SP_POLLHUP));
+}
+
+#define SP_LWIP_LOOKUP(sock, ref)                                                                  \
+    struct sp_lwip_sock *sock = sp_lwip_sock_from_ref(ref);                                        \
+    if ((sock) == NULL) {                                                                          \
+        return SP_EBADF;                                                                           \
+    }
+
+static int lwip_open(void *state, int family, int type, int protocol, sp_port_sock *out)
+{
+    if (!((const struct sp_lwip_state *)state)->started) {
+        return SP_EIO; /* sp_lwip_stop() ran: this stack has no lwIP behind it now */
+    }
+    if (family != SP_AF_INET && family != SP_AF_INET6) {
+        return SP_EAFNOSUPPORT;
+    }
+    int kind;
+    switch (type) {
+    case SP_SOCK_STREAM:
+        if (protocol != 0 && protocol != SP_IPPROTO_TCP) {
+            return SP_EPROTONOSUPPORT;
+        }
+        kind = SP_LWIP_KIND_TCP;
+        break;
+    case SP_SOCK_DGRAM:
+        if (protocol != 0 && protocol != SP_IPPROTO_UDP) {
+            return SP_EPROTONOSUPPORT;
+        }
+        kind = SP_LWIP_KIND_UDP;
+        break;
+    case SP_SOCK_RAW:
+        /* As on Linux: a raw socket names its IP protocol; TCP and UDP stay lwIP's. */
+        if (protocol <= 0 || protocol > 255 || protocol == SP_IPPROTO_TCP ||
+            protocol == SP_IPPROTO_UDP) {
+            return SP_EPROTONOSUPPORT;
+        }
+        kind = SP_LWIP_KIND_RAW;
+        break;
+    default:
+        /* Sequenced packets and RDM: core builds them over streams/datagrams. */
+        return SP_EPROTONOSUPPORT;
+    }
+    struct sp_lwip_sock *sock = sp_lwip_sock_alloc(family, type, kind);
+    if (sock == NULL) {
+        return SP_ENOBUFS;
+    }
+    int rc = kind == SP_LWIP_KIND_TCP ? sp_lwip_tcp_open(sock) : sp_lwip_dgram_open(sock, protocol);
+    if (rc < 0) {
+        sp_lwip_sock_release(sock);
+        return rc;
+    }
+    *out = sp_lwip_sock_ref(sock);
+    return 0;
+}
+
+static int lwip_close(void *state, sp_port_sock ref)
+{
+    (void)state;
+    SP_LWIP_LOOKUP(sock, ref);
+    if (sock->kind == SP_LWIP_KIND_TCP) {
+        return sp_lwip_tcp_close(sock);
+    }
+    sp_lwip_dgram_close(sock);
+    return 0;
+}
+
+/* The address a socket of sock's family binds or sends to: the IPv6 wildcard
+ * of a dual-stack socket also takes IPv4, and a v6-only socket has no IPv4. */
+static int lwip_target(struct sp_lwip_sock *sock, const sp_addr *addr, bool for_bind, ip_addr_t *ip,
+                       uint16_t *port)
+{
+    int rc = sp_lwip_addr_to_ip(addr, ip, port);
+    if (rc < 0) {
+        return rc;
+    }
+    if (sock->family == SP_AF_INET6 && IP_IS_V4(ip) && sock->v6only) {
+        return for_bind ? SP_EADDRNOTAVAIL : SP_ENETUNREACH;
+    }
+    if (for_bind && sock->family == SP_AF_INET6 && !sock->v6only && IP_IS_V6(ip) &&
+        ip_addr_isany(ip)) {
+        ip_addr_copy(*ip, *IP_ANY_TYPE);
+    }
+    return 0;
+}
+
+static int lwip_bind(void *state, sp_port_sock ref, const sp_addr *addr)
+{
+    (void)state;
+    SP_LWIP_LOOKUP(sock, ref);
+    ip_addr_t ip;
+    uint16_t port;
+    int rc = lwip_target(sock, addr, true, &ip, &port);
+    if (rc < 0) {
+        return rc;
+    }
+    if (!sp_lwip_ip_is_local(&ip)) {
+        return SP_EADDRNOTAVAIL;
+    }
+    if (sock->kind == SP_LWIP_KIND_TCP) {
+        return sp_lwip_tcp_bind(sock, &ip, port);
+    }
+    return sp_lwip_dgram_bind(sock, &ip, port);
+}
+
+static int lwip_listen(void *state, sp_port_sock ref, int backlog)
+{
+    (void)state;
+    SP_LWIP_LOOKUP(sock, ref);
+    if (sock->kind != SP_LWIP_KIND_TCP) {
+        return SP_EOPNOTSUPP;
+    }
+    return sp_lwip_tcp_listen(sock, backlog);
+}
+
+static int lwip_accept(void *state, sp_port_sock ref, sp_port_sock *out, sp_addr *peer)
+{
+    (void)state;
+    SP_LWIP_LOOKUP(sock, ref);
+    if (sock->kind != SP_LWIP_KIND_TCP) {
+        return SP_EOPNOTSUPP;
+    }
+    struct sp_lwip_sock *conn;
+    int rc = sp_lwip_tcp_accept(sock, &conn);
+    if (rc < 0) {
+        return rc;
+    }
+    if (peer != NULL) {
+        ip_addr_t ip;
+        uint16_t port;
+        if (sp_lwip_tcp_addr(conn, false, &ip, &port) == 0) {
+            sp_lwip_addr_from_ip(conn->family, &ip, port, peer);
+        } else {
+            sp_addr_any(peer, conn->family, 0);
+        }
+    }
+    *out = sp_lwip_sock_ref(conn);
+    return 0;
+}
+
+static int lwip_connect(void *state, sp_port_sock ref, const sp_addr *addr)
+{
+    (void)state;
+    SP_LWIP_LOOKUP(sock, ref);
+    ip_addr_t ip;
+    uint16_t port;
+    int rc = lwip_target(sock, addr, false, &ip, &port);
+    if (rc < 0) {
+        return rc;
+    }
+    if (sock->kind == SP_LWIP_KIND_TCP) {
+        return sp_lwip_tcp_connect(sock, &ip, port);
+    }
+    return sp_lwip_dgram_connect(sock, &ip, port);
+}
+
+static int lwip_take_error(void *state, sp_port_sock ref)
+{
+    (void)state;
+    SP_LWIP_LOOKUP(sock, ref);
+    return sp_lwip_take_error(sock);
+}
+
+static ptrdiff_t lwip_send(void *state, sp_port_sock ref, const void *buf, size_t len, int flags,
+                           const sp_addr *to)
+{
+    (void)state;
+    (void)flags;
+    SP_LWIP_LOOKUP(sock, ref);
+    if (sock->kind == SP_LWIP_KIND_TCP) {
+        return sp_lwip_tcp_send(sock, buf, len);
+    }
+    if (sock->shut_wr) {
+        return SP_EPIPE;
+    }
+    if (to == NULL) {
+        if (!sock->has_peer) {
+            return SP_EDESTADDRREQ;
+        }
+        return sp_lwip_dgram_send(sock, buf, len, NULL, 0);
+    }
+    ip_addr_t ip;
+    uint16_t port;
+    int rc = lwip_target(sock, to, false, &ip, &port);
+    if (rc < 0) {
+        return rc;
+    }
+    return sp_lwip_dgram_send(sock, buf, len, &ip, port);
+}
+
+static ptrdiff_t lwip_recv(void *state, sp_port_sock ref, void *buf, size_t len, int flags,
+                           sp_addr *from)
+{
+    (void)state;
+    SP_LWIP_LOOKUP(sock, ref);
+    bool peek = (flags & SP_MSG_PEEK) != 0;
+    if (sock->kind == SP_LWIP_KIND_TCP) {
+        ptrdiff_t got = sp_lwip_tcp_recv(sock, buf, len, peek);
+        if (got >= 0 && from != NULL) {
+            ip_addr_t ip;
+            uint16_t port;
+            if (sp_lwip_tcp_addr(sock, false, &ip, &port) == 0) {
+                sp_lwip_addr_from_ip(sock->family, &ip, port, from);
+            }
+        }
+        return got;
+    }
+    ip_addr_t ip;
+    uint16_t port;
+    ptrdiff_t got = sp_lwip_dgram_recv(sock, buf, len, peek, &ip, &port);
+    if (got > 0 || (got == 0 && from != NULL && !sock->shut_rd)) {
+        if (from != NULL) {
+            sp_lwip_addr_from_ip(sock->family, &ip, port, from);
+        }
+    }
+    return got;
+}
+
+static int lwip_shutdown(void *state, sp_port_sock ref, int how)
+{
+    (void)state;
+    SP_LWIP_LOOKUP(sock, ref);
+    if (sock->kind == SP_LWIP_KIND_TCP) {
+        return sp_lwip_tcp_shutdown(sock, how);
+    }
+    if (how == SP_SHUT_RD || how == SP_SHUT_RDWR) {
+        sock->shut_rd = true;
+        sp_lwip_dgram_flush(sock);
+    }
+    if (how == SP_SHUT_WR || how == SP_SHUT_RDWR) {
+        sock->shut_wr = true;
+    }
+    return 0;
+}
+
+static int lwip_addr_of(sp_port_sock ref, bool local, sp_addr *out)
+{
+    SP_LWIP_LOOKUP(sock, ref);
+    ip_addr_t ip;
+    uint16_t port;
+    int rc = sock->kind == SP_LWIP_KIND_TCP ? sp_lwip_tcp_addr(sock, local, &ip, &port)
+                                            : sp_lwip_dgram_addr(sock, local, &ip, &port);
+    if (rc < 0) {
+        if (!local) {
+            return rc;
+        }
+        /* A socket whose connection lwIP already freed: unbound, as after close. */
+        return sp_addr_any(out, sock->family, 0);
+    }
+    sp_lwip_addr_from_ip(sock->family, &ip, port, out);
+    return 0;
+}
+
+static int lwip_local_addr(void *state, sp_port_sock ref, sp_addr *out)
+{
+    (void)state;
+    return lwip_addr_of(ref, true, out);
+}
+
+static int lwip_peer_addr(void *state, sp_port_sock ref, sp_addr *out)
+{
+    (void)state;
+    return lwip_addr_of(ref, false, out);
+}
+
+/* Buffer sizes the port reports when the user set none: what lwIP was built with. */
+static int lwip_default_buffer(const struct sp_lwip_sock *sock, bool receive)
+{
+    if (sock->kind == SP_LWIP_KIND_TCP) {
+        return receive ? (int)TCP_WND : (int)TCP_SND_BUF;
+    }
+    return receive ? (int)(SP_LWIP_DGRAM_QUEUE_LEN * 0xFFFFu) : 0xFFFF;
+}
+
+static int lwip_set_option(void *state, sp_port_sock ref, int option, int value)
+{
+    (void)state;
+    SP_LWIP_LOOKUP(sock, ref);
+    bool tcp = sock->kind == SP_LWIP_KIND_TCP;
+    switch (option) {
+    case SP_OPT_REUSEADDR:
+        sock->opt_reuseaddr = value != 0;
+        break;
+    case SP_OPT_BROADCAST:
+        sock->opt_broadcast = value != 0;
+        break;
+    case SP_OPT_NODELAY:
+        if (!tcp) {
+            return SP_ENOPROTOOPT;
+        }
+        sock->opt_nodelay = value != 0;
+        break;
+    case SP_OPT_KEEPALIVE:
+        if (!tcp) {
+            return SP_ENOPROTOOPT;
+        }
+        sock->opt_keepalive = value != 0;
+        break;
+    case SP_OPT_RCVBUF:
+        sock->rcvbuf = value > 0 ? value : 1;
+        return 0;
+    case SP_OPT_SNDBUF:
+        sock->sndbuf = value > 0 ? value : 1;
+        return 0;
+    case SP_OPT_LINGER:
+        sock->linger = value;
+        return 0;
+    case SP_OPT_V6ONLY:
+        if (sock->family != SP_AF_INET6) {
+            return SP_ENOPROTOOPT;
+        }
+        sock->v6only = value != 0;
+        break;
+    default:
+        return SP_ENOPROTOOPT;
+    }
+    if (tcp) {
+        sp_lwip_tcp_apply_options(sock);
+    } else {
+        sp_lwip_dgram_apply_options(sock);
+    }
+    return 0;
+}
+
+static int lwip_get_option(void *state, sp_port_sock ref, int option, int *value)
+{
+    (void)state;
+    SP_LWIP_LOOKUP(sock, ref);
+    bool tcp = sock->kind == SP_LWIP_KIND_TCP;
+    switch (option) {
+    case SP_OPT_REUSEADDR:
+        *value = sock->opt_reuseaddr;
+        return 0;
+    case SP_OPT_BROADCAST:
+        *value = sock->opt_broadcast;
+        return 0;
+    case SP_OPT_NODELAY:
+        if (!tcp) {
+            return SP_ENOPROTOOPT;
+        }
+        *value = sock->opt_nodelay;
+        return 0;
+    case SP_OPT_KEEPALIVE:
+        if (!tcp) {
+            return SP_ENOPROTOOPT;
+        }
+        *value = sock->opt_keepalive;
+        return 0;
+    case SP_OPT_RCVBUF:
+        *value = sock->rcvbuf > 0 ? sock->rcvbuf : lwip_default_buffer(sock, true);
+        return 0;
+    case SP_OPT_SNDBUF:
+        *value = sock->sndbuf > 0 ? sock->sndbuf : lwip_default_buffer(sock, false);
+        return 0;
+    case SP_OPT_LINGER:
+        *value = sock->linger;
+        return 0;
+    case SP_OPT_V6ONLY:
+        if (sock->family != SP_AF_INET6) {
+            return SP_ENOPROTOOPT;
+        }
+        *value = sock->v6only;
+        return 0;
+    default:
+        return SP_ENOPROTOOPT;
+    }
+}
+
+const struct sp_port_ops sp_lwip_ops = {
+    .name = "lwip",
+    .now_ms = sp_lwip_op_now_ms,
+    .open = lwip_open,
+    .close = lwip_close,
+    .bind = lwip_bind,
+    .listen = lwip_listen,
+    .accept = lwip_accept,
+    .connect = lwip_connect,
+    .take_error = lwip_take_error,
+    .send = lwip_send,
+    .recv = lwip_recv,
+    .shutdown = lwip_shutdown,
+    .local_addr = lwip_local_addr,
+    .peer_addr = lwip_peer_addr,
+    .set_option = lwip_set_option,
+    .get_option = lwip_get_option,
+    .set_native_option = NULL,
+    .get_native_option = NULL,
+    .poll = sp_lwip_op_poll,
+    .resolve = NULL,
+};

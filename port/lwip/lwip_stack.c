@@ -1,0 +1,317 @@
+/*
+ * The lwIP stack instance: starting and stopping lwIP, its clock (sys_now),
+ * and the pump that runs it while a call waits. With NO_SYS=1 nothing runs
+ * lwIP but us, so every wait is a loop: move frames in, run the loopback
+ * queue and the timers, look at the sockets, and sleep (or, on the simulated
+ * clock, jump) until the next thing that could change them.
+ */
+#if defined(__unix__) || defined(__APPLE__)
+#define _POSIX_C_SOURCE 200809L
+#define SP_LWIP_HOST 1
+#include <time.h>
+#else
+#define SP_LWIP_HOST 0
+#endif
+
+#include <string.h>
+
+#include "lwip/init.h"
+#include "lwip/memp.h"
+#include "lwip/netif.h"
+#include "lwip/raw.h"
+#include "lwip/stats.h"
+#include "lwip/sys.h"
+#include "lwip/tcp.h"
+#include "lwip/timeouts.h"
+#include "lwip/udp.h"
+
+#include "lwip_internal.h"
+
+struct sp_lwip_state sp_lwip_state;
+
+static sp_stack lwip_stack = {&sp_lwip_ops, &sp_lwip_state};
+
+/* The loopback interface lwip_init() added: it stays across stop and start. */
+static struct netif *loopback_netif;
+static uint32_t rand_state;
+/* A send waiting for memory wants a look by then even if no timer is due. */
+static bool wake_pending;
+static uint32_t wake_at;
+
+/* ---- Platform glue lwIP needs ---- */
+
+uint32_t sp_lwip_rand(void)
+{
+    /* xorshift32: deterministic, seeded at every start, so simulated runs replay. */
+    uint32_t x = rand_state != 0 ? rand_state : 0x2545F491u;
+    x ^= x << 13;
+    x ^= x >> 17;
+    x ^= x << 5;
+    rand_state = x;
+    return x;
+}
+
+void sp_lwip_assert_failed(const char *message, const char *file, int line)
+{
+    printf("lwIP assertion \"%s\" failed at %s:%d\n", message, file, line);
+    fflush(stdout);
+    abort();
+}
+
+/* ---- Clock ---- */
+
+static uint32_t host_clock_ms(void)
+{
+#if SP_LWIP_HOST
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint32_t)((uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u);
+#else
+    return 0;
+#endif
+}
+
+static uint32_t clock_source_ms(void)
+{
+    return sp_lwip_state.config.clock_ms != NULL ? sp_lwip_state.config.clock_ms()
+                                                 : host_clock_ms();
+}
+
+/* The stack's 64-bit millisecond clock; it continues across stop/start and a
+ * change between real and simulated time, so lwIP's timers never see it go back. */
+static int64_t clock_now(void)
+{
+    struct sp_lwip_state *st = &sp_lwip_state;
+    if (!st->config.simulated_clock) {
+        uint32_t source = clock_source_ms();
+        st->now_ms += (uint32_t)(source - st->last_source_ms);
+        st->last_source_ms = source;
+    }
+    return st->now_ms;
+}
+
+u32_t sys_now(void)
+{
+    return (u32_t)clock_now();
+}
+
+uint32_t sp_lwip_now32(void)
+{
+    return (uint32_t)clock_now();
+}
+
+int64_t sp_lwip_op_now_ms(void *state)
+{
+    (void)state;
+    return clock_now();
+}
+
+void sp_lwip_wake_at(uint32_t at_ms)
+{
+    if (!wake_pending || (int32_t)(at_ms - wake_at) < 0) {
+        wake_at = at_ms;
+    }
+    wake_pending = true;
+}
+
+/* ---- The pump ---- */
+
+static void pump_once(void)
+{
+    const struct sp_lwip_config *config = &sp_lwip_state.config;
+    if (config->poll_netifs != NULL) {
+        config->poll_netifs(config->netif_ctx);
+    }
+    netif_poll_all();
+    sys_check_timeouts();
+    /* Timers (delayed ACKs, retransmissions) may have queued loopback output. */
+    netif_poll_all();
+    sp_lwip_tcp_retry_closes();
+}
+
+static int scan(struct sp_port_pollent *ents, size_t n)
+{
+    int ready = 0;
+    for (size_t i = 0; i < n; i++) {
+        struct sp_lwip_sock *sock = sp_lwip_sock_from_ref(ents[i].sock);
+        ents[i].revents = sock != NULL ? sp_lwip_sock_revents(sock, ents[i].events) : SP_POLLNVAL;
+        ready += ents[i].revents != 0 ? 1 : 0;
+    }
+    return ready;
+}
+
+/* How long nothing can change: until lwIP's next timer or a pending retry. */
+static int64_t quiet_for(int64_t now)
+{
+    u32_t sleep = sys_timeouts_sleeptime();
+    int64_t wait = sleep == SYS_TIMEOUTS_SLEEPTIME_INFINITE ? 1000 : (int64_t)sleep;
+    if (wake_pending) {
+        int32_t until = (int32_t)(wake_at - (uint32_t)now);
+        if (until <= 0) {
+            wake_pending = false;
+            return 0;
+        }
+        if (until < wait) {
+            wait = until;
+        }
+    }
+    return wait;
+}
+
+static void wait_quietly(int64_t wait_ms)
+{
+    struct sp_lwip_state *st = &sp_lwip_state;
+    if (st->config.simulated_clock) {
+        st->now_ms += wait_ms; /* nothing could happen before then: skip ahead */
+        return;
+    }
+    if (st->config.idle != NULL) {
+        st->config.idle(st->config.idle_ctx);
+        return;
+    }
+#if SP_LWIP_HOST
+    /* With only the loopback nothing arrives unasked; a driver may, so look often. */
+    int64_t nap = st->config.poll_netifs != NULL && wait_ms > 1 ? 1 : wait_ms;
+    struct timespec ts = {(time_t)(nap / 1000), (long)(nap % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+#else
+    (void)wait_ms;
+#endif
+}
+
+int sp_lwip_op_poll(void *state, struct sp_port_pollent *ents, size_t n, int timeout_ms)
+{
+    (void)state;
+    if (!sp_lwip_state.started) {
+        return scan(ents, n);
+    }
+    int64_t deadline = timeout_ms < 0 ? -1 : clock_now() + timeout_ms;
+    for (;;) {
+        pump_once();
+        int ready = scan(ents, n);
+        if (ready > 0 || timeout_ms == 0) {
+            return ready;
+        }
+        int64_t now = clock_now();
+        if (deadline >= 0 && now >= deadline) {
+            return 0;
+        }
+        int64_t wait = quiet_for(now);
+        if (deadline >= 0 && deadline - now < wait) {
+            wait = deadline - now;
+        }
+        if (wait > 0) {
+            wait_quietly(wait);
+        }
+    }
+}
+
+/* ---- Start, stop, counters ---- */
+
+static uint32_t pool_errors_now(void)
+{
+    uint32_t errors = lwip_stats.mem.err;
+    for (int i = 0; i < MEMP_MAX; i++) {
+        errors += lwip_stats.memp[i]->err;
+    }
+    return errors;
+}
+
+static void remove_board_netifs(void)
+{
+    struct netif *netif = netif_list;
+    while (netif != NULL) {
+        struct netif *next = netif->next;
+        if (netif != loopback_netif) {
+            netif_set_down(netif);
+            netif_remove(netif);
+        }
+        netif = next;
+    }
+}
+
+sp_stack *sp_lwip_start(const struct sp_lwip_config *config)
+{
+    struct sp_lwip_state *st = &sp_lwip_state;
+    if (st->started) {
+        return NULL;
+    }
+    struct sp_lwip_config chosen;
+    memset(&chosen, 0, sizeof chosen);
+    if (config != NULL) {
+        chosen = *config;
+    }
+    if (!SP_LWIP_HOST && !chosen.simulated_clock && chosen.clock_ms == NULL) {
+        return NULL; /* a board has no clock we could guess */
+    }
+    int64_t now = clock_now(); /* continue from the old clock, whichever it was */
+    st->config = chosen;
+    st->now_ms = now;
+    st->last_source_ms = clock_source_ms();
+    rand_state = 0x2545F491u;
+    wake_pending = false;
+    if (!st->initialised) {
+        /* lwIP cannot be initialised twice (its timer list and pools would be
+         * rebuilt under live pointers), so it is once per process; stop leaves
+         * it empty instead. */
+        lwip_init();
+        loopback_netif = netif_list;
+        st->initialised = true;
+    }
+    st->datagrams_dropped = 0;
+    st->pool_errors_base = pool_errors_now();
+    st->segments_out_base = lwip_stats.mib2.tcpoutsegs;
+    st->retransmissions_base = lwip_stats.mib2.tcpretranssegs;
+    st->started = true;
+    if (chosen.add_netifs != NULL && chosen.add_netifs(chosen.netif_ctx) < 0) {
+        sp_lwip_stop(&lwip_stack);
+        return NULL;
+    }
+    return &lwip_stack;
+}
+
+sp_stack *sp_lwip_stack(void)
+{
+    return sp_lwip_state.started ? &lwip_stack : NULL;
+}
+
+int sp_lwip_stop(sp_stack *stack)
+{
+    struct sp_lwip_state *st = &sp_lwip_state;
+    if (stack != &lwip_stack || !st->started) {
+        return SP_EINVAL;
+    }
+    sp_close_all(stack);
+    sp_lwip_tcp_abort_all();
+    for (size_t i = 0; i < SP_LWIP_MAX_SOCKETS; i++) {
+        struct sp_lwip_sock *sock = &sp_lwip_socks[i];
+        if (sock->in_use && sock->kind != SP_LWIP_KIND_TCP) {
+            sp_lwip_dgram_close(sock);
+        }
+    }
+    /* Deliver the resets just sent, so that nothing is left in flight. */
+    netif_poll_all();
+    remove_board_netifs();
+    st->started = false;
+    return 0;
+}
+
+int sp_lwip_get_stats(sp_stack *stack, struct sp_lwip_stats *out)
+{
+    if (stack != &lwip_stack || out == NULL || !sp_lwip_state.initialised) {
+        return SP_EINVAL;
+    }
+    memset(out, 0, sizeof *out);
+    out->tcp_pcbs_used =
+        lwip_stats.memp[MEMP_TCP_PCB]->used + lwip_stats.memp[MEMP_TCP_PCB_LISTEN]->used;
+    out->udp_pcbs_used = lwip_stats.memp[MEMP_UDP_PCB]->used;
+    out->raw_pcbs_used = lwip_stats.memp[MEMP_RAW_PCB]->used;
+    out->pbufs_used = lwip_stats.memp[MEMP_PBUF]->used + lwip_stats.memp[MEMP_PBUF_POOL]->used;
+    out->heap_used = (uint32_t)lwip_stats.mem.used;
+    out->pool_errors = pool_errors_now() - sp_lwip_state.pool_errors_base;
+    out->sockets_used = (uint32_t)sp_lwip_sock_count();
+    out->datagrams_dropped = sp_lwip_state.datagrams_dropped;
+    out->tcp_segments_out = lwip_stats.mib2.tcpoutsegs - sp_lwip_state.segments_out_base;
+    out->tcp_retransmissions = lwip_stats.mib2.tcpretranssegs - sp_lwip_state.retransmissions_base;
+    return 0;
+}

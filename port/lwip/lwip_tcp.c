@@ -1,0 +1,617 @@
+/*
+ * TCP sockets over lwIP's raw API. lwIP's callback rules (src/include/lwip/tcp.h)
+ * shape everything here:
+ * - the error callback runs after lwIP freed the pcb: drop the pointer, never use it;
+ * - a NULL pbuf in the receive callback is the peer's FIN;
+ * - tcp_recved() only as the application consumes data, so the window is the
+ *   receive buffer and a slow reader slows the sender;
+ * - tcp_write() copies into lwIP's heap up to tcp_sndbuf(); the sent callback
+ *   says room came back;
+ * - a pcb handed to lwIP for closing is lwIP's: detach every callback first.
+ */
+#include <string.h>
+
+#include "lwip/ip.h"
+#include "lwip/priv/tcp_priv.h"
+#include "lwip/tcp.h"
+
+#include "lwip_internal.h"
+
+/* ---- Callbacks ---- */
+
+static err_t on_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err);
+static err_t on_sent(void *arg, struct tcp_pcb *pcb, u16_t len);
+static void on_error(void *arg, err_t err);
+
+static void attach(struct sp_lwip_sock *sock, struct tcp_pcb *pcb)
+{
+    sock->pcb.tcp = pcb;
+    tcp_arg(pcb, sock);
+    tcp_recv(pcb, on_recv);
+    tcp_sent(pcb, on_sent);
+    tcp_err(pcb, on_error);
+}
+
+/* Hand the pcb to lwIP: from now on lwIP alone frees it (tcp_recv_null reads
+ * and drops what still arrives). */
+static void detach(struct sp_lwip_sock *sock)
+{
+    struct tcp_pcb *pcb = sock->pcb.tcp;
+    if (pcb == NULL) {
+        return;
+    }
+    tcp_arg(pcb, NULL);
+    if (pcb->state != LISTEN) {
+        tcp_recv(pcb, NULL);
+        tcp_sent(pcb, NULL);
+        tcp_err(pcb, NULL);
+    } else {
+        tcp_accept(pcb, NULL);
+    }
+    sock->pcb.tcp = NULL;
+}
+
+/* Both directions have finished: lwIP takes the pcb through LAST_ACK or
+ * TIME_WAIT and frees it without telling anyone, so the socket lets go now. */
+static void release_if_both_closed(struct sp_lwip_sock *sock)
+{
+    if (sock->fin_received && sock->shut_wr && sock->pcb.tcp != NULL) {
+        detach(sock);
+        sock->state = SP_LWIP_GONE;
+    }
+}
+
+static err_t on_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
+{
+    struct sp_lwip_sock *sock = arg;
+    (void)err; /* always ERR_OK in lwIP 2.x */
+    if (p == NULL) {
+        sock->fin_received = true;
+        release_if_both_closed(sock);
+        return ERR_OK;
+    }
+    if (sock->shut_rd || sock->state == SP_LWIP_CLOSING) {
+        tcp_recved(pcb, p->tot_len);
+        pbuf_free(p);
+        return ERR_OK;
+    }
+    if (sock->rx != NULL) {
+        if ((uint32_t)sock->rx->tot_len + p->tot_len > 0xFFFFu) {
+            /* The chain's 16-bit length is full: lwIP keeps the segment and offers it again. */
+            return ERR_MEM;
+        }
+        pbuf_cat(sock->rx, p);
+    } else {
+        sock->rx = p;
+        sock->rx_offset = 0;
+    }
+    sock->rx_bytes += p->tot_len;
+    return ERR_OK;
+}
+
+static err_t on_sent(void *arg, struct tcp_pcb *pcb, u16_t len)
+{
+    struct sp_lwip_sock *sock = arg;
+    (void)pcb;
+    (void)len;
+    sock->memory_waiting = false;
+    return ERR_OK;
+}
+
+static void on_error(void *arg, err_t err)
+{
+    struct sp_lwip_sock *sock = arg;
+    sock->pcb.tcp = NULL; /* lwIP freed it before calling us */
+    if (sock->state == SP_LWIP_CLOSING) {
+        sp_lwip_sock_release(sock);
+        return;
+    }
+    int error;
+    if (err == ERR_CLSD) {
+        error = 0; /* both sides closed in order: no error, just the end */
+    } else if (sock->state == SP_LWIP_CONNECTING) {
+        /* A reset answering our SYN is a refusal; an abort is lwIP giving up on SYN retries. */
+        error = err == ERR_RST    ? SP_ECONNREFUSED
+                : err == ERR_ABRT ? SP_ETIMEDOUT
+                                  : sp_lwip_error(err);
+    } else {
+        /* An abort not asked for is lwIP's retransmission or keepalive timer giving up. */
+        error = err == ERR_ABRT ? SP_ETIMEDOUT : sp_lwip_error(err);
+    }
+    sock->pending_error = error;
+    sock->broken = error != 0;
+    sock->connect_done = true;
+    sock->state = SP_LWIP_GONE;
+}
+
+static err_t on_connected(void *arg, struct tcp_pcb *pcb, err_t err)
+{
+    struct sp_lwip_sock *sock = arg;
+    (void)pcb;
+    (void)err; /* always ERR_OK: failures come through on_error */
+    sock->state = SP_LWIP_CONNECTED;
+    sock->connect_done = true;
+    return ERR_OK;
+}
+
+static err_t on_accept(void *arg, struct tcp_pcb *newpcb, err_t err)
+{
+    struct sp_lwip_sock *listener = arg;
+    if (err != ERR_OK || newpcb == NULL || listener == NULL) {
+        return ERR_VAL;
+    }
+    struct sp_lwip_sock *conn =
+        sp_lwip_sock_alloc(listener->family, SP_SOCK_STREAM, SP_LWIP_KIND_TCP);
+    if (conn == NULL) {
+        return ERR_MEM; /* lwIP aborts the connection: the peer sees a reset */
+    }
+    conn->state = SP_LWIP_PENDING;
+    conn->listener = listener;
+    conn->opt_nodelay = listener->opt_nodelay;
+    conn->opt_keepalive = listener->opt_keepalive;
+    conn->opt_reuseaddr = listener->opt_reuseaddr;
+    conn->v6only = listener->v6only;
+    conn->linger = listener->linger;
+    attach(conn, newpcb);
+    sp_lwip_tcp_apply_options(conn);
+    /* Counted against the backlog until sp_accept() takes it: lwIP then
+     * drops SYNs beyond the backlog, as a full queue does on Linux. */
+    tcp_backlog_delayed(newpcb);
+    if (listener->queue_tail != NULL) {
+        listener->queue_tail->queue_next = conn;
+    } else {
+        listener->queue_head = conn;
+    }
+    listener->queue_tail = conn;
+    return ERR_OK;
+}
+
+/* ---- Operations ---- */
+
+int sp_lwip_tcp_open(struct sp_lwip_sock *sock)
+{
+    u8_t type = sock->family == SP_AF_INET ? IPADDR_TYPE_V4 : IPADDR_TYPE_ANY;
+    struct tcp_pcb *pcb = tcp_new_ip_type(type);
+    if (pcb == NULL) {
+        return SP_ENOBUFS;
+    }
+    attach(sock, pcb);
+    return 0;
+}
+
+void sp_lwip_tcp_apply_options(struct sp_lwip_sock *sock)
+{
+    struct tcp_pcb *pcb = sock->pcb.tcp;
+    if (pcb == NULL) {
+        return;
+    }
+    if (sock->opt_reuseaddr) {
+        ip_set_option(pcb, SOF_REUSEADDR);
+    } else {
+        ip_reset_option(pcb, SOF_REUSEADDR);
+    }
+    if (sock->opt_keepalive) {
+        ip_set_option(pcb, SOF_KEEPALIVE);
+    } else {
+        ip_reset_option(pcb, SOF_KEEPALIVE);
+    }
+    if (pcb->state == LISTEN) {
+        return; /* a listen pcb has no flags field */
+    }
+    if (sock->opt_nodelay) {
+        tcp_nagle_disable(pcb);
+    } else {
+        tcp_nagle_enable(pcb);
+    }
+    if (sock->family == SP_AF_INET6 && sock->state == SP_LWIP_OPEN &&
+        IP_GET_TYPE(&pcb->local_ip) != IPADDR_TYPE_V4 && ip_addr_isany(&pcb->local_ip)) {
+        u8_t type = sock->v6only ? IPADDR_TYPE_V6 : IPADDR_TYPE_ANY;
+        IP_SET_TYPE_VAL(pcb->local_ip, type);
+        IP_SET_TYPE_VAL(pcb->remote_ip, type);
+    }
+}
+
+/* Abort a connection nobody will accept: silently for us, a reset for the peer. */
+static void abort_pending(struct sp_lwip_sock *conn)
+{
+    struct tcp_pcb *pcb = conn->pcb.tcp;
+    if (pcb != NULL) {
+        detach(conn);
+        tcp_backlog_accepted(pcb);
+        tcp_abort(pcb);
+    }
+    sp_lwip_sock_release(conn);
+}
+
+int sp_lwip_tcp_close(struct sp_lwip_sock *sock)
+{
+    struct tcp_pcb *pcb = sock->pcb.tcp;
+    if (sock->state == SP_LWIP_LISTENING) {
+        while (sock->queue_head != NULL) {
+            struct sp_lwip_sock *conn = sock->queue_head;
+            sock->queue_head = conn->queue_next;
+            abort_pending(conn);
+        }
+        sock->queue_tail = NULL;
+    }
+    if (pcb == NULL) {
+        sp_lwip_sock_release(sock);
+        return 0;
+    }
+    if (sock->linger == 0 && pcb->state != LISTEN) {
+        detach(sock);
+        tcp_abort(pcb);
+        sp_lwip_sock_release(sock);
+        return 0;
+    }
+    /* Unread data stays unacknowledged to the application: lwIP's tcp_close()
+     * then resets the connection, as a POSIX close() with unread data does. */
+    if (sock->rx != NULL) {
+        pbuf_free(sock->rx);
+        sock->rx = NULL;
+        sock->rx_bytes = 0;
+    }
+    sock->state = SP_LWIP_CLOSING;
+    detach(sock);
+    err_t err = tcp_close(pcb);
+    if (err == ERR_OK) {
+        sp_lwip_sock_release(sock);
+        return 0;
+    }
+    /* Out of memory for the FIN: keep the record (callbacks back on) and let
+     * the pump try again; the pcb is never left behind. */
+    attach(sock, pcb);
+    return 0;
+}
+
+void sp_lwip_tcp_retry_closes(void)
+{
+    for (size_t i = 0; i < SP_LWIP_MAX_SOCKETS; i++) {
+        struct sp_lwip_sock *sock = &sp_lwip_socks[i];
+        if (!sock->in_use || sock->kind != SP_LWIP_KIND_TCP || sock->state != SP_LWIP_CLOSING) {
+            continue;
+        }
+        struct tcp_pcb *pcb = sock->pcb.tcp;
+        if (pcb == NULL) {
+            sp_lwip_sock_release(sock);
+            continue;
+        }
+        detach(sock);
+        if (tcp_close(pcb) == ERR_OK) {
+            sp_lwip_sock_release(sock);
+        } else {
+            attach(sock, pcb);
+        }
+    }
+}
+
+void sp_lwip_tcp_abort_all(void)
+{
+    /* Listeners first: closing one aborts the connections still in its queue. */
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t i = 0; i < SP_LWIP_MAX_SOCKETS; i++) {
+            struct sp_lwip_sock *sock = &sp_lwip_socks[i];
+            bool listener = sock->state == SP_LWIP_LISTENING;
+            if (sock->in_use && sock->kind == SP_LWIP_KIND_TCP && listener == (pass == 0)) {
+                sock->linger = 0;
+                sp_lwip_tcp_close(sock);
+            }
+        }
+    }
+    /* What lwIP still owns on its own: closing connections and TIME_WAIT. */
+    while (tcp_active_pcbs != NULL) {
+        tcp_abort(tcp_active_pcbs);
+    }
+    while (tcp_tw_pcbs != NULL) {
+        tcp_abort(tcp_tw_pcbs);
+    }
+}
+
+int sp_lwip_tcp_bind(struct sp_lwip_sock *sock, const ip_addr_t *ip, uint16_t port)
+{
+    if (sock->pcb.tcp == NULL) {
+        return SP_EINVAL;
+    }
+    sp_lwip_tcp_apply_options(sock);
+    err_t err = tcp_bind(sock->pcb.tcp, ip, port);
+    return err == ERR_VAL ? SP_EINVAL : sp_lwip_error(err);
+}
+
+int sp_lwip_tcp_listen(struct sp_lwip_sock *sock, int backlog)
+{
+    struct tcp_pcb *pcb = sock->pcb.tcp;
+    if (pcb == NULL || sock->state != SP_LWIP_OPEN) {
+        return SP_EINVAL;
+    }
+    if (pcb->local_port == 0) {
+        const ip_addr_t *any = sock->family == SP_AF_INET ? IP4_ADDR_ANY
+                               : sock->v6only             ? IP6_ADDR_ANY
+                                                          : IP_ANY_TYPE;
+        err_t err = tcp_bind(pcb, any, 0);
+        if (err != ERR_OK) {
+            return err == ERR_BUF || err == ERR_USE ? SP_EADDRINUSE : sp_lwip_error(err);
+        }
+    }
+    err_t err = ERR_OK;
+    u8_t limit = (u8_t)(backlog < 1 ? 1 : backlog > 255 ? 255 : backlog);
+    struct tcp_pcb *lpcb = tcp_listen_with_backlog_and_err(pcb, limit, &err);
+    if (lpcb == NULL) {
+        return err == ERR_USE ? SP_EADDRINUSE : sp_lwip_error(err);
+    }
+    /* tcp_listen() freed the old pcb and made a smaller listen pcb. */
+    sock->pcb.tcp = lpcb;
+    sock->state = SP_LWIP_LISTENING;
+    tcp_arg(lpcb, sock);
+    tcp_accept(lpcb, on_accept);
+    return 0;
+}
+
+int sp_lwip_tcp_accept(struct sp_lwip_sock *sock, struct sp_lwip_sock **out)
+{
+    if (sock->state != SP_LWIP_LISTENING) {
+        return SP_EINVAL;
+    }
+    struct sp_lwip_sock *conn = sock->queue_head;
+    if (conn == NULL) {
+        return SP_EAGAIN;
+    }
+    sock->queue_head = conn->queue_next;
+    if (sock->queue_head == NULL) {
+        sock->queue_tail = NULL;
+    }
+    conn->queue_next = NULL;
+    conn->listener = NULL;
+    if (conn->pcb.tcp != NULL) {
+        tcp_backlog_accepted(conn->pcb.tcp);
+        conn->state = SP_LWIP_CONNECTED;
+        release_if_both_closed(conn);
+    } else if (conn->state == SP_LWIP_PENDING) {
+        conn->state = SP_LWIP_GONE;
+    }
+    *out = conn;
+    return 0;
+}
+
+int sp_lwip_tcp_connect(struct sp_lwip_sock *sock, const ip_addr_t *ip, uint16_t port)
+{
+    struct tcp_pcb *pcb = sock->pcb.tcp;
+    switch (sock->state) {
+    case SP_LWIP_CONNECTING:
+        return SP_EALREADY;
+    case SP_LWIP_CONNECTED:
+        return SP_EISCONN;
+    case SP_LWIP_LISTENING:
+        return SP_EINVAL;
+    case SP_LWIP_GONE:
+        return SP_EISCONN;
+    default:
+        break;
+    }
+    if (pcb == NULL) {
+        return SP_EINVAL;
+    }
+    sp_lwip_tcp_apply_options(sock);
+    err_t err = tcp_connect(pcb, ip, port, on_connected);
+    if (err != ERR_OK) {
+        /* tcp_connect() says ERR_VAL for an address its pcb's IP version cannot reach. */
+        return err == ERR_VAL ? SP_ENETUNREACH : sp_lwip_error(err);
+    }
+    sock->state = SP_LWIP_CONNECTING;
+    sock->connect_done = false;
+    return SP_EINPROGRESS;
+}
+
+/* The error a send or receive reports on a connection lwIP has freed: the
+ * reason once, then SP_EPIPE (send) or end of stream (receive), as Linux does. */
+static int gone_error(struct sp_lwip_sock *sock, bool sending)
+{
+    int error = sp_lwip_take_error(sock);
+    if (error != 0) {
+        return error;
+    }
+    return sending ? SP_EPIPE : 0;
+}
+
+ptrdiff_t sp_lwip_tcp_send(struct sp_lwip_sock *sock, const void *buf, size_t len)
+{
+    struct tcp_pcb *pcb = sock->pcb.tcp;
+    if (sock->state == SP_LWIP_GONE || pcb == NULL) {
+        return gone_error(sock, true);
+    }
+    if (sock->shut_wr) {
+        return SP_EPIPE;
+    }
+    if (sock->state == SP_LWIP_CONNECTING) {
+        return SP_EAGAIN;
+    }
+    if (sock->state != SP_LWIP_CONNECTED) {
+        return SP_ENOTCONN;
+    }
+    if (len == 0) {
+        return 0;
+    }
+    if (sock->memory_waiting && (int32_t)(sp_lwip_now32() - sock->memory_retry_at) < 0) {
+        return SP_EAGAIN;
+    }
+    sock->memory_waiting = false;
+    size_t room = tcp_sndbuf(pcb);
+    if (room == 0 || tcp_sndqueuelen(pcb) >= TCP_SND_QUEUELEN) {
+        return SP_EAGAIN;
+    }
+    size_t chunk = len < room ? len : room;
+    if (chunk > 0xFFFFu) {
+        chunk = 0xFFFFu;
+    }
+    err_t err;
+    for (;;) {
+        err = tcp_write(pcb, buf, (u16_t)chunk, TCP_WRITE_FLAG_COPY);
+        if (err != ERR_MEM || chunk <= TCP_MSS) {
+            break;
+        }
+        chunk /= 2; /* less may still fit in the heap or the segment queue */
+    }
+    if (err == ERR_MEM) {
+        /* Backpressure, not failure: retry once an acknowledgement frees
+         * memory (the sent callback) or the retry time has passed. */
+        sock->memory_waiting = true;
+        sock->memory_retry_at = sp_lwip_now32() + SP_LWIP_MEMORY_RETRY_MS;
+        sp_lwip_wake_at(sock->memory_retry_at);
+        tcp_output(pcb);
+        return SP_EAGAIN;
+    }
+    if (err != ERR_OK) {
+        return err == ERR_CONN ? SP_EPIPE : sp_lwip_error(err);
+    }
+    /* If this fails for memory, lwIP retries from its fast timer (TF_NAGLEMEMERR). */
+    tcp_output(pcb);
+    return (ptrdiff_t)chunk;
+}
+
+/* Drop @p count bytes from the head of the receive queue, freeing each pbuf
+ * only once all its bytes are consumed, and open the window by as much. */
+static void consume(struct sp_lwip_sock *sock, size_t count)
+{
+    size_t left = count;
+    while (left > 0 && sock->rx != NULL) {
+        struct pbuf *head = sock->rx;
+        size_t in_head = (size_t)head->len - sock->rx_offset;
+        if (left < in_head) {
+            sock->rx_offset = (uint16_t)(sock->rx_offset + left);
+            left = 0;
+            break;
+        }
+        left -= in_head;
+        struct pbuf *next = head->next;
+        if (next != NULL) {
+            pbuf_ref(next); /* keep the rest of the chain alive when the head goes */
+        }
+        pbuf_free(head);
+        sock->rx = next;
+        sock->rx_offset = 0;
+    }
+    sock->rx_bytes -= count;
+    if (sock->pcb.tcp != NULL) {
+        size_t to_ack = count;
+        while (to_ack > 0) {
+            u16_t step = (u16_t)(to_ack > 0xFFFFu ? 0xFFFFu : to_ack);
+            tcp_recved(sock->pcb.tcp, step);
+            to_ack -= step;
+        }
+    }
+}
+
+ptrdiff_t sp_lwip_tcp_recv(struct sp_lwip_sock *sock, void *buf, size_t len, bool peek)
+{
+    if (sock->shut_rd) {
+        return 0;
+    }
+    if (sock->rx_bytes == 0) {
+        if (sock->state == SP_LWIP_GONE) {
+            return gone_error(sock, false);
+        }
+        if (sock->fin_received) {
+            return 0;
+        }
+        if (sock->state == SP_LWIP_OPEN || sock->state == SP_LWIP_LISTENING) {
+            return SP_ENOTCONN;
+        }
+        return SP_EAGAIN;
+    }
+    size_t want = len < sock->rx_bytes ? len : sock->rx_bytes;
+    size_t copied = 0;
+    size_t offset = sock->rx_offset;
+    for (struct pbuf *q = sock->rx; q != NULL && copied < want; q = q->next) {
+        size_t take = (size_t)q->len - offset;
+        if (take > want - copied) {
+            take = want - copied;
+        }
+        memcpy((uint8_t *)buf + copied, (const uint8_t *)q->payload + offset, take);
+        copied += take;
+        offset = 0;
+    }
+    if (!peek) {
+        consume(sock, copied);
+    }
+    return (ptrdiff_t)copied;
+}
+
+int sp_lwip_tcp_shutdown(struct sp_lwip_sock *sock, int how)
+{
+    if (sock->state == SP_LWIP_OPEN || sock->state == SP_LWIP_LISTENING ||
+        sock->state == SP_LWIP_CONNECTING) {
+        return SP_ENOTCONN;
+    }
+    if (how == SP_SHUT_RD || how == SP_SHUT_RDWR) {
+        /* lwIP's own shut_rx resets the connection when more data comes; a
+         * POSIX host just stops delivering it. So drop it here instead. */
+        sock->shut_rd = true;
+        if (sock->rx_bytes > 0) {
+            size_t unread = sock->rx_bytes;
+            consume(sock, unread);
+        }
+    }
+    if ((how == SP_SHUT_WR || how == SP_SHUT_RDWR) && !sock->shut_wr) {
+        struct tcp_pcb *pcb = sock->pcb.tcp;
+        if (pcb != NULL) {
+            err_t err = tcp_shutdown(pcb, 0, 1);
+            if (err != ERR_OK) {
+                return sp_lwip_error(err);
+            }
+        }
+        sock->shut_wr = true;
+        release_if_both_closed(sock);
+    }
+    return 0;
+}
+
+short sp_lwip_tcp_revents(struct sp_lwip_sock *sock)
+{
+    struct tcp_pcb *pcb = sock->pcb.tcp;
+    switch (sock->state) {
+    case SP_LWIP_LISTENING:
+        return sock->queue_head != NULL ? SP_POLLIN : 0;
+    case SP_LWIP_CONNECTING:
+        return 0;
+    case SP_LWIP_GONE:
+        return SP_POLLIN | SP_POLLOUT | SP_POLLHUP;
+    case SP_LWIP_CONNECTED: {
+        short ready = 0;
+        if (sock->rx_bytes > 0 || sock->fin_received || sock->shut_rd) {
+            ready |= SP_POLLIN;
+        }
+        if (sock->fin_received) {
+            ready |= SP_POLLHUP;
+        }
+        if (sock->shut_wr) {
+            ready |= SP_POLLOUT; /* a send would not block: it fails at once */
+        } else if (pcb != NULL && tcp_sndbuf(pcb) > 0 && tcp_sndqueuelen(pcb) < TCP_SND_QUEUELEN &&
+                   (!sock->memory_waiting ||
+                    (int32_t)(sp_lwip_now32() - sock->memory_retry_at) >= 0)) {
+            ready |= SP_POLLOUT;
+        }
+        return ready;
+    }
+    default:
+        /* Neither connected nor listening: as on Linux, writable and hung up. */
+        return SP_POLLOUT | SP_POLLHUP;
+    }
+}
+
+int sp_lwip_tcp_addr(struct sp_lwip_sock *sock, bool local, ip_addr_t *ip, uint16_t *port)
+{
+    struct tcp_pcb *pcb = sock->pcb.tcp;
+    if (pcb == NULL) {
+        return SP_ENOTCONN;
+    }
+    if (!local && sock->state != SP_LWIP_CONNECTED && sock->state != SP_LWIP_PENDING) {
+        return SP_ENOTCONN;
+    }
+    if (local) {
+        ip_addr_copy(*ip, pcb->local_ip);
+        *port = pcb->local_port;
+    } else {
+        ip_addr_copy(*ip, pcb->remote_ip);
+        *port = pcb->remote_port;
+    }
+    return 0;
+}
