@@ -1,6 +1,7 @@
 # The consumer.install test: install the build tree into a scratch prefix,
 # then build tests/consumer/project against it twice, as users do:
-#   1. find_package(sockport) + sockport::sockport
+#   1. find_package(sockport) + sockport::sockport (and sockport::lwip, if
+#      the lwIP port was built: the same main.c, only the library differs)
 #   2. pkg-config --cflags --libs sockport
 # and run both programs.
 #   cmake -DBUILD_DIR= -DWORK_DIR= -DPROJECT_DIR= -DC_COMPILER= -DC_FLAGS= -DLINKER_FLAGS=
@@ -30,6 +31,10 @@ run(${CMAKE_COMMAND} -S ${PROJECT_DIR} -B ${WORK_DIR}/build
     "-DCMAKE_C_FLAGS=${C_FLAGS}" "-DCMAKE_EXE_LINKER_FLAGS=${LINKER_FLAGS}")
 run(${CMAKE_COMMAND} --build ${WORK_DIR}/build)
 run(${WORK_DIR}/build/consumer)
+# Built when the install holds the lwIP port (the same main.c on lwIP's loopback).
+if(EXISTS ${WORK_DIR}/build/consumer_lwip)
+  run(${WORK_DIR}/build/consumer_lwip)
+endif()
 
 message(STATUS "pkg-config build")
 find_program(PKG_CONFIG pkg-config)

@@ -1,5 +1,6 @@
 /* An installed sockport works: one UDP datagram over the loopback and back,
- * through the default (POSIX) stack. Exit 0 on success. */
+ * through the default stack of the library linked (sockport::sockport: POSIX;
+ * sockport::lwip: lwIP's own loopback). Exit 0 on success. */
 #include <sockport/sockport.h>
 
 #include <stdio.h>
