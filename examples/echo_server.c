@@ -56,8 +56,12 @@ static int open_bound(struct echo_server *s, int type, const sp_addr *addr)
     }
     rc = sp_setsockopt(sock, SP_OPT_NONBLOCK, 1);
     if (rc == 0 && type == SP_SOCK_STREAM) {
-        /* A restarted server must not wait for the old connections' TIME_WAIT. */
+        /* A restarted server must not wait for the old connections' TIME_WAIT;
+         * a stack built without address reuse (lwIP's SO_REUSE 0) still serves. */
         rc = sp_setsockopt(sock, SP_OPT_REUSEADDR, 1);
+        if (rc == SP_ENOPROTOOPT) {
+            rc = 0;
+        }
     }
     if (rc == 0) {
         rc = sp_bind(sock, addr);
