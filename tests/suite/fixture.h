@@ -41,6 +41,24 @@ struct sp_test_fixture {
     /** The largest stream transfer the suite attempts on this port (bytes): 64 MiB on
      *  hosts, less on a board with little RAM and slow emulation. */
     uint32_t big_transfer_bytes;
+
+    /* Optional fields: a fixture that leaves them zero still builds and runs. */
+
+    /** Delete a local socket path left by an earlier run, so that a case can
+     *  bind it again (POSIX: unlink()). NULL: the port removes paths itself. The
+     *  suite calls this rather than touching files, so it runs on boards. */
+    void (*remove_local_path)(const char *path);
+    /** With SP_CAP_NATIVE_OPTIONS: a native int on/off option the port passes
+     *  through, to prove sp_setsockopt_native() reaches the stack (POSIX:
+     *  SOL_SOCKET, SO_KEEPALIVE). */
+    int native_bool_level;
+    int native_bool_name;
+    /** Messages the RDM loss case sends (0: the full 10 000); a slow emulated
+     *  board may send fewer. */
+    uint32_t rdm_loss_messages;
+    /** Capabilities known only at run time (POSIX: SP_CAP_RAW when running as
+     *  root), OR-ed into @c caps by the suite; NULL: none. */
+    uint32_t (*runtime_caps)(void);
 };
 
 /** The fixture of the port this binary is built for. */

@@ -1,0 +1,302 @@
+/* Datagrams (UDP over IPv4 loopback): addressing, connected sockets,
+ * message boundaries, truncation, size limits and datagram errors. */
+#include <string.h>
+
+#include "suite.h"
+
+/* The largest UDP payload over IPv4: 65535 - 20 (IP) - 8 (UDP). */
+#define UDP4_MAX_PAYLOAD 65507
+
+SP_CASE(dgram_sendto_recvfrom_both_ways)
+{
+    int a;
+    int b;
+    sp_addr addr_a;
+    sp_addr addr_b;
+    sp_addr from;
+    char buf[32];
+    sp_t_dgram_pair(SP_AF_INET, &a, &addr_a, &b, &addr_b);
+    assert_int_not_equal(addr_a.port, addr_b.port);
+
+    SP_ASSERT_RC(sp_sendto(a, "hello", 5, 0, &addr_b), 5);
+    memset(&from, 0, sizeof from);
+    SP_ASSERT_RC(sp_recvfrom(b, buf, sizeof buf, 0, &from), 5);
+    assert_memory_equal(buf, "hello", 5);
+    assert_true(sp_addr_equal(&from, &addr_a));
+
+    SP_ASSERT_RC(sp_sendto(b, "back", 4, 0, &from), 4);
+    SP_ASSERT_RC(sp_recvfrom(a, buf, sizeof buf, 0, &from), 4);
+    assert_memory_equal(buf, "back", 4);
+    assert_true(sp_addr_equal(&from, &addr_b));
+    SP_ASSERT_RC(sp_recv(a, buf, sizeof buf, SP_MSG_DONTWAIT), SP_EAGAIN);
+    SP_ASSERT_RC(sp_close(a), 0);
+    SP_ASSERT_RC(sp_close(b), 0);
+}
+
+SP_CASE(dgram_message_boundaries_are_kept)
+{
+    int a;
+    int b;
+    sp_addr addr_a;
+    sp_addr addr_b;
+    static uint8_t data[500];
+    static uint8_t buf[1024];
+    static const size_t sizes[] = {1, 500, 7, 0, 64};
+    sp_t_dgram_pair(SP_AF_INET, &a, &addr_a, &b, &addr_b);
+    sp_t_fill(data, sizeof data, 0);
+    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+        SP_ASSERT_RC(sp_sendto(a, data, sizes[i], 0, &addr_b), (long long)sizes[i]);
+    }
+    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+        SP_ASSERT_RC(sp_recv(b, buf, sizeof buf, 0), (long long)sizes[i]);
+        assert_memory_equal(buf, data, sizes[i]);
+    }
+    SP_ASSERT_RC(sp_close(a), 0);
+    SP_ASSERT_RC(sp_close(b), 0);
+}
+
+SP_CASE(dgram_connected_send_recv_and_peer)
+{
+    int a;
+    int b;
+    sp_addr addr_a;
+    sp_addr addr_b;
+    sp_addr peer;
+    char buf[16];
+    sp_t_dgram_pair(SP_AF_INET, &a, &addr_a, &b, &addr_b);
+    SP_ASSERT_RC(sp_getpeername(a, &peer), SP_ENOTCONN);
+    SP_ASSERT_RC(sp_connect(a, &addr_b), 0);
+    SP_ASSERT_RC(sp_getpeername(a, &peer), 0);
+    assert_true(sp_addr_equal(&peer, &addr_b));
+    SP_ASSERT_RC(sp_send(a, "one", 3, 0), 3);
+    SP_ASSERT_RC(sp_write(a, "two", 3), 3);
+    SP_ASSERT_RC(sp_sendto(a, "three", 5, 0, NULL), 5);
+    SP_ASSERT_RC(sp_recv(b, buf, sizeof buf, 0), 3);
+    assert_memory_equal(buf, "one", 3);
+    SP_ASSERT_RC(sp_read(b, buf, sizeof buf), 3);
+    assert_memory_equal(buf, "two", 3);
+    SP_ASSERT_RC(sp_recvfrom(b, buf, sizeof buf, 0, &peer), 5);
+    assert_memory_equal(buf, "three", 5);
+    assert_true(sp_addr_equal(&peer, &addr_a));
+    SP_ASSERT_RC(sp_close(a), 0);
+    SP_ASSERT_RC(sp_close(b), 0);
+}
+
+SP_CASE(dgram_connected_socket_accepts_only_its_peer)
+{
+    int a;
+    int b;
+    sp_addr addr_a;
+    sp_addr addr_b;
+    sp_addr from;
+    char buf[16];
+    sp_t_dgram_pair(SP_AF_INET, &a, &addr_a, &b, &addr_b);
+    int stranger = sp_t_socket(SP_AF_INET, SP_SOCK_DGRAM);
+    SP_ASSERT_RC(sp_connect(a, &addr_b), 0);
+    /* The stranger's datagram is sent first; only b's may arrive. */
+    SP_ASSERT_RC(sp_sendto(stranger, "no", 2, 0, &addr_a), 2);
+    SP_ASSERT_RC(sp_sendto(b, "yes", 3, 0, &addr_a), 3);
+    SP_ASSERT_RC(sp_recvfrom(a, buf, sizeof buf, 0, &from), 3);
+    assert_memory_equal(buf, "yes", 3);
+    assert_true(sp_addr_equal(&from, &addr_b));
+    SP_ASSERT_RC(sp_recv(a, buf, sizeof buf, SP_MSG_DONTWAIT), SP_EAGAIN);
+
+    /* Connecting again changes the peer. */
+    sp_addr addr_c;
+    sp_addr any;
+    int c = sp_t_socket(SP_AF_INET, SP_SOCK_DGRAM);
+    sp_t_loopback(&any, SP_AF_INET);
+    SP_ASSERT_RC(sp_bind(c, &any), 0);
+    SP_ASSERT_RC(sp_getsockname(c, &addr_c), 0);
+    SP_ASSERT_RC(sp_connect(a, &addr_c), 0);
+    SP_ASSERT_RC(sp_send(a, "new", 3, 0), 3);
+    sp_t_setopt(c, SP_OPT_RCVTIMEO, SP_T_SAFETY_MS);
+    SP_ASSERT_RC(sp_recv(c, buf, sizeof buf, 0), 3);
+    assert_memory_equal(buf, "new", 3);
+    SP_ASSERT_RC(sp_close(c), 0);
+    SP_ASSERT_RC(sp_close(stranger), 0);
+    SP_ASSERT_RC(sp_close(a), 0);
+    SP_ASSERT_RC(sp_close(b), 0);
+}
+
+SP_CASE(dgram_without_destination_is_edestaddrreq)
+{
+    int sock = sp_t_socket(SP_AF_INET, SP_SOCK_DGRAM);
+    SP_ASSERT_RC(sp_send(sock, "x", 1, 0), SP_EDESTADDRREQ);
+    SP_ASSERT_RC(sp_sendto(sock, "x", 1, 0, NULL), SP_EDESTADDRREQ);
+    SP_ASSERT_RC(sp_write(sock, "x", 1), SP_EDESTADDRREQ);
+    SP_ASSERT_RC(sp_close(sock), 0);
+}
+
+SP_CASE(dgram_truncation_and_msg_trunc)
+{
+    int a;
+    int b;
+    sp_addr addr_a;
+    sp_addr addr_b;
+    static uint8_t data[100];
+    uint8_t buf[100];
+    sp_t_dgram_pair(SP_AF_INET, &a, &addr_a, &b, &addr_b);
+    sp_t_fill(data, sizeof data, 3);
+
+    /* The part that does not fit is discarded with the message. */
+    SP_ASSERT_RC(sp_sendto(a, data, 100, 0, &addr_b), 100);
+    SP_ASSERT_RC(sp_sendto(a, "next", 4, 0, &addr_b), 4);
+    SP_ASSERT_RC(sp_recv(b, buf, 10, 0), 10);
+    assert_memory_equal(buf, data, 10);
+    SP_ASSERT_RC(sp_recv(b, buf, sizeof buf, 0), 4);
+    assert_memory_equal(buf, "next", 4);
+
+    /* SP_MSG_TRUNC gives the full length; still only 10 bytes stored. */
+    SP_ASSERT_RC(sp_sendto(a, data, 100, 0, &addr_b), 100);
+    memset(buf, 0xEE, sizeof buf);
+    SP_ASSERT_RC(sp_recv(b, buf, 10, SP_MSG_TRUNC), 100);
+    assert_memory_equal(buf, data, 10);
+    assert_int_equal(buf[10], 0xEE);
+
+    /* Length 0 takes one message and discards it. */
+    SP_ASSERT_RC(sp_sendto(a, data, 50, 0, &addr_b), 50);
+    SP_ASSERT_RC(sp_sendto(a, data, 60, 0, &addr_b), 60);
+    SP_ASSERT_RC(sp_recv(b, NULL, 0, 0), 0);
+    SP_ASSERT_RC(sp_recv(b, NULL, 0, SP_MSG_TRUNC), 60);
+    SP_ASSERT_RC(sp_recv(b, buf, sizeof buf, SP_MSG_DONTWAIT), SP_EAGAIN);
+    SP_ASSERT_RC(sp_close(a), 0);
+    SP_ASSERT_RC(sp_close(b), 0);
+}
+
+SP_CASE(dgram_peek_leaves_the_message)
+{
+    int a;
+    int b;
+    sp_addr addr_a;
+    sp_addr addr_b;
+    sp_addr from;
+    char buf[16];
+    sp_t_dgram_pair(SP_AF_INET, &a, &addr_a, &b, &addr_b);
+    SP_ASSERT_RC(sp_sendto(a, "peek", 4, 0, &addr_b), 4);
+    SP_ASSERT_RC(sp_recvfrom(b, buf, sizeof buf, SP_MSG_PEEK, &from), 4);
+    assert_true(sp_addr_equal(&from, &addr_a));
+    SP_ASSERT_RC(sp_recv(b, buf, 2, SP_MSG_PEEK | SP_MSG_TRUNC), 4);
+    memset(buf, 0, sizeof buf);
+    SP_ASSERT_RC(sp_recv(b, buf, sizeof buf, 0), 4);
+    assert_memory_equal(buf, "peek", 4);
+    SP_ASSERT_RC(sp_recv(b, buf, sizeof buf, SP_MSG_DONTWAIT), SP_EAGAIN);
+    SP_ASSERT_RC(sp_close(a), 0);
+    SP_ASSERT_RC(sp_close(b), 0);
+}
+
+SP_CASE(dgram_too_long_is_emsgsize)
+{
+    int a;
+    int b;
+    sp_addr addr_a;
+    sp_addr addr_b;
+    if (SP_T_LARGE_BYTES < UDP4_MAX_PAYLOAD + 1) {
+        SP_SKIP("this build's scratch buffer is smaller than an IPv4 datagram's limit");
+    }
+    sp_t_dgram_pair(SP_AF_INET, &a, &addr_a, &b, &addr_b);
+    SP_ASSERT_RC(sp_sendto(a, sp_t_large, UDP4_MAX_PAYLOAD + 1, 0, &addr_b), SP_EMSGSIZE);
+    SP_ASSERT_RC(sp_sendto(a, sp_t_large, SP_T_LARGE_BYTES, 0, &addr_b), SP_EMSGSIZE);
+    SP_ASSERT_RC(sp_connect(a, &addr_b), 0);
+    SP_ASSERT_RC(sp_send(a, sp_t_large, UDP4_MAX_PAYLOAD + 1, 0), SP_EMSGSIZE);
+    /* Nothing arrived, and the socket still works. */
+    SP_ASSERT_RC(sp_recv(b, sp_t_large, 16, SP_MSG_DONTWAIT), SP_EAGAIN);
+    SP_ASSERT_RC(sp_send(a, "ok", 2, 0), 2);
+    SP_ASSERT_RC(sp_recv(b, sp_t_large, 16, 0), 2);
+    SP_ASSERT_RC(sp_close(a), 0);
+    SP_ASSERT_RC(sp_close(b), 0);
+}
+
+SP_CASE(dgram_recv_timeout_and_would_block)
+{
+    int sock = sp_t_socket(SP_AF_INET, SP_SOCK_DGRAM);
+    char buf[8];
+    sp_addr addr;
+    sp_t_loopback(&addr, SP_AF_INET);
+    SP_ASSERT_RC(sp_bind(sock, &addr), 0);
+    sp_t_setopt(sock, SP_OPT_RCVTIMEO, 50);
+    SP_ASSERT_RC(sp_recv(sock, buf, sizeof buf, 0), SP_ETIMEDOUT);
+    SP_ASSERT_RC(sp_recvfrom(sock, buf, sizeof buf, 0, &addr), SP_ETIMEDOUT);
+    SP_ASSERT_RC(sp_recv(sock, buf, sizeof buf, SP_MSG_DONTWAIT), SP_EAGAIN);
+    sp_t_setopt(sock, SP_OPT_NONBLOCK, 1);
+    SP_ASSERT_RC(sp_recv(sock, buf, sizeof buf, 0), SP_EAGAIN);
+    SP_ASSERT_RC(sp_close(sock), 0);
+}
+
+SP_CASE(dgram_address_in_use)
+{
+    int a;
+    int b;
+    sp_addr addr_a;
+    sp_addr addr_b;
+    sp_t_dgram_pair(SP_AF_INET, &a, &addr_a, &b, &addr_b);
+    int other = sp_t_socket(SP_AF_INET, SP_SOCK_DGRAM);
+    SP_ASSERT_RC(sp_bind(other, &addr_a), SP_EADDRINUSE);
+    SP_ASSERT_RC(sp_bind(b, &addr_a), SP_EINVAL); /* already bound */
+    SP_ASSERT_RC(sp_close(other), 0);
+    SP_ASSERT_RC(sp_close(a), 0);
+    SP_ASSERT_RC(sp_close(b), 0);
+}
+
+SP_CASE(dgram_wrong_family_and_bad_arguments)
+{
+    sp_addr v6;
+    int sock = sp_t_socket(SP_AF_INET, SP_SOCK_DGRAM);
+    SP_ASSERT_RC(sp_addr_loopback(&v6, SP_AF_INET6, 9), 0);
+    SP_ASSERT_RC(sp_sendto(sock, "x", 1, 0, &v6), SP_EAFNOSUPPORT);
+    SP_ASSERT_RC(sp_connect(sock, &v6), SP_EAFNOSUPPORT);
+    SP_ASSERT_RC(sp_bind(sock, &v6), SP_EAFNOSUPPORT);
+    sp_t_loopback(&v6, SP_AF_INET);
+    v6.port = 9;
+    SP_ASSERT_RC(sp_sendto(sock, NULL, 1, 0, &v6), SP_EINVAL);
+    SP_ASSERT_RC(sp_sendto(sock, "x", 1, 0x80, &v6), SP_EINVAL);
+    SP_ASSERT_RC(sp_shutdown(sock, SP_SHUT_RDWR), SP_ENOTCONN);
+    SP_ASSERT_RC(sp_recv_all(sock, sp_t_large, 4, 0, NULL), SP_EOPNOTSUPP);
+    SP_ASSERT_RC(sp_close(sock), 0);
+}
+
+SP_CASE(dgram_connected_to_closed_port_is_econnrefused)
+{
+    int a;
+    int b;
+    sp_addr addr_a;
+    sp_addr addr_b;
+    char buf[8];
+    sp_t_dgram_pair(SP_AF_INET, &a, &addr_a, &b, &addr_b);
+    SP_ASSERT_RC(sp_close(b), 0); /* its port is now closed */
+    SP_ASSERT_RC(sp_connect(a, &addr_b), 0);
+    SP_ASSERT_RC(sp_send(a, "anyone?", 7, 0), 7);
+    sp_t_setopt(a, SP_OPT_RCVTIMEO, 2000);
+    SP_ASSERT_RC(sp_recv(a, buf, sizeof buf, 0), SP_ECONNREFUSED);
+    SP_ASSERT_RC(sp_close(a), 0);
+}
+
+SP_CASE(dgram_broadcast_needs_the_option)
+{
+    sp_addr bcast;
+    int sock = sp_t_socket(SP_AF_INET, SP_SOCK_DGRAM);
+    /* Refused before anything leaves the host: the case sends nothing. */
+    SP_ASSERT_RC(sp_addr_ipv4(&bcast, 255, 255, 255, 255, 9), 0);
+    SP_ASSERT_RC(sp_sendto(sock, "x", 1, 0, &bcast), SP_EACCES);
+    SP_ASSERT_RC(sp_close(sock), 0);
+}
+
+int sp_suite_group_dgram(void)
+{
+    static const struct CMUnitTest tests[] = {
+        SP_TEST(dgram_sendto_recvfrom_both_ways),
+        SP_TEST(dgram_message_boundaries_are_kept),
+        SP_TEST(dgram_connected_send_recv_and_peer),
+        SP_TEST(dgram_connected_socket_accepts_only_its_peer),
+        SP_TEST(dgram_without_destination_is_edestaddrreq),
+        SP_TEST(dgram_truncation_and_msg_trunc),
+        SP_TEST(dgram_peek_leaves_the_message),
+        SP_TEST(dgram_too_long_is_emsgsize),
+        SP_TEST(dgram_recv_timeout_and_would_block),
+        SP_TEST(dgram_address_in_use),
+        SP_TEST(dgram_wrong_family_and_bad_arguments),
+        SP_TEST(dgram_connected_to_closed_port_is_econnrefused),
+        SP_TEST(dgram_broadcast_needs_the_option),
+    };
+    return cmocka_run_group_tests_name(sp_suite_group_name("dgram"), tests, NULL, NULL);
+}

@@ -1,0 +1,169 @@
+/* Portable options: defaults, round trips, ranges, read-only and
+ * type-specific options, and the native pass-through. */
+#include "suite.h"
+
+SP_CASE(options_defaults_of_a_new_socket)
+{
+    int sock = sp_t_socket(SP_AF_INET, SP_SOCK_STREAM);
+    assert_int_equal(sp_t_getopt(sock, SP_OPT_NONBLOCK), 0);
+    assert_int_equal(sp_t_getopt(sock, SP_OPT_RCVTIMEO), SP_FOREVER);
+    assert_int_equal(sp_t_getopt(sock, SP_OPT_SNDTIMEO), SP_FOREVER);
+    assert_int_equal(sp_t_getopt(sock, SP_OPT_LINGER), -1);
+    assert_int_equal(sp_t_getopt(sock, SP_OPT_ERROR), 0);
+    assert_int_equal(sp_t_getopt(sock, SP_OPT_TYPE), SP_SOCK_STREAM);
+    assert_int_equal(sp_t_getopt(sock, SP_OPT_FAMILY), SP_AF_INET);
+    assert_true(sp_t_getopt(sock, SP_OPT_RCVBUF) > 0);
+    assert_true(sp_t_getopt(sock, SP_OPT_SNDBUF) > 0);
+    SP_ASSERT_RC(sp_close(sock), 0);
+}
+
+/* Booleans and timeouts read back exactly what was set. */
+static void expect_round_trip(int sock, int option, const int *values, size_t count)
+{
+    for (size_t i = 0; i < count; i++) {
+        sp_t_setopt(sock, option, values[i]);
+        int got = sp_t_getopt(sock, option);
+        if (got != values[i]) {
+            print_error("option %d: set %d, read %d\n", option, values[i], got);
+        }
+        assert_int_equal(got, values[i]);
+    }
+}
+
+SP_CASE(options_round_trip_on_stream)
+{
+    static const int booleans[] = {1, 0, 1};
+    static const int timeouts[] = {250, 0, 1, 60000, SP_FOREVER};
+    static const int lingers[] = {0, -1};
+    static const int stream_booleans[] = {SP_OPT_NONBLOCK, SP_OPT_REUSEADDR, SP_OPT_NODELAY,
+                                          SP_OPT_KEEPALIVE};
+    int sock = sp_t_socket(SP_AF_INET, SP_SOCK_STREAM);
+    for (size_t i = 0; i < sizeof stream_booleans / sizeof stream_booleans[0]; i++) {
+        expect_round_trip(sock, stream_booleans[i], booleans, 3);
+    }
+    expect_round_trip(sock, SP_OPT_RCVTIMEO, timeouts, 5);
+    expect_round_trip(sock, SP_OPT_SNDTIMEO, timeouts, 5);
+    expect_round_trip(sock, SP_OPT_LINGER, lingers, 2);
+    sp_t_setopt(sock, SP_OPT_LINGER, 5); /* ports may treat n > 0 as background */
+    int linger = sp_t_getopt(sock, SP_OPT_LINGER);
+    assert_true(linger == 5 || linger == -1);
+    SP_ASSERT_RC(sp_close(sock), 0);
+}
+
+SP_CASE(options_round_trip_on_datagram)
+{
+    static const int booleans[] = {1, 0};
+    int sock = sp_t_socket(SP_AF_INET, SP_SOCK_DGRAM);
+    expect_round_trip(sock, SP_OPT_BROADCAST, booleans, 2);
+    expect_round_trip(sock, SP_OPT_REUSEADDR, booleans, 2);
+    expect_round_trip(sock, SP_OPT_NONBLOCK, booleans, 2);
+    assert_int_equal(sp_t_getopt(sock, SP_OPT_TYPE), SP_SOCK_DGRAM);
+    SP_ASSERT_RC(sp_close(sock), 0);
+}
+
+SP_CASE(options_buffer_sizes_are_accepted)
+{
+    int sock = sp_t_socket(SP_AF_INET, SP_SOCK_STREAM);
+    sp_t_setopt(sock, SP_OPT_RCVBUF, 8192);
+    sp_t_setopt(sock, SP_OPT_SNDBUF, 8192);
+    /* The stack may round: only a positive size is portable. */
+    assert_true(sp_t_getopt(sock, SP_OPT_RCVBUF) > 0);
+    assert_true(sp_t_getopt(sock, SP_OPT_SNDBUF) > 0);
+    SP_ASSERT_RC(sp_setsockopt(sock, SP_OPT_RCVBUF, -1), SP_EINVAL);
+    SP_ASSERT_RC(sp_setsockopt(sock, SP_OPT_SNDBUF, -1), SP_EINVAL);
+    SP_ASSERT_RC(sp_close(sock), 0);
+}
+
+SP_CASE(options_out_of_range_values_are_einval)
+{
+    int sock = sp_t_socket(SP_AF_INET, SP_SOCK_STREAM);
+    static const int booleans[] = {SP_OPT_NONBLOCK, SP_OPT_REUSEADDR, SP_OPT_NODELAY,
+                                   SP_OPT_KEEPALIVE};
+    for (size_t i = 0; i < sizeof booleans / sizeof booleans[0]; i++) {
+        SP_ASSERT_RC(sp_setsockopt(sock, booleans[i], 2), SP_EINVAL);
+        SP_ASSERT_RC(sp_setsockopt(sock, booleans[i], -1), SP_EINVAL);
+    }
+    SP_ASSERT_RC(sp_setsockopt(sock, SP_OPT_RCVTIMEO, -2), SP_EINVAL);
+    SP_ASSERT_RC(sp_setsockopt(sock, SP_OPT_SNDTIMEO, -2), SP_EINVAL);
+    SP_ASSERT_RC(sp_setsockopt(sock, SP_OPT_LINGER, -2), SP_EINVAL);
+    /* The failed sets changed nothing. */
+    assert_int_equal(sp_t_getopt(sock, SP_OPT_NONBLOCK), 0);
+    assert_int_equal(sp_t_getopt(sock, SP_OPT_RCVTIMEO), SP_FOREVER);
+    SP_ASSERT_RC(sp_close(sock), 0);
+}
+
+SP_CASE(options_read_only_and_unknown_are_einval)
+{
+    int value = 0;
+    int sock = sp_t_socket(SP_AF_INET, SP_SOCK_DGRAM);
+    SP_ASSERT_RC(sp_setsockopt(sock, SP_OPT_ERROR, 0), SP_EINVAL);
+    SP_ASSERT_RC(sp_setsockopt(sock, SP_OPT_TYPE, SP_SOCK_STREAM), SP_EINVAL);
+    SP_ASSERT_RC(sp_setsockopt(sock, SP_OPT_FAMILY, SP_AF_INET6), SP_EINVAL);
+    static const int unknown[] = {0, 17, 999, -1};
+    for (size_t i = 0; i < sizeof unknown / sizeof unknown[0]; i++) {
+        SP_ASSERT_RC(sp_setsockopt(sock, unknown[i], 1), SP_EINVAL);
+        SP_ASSERT_RC(sp_getsockopt(sock, unknown[i], &value), SP_EINVAL);
+    }
+    assert_int_equal(sp_t_getopt(sock, SP_OPT_TYPE), SP_SOCK_DGRAM);
+    SP_ASSERT_RC(sp_close(sock), 0);
+}
+
+SP_CASE(options_tcp_only_options_on_datagram_are_enoprotoopt)
+{
+    int value = 0;
+    int sock = sp_t_socket(SP_AF_INET, SP_SOCK_DGRAM);
+    SP_ASSERT_RC(sp_setsockopt(sock, SP_OPT_NODELAY, 1), SP_ENOPROTOOPT);
+    SP_ASSERT_RC(sp_getsockopt(sock, SP_OPT_NODELAY, &value), SP_ENOPROTOOPT);
+    SP_ASSERT_RC(sp_setsockopt(sock, SP_OPT_KEEPALIVE, 1), SP_ENOPROTOOPT);
+    SP_ASSERT_RC(sp_close(sock), 0);
+}
+
+SP_CASE(options_v6only_needs_an_ipv6_socket)
+{
+    int sock = sp_t_socket(SP_AF_INET, SP_SOCK_STREAM);
+    SP_ASSERT_RC(sp_setsockopt(sock, SP_OPT_V6ONLY, 1), SP_ENOPROTOOPT);
+    SP_ASSERT_RC(sp_close(sock), 0);
+    SP_REQUIRE_CAPS(SP_CAP_IPV6, "no IPv6 on this port: V6ONLY round trip not run");
+    static const int booleans[] = {1, 0, 1};
+    sock = sp_t_socket(SP_AF_INET6, SP_SOCK_STREAM);
+    expect_round_trip(sock, SP_OPT_V6ONLY, booleans, 3);
+    SP_ASSERT_RC(sp_close(sock), 0);
+}
+
+SP_CASE(options_native_pass_through)
+{
+    int value = 0;
+    size_t len = sizeof value;
+    int sock = sp_t_socket(SP_AF_INET, SP_SOCK_STREAM);
+    if ((sp_t_caps() & SP_CAP_NATIVE_OPTIONS) == 0) {
+        SP_ASSERT_RC(sp_close(sock), 0);
+        SP_SKIP("the port passes no native option the suite knows of");
+    }
+    const int level = sp_test_fixture.native_bool_level;
+    const int name = sp_test_fixture.native_bool_name;
+    for (int want = 1; want >= 0; want--) {
+        SP_ASSERT_RC(sp_setsockopt_native(sock, level, name, &want, sizeof want), 0);
+        value = -1;
+        len = sizeof value;
+        SP_ASSERT_RC(sp_getsockopt_native(sock, level, name, &value, &len), 0);
+        assert_int_equal(len, sizeof value);
+        assert_int_equal(value != 0, want);
+    }
+    SP_ASSERT_RC(sp_close(sock), 0);
+}
+
+int sp_suite_group_options(void)
+{
+    static const struct CMUnitTest tests[] = {
+        SP_TEST(options_defaults_of_a_new_socket),
+        SP_TEST(options_round_trip_on_stream),
+        SP_TEST(options_round_trip_on_datagram),
+        SP_TEST(options_buffer_sizes_are_accepted),
+        SP_TEST(options_out_of_range_values_are_einval),
+        SP_TEST(options_read_only_and_unknown_are_einval),
+        SP_TEST(options_tcp_only_options_on_datagram_are_enoprotoopt),
+        SP_TEST(options_v6only_needs_an_ipv6_socket),
+        SP_TEST(options_native_pass_through),
+    };
+    return cmocka_run_group_tests_name(sp_suite_group_name("options"), tests, NULL, NULL);
+}

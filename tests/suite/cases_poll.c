@@ -1,0 +1,167 @@
+/* sp_poll(): arguments, timeouts, and readiness for read, write, hang-up,
+ * error and invalid handles. */
+#include "suite.h"
+
+SP_CASE(poll_checks_arguments)
+{
+    static sp_pollfd many[SP_MAX_SOCKETS * 4 + 1];
+    for (size_t i = 0; i < sizeof many / sizeof many[0]; i++) {
+        many[i].sock = -1;
+    }
+    SP_ASSERT_RC(sp_poll(NULL, 1, 0), SP_EINVAL);
+    SP_ASSERT_RC(sp_poll(many, SP_MAX_SOCKETS * 4 + 1, 0), SP_EINVAL);
+    SP_ASSERT_RC(sp_poll(many, 1, -2), SP_EINVAL);
+    SP_ASSERT_RC(sp_poll(NULL, 0, 0), 0);
+    SP_ASSERT_RC(sp_poll(NULL, 0, 10), 0); /* just lets time pass */
+    SP_ASSERT_RC(sp_poll(many, SP_MAX_SOCKETS * 4, 0), 0); /* all ignored */
+}
+
+SP_CASE(poll_times_out_with_nothing_ready)
+{
+    sp_addr addr;
+    int sock = sp_t_socket(SP_AF_INET, SP_SOCK_DGRAM);
+    sp_t_loopback(&addr, SP_AF_INET);
+    SP_ASSERT_RC(sp_bind(sock, &addr), 0);
+    sp_pollfd pfd = {.sock = sock, .events = SP_POLLIN, .revents = 0x7f};
+    SP_ASSERT_RC(sp_poll(&pfd, 1, 0), 0);
+    assert_int_equal(pfd.revents, 0);
+    pfd.revents = 0x7f;
+    SP_ASSERT_RC(sp_poll(&pfd, 1, 20), 0);
+    assert_int_equal(pfd.revents, 0);
+    SP_ASSERT_RC(sp_close(sock), 0);
+}
+
+SP_CASE(poll_ignores_negative_and_flags_closed_handles)
+{
+    int closed = sp_t_socket(SP_AF_INET, SP_SOCK_DGRAM);
+    SP_ASSERT_RC(sp_close(closed), 0);
+    int open = sp_t_socket(SP_AF_INET, SP_SOCK_DGRAM);
+    sp_pollfd fds[3] = {
+        {.sock = -1, .events = SP_POLLIN | SP_POLLOUT, .revents = 0x7f},
+        {.sock = closed, .events = SP_POLLIN, .revents = 0},
+        {.sock = open, .events = SP_POLLOUT, .revents = 0},
+    };
+    SP_ASSERT_RC(sp_poll(fds, 3, 0), 2);
+    assert_int_equal(fds[0].revents, 0);
+    assert_int_equal(fds[1].revents, SP_POLLNVAL);
+    assert_true(fds[2].revents & SP_POLLOUT);
+    assert_false(fds[2].revents & SP_POLLIN);
+    SP_ASSERT_RC(sp_close(open), 0);
+}
+
+SP_CASE(poll_stream_read_and_write_readiness)
+{
+    int client;
+    int server;
+    char buf[8];
+    sp_t_pair(SP_AF_INET, SP_SOCK_STREAM, &client, &server);
+    sp_pollfd fds[2] = {
+        {.sock = client, .events = SP_POLLIN | SP_POLLOUT, .revents = 0},
+        {.sock = server, .events = SP_POLLIN, .revents = 0},
+    };
+    SP_ASSERT_RC(sp_poll(fds, 2, 0), 1);
+    assert_int_equal(fds[0].revents, SP_POLLOUT);
+    assert_int_equal(fds[1].revents, 0);
+
+    SP_ASSERT_RC(sp_send(client, "d", 1, 0), 1);
+    assert_int_equal(sp_t_wait(server, SP_POLLIN, SP_T_SAFETY_MS), SP_POLLIN);
+    fds[1].events = SP_POLLIN | SP_POLLOUT;
+    SP_ASSERT_RC(sp_poll(&fds[1], 1, 0), 1);
+    assert_int_equal(fds[1].revents, SP_POLLIN | SP_POLLOUT);
+    SP_ASSERT_RC(sp_recv(server, buf, sizeof buf, 0), 1);
+    fds[1].events = SP_POLLIN;
+    SP_ASSERT_RC(sp_poll(&fds[1], 1, 0), 0); /* consumed: not readable any more */
+    SP_ASSERT_RC(sp_close(client), 0);
+    SP_ASSERT_RC(sp_close(server), 0);
+}
+
+SP_CASE(poll_listener_readable_with_queued_connection)
+{
+    sp_addr addr;
+    int listener = sp_t_listener(SP_AF_INET, SP_SOCK_STREAM, 1, &addr);
+    assert_int_equal(sp_t_wait(listener, SP_POLLIN, 0), 0);
+    int client = sp_t_socket(SP_AF_INET, SP_SOCK_STREAM);
+    SP_ASSERT_RC(sp_t_connect_nb(client, &addr, SP_T_SAFETY_MS), 0);
+    assert_int_equal(sp_t_wait(listener, SP_POLLIN, SP_T_SAFETY_MS), SP_POLLIN);
+    int server = (int)SP_ASSERT_OK(sp_accept(listener, NULL));
+    assert_int_equal(sp_t_wait(listener, SP_POLLIN, 0), 0);
+    SP_ASSERT_RC(sp_close(server), 0);
+    SP_ASSERT_RC(sp_close(client), 0);
+    SP_ASSERT_RC(sp_close(listener), 0);
+}
+
+SP_CASE(poll_hangup_after_peer_close)
+{
+    int client;
+    int server;
+    char buf[4];
+    sp_t_pair(SP_AF_INET, SP_SOCK_STREAM, &client, &server);
+    SP_ASSERT_RC(sp_close(client), 0);
+    int revents = sp_t_wait(server, SP_POLLIN, SP_T_SAFETY_MS);
+    assert_true(revents & SP_POLLIN); /* end of stream is readable */
+    assert_true(revents & SP_POLLHUP);
+    assert_false(revents & SP_POLLNVAL);
+    SP_ASSERT_RC(sp_recv(server, buf, sizeof buf, 0), 0);
+    SP_ASSERT_RC(sp_close(server), 0);
+}
+
+SP_CASE(poll_error_and_hangup_are_always_reported)
+{
+    int client;
+    int server;
+    sp_t_pair(SP_AF_INET, SP_SOCK_STREAM, &client, &server);
+    sp_t_setopt(client, SP_OPT_LINGER, 0);
+    SP_ASSERT_RC(sp_close(client), 0); /* resets */
+    /* No events asked for: errors and hang-ups come anyway. */
+    int revents = sp_t_wait(server, 0, SP_T_SAFETY_MS);
+    assert_true(revents & (SP_POLLERR | SP_POLLHUP));
+    assert_false(revents & SP_POLLNVAL);
+    SP_ASSERT_RC(sp_close(server), 0);
+}
+
+SP_CASE(poll_reports_only_the_ready_datagram_socket)
+{
+    enum { N = 4 };
+    int socks[N];
+    sp_addr addrs[N];
+    sp_pollfd fds[N];
+    char buf[8];
+    for (int i = 0; i < N; i++) {
+        socks[i] = sp_t_socket(SP_AF_INET, SP_SOCK_DGRAM);
+        sp_t_loopback(&addrs[i], SP_AF_INET);
+        SP_ASSERT_RC(sp_bind(socks[i], &addrs[i]), 0);
+        SP_ASSERT_RC(sp_getsockname(socks[i], &addrs[i]), 0);
+        fds[i].sock = socks[i];
+        fds[i].events = SP_POLLIN;
+        fds[i].revents = 0;
+    }
+    SP_ASSERT_RC(sp_sendto(socks[0], "2", 1, 0, &addrs[2]), 1);
+    int n = 0;
+    const int64_t deadline = sp_t_now() + SP_T_SAFETY_MS;
+    for (int i = 0; i < 1000 && n == 0 && sp_t_now() < deadline; i++) {
+        n = (int)SP_ASSERT_OK(sp_poll(fds, N, 100));
+    }
+    assert_int_equal(n, 1);
+    for (int i = 0; i < N; i++) {
+        assert_int_equal(fds[i].revents, i == 2 ? SP_POLLIN : 0);
+    }
+    SP_ASSERT_RC(sp_recv(socks[2], buf, sizeof buf, 0), 1);
+    for (int i = 0; i < N; i++) {
+        SP_ASSERT_RC(sp_close(socks[i]), 0);
+    }
+}
+
+int sp_suite_group_poll(void)
+{
+    static const struct CMUnitTest tests[] = {
+        SP_TEST(poll_checks_arguments),
+        SP_TEST(poll_times_out_with_nothing_ready),
+        SP_TEST(poll_ignores_negative_and_flags_closed_handles),
+        SP_TEST(poll_stream_read_and_write_readiness),
+        SP_TEST(poll_listener_readable_with_queued_connection),
+        SP_TEST(poll_hangup_after_peer_close),
+        SP_TEST(poll_error_and_hangup_are_always_reported),
+        SP_TEST(poll_reports_only_the_ready_datagram_socket),
+    };
+    return cmocka_run_group_tests_name(sp_suite_group_name("poll"), tests, NULL, NULL);
+}

@@ -1,0 +1,75 @@
+/* Raw sockets: an ICMP echo to 127.0.0.1 where the port permits raw IP. */
+#include <string.h>
+
+#include "suite.h"
+
+#define ECHO_ID 0x5350
+#define ECHO_SEQ 1
+
+static uint16_t internet_checksum(const uint8_t *data, size_t len)
+{
+    uint32_t sum = 0;
+    for (size_t i = 0; i + 1 < len; i += 2) {
+        sum += (uint32_t)(data[i] << 8 | data[i + 1]);
+    }
+    if (len % 2 != 0) {
+        sum += (uint32_t)data[len - 1] << 8;
+    }
+    while (sum >> 16) {
+        sum = (sum & 0xffff) + (sum >> 16);
+    }
+    return (uint16_t)~sum;
+}
+
+/* The ICMP message in @p packet, whether or not the port kept the IPv4 header. */
+static const uint8_t *icmp_part(const uint8_t *packet, size_t *len)
+{
+    if (*len >= 20 && packet[0] >> 4 == 4) {
+        size_t header = (size_t)(packet[0] & 0x0f) * 4;
+        if (header <= *len) {
+            *len -= header;
+            return packet + header;
+        }
+    }
+    return packet;
+}
+
+SP_CASE(raw_icmp_echo_to_loopback)
+{
+    SP_REQUIRE_CAPS(SP_CAP_RAW, "raw sockets are not permitted here (needs privileges)");
+    static uint8_t request[16] = {8, 0, 0, 0, ECHO_ID >> 8, ECHO_ID & 0xff, 0, ECHO_SEQ,
+                                  's', 'o', 'c', 'k', 'p', 'o', 'r', 't'};
+    static uint8_t packet[256];
+    uint16_t sum = internet_checksum(request, sizeof request);
+    request[2] = (uint8_t)(sum >> 8);
+    request[3] = (uint8_t)(sum & 0xff);
+
+    int sock = (int)SP_ASSERT_OK(sp_socket(SP_AF_INET, SP_SOCK_RAW, SP_IPPROTO_ICMP));
+    assert_int_equal(sp_t_getopt(sock, SP_OPT_TYPE), SP_SOCK_RAW);
+    sp_addr to;
+    SP_ASSERT_RC(sp_addr_loopback(&to, SP_AF_INET, 0), 0);
+    SP_ASSERT_RC(sp_sendto(sock, request, sizeof request, 0, &to), (long long)sizeof request);
+    sp_t_setopt(sock, SP_OPT_RCVTIMEO, 2000);
+
+    int found = 0;
+    /* The socket also sees other ICMP, our own request among it: look for the reply. */
+    for (int i = 0; i < 64 && !found; i++) {
+        ptrdiff_t rc = sp_recv(sock, packet, sizeof packet, 0);
+        SP_ASSERT_OK(rc);
+        size_t len = (size_t)rc;
+        const uint8_t *icmp = icmp_part(packet, &len);
+        found = len >= sizeof request && icmp[0] == 0 && icmp[4] == (ECHO_ID >> 8) &&
+                icmp[5] == (ECHO_ID & 0xff) && icmp[7] == ECHO_SEQ &&
+                memcmp(icmp + 8, request + 8, 8) == 0;
+    }
+    assert_true(found);
+    SP_ASSERT_RC(sp_close(sock), 0);
+}
+
+int sp_suite_group_raw(void)
+{
+    static const struct CMUnitTest tests[] = {
+        SP_TEST(raw_icmp_echo_to_loopback),
+    };
+    return cmocka_run_group_tests_name(sp_suite_group_name("raw"), tests, NULL, NULL);
+}

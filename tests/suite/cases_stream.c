@@ -1,0 +1,629 @@
+/* Stream (TCP over IPv4 loopback): connection set-up, I/O, every documented
+ * error, timeouts, would-block, shutdown and partial transfers. */
+#include <string.h>
+
+#include "suite.h"
+
+#define CHUNK 65536 /* offered per send when filling buffers */
+#define FILL_MAX_SENDS 1024 /* 64 MiB at most: more than any loopback buffers */
+
+/* An address of a loopback port that nobody listens on: bind, learn, close. */
+static void unused_port(sp_addr *out)
+{
+    sp_addr any;
+    int sock = sp_t_socket(SP_AF_INET, SP_SOCK_STREAM);
+    sp_t_loopback(&any, SP_AF_INET);
+    SP_ASSERT_RC(sp_bind(sock, &any), 0);
+    SP_ASSERT_RC(sp_getsockname(sock, out), 0);
+    SP_ASSERT_RC(sp_close(sock), 0);
+}
+
+SP_CASE(stream_blocking_connect_accept_and_addresses)
+{
+    sp_addr listen_addr;
+    sp_addr client_addr;
+    sp_addr peer;
+    sp_addr addr;
+    int listener = sp_t_listener(SP_AF_INET, SP_SOCK_STREAM, 1, &listen_addr);
+    int client = sp_t_socket(SP_AF_INET, SP_SOCK_STREAM);
+    sp_t_setopt(client, SP_OPT_SNDTIMEO, SP_T_SAFETY_MS);
+    sp_t_setopt(listener, SP_OPT_RCVTIMEO, SP_T_SAFETY_MS);
+
+    SP_ASSERT_RC(sp_connect(client, &listen_addr), 0);
+    int server = (int)SP_ASSERT_OK(sp_accept(listener, &peer));
+
+    SP_ASSERT_RC(sp_getsockname(client, &client_addr), 0);
+    assert_int_equal(client_addr.family, SP_AF_INET);
+    assert_int_not_equal(client_addr.port, 0);
+    assert_true(sp_addr_equal(&peer, &client_addr));
+    SP_ASSERT_RC(sp_getpeername(server, &addr), 0);
+    assert_true(sp_addr_equal(&addr, &client_addr));
+    SP_ASSERT_RC(sp_getpeername(client, &addr), 0);
+    assert_true(sp_addr_equal(&addr, &listen_addr));
+    SP_ASSERT_RC(sp_getsockname(server, &addr), 0);
+    assert_true(sp_addr_equal(&addr, &listen_addr));
+
+    SP_ASSERT_RC(sp_connect(client, &listen_addr), SP_EISCONN);
+    SP_ASSERT_RC(sp_close(server), 0);
+    SP_ASSERT_RC(sp_close(client), 0);
+    SP_ASSERT_RC(sp_close(listener), 0);
+}
+
+SP_CASE(stream_accept_peer_may_be_null_and_new_socket_has_defaults)
+{
+    sp_addr addr;
+    int listener = sp_t_listener(SP_AF_INET, SP_SOCK_STREAM, 1, &addr);
+    sp_t_setopt(listener, SP_OPT_RCVTIMEO, SP_T_SAFETY_MS);
+    sp_t_setopt(listener, SP_OPT_NONBLOCK, 1);
+    int client = sp_t_socket(SP_AF_INET, SP_SOCK_STREAM);
+    SP_ASSERT_RC(sp_t_connect_nb(client, &addr, SP_T_SAFETY_MS), 0);
+    assert_true(sp_t_wait(listener, SP_POLLIN, SP_T_SAFETY_MS) & SP_POLLIN);
+    int server = (int)SP_ASSERT_OK(sp_accept(listener, NULL));
+    /* Blocking with no timeouts, whatever the listener's settings. */
+    assert_int_equal(sp_t_getopt(server, SP_OPT_NONBLOCK), 0);
+    assert_int_equal(sp_t_getopt(server, SP_OPT_RCVTIMEO), SP_FOREVER);
+    assert_int_equal(sp_t_getopt(server, SP_OPT_SNDTIMEO), SP_FOREVER);
+    assert_int_equal(sp_t_getopt(server, SP_OPT_TYPE), SP_SOCK_STREAM);
+    assert_int_equal(sp_t_getopt(server, SP_OPT_FAMILY), SP_AF_INET);
+    SP_ASSERT_RC(sp_close(server), 0);
+    SP_ASSERT_RC(sp_close(client), 0);
+    SP_ASSERT_RC(sp_close(listener), 0);
+}
+
+SP_CASE(stream_echo_with_every_io_call)
+{
+    int client;
+    int server;
+    char buf[32];
+    sp_addr from;
+    sp_addr client_addr;
+    sp_t_pair(SP_AF_INET, SP_SOCK_STREAM, &client, &server);
+
+    SP_ASSERT_RC(sp_write(client, "ping", 4), 4);
+    sp_t_recv_exact(server, buf, 4);
+    assert_memory_equal(buf, "ping", 4);
+
+    SP_ASSERT_RC(sp_send(server, "pong!", 5, 0), 5);
+    SP_ASSERT_RC(sp_recv_all(client, buf, 5, SP_T_SAFETY_MS, NULL), 0);
+    assert_memory_equal(buf, "pong!", 5);
+
+    SP_ASSERT_RC(sp_sendto(client, "to", 2, 0, NULL), 2);
+    SP_ASSERT_RC(sp_recv_all(server, buf, 2, SP_T_SAFETY_MS, NULL), 0);
+    assert_memory_equal(buf, "to", 2);
+
+    SP_ASSERT_RC(sp_send(client, "x", 1, SP_MSG_DONTWAIT), 1);
+    memset(&from, 0, sizeof from);
+    SP_ASSERT_RC(sp_recvfrom(server, buf, sizeof buf, 0, &from), 1); /* one byte was there */
+    assert_int_equal(buf[0], 'x');
+    SP_ASSERT_RC(sp_getsockname(client, &client_addr), 0);
+    assert_true(sp_addr_equal(&from, &client_addr)); /* for a stream, the peer */
+
+    SP_ASSERT_RC(sp_write(server, "r", 1), 1);
+    SP_ASSERT_RC(sp_read(client, buf, sizeof buf), 1);
+    assert_int_equal(buf[0], 'r');
+
+    SP_ASSERT_RC(sp_close(client), 0);
+    SP_ASSERT_RC(sp_close(server), 0);
+}
+
+SP_CASE(stream_peek_leaves_data)
+{
+    int client;
+    int server;
+    char buf[8];
+    sp_t_pair(SP_AF_INET, SP_SOCK_STREAM, &client, &server);
+    SP_ASSERT_RC(sp_send(client, "abc", 3, 0), 3);
+    assert_true(sp_t_wait(server, SP_POLLIN, SP_T_SAFETY_MS) & SP_POLLIN);
+    for (int i = 0; i < 10 && sp_recv(server, buf, 3, SP_MSG_PEEK | SP_MSG_DONTWAIT) < 3; i++) {
+        sp_t_wait(server, SP_POLLIN, 100); /* the three bytes may arrive in pieces */
+    }
+    memset(buf, 0, sizeof buf);
+    SP_ASSERT_RC(sp_recv(server, buf, 3, SP_MSG_PEEK), 3);
+    assert_memory_equal(buf, "abc", 3);
+    memset(buf, 0, sizeof buf);
+    sp_t_recv_exact(server, buf, 3);
+    assert_memory_equal(buf, "abc", 3);
+    SP_ASSERT_RC(sp_recv(server, buf, 3, SP_MSG_DONTWAIT), SP_EAGAIN);
+    SP_ASSERT_RC(sp_close(client), 0);
+    SP_ASSERT_RC(sp_close(server), 0);
+}
+
+SP_CASE(stream_nonblocking_connect_is_einprogress_then_completes)
+{
+    sp_addr addr;
+    int listener = sp_t_listener(SP_AF_INET, SP_SOCK_STREAM, 1, &addr);
+    int client = sp_t_socket(SP_AF_INET, SP_SOCK_STREAM);
+    sp_t_setopt(client, SP_OPT_NONBLOCK, 1);
+    SP_ASSERT_RC(sp_connect(client, &addr), SP_EINPROGRESS);
+    assert_true(sp_t_wait(client, SP_POLLOUT, SP_T_SAFETY_MS) & SP_POLLOUT);
+    /* A second connect tells how the attempt ended; a third finds it connected. */
+    SP_ASSERT_RC(sp_connect(client, &addr), 0);
+    SP_ASSERT_RC(sp_connect(client, &addr), SP_EISCONN);
+    assert_int_equal(sp_t_getopt(client, SP_OPT_ERROR), 0);
+    assert_true(sp_t_wait(listener, SP_POLLIN, SP_T_SAFETY_MS) & SP_POLLIN);
+    int server = (int)SP_ASSERT_OK(sp_accept(listener, NULL));
+    SP_ASSERT_RC(sp_close(server), 0);
+    SP_ASSERT_RC(sp_close(client), 0);
+    SP_ASSERT_RC(sp_close(listener), 0);
+}
+
+SP_CASE(stream_connect_refused_blocking)
+{
+    sp_addr addr;
+    unused_port(&addr);
+    int client = sp_t_socket(SP_AF_INET, SP_SOCK_STREAM);
+    sp_t_setopt(client, SP_OPT_SNDTIMEO, SP_T_SAFETY_MS);
+    SP_ASSERT_RC(sp_connect(client, &addr), SP_ECONNREFUSED);
+    SP_ASSERT_RC(sp_close(client), 0);
+}
+
+SP_CASE(stream_connect_refused_nonblocking_reports_via_so_error)
+{
+    sp_addr addr;
+    unused_port(&addr);
+    int client = sp_t_socket(SP_AF_INET, SP_SOCK_STREAM);
+    sp_t_setopt(client, SP_OPT_NONBLOCK, 1);
+    int rc = sp_connect(client, &addr);
+    if (rc != SP_ECONNREFUSED) {
+        SP_ASSERT_RC(rc, SP_EINPROGRESS);
+        int revents = sp_t_wait(client, SP_POLLOUT, SP_T_SAFETY_MS);
+        assert_int_not_equal(revents, 0);
+        SP_ASSERT_RC(sp_t_getopt(client, SP_OPT_ERROR), SP_ECONNREFUSED);
+        assert_int_equal(sp_t_getopt(client, SP_OPT_ERROR), 0); /* taken once */
+    }
+    SP_ASSERT_RC(sp_close(client), 0);
+}
+
+/*
+ * A connect timeout on loopback: a refused port answers at once, so the suite
+ * fills a backlog-1 listener's queue instead. Stacks then drop further SYNs
+ * (Linux, lwIP with TCP_LISTEN_BACKLOG), the client retransmits and the
+ * connect outlives its SP_OPT_SNDTIMEO. The stalled non-blocking attempt also
+ * gives SP_EALREADY deterministically.
+ */
+#define BACKLOG_FILL_MAX 16
+SP_CASE(stream_connect_timeout_and_ealready_on_full_backlog)
+{
+    static int queued[BACKLOG_FILL_MAX];
+    sp_addr addr;
+    int listener = sp_t_listener(SP_AF_INET, SP_SOCK_STREAM, 1, &addr);
+    int stalled = -1;
+    int count = 0;
+    while (count < BACKLOG_FILL_MAX && stalled < 0) {
+        int client = sp_t_socket(SP_AF_INET, SP_SOCK_STREAM);
+        sp_t_setopt(client, SP_OPT_NONBLOCK, 1);
+        int rc = sp_connect(client, &addr);
+        if (rc == SP_EINPROGRESS && sp_t_wait(client, SP_POLLOUT, 1000) == 0) {
+            stalled = client;
+            break;
+        }
+        if (rc == SP_EINPROGRESS) {
+            rc = sp_t_getopt(client, SP_OPT_ERROR);
+        }
+        SP_ASSERT_RC(rc, 0);
+        queued[count++] = client;
+    }
+    if (stalled < 0) {
+        print_message("%d connections completed on a backlog-1 listener\n", count);
+        SP_SKIP("the stack never drops SYNs at a full backlog: no portable connect timeout");
+    }
+    SP_ASSERT_RC(sp_connect(stalled, &addr), SP_EALREADY);
+
+    int late = sp_t_socket(SP_AF_INET, SP_SOCK_STREAM);
+    sp_t_setopt(late, SP_OPT_SNDTIMEO, 200);
+    SP_ASSERT_RC(sp_connect(late, &addr), SP_ETIMEDOUT);
+
+    SP_ASSERT_RC(sp_close(late), 0);
+    SP_ASSERT_RC(sp_close(stalled), 0);
+    for (int i = 0; i < count; i++) {
+        SP_ASSERT_RC(sp_close(queued[i]), 0);
+    }
+    SP_ASSERT_RC(sp_close(listener), 0);
+}
+
+SP_CASE(stream_accept_timeout_and_would_block)
+{
+    sp_addr addr;
+    int listener = sp_t_listener(SP_AF_INET, SP_SOCK_STREAM, 1, &addr);
+    sp_t_setopt(listener, SP_OPT_RCVTIMEO, 50);
+    SP_ASSERT_RC(sp_accept(listener, NULL), SP_ETIMEDOUT);
+    sp_t_setopt(listener, SP_OPT_RCVTIMEO, 0);
+    SP_ASSERT_RC(sp_accept(listener, NULL), SP_ETIMEDOUT);
+    sp_t_setopt(listener, SP_OPT_RCVTIMEO, SP_FOREVER);
+    sp_t_setopt(listener, SP_OPT_NONBLOCK, 1);
+    SP_ASSERT_RC(sp_accept(listener, NULL), SP_EAGAIN);
+    SP_ASSERT_RC(sp_close(listener), 0);
+}
+
+SP_CASE(stream_recv_timeout_and_would_block)
+{
+    int client;
+    int server;
+    char buf[8];
+    sp_t_pair(SP_AF_INET, SP_SOCK_STREAM, &client, &server);
+    sp_t_setopt(server, SP_OPT_RCVTIMEO, 50);
+    SP_ASSERT_RC(sp_recv(server, buf, sizeof buf, 0), SP_ETIMEDOUT);
+    SP_ASSERT_RC(sp_recvfrom(server, buf, sizeof buf, 0, NULL), SP_ETIMEDOUT);
+    SP_ASSERT_RC(sp_recv(server, buf, sizeof buf, SP_MSG_DONTWAIT), SP_EAGAIN);
+    sp_t_setopt(server, SP_OPT_NONBLOCK, 1);
+    SP_ASSERT_RC(sp_recv(server, buf, sizeof buf, 0), SP_EAGAIN);
+    SP_ASSERT_RC(sp_read(server, buf, sizeof buf), SP_EAGAIN);
+    /* The connection is unharmed. */
+    SP_ASSERT_RC(sp_send(client, "z", 1, 0), 1);
+    sp_t_setopt(server, SP_OPT_NONBLOCK, 0);
+    sp_t_setopt(server, SP_OPT_RCVTIMEO, SP_T_SAFETY_MS);
+    SP_ASSERT_RC(sp_recv(server, buf, sizeof buf, 0), 1);
+    SP_ASSERT_RC(sp_close(client), 0);
+    SP_ASSERT_RC(sp_close(server), 0);
+}
+
+/* Send CHUNK-sized pieces of the test stream from @p offset until the
+ * socket reports @p stop_code; return the bytes taken. */
+static uint64_t fill_until(int sock, int stop_code, uint64_t offset, int *partial_seen)
+{
+    static uint8_t chunk[CHUNK];
+    uint64_t taken = 0;
+    const int64_t deadline = sp_t_now() + 60000;
+    for (int i = 0; i < FILL_MAX_SENDS && sp_t_now() < deadline; i++) {
+        sp_t_fill(chunk, CHUNK, offset + taken);
+        ptrdiff_t rc = sp_send(sock, chunk, CHUNK, 0);
+        if (rc == stop_code) {
+            return taken;
+        }
+        assert_true(rc > 0 && rc <= CHUNK);
+        if (rc < CHUNK) {
+            *partial_seen = 1;
+        }
+        taken += (uint64_t)rc;
+    }
+    fail_msg("sent %llu bytes without %s", (unsigned long long)taken, sp_err_name(stop_code));
+    return taken;
+}
+
+/* Read exactly @p len bytes of the test stream from @p offset, checking each. */
+static void drain_and_verify(int sock, uint64_t offset, uint64_t len)
+{
+    static uint8_t buf[16384];
+    uint64_t done = 0;
+    const int64_t deadline = sp_t_now() + 60000;
+    for (uint64_t i = 0; done < len && i < len + 1000 && sp_t_now() < deadline; i++) {
+        size_t want = len - done < sizeof buf ? (size_t)(len - done) : sizeof buf;
+        ptrdiff_t rc = sp_recv(sock, buf, want, 0);
+        SP_ASSERT_OK(rc);
+        assert_true(rc > 0);
+        assert_int_equal(sp_t_mismatch(buf, (size_t)rc, offset + done), (size_t)rc);
+        done += (uint64_t)rc;
+    }
+    assert_true(done == len);
+}
+
+SP_CASE(stream_partial_sends_fill_until_eagain_then_drain)
+{
+    int client;
+    int server;
+    int partial = 0;
+    sp_t_pair(SP_AF_INET, SP_SOCK_STREAM, &client, &server);
+    sp_t_setopt(client, SP_OPT_NONBLOCK, 1);
+    uint64_t first = fill_until(client, SP_EAGAIN, 0, &partial);
+    assert_true(first > 0);
+    print_message("stream took %llu bytes before SP_EAGAIN (partial send seen: %d)\n",
+                  (unsigned long long)first, partial);
+
+    drain_and_verify(server, 0, first);
+    /* Room again: the stream continues where it stopped. */
+    assert_true(sp_t_wait(client, SP_POLLOUT, SP_T_SAFETY_MS) & SP_POLLOUT);
+    uint64_t second = fill_until(client, SP_EAGAIN, first, &partial);
+    assert_true(second > 0);
+    drain_and_verify(server, first, second);
+    SP_ASSERT_RC(sp_close(client), 0);
+    SP_ASSERT_RC(sp_close(server), 0);
+}
+
+SP_CASE(stream_send_timeout_when_peer_does_not_read)
+{
+    int client;
+    int server;
+    int partial = 0;
+    sp_t_pair(SP_AF_INET, SP_SOCK_STREAM, &client, &server);
+    sp_t_setopt(client, SP_OPT_SNDTIMEO, 50);
+    uint64_t taken = fill_until(client, SP_ETIMEDOUT, 0, &partial);
+    assert_true(taken > 0);
+    /* With timeout 0 the full socket fails at once, also as SP_ETIMEDOUT. */
+    sp_t_setopt(client, SP_OPT_SNDTIMEO, 0);
+    SP_ASSERT_RC(sp_send(client, sp_t_large, 1, 0), SP_ETIMEDOUT);
+    SP_ASSERT_RC(sp_send(client, sp_t_large, 1, SP_MSG_DONTWAIT), SP_EAGAIN);
+    drain_and_verify(server, 0, taken);
+    SP_ASSERT_RC(sp_close(client), 0);
+    SP_ASSERT_RC(sp_close(server), 0);
+}
+
+SP_CASE(stream_partial_receive_takes_what_fits)
+{
+    int client;
+    int server;
+    static uint8_t data[100];
+    uint8_t buf[100];
+    sp_t_pair(SP_AF_INET, SP_SOCK_STREAM, &client, &server);
+    sp_t_fill(data, sizeof data, 0);
+    SP_ASSERT_RC(sp_send_all(client, data, sizeof data, SP_T_SAFETY_MS, NULL), 0);
+    sp_t_recv_exact(server, buf, 30); /* the first 30, the rest stays */
+    assert_memory_equal(buf, data, 30);
+    sp_t_recv_exact(server, buf, 70);
+    assert_memory_equal(buf, data + 30, 70);
+    SP_ASSERT_RC(sp_recv(server, buf, sizeof buf, SP_MSG_DONTWAIT), SP_EAGAIN);
+
+    /* A recv with a small buffer returns at most its length. */
+    SP_ASSERT_RC(sp_send_all(client, data, sizeof data, SP_T_SAFETY_MS, NULL), 0);
+    ptrdiff_t got = sp_recv(server, buf, 10, 0);
+    assert_true(got >= 1 && got <= 10);
+    assert_memory_equal(buf, data, (size_t)got);
+    sp_t_recv_exact(server, buf, sizeof data - (size_t)got);
+    assert_memory_equal(buf, data + got, sizeof data - (size_t)got);
+    SP_ASSERT_RC(sp_close(client), 0);
+    SP_ASSERT_RC(sp_close(server), 0);
+}
+
+SP_CASE(stream_send_all_and_recv_all)
+{
+    int client;
+    int server;
+    static uint8_t data[3000];
+    static uint8_t buf[3000];
+    size_t sent = 0;
+    size_t received = 0;
+    sp_t_pair(SP_AF_INET, SP_SOCK_STREAM, &client, &server);
+    sp_t_fill(data, sizeof data, 7);
+    /* Non-blocking mode does not apply to the _all calls. */
+    sp_t_setopt(client, SP_OPT_NONBLOCK, 1);
+    sp_t_setopt(server, SP_OPT_NONBLOCK, 1);
+    SP_ASSERT_RC(sp_send_all(client, data, sizeof data, SP_T_SAFETY_MS, &sent), 0);
+    assert_int_equal(sent, sizeof data);
+    SP_ASSERT_RC(sp_recv_all(server, buf, sizeof buf, SP_T_SAFETY_MS, &received), 0);
+    assert_int_equal(received, sizeof buf);
+    assert_memory_equal(buf, data, sizeof data);
+    SP_ASSERT_RC(sp_send_all(client, data, 0, 0, NULL), 0);
+    SP_ASSERT_RC(sp_close(client), 0);
+    SP_ASSERT_RC(sp_close(server), 0);
+}
+
+SP_CASE(stream_recv_all_timeout_and_eof)
+{
+    int client;
+    int server;
+    uint8_t buf[20];
+    size_t received = 99;
+    sp_t_pair(SP_AF_INET, SP_SOCK_STREAM, &client, &server);
+    SP_ASSERT_RC(sp_recv_all(server, buf, sizeof buf, 50, &received), SP_ETIMEDOUT);
+    assert_int_equal(received, 0);
+
+    SP_ASSERT_RC(sp_send(client, "0123456789", 10, 0), 10);
+    SP_ASSERT_RC(sp_recv_all(server, buf, sizeof buf, 50, &received), SP_ETIMEDOUT);
+    assert_int_equal(received, 10); /* counted also on failure */
+    assert_memory_equal(buf, "0123456789", 10);
+
+    SP_ASSERT_RC(sp_send(client, "abc", 3, 0), 3);
+    SP_ASSERT_RC(sp_shutdown(client, SP_SHUT_WR), 0);
+    SP_ASSERT_RC(sp_recv_all(server, buf, sizeof buf, SP_T_SAFETY_MS, &received), SP_EEOF);
+    assert_int_equal(received, 3);
+    assert_memory_equal(buf, "abc", 3);
+    SP_ASSERT_RC(sp_close(client), 0);
+    SP_ASSERT_RC(sp_close(server), 0);
+}
+
+SP_CASE(stream_send_all_deadline_counts_what_was_sent)
+{
+    int client;
+    int server;
+    int partial = 0;
+    size_t sent = 0;
+    sp_t_pair(SP_AF_INET, SP_SOCK_STREAM, &client, &server);
+    /* One SP_EAGAIN is not a full pipe (loopback frees room as it delivers):
+     * fill until a send makes no progress for a while. */
+    sp_t_setopt(client, SP_OPT_SNDTIMEO, 50);
+    uint64_t taken = fill_until(client, SP_ETIMEDOUT, 0, &partial);
+    sp_t_setopt(client, SP_OPT_NONBLOCK, 1); /* which sp_send_all ignores */
+    sp_t_fill(sp_t_large, CHUNK, taken);
+    SP_ASSERT_RC(sp_send_all(client, sp_t_large, CHUNK, 50, &sent), SP_ETIMEDOUT);
+    assert_true(sent < CHUNK);
+    drain_and_verify(server, 0, taken + sent);
+    SP_ASSERT_RC(sp_close(client), 0);
+    SP_ASSERT_RC(sp_close(server), 0);
+}
+
+SP_CASE(stream_address_in_use)
+{
+    sp_addr addr;
+    int listener = sp_t_listener(SP_AF_INET, SP_SOCK_STREAM, 1, &addr);
+    int other = sp_t_socket(SP_AF_INET, SP_SOCK_STREAM);
+    SP_ASSERT_RC(sp_bind(other, &addr), SP_EADDRINUSE);
+    SP_ASSERT_RC(sp_close(other), 0);
+    /* Even with REUSEADDR a port with a listener stays taken. */
+    other = sp_t_socket(SP_AF_INET, SP_SOCK_STREAM);
+    sp_t_setopt(other, SP_OPT_REUSEADDR, 1);
+    SP_ASSERT_RC(sp_bind(other, &addr), SP_EADDRINUSE);
+    SP_ASSERT_RC(sp_close(other), 0);
+    SP_ASSERT_RC(sp_close(listener), 0);
+}
+
+SP_CASE(stream_not_connected)
+{
+    char buf[4] = {0};
+    sp_addr addr;
+    int sock = sp_t_socket(SP_AF_INET, SP_SOCK_STREAM);
+    SP_ASSERT_RC(sp_send(sock, buf, 1, 0), SP_ENOTCONN);
+    SP_ASSERT_RC(sp_write(sock, buf, 1), SP_ENOTCONN);
+    SP_ASSERT_RC(sp_recv(sock, buf, 1, 0), SP_ENOTCONN);
+    SP_ASSERT_RC(sp_read(sock, buf, 1), SP_ENOTCONN);
+    SP_ASSERT_RC(sp_getpeername(sock, &addr), SP_ENOTCONN);
+    SP_ASSERT_RC(sp_shutdown(sock, SP_SHUT_WR), SP_ENOTCONN);
+    sp_t_loopback(&addr, SP_AF_INET);
+    SP_ASSERT_RC(sp_bind(sock, &addr), 0);
+    SP_ASSERT_RC(sp_send(sock, buf, 1, 0), SP_ENOTCONN); /* bound is not connected */
+    SP_ASSERT_RC(sp_close(sock), 0);
+}
+
+SP_CASE(stream_state_errors)
+{
+    sp_addr addr;
+    sp_addr v6;
+    char buf[4] = {0};
+    int client;
+    int server;
+    int listener = sp_t_listener(SP_AF_INET, SP_SOCK_STREAM, 1, &addr);
+    SP_ASSERT_RC(sp_bind(listener, &addr), SP_EINVAL);          /* already bound */
+    SP_ASSERT_RC(sp_connect(listener, &addr), SP_EINVAL);       /* listening */
+    SP_ASSERT_RC(sp_recv(listener, buf, 1, 0), SP_EINVAL);      /* listening */
+    SP_ASSERT_RC(sp_close(listener), 0);
+
+    sp_t_pair(SP_AF_INET, SP_SOCK_STREAM, &client, &server);
+    SP_ASSERT_RC(sp_listen(client, 1), SP_EINVAL);   /* connected */
+    SP_ASSERT_RC(sp_accept(client, NULL), SP_EINVAL); /* not listening */
+    SP_ASSERT_RC(sp_bind(client, &addr), SP_EINVAL);  /* connected */
+    SP_ASSERT_RC(sp_sendto(client, buf, 1, 0, &addr), SP_EISCONN);
+    SP_ASSERT_RC(sp_close(client), 0);
+    SP_ASSERT_RC(sp_close(server), 0);
+
+    int fresh = sp_t_socket(SP_AF_INET, SP_SOCK_STREAM);
+    SP_ASSERT_RC(sp_accept(fresh, NULL), SP_EINVAL);
+    SP_ASSERT_RC(sp_addr_loopback(&v6, SP_AF_INET6, addr.port), 0);
+    SP_ASSERT_RC(sp_bind(fresh, &v6), SP_EAFNOSUPPORT);
+    SP_ASSERT_RC(sp_connect(fresh, &v6), SP_EAFNOSUPPORT);
+    SP_ASSERT_RC(sp_close(fresh), 0);
+
+    int dgram = sp_t_socket(SP_AF_INET, SP_SOCK_DGRAM);
+    SP_ASSERT_RC(sp_listen(dgram, 1), SP_EOPNOTSUPP);
+    SP_ASSERT_RC(sp_accept(dgram, NULL), SP_EOPNOTSUPP);
+    SP_ASSERT_RC(sp_close(dgram), 0);
+}
+
+SP_CASE(stream_listen_binds_an_unbound_socket)
+{
+    sp_addr addr;
+    int listener = sp_t_socket(SP_AF_INET, SP_SOCK_STREAM);
+    SP_ASSERT_RC(sp_listen(listener, 0), 0); /* backlog <= 0 means 1 */
+    SP_ASSERT_RC(sp_getsockname(listener, &addr), 0);
+    assert_int_equal(addr.family, SP_AF_INET);
+    assert_int_not_equal(addr.port, 0);
+    uint16_t port = addr.port;
+    sp_t_loopback(&addr, SP_AF_INET);
+    addr.port = port;
+    int client = sp_t_socket(SP_AF_INET, SP_SOCK_STREAM);
+    SP_ASSERT_RC(sp_t_connect_nb(client, &addr, SP_T_SAFETY_MS), 0);
+    assert_true(sp_t_wait(listener, SP_POLLIN, SP_T_SAFETY_MS) & SP_POLLIN);
+    int server = (int)SP_ASSERT_OK(sp_accept(listener, NULL));
+    SP_ASSERT_RC(sp_close(server), 0);
+    SP_ASSERT_RC(sp_close(client), 0);
+    SP_ASSERT_RC(sp_close(listener), 0);
+}
+
+SP_CASE(stream_half_close_then_reply)
+{
+    int client;
+    int server;
+    char buf[16];
+    sp_t_pair(SP_AF_INET, SP_SOCK_STREAM, &client, &server);
+    SP_ASSERT_RC(sp_send(client, "last", 4, 0), 4);
+    SP_ASSERT_RC(sp_shutdown(client, SP_SHUT_WR), 0);
+    sp_t_recv_exact(server, buf, 4);
+    assert_memory_equal(buf, "last", 4);
+    SP_ASSERT_RC(sp_recv(server, buf, sizeof buf, 0), 0); /* end of stream */
+    SP_ASSERT_RC(sp_recv(server, buf, sizeof buf, 0), 0); /* and it stays so */
+    /* The other direction still works. */
+    SP_ASSERT_RC(sp_send(server, "reply", 5, 0), 5);
+    sp_t_recv_exact(client, buf, 5);
+    assert_memory_equal(buf, "reply", 5);
+    SP_ASSERT_RC(sp_send(client, "x", 1, 0), SP_EPIPE);
+    SP_ASSERT_RC(sp_close(server), 0);
+    SP_ASSERT_RC(sp_recv(client, buf, sizeof buf, 0), 0);
+    SP_ASSERT_RC(sp_close(client), 0);
+}
+
+SP_CASE(stream_shutdown_rd_reads_end)
+{
+    int client;
+    int server;
+    char buf[8];
+    sp_t_pair(SP_AF_INET, SP_SOCK_STREAM, &client, &server);
+    SP_ASSERT_RC(sp_shutdown(client, SP_SHUT_RD), 0);
+    SP_ASSERT_RC(sp_recv(client, buf, sizeof buf, 0), 0);
+    /* Sending is unaffected. */
+    SP_ASSERT_RC(sp_send(client, "ok", 2, 0), 2);
+    sp_t_recv_exact(server, buf, 2);
+    assert_memory_equal(buf, "ok", 2);
+    SP_ASSERT_RC(sp_close(client), 0);
+    SP_ASSERT_RC(sp_close(server), 0);
+}
+
+SP_CASE(stream_shutdown_both)
+{
+    int client;
+    int server;
+    char buf[8];
+    sp_t_pair(SP_AF_INET, SP_SOCK_STREAM, &client, &server);
+    SP_ASSERT_RC(sp_shutdown(client, SP_SHUT_RDWR), 0);
+    SP_ASSERT_RC(sp_send(client, "x", 1, 0), SP_EPIPE);
+    SP_ASSERT_RC(sp_recv(client, buf, sizeof buf, 0), 0);
+    SP_ASSERT_RC(sp_recv(server, buf, sizeof buf, 0), 0); /* the peer sees the end */
+    SP_ASSERT_RC(sp_close(client), 0);
+    SP_ASSERT_RC(sp_close(server), 0);
+}
+
+SP_CASE(stream_peer_close_is_end_of_stream)
+{
+    int client;
+    int server;
+    char buf[8];
+    sp_t_pair(SP_AF_INET, SP_SOCK_STREAM, &client, &server);
+    SP_ASSERT_RC(sp_send(client, "bye", 3, 0), 3);
+    SP_ASSERT_RC(sp_close(client), 0); /* queued data is still delivered */
+    sp_t_recv_exact(server, buf, 3);
+    assert_memory_equal(buf, "bye", 3);
+    SP_ASSERT_RC(sp_recv(server, buf, sizeof buf, 0), 0);
+    SP_ASSERT_RC(sp_close(server), 0);
+}
+
+SP_CASE(stream_linger_zero_close_resets_peer)
+{
+    int client;
+    int server;
+    char buf[8];
+    sp_t_pair(SP_AF_INET, SP_SOCK_STREAM, &client, &server);
+    sp_t_setopt(client, SP_OPT_LINGER, 0);
+    SP_ASSERT_RC(sp_close(client), 0);
+    SP_ASSERT_RC(sp_recv(server, buf, sizeof buf, 0), SP_ECONNRESET);
+    /* Reported once; sending afterwards finds the connection gone. */
+    SP_ASSERT_RC(sp_send(server, "x", 1, 0), SP_EPIPE);
+    SP_ASSERT_RC(sp_close(server), 0);
+}
+
+int sp_suite_group_stream(void)
+{
+    static const struct CMUnitTest tests[] = {
+        SP_TEST(stream_blocking_connect_accept_and_addresses),
+        SP_TEST(stream_accept_peer_may_be_null_and_new_socket_has_defaults),
+        SP_TEST(stream_echo_with_every_io_call),
+        SP_TEST(stream_peek_leaves_data),
+        SP_TEST(stream_nonblocking_connect_is_einprogress_then_completes),
+        SP_TEST(stream_connect_refused_blocking),
+        SP_TEST(stream_connect_refused_nonblocking_reports_via_so_error),
+        SP_TEST(stream_connect_timeout_and_ealready_on_full_backlog),
+        SP_TEST(stream_accept_timeout_and_would_block),
+        SP_TEST(stream_recv_timeout_and_would_block),
+        SP_TEST(stream_partial_sends_fill_until_eagain_then_drain),
+        SP_TEST(stream_send_timeout_when_peer_does_not_read),
+        SP_TEST(stream_partial_receive_takes_what_fits),
+        SP_TEST(stream_send_all_and_recv_all),
+        SP_TEST(stream_recv_all_timeout_and_eof),
+        SP_TEST(stream_send_all_deadline_counts_what_was_sent),
+        SP_TEST(stream_address_in_use),
+        SP_TEST(stream_not_connected),
+        SP_TEST(stream_state_errors),
+        SP_TEST(stream_listen_binds_an_unbound_socket),
+        SP_TEST(stream_half_close_then_reply),
+        SP_TEST(stream_shutdown_rd_reads_end),
+        SP_TEST(stream_shutdown_both),
+        SP_TEST(stream_peer_close_is_end_of_stream),
+        SP_TEST(stream_linger_zero_close_resets_peer),
+    };
+    return cmocka_run_group_tests_name(sp_suite_group_name("stream"), tests, NULL, NULL);
+}

@@ -1,0 +1,23 @@
+# The shared suite's sources, in one list: tests/CMakeLists.txt builds them
+# into sockport_suite_cases, and a separate firmware project (a cross build
+# for a board) can include() this file to build the very same cases.
+# Adding a case file: list it here and add its group to SP_SUITE_GROUPS in suite.h.
+set(SOCKPORT_SUITE_DIR ${CMAKE_CURRENT_LIST_DIR})
+set(SOCKPORT_SUITE_SOURCES
+  ${SOCKPORT_SUITE_DIR}/suite_main.c
+  ${SOCKPORT_SUITE_DIR}/suite_util.c
+  ${SOCKPORT_SUITE_DIR}/cases_errors.c
+  ${SOCKPORT_SUITE_DIR}/cases_addr.c
+  ${SOCKPORT_SUITE_DIR}/cases_stack.c
+  ${SOCKPORT_SUITE_DIR}/cases_handles.c
+  ${SOCKPORT_SUITE_DIR}/cases_options.c
+  ${SOCKPORT_SUITE_DIR}/cases_stream.c
+  ${SOCKPORT_SUITE_DIR}/cases_dgram.c
+  ${SOCKPORT_SUITE_DIR}/cases_poll.c
+  ${SOCKPORT_SUITE_DIR}/cases_transfer.c
+  ${SOCKPORT_SUITE_DIR}/cases_ipv6.c
+  ${SOCKPORT_SUITE_DIR}/cases_local.c
+  ${SOCKPORT_SUITE_DIR}/cases_resolve.c
+  ${SOCKPORT_SUITE_DIR}/cases_raw.c
+  ${SOCKPORT_SUITE_DIR}/cases_seqpacket.c
+  ${SOCKPORT_SUITE_DIR}/cases_rdm.c)
