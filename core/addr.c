@@ -276,7 +276,6 @@ static int spc_format_ipv6(const uint8_t b[16], char *buf, size_t size)
     }
 
     bool v4_mapped = best_start == 0 && best_len == 5 && groups[5] == 0xffff;
-    int n = 0;
     size_t used = 0;
     char tmp[64];
     for (int i = 0; i < 8; i++) {
@@ -286,7 +285,7 @@ static int spc_format_ipv6(const uint8_t b[16], char *buf, size_t size)
             continue;
         }
         if (v4_mapped && i == 6) {
-            used += (size_t)snprintf(tmp + used, sizeof(tmp) - used, "%u.%u.%u.%u", b[12], b[13],
+            used += (size_t)snprintf(tmp + used, sizeof(tmp) - used, ":%u.%u.%u.%u", b[12], b[13],
                                      b[14], b[15]);
             break;
         }
@@ -294,8 +293,7 @@ static int spc_format_ipv6(const uint8_t b[16], char *buf, size_t size)
         used += (size_t)snprintf(tmp + used, sizeof(tmp) - used, "%s%x",
                                  (i == 0 || after_gap) ? "" : ":", groups[i]);
     }
-    n = snprintf(buf, size, "%s", tmp);
-    return n;
+    return snprintf(buf, size, "%s", tmp);
 }
 
 int sp_addr_format(const sp_addr *addr, char *buf, size_t size)

@@ -71,8 +71,8 @@ static ptrdiff_t spc_send(struct spc_socket *s, const void *buf, size_t len, int
         if (rc == 0) {
             if (s->shut_wr)
                 return SP_EPIPE;
-            if (len == 0 && connection)
-                return 0;
+            if (len == 0 && s->type == SP_SOCK_STREAM)
+                return 0; /* nothing to send; a message type sends an empty message */
             rc = s->service != NULL
                      ? s->service->send(s, buf, len, to)
                      : s->stack->ops->send(s->stack->state, s->native, buf, len, flags, to);

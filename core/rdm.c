@@ -16,7 +16,9 @@
 #define SPC_RDM_KIND_ACK 2
 #define SPC_RDM_HEADER 16
 #define SPC_RDM_SEQ_SPAN 64 /* receiver's duplicate window, and the sender's limit */
-#define SPC_RDM_RX_QUEUE 4
+/* As deep as a sender's window, so that a reader draining between polls does
+ * not turn a burst into retransmissions. */
+#define SPC_RDM_RX_QUEUE SP_RDM_WINDOW
 #define SPC_RDM_PEERS 8
 #define SPC_RDM_REPORTS 32
 #define SPC_RDM_RTO_MAX_MS 1000
