@@ -280,10 +280,12 @@ static void rdm_exactly_once_under_loss(sp_stack *inner, int family, uint32_t wa
                   "%u reports ok, %u reports failed; %u transmissions (%u retransmissions), "
                   "%u duplicates dropped by the receiver, %u overruns; shim: %u datagrams, "
                   "%u dropped, %u duplicated, %u reordered, %u delayed; %lld ms on the stack clock\n",
-                  sp_test_fixture.port_name, family == SP_AF_INET ? "IPv4" : "IPv6", total,
-                  received, duplicates, reported_ok, reported_bad, tx_stats.transmissions,
-                  tx_stats.retransmissions, rx_stats.duplicates, rx_stats.overrun, shim.datagrams,
-                  shim.dropped, shim.duplicated, shim.reordered, shim.delayed,
+                  sp_test_fixture.port_name, family == SP_AF_INET ? "IPv4" : "IPv6",
+                  (unsigned)total, (unsigned)received, (unsigned)duplicates,
+                  (unsigned)reported_ok, (unsigned)reported_bad, (unsigned)tx_stats.transmissions,
+                  (unsigned)tx_stats.retransmissions, (unsigned)rx_stats.duplicates,
+                  (unsigned)rx_stats.overrun, (unsigned)shim.datagrams, (unsigned)shim.dropped,
+                  (unsigned)shim.duplicated, (unsigned)shim.reordered, (unsigned)shim.delayed,
                   (long long)(sp_t_now() - started));
     assert_int_equal(duplicates, 0);
     assert_int_equal(received, total);
