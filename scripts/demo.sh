@@ -64,20 +64,20 @@ demo_host() {
     bash "$root/examples/echo_roundtrip.sh" "$root/build/host/examples" "$port"
 }
 
-# The board demo: QEMU's mps2-an385 (Cortex-M3, LAN9118 Ethernet) boots an
-# echo firmware on lwIP; examples/echo_client talks to it through QEMU's
-# user-mode forwards on 127.0.0.1 (tests/qemu/run_firmware.sh sets them up),
-# then a UDP "EXIT" makes the firmware exit with status 0.
-# The firmware is tests/qemu/firmware's fw_echo: the board and its driver under
-# lwIP's raw API (no sockport yet on the board side).
-qemu_firmware_dir="$root/tests/qemu/firmware"
-qemu_firmware_target=fw_echo
+# The board demo: QEMU's mps2-an385 (Cortex-M3, LAN9118 Ethernet) boots
+# examples/board's firmware, which is examples/echo_server.c itself on
+# sockport's lwIP port; examples/echo_client talks to it from the host through
+# QEMU's user-mode forwards on 127.0.0.1 (tests/qemu/run_firmware.sh sets them
+# up and hands back the firmware's exit status: 0 once the TCP client left).
+qemu_firmware_dir="$root/examples/board"
+qemu_firmware_target=echo_board
 qemu_guest_port=7
 
 demo_qemu() {
-    section "QEMU board demo (mps2-an385, lwIP, firmware $qemu_firmware_target)"
+    section "QEMU board demo: examples/echo_server.c on mps2-an385, sockport lwIP port"
     local missing=""
-    [ -f "$qemu_firmware_dir/CMakeLists.txt" ] || missing="tests/qemu/firmware"
+    [ -f "$qemu_firmware_dir/CMakeLists.txt" ] || missing="examples/board"
+    [ -f "$root/third_party/lwip/src/include/lwip/init.h" ] || missing="third_party/lwip"
     [ -f "$root/tests/qemu/run_firmware.sh" ] || missing="tests/qemu/run_firmware.sh"
     [ -f "$root/toolchains/arm-none-eabi-cortex-m3.cmake" ] || missing="the Cortex-M3 toolchain file"
     command -v arm-none-eabi-gcc >/dev/null || missing="arm-none-eabi-gcc"
@@ -86,7 +86,7 @@ demo_qemu() {
         echo "skipped: $missing is not available"
         return 0
     fi
-    local build_dir="$root/build/qemu-demo" client_dir="$root/build/host/examples"
+    local build_dir="$root/build/board-echo" client_dir="$root/build/host/examples"
     mkdir -p "$build_dir"
     if ! cmake -S "$qemu_firmware_dir" -B "$build_dir" \
         -DCMAKE_TOOLCHAIN_FILE="$root/toolchains/arm-none-eabi-cortex-m3.cmake" \
@@ -95,10 +95,10 @@ demo_qemu() {
         return 1
     fi
     cmake --build "$build_dir" -j 2 --target "$qemu_firmware_target" | tail -n 3
-    # UDP first, then TCP (the forwards give each its own host port), then EXIT.
+    # UDP first, then TCP: the forwards give each its own host port, and the
+    # firmware ends after its first TCP client.
     local client="'$client_dir/echo_client' --udp --port \$SP_QEMU_UDP_PORT --count 3 &&"
-    client+=" '$client_dir/echo_client' --tcp --port \$SP_QEMU_TCP_PORT --count 3 &&"
-    client+=" printf EXIT | nc -u -w1 127.0.0.1 \$SP_QEMU_UDP_PORT >/dev/null"
+    client+=" '$client_dir/echo_client' --tcp --port \$SP_QEMU_TCP_PORT --count 3"
     if bash "$root/tests/qemu/run_firmware.sh" --timeout 120 --expect 0 \
         --tcp "$qemu_guest_port" --udp "$qemu_guest_port" --client "$client" \
         "$build_dir/$qemu_firmware_target.elf"; then
