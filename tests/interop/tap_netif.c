@@ -1,0 +1,116 @@
+/* lwIP netif over a TAP device (see tap_netif.h). The device's fd is read
+ * from the port's pump, one frame per pbuf; frames go out whole. */
+#include "tap_netif.h"
+
+#include <string.h>
+
+#include "lwip/etharp.h"
+#include "lwip/ethip6.h"
+#include "lwip/netif.h"
+#include "lwip/pbuf.h"
+#include "netif/ethernet.h"
+
+#include "tap_io.h"
+
+#define TAP_FRAME_MAX 1518
+
+static struct netif tap_netif;
+static int tap_fd = -1;
+static uint32_t tap_in, tap_out;
+
+static err_t tap_linkoutput(struct netif *netif, struct pbuf *p)
+{
+    (void)netif;
+    static uint8_t frame[TAP_FRAME_MAX];
+    if (p->tot_len > sizeof(frame))
+        return ERR_BUF;
+    pbuf_copy_partial(p, frame, p->tot_len, 0);
+    if (tap_io_write(tap_fd, frame, p->tot_len) < 0)
+        return ERR_IF;
+    tap_out++;
+    return ERR_OK;
+}
+
+static err_t tap_init(struct netif *netif)
+{
+    /* A locally administered MAC, different from the kernel side's. */
+    static const uint8_t mac[6] = {0x02, 0x53, 0x50, 0x00, 0x00, 0x02};
+    netif->name[0] = 't';
+    netif->name[1] = 'p';
+    netif->mtu = 1500;
+    netif->hwaddr_len = 6;
+    memcpy(netif->hwaddr, mac, 6);
+    netif->flags = NETIF_FLAG_BROADCAST | NETIF_FLAG_ETHARP | NETIF_FLAG_ETHERNET;
+    netif->output = etharp_output;
+#if LWIP_IPV6
+    netif->output_ip6 = ethip6_output;
+#endif
+    netif->linkoutput = tap_linkoutput;
+    return ERR_OK;
+}
+
+int tap_netif_add(void *ctx)
+{
+    const struct tap_netif_config *cfg = ctx;
+    tap_fd = tap_io_open(cfg->device);
+    if (tap_fd < 0)
+        return -1;
+    ip4_addr_t ip, mask, gw;
+    IP4_ADDR(&ip, cfg->ipv4[0], cfg->ipv4[1], cfg->ipv4[2], cfg->ipv4[3]);
+    IP4_ADDR(&mask, cfg->netmask[0], cfg->netmask[1], cfg->netmask[2], cfg->netmask[3]);
+    ip4_addr_set_zero(&gw);
+    if (netif_add(&tap_netif, &ip, &mask, &gw, NULL, tap_init, ethernet_input) == NULL)
+        return -1;
+#if LWIP_IPV6
+    static const uint8_t none[16];
+    if (memcmp(cfg->ipv6, none, 16) != 0) {
+        ip6_addr_t ip6;
+        uint32_t words[4];
+        for (int i = 0; i < 4; i++)
+            words[i] = lwip_htonl((uint32_t)cfg->ipv6[4 * i] << 24 |
+                                  (uint32_t)cfg->ipv6[4 * i + 1] << 16 |
+                                  (uint32_t)cfg->ipv6[4 * i + 2] << 8 | cfg->ipv6[4 * i + 3]);
+        IP6_ADDR(&ip6, words[0], words[1], words[2], words[3]);
+        /* Slot 0 is the link-local address; no duplicate-address detection on
+         * a link the test owns alone. */
+        netif_create_ip6_linklocal_address(&tap_netif, 1);
+        netif_ip6_addr_set_state(&tap_netif, 0, IP6_ADDR_PREFERRED);
+        s8_t index;
+        netif_add_ip6_address(&tap_netif, &ip6, &index);
+        netif_ip6_addr_set_state(&tap_netif, index, IP6_ADDR_PREFERRED);
+    }
+#endif
+    netif_set_up(&tap_netif);
+    netif_set_link_up(&tap_netif);
+    return 0;
+}
+
+void tap_netif_poll(void *ctx)
+{
+    (void)ctx;
+    static uint8_t frame[TAP_FRAME_MAX];
+    for (int n = 0; n < 64; n++) {
+        long len = tap_io_read(tap_fd, frame, sizeof(frame));
+        if (len <= 0)
+            return;
+        struct pbuf *p = pbuf_alloc(PBUF_RAW, (u16_t)len, PBUF_POOL);
+        if (p == NULL)
+            return; /* out of pbufs: the frame is lost, as on a real NIC */
+        pbuf_take(p, frame, (u16_t)len);
+        tap_in++;
+        if (tap_netif.input(p, &tap_netif) != ERR_OK)
+            pbuf_free(p);
+    }
+}
+
+void tap_netif_idle(void *ctx)
+{
+    (void)ctx;
+    tap_io_wait(tap_fd, 1);
+}
+
+void tap_netif_counts(uint32_t *frames_in, uint32_t *frames_out)
+{
+    *frames_in = tap_in;
+    *frames_out = tap_out;
+}
