@@ -69,13 +69,21 @@ suite_summary() {
     local preset="$1" test_log="$2"
     [ -f "$test_log" ] || return 0
     local lines reasons
-    lines="$(grep -Eo 'sockport-suite [^:]+: [0-9]+ ran, [0-9]+ passed, [0-9]+ failed, [0-9]+ skipped' "$test_log" || true)"
+    # Anchored: the suite prints both at the start of a line, while CTest's log
+    # also holds each test's command line.
+    lines="$(grep -Eo '^[[:space:]]*sockport-suite [^:]+: [0-9]+ ran, [0-9]+ passed, [0-9]+ failed, [0-9]+ skipped' "$test_log" | sed 's/^[[:space:]]*//' || true)"
     if [ -n "$lines" ]; then
         printf '%s\n' "$lines" | sed "s/^/  [$preset] /"
     else
         echo "  [$preset] no 'sockport-suite' summary lines in the test output"
     fi
-    reasons="$(grep -h 'SKIP reason:' "$test_log" | sed 's/^.*SKIP reason:[[:space:]]*//' | sort | uniq -c | sort -rn || true)"
+    # "<count> <test>: <reason>", the test taken from CTest's "n/m Testing: <test>".
+    reasons="$(awk '
+        / Testing: / { test = $NF; next }
+        /^[[:space:]]*SKIP reason:/ {
+            sub(/^[[:space:]]*SKIP reason:[[:space:]]*/, "")
+            print test ": " $0
+        }' "$test_log" | sort | uniq -c | sort -rn || true)"
     if [ -n "$reasons" ]; then
         echo "  [$preset] skip reasons (count, reason):"
         printf '%s\n' "$reasons" | sed 's/^/      /'
