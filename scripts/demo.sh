@@ -8,7 +8,7 @@
 #     --once      run each demo once and exit (the default when stdin is not
 #                 a terminal, as in CI); without it, an interactive run then
 #                 keeps a server up for you to try with nc
-#     --port N    port of the demo server (default 7007; 0 = any free port)
+#     --port N    port of the demo server (default 0: any free port)
 #     --no-qemu   only the host demo, not the QEMU board demo
 #     --no-setup  skip scripts/setup.sh (packages and third_party/ in place)
 set -euo pipefail
@@ -18,7 +18,7 @@ cd "$root"
 
 once=0
 [ -t 0 ] || once=1
-port=7007
+port=0
 run_setup=1
 run_qemu=1
 while [ "$#" -gt 0 ]; do
