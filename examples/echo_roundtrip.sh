@@ -3,11 +3,15 @@
 # and TCP, and stop the server. Exit 0 only if every echo matched and the
 # server finished cleanly. Used by scripts/demo.sh and by CTest.
 #
-#   echo_roundtrip.sh BIN_DIR [PORT]     PORT 0 (default): the server picks one
+#   echo_roundtrip.sh BIN_DIR [PORT [CLIENTS]]
+#     PORT 0 (default): the server picks one
+#     CLIENTS (default 1): clients run at once, which the one-threaded server
+#                          must serve side by side
 set -euo pipefail
 
-bin_dir="${1:?usage: echo_roundtrip.sh BIN_DIR [PORT]}"
+bin_dir="${1:?usage: echo_roundtrip.sh BIN_DIR [PORT [CLIENTS]]}"
 port="${2:-0}"
+clients="${3:-1}"
 timeout_ms=3000
 server_log="$(mktemp)"
 server_pid=""
@@ -21,9 +25,10 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# --once: the server exits after one TCP client; the client runs UDP first.
+# --count: the server exits after that many TCP clients; each client runs
+# UDP first, then TCP.
 # --idle bounds the server if the client never comes.
-"$bin_dir/echo_server" --port "$port" --once --idle 10000 --timeout "$timeout_ms" \
+"$bin_dir/echo_server" --port "$port" --count "$clients" --idle 10000 --timeout "$timeout_ms" \
     >"$server_log" 2>&1 &
 server_pid=$!
 
@@ -44,7 +49,21 @@ if [ -z "$listen_port" ]; then
 fi
 
 client_status=0
-"$bin_dir/echo_client" --port "$listen_port" --count 3 --timeout "$timeout_ms" || client_status=$?
+if [ "$clients" -eq 1 ]; then
+    "$bin_dir/echo_client" --port "$listen_port" --count 3 --timeout "$timeout_ms" || client_status=$?
+else
+    client_pids=()
+    for n in $(seq 1 "$clients"); do
+        "$bin_dir/echo_client" --port "$listen_port" --count 20 --timeout "$timeout_ms" \
+            --message "client $n" >"$server_log.client$n" 2>&1 &
+        client_pids+=("$!")
+    done
+    for n in $(seq 1 "$clients"); do
+        wait "${client_pids[$((n - 1))]}" || client_status=$?
+        grep 'echoes matched' "$server_log.client$n" | sed "s/^/client $n: /"
+        rm -f "$server_log.client$n"
+    done
+fi
 
 server_status=0
 wait "$server_pid" || server_status=$?
@@ -55,4 +74,4 @@ if [ "$client_status" -ne 0 ] || [ "$server_status" -ne 0 ]; then
     echo "echo_roundtrip: FAILED (client exit $client_status, server exit $server_status)" >&2
     exit 1
 fi
-echo "echo_roundtrip: OK: every UDP and TCP echo matched on port $listen_port"
+echo "echo_roundtrip: OK: every UDP and TCP echo of $clients client(s) matched on port $listen_port"
