@@ -14,11 +14,14 @@ set(CMAKE_SIZE arm-none-eabi-size CACHE FILEPATH "")
 # startup code and linker script, so CMake's compiler checks build a library.
 set(CMAKE_TRY_COMPILE_TARGET_TYPE STATIC_LIBRARY)
 
-# newlib-nano keeps printf and malloc small; each function and object in its
-# own section lets --gc-sections drop what a firmware does not use.
+# Each function and object in its own section lets --gc-sections drop what a
+# firmware does not use. The C library variant (newlib or newlib-nano, via
+# --specs) is the board's choice per firmware: see boards/*/CMakeLists.txt.
+# These are the *_INIT values: a -DCMAKE_C_FLAGS=... on the command line
+# replaces them, so it must repeat the CPU flags.
 set(CMAKE_C_FLAGS_INIT "${SOCKPORT_ARM_CPU_FLAGS} -ffunction-sections -fdata-sections")
 set(CMAKE_ASM_FLAGS_INIT "${SOCKPORT_ARM_CPU_FLAGS}")
-set(CMAKE_EXE_LINKER_FLAGS_INIT "${SOCKPORT_ARM_CPU_FLAGS} --specs=nano.specs -Wl,--gc-sections")
+set(CMAKE_EXE_LINKER_FLAGS_INIT "${SOCKPORT_ARM_CPU_FLAGS} -Wl,--gc-sections")
 
 # Look for libraries and headers in the cross sysroot only, programs on the host.
 set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)

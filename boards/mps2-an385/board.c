@@ -25,6 +25,13 @@
 #define SYST_CSR_CPU_CLOCK (1u << 2)
 
 #define CCR_DIV_0_TRP (1u << 4)
+#define MPU_CTRL_ENABLE (1u << 0)
+#define MPU_CTRL_DEFAULT_MAP_FOR_PRIVILEGED (1u << 2)
+#define MPU_RASR_ENABLE (1u << 0)
+#define MPU_RASR_SIZE_4MB (21u << 1) /* 2^(21+1) bytes */
+#define MPU_RASR_READ_ONLY (6u << 24)
+#define MPU_RASR_CACHEABLE (1u << 17)
+#define CODE_REGION_BASE 0x00000000u
 #define SHCSR_SEPARATE_FAULTS ((1u << 16) | (1u << 17) | (1u << 18))
 
 /* Semihosting: SYS_EXIT_EXTENDED carries any status, unlike SYS_EXIT. */
@@ -39,8 +46,24 @@ void SysTick_Handler(void)
     millis_since_init++;
 }
 
+/* QEMU maps the code region as RAM, so a write through a NULL (or small)
+ * pointer would silently overwrite the vector table and crash much later,
+ * somewhere else. One MPU region makes the whole code region read-only; the
+ * rest of the map keeps its default attributes. */
+static void protect_code_region(void)
+{
+    MPU_CTRL = 0;
+    MPU_RNR = 0;
+    MPU_RBAR = CODE_REGION_BASE;
+    MPU_RASR = MPU_RASR_READ_ONLY | MPU_RASR_CACHEABLE | MPU_RASR_SIZE_4MB | MPU_RASR_ENABLE;
+    MPU_CTRL = MPU_CTRL_ENABLE | MPU_CTRL_DEFAULT_MAP_FOR_PRIVILEGED;
+    __asm volatile("dsb\n"
+                   "isb" ::: "memory");
+}
+
 void board_init(void)
 {
+    protect_code_region();
     UART0_BAUDDIV = BOARD_CPU_HZ / CONSOLE_BAUD;
     UART0_CTRL = UART_CTRL_TX_ENABLE;
 

@@ -36,14 +36,16 @@
  * padding in front of the Ethernet header. */
 #define ETH_PAD_SIZE 0
 #define MEM_ALIGNMENT 4
-#define SP_LWIP_MAX_SOCKETS 48        /* port socket records (incl. not yet accepted) */
+/* More than core's handle table (SP_MAX_SOCKETS, 64 by default), so that the
+ * table, not the port, runs out first, as on the host. */
+#define SP_LWIP_MAX_SOCKETS 96        /* port socket records (incl. not yet accepted) */
 #define SP_LWIP_DGRAM_QUEUE_LEN 8     /* datagrams queued per UDP/raw socket */
 #define MEM_SIZE (1024 * 1024)
 #define MEMP_NUM_PBUF 128
 #define PBUF_POOL_SIZE 64             /* received frames waiting for lwIP or a socket */
-#define MEMP_NUM_TCP_PCB 64           /* sockets + connections lingering in TIME_WAIT */
-#define MEMP_NUM_TCP_PCB_LISTEN 16
-#define MEMP_NUM_UDP_PCB 32
+#define MEMP_NUM_TCP_PCB 128          /* sockets + connections lingering in TIME_WAIT */
+#define MEMP_NUM_TCP_PCB_LISTEN 32
+#define MEMP_NUM_UDP_PCB 96
 #define MEMP_NUM_RAW_PCB 8
 #define TCP_MSS 1460
 /* QEMU's LAN9118 drops a frame that does not fit its 10560-byte RX FIFO

@@ -20,6 +20,8 @@ extern void (*__init_array_end[])(void);
 int main(void);
 void Reset_Handler(void) __attribute__((noreturn));
 void Fault_Handler(void);
+void _init(void);
+void _fini(void);
 
 /* A handler a firmware does not define runs Fault_Handler, which reports the
  * stray exception like a fault and exits instead of hanging. */
@@ -84,6 +86,17 @@ void Reset_Handler(void)
     }
     board_init();
     exit(main());
+}
+
+/* newlib's __libc_init_array/__libc_fini_array call these; crti.o would
+ * define them, but firmware links with -nostartfiles (Reset_Handler is the
+ * start-up code) and runs the constructors itself. */
+void _init(void)
+{
+}
+
+void _fini(void)
+{
 }
 
 /* Hands the stack frame the exception pushed to the reporter: bit 2 of

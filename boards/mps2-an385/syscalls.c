@@ -14,6 +14,7 @@
 /* newlib calls these; its headers do not declare them. */
 int _write(int fd, const char *buf, int len);
 int _read(int fd, char *buf, int len);
+int _open(const char *path, int flags, int mode);
 int _close(int fd);
 int _fstat(int fd, struct stat *st);
 int _isatty(int fd);
@@ -51,6 +52,15 @@ int _read(int fd, char *buf, int len)
         return -1;
     }
     return 0; /* The console has no input: end of file. */
+}
+
+int _open(const char *path, int flags, int mode)
+{
+    (void)path;
+    (void)flags;
+    (void)mode;
+    errno = ENOENT;
+    return -1;
 }
 
 int _close(int fd)

@@ -109,7 +109,8 @@ start_qemu() {
         done
         args+=(-nic "$nic")
     else
-        args+=(-nic user,model=lan9118,restrict=on)
+        # Isolated, and without IPv6 router advertisements to a NIC nobody enabled.
+        args+=(-nic user,model=lan9118,restrict=on,ipv6=off)
     fi
     : >"$log"
     timeout --kill-after=5 "$timeout_s" "$qemu" "${args[@]}" </dev/null >>"$log" 2>&1 &
