@@ -1,8 +1,12 @@
 /*
- * mps2-an385 console, clock, idle, exit and fault report.
+ * mps2-an385 console, clock, idle, exit, environment and fault report.
  */
+#define _POSIX_C_SOURCE 200112L /* setenv() */
+
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "board.h"
 #include "board_internal.h"
@@ -35,7 +39,9 @@
 #define SHCSR_SEPARATE_FAULTS ((1u << 16) | (1u << 17) | (1u << 18))
 
 /* Semihosting: SYS_EXIT_EXTENDED carries any status, unlike SYS_EXIT. */
+#define SEMIHOSTING_SYS_GET_CMDLINE 0x15u
 #define SEMIHOSTING_SYS_EXIT_EXTENDED 0x20u
+#define COMMAND_LINE_MAX 256
 #define ADP_STOPPED_APPLICATION_EXIT 0x20026u
 
 static volatile uint32_t millis_since_init;
@@ -61,6 +67,38 @@ static void protect_code_region(void)
                    "isb" ::: "memory");
 }
 
+static uint32_t semihosting_call(uint32_t operation, void *argument)
+{
+    register uint32_t op __asm("r0") = operation;
+    register void *arg __asm("r1") = argument;
+    __asm volatile("bkpt 0xab" : "+r"(op) : "r"(arg) : "memory");
+    return op;
+}
+
+/* The firmware has no shell to set its environment: QEMU's -append text
+ * arrives as the semihosting command line, and every NAME=VALUE word in it
+ * becomes an environment variable (after the first word, the image's name). */
+static void import_environment(void)
+{
+    static char line[COMMAND_LINE_MAX];
+    struct {
+        char *buffer;
+        uint32_t length;
+    } block = {line, sizeof line - 1u};
+    if (semihosting_call(SEMIHOSTING_SYS_GET_CMDLINE, &block) != 0 || block.length >= sizeof line) {
+        return;
+    }
+    line[block.length] = '\0';
+    char *word = strtok(line, " ");
+    while ((word = strtok(NULL, " ")) != NULL) {
+        char *equals = strchr(word, '=');
+        if (equals != NULL && equals != word) {
+            *equals = '\0';
+            (void)setenv(word, equals + 1, 1);
+        }
+    }
+}
+
 void board_init(void)
 {
     protect_code_region();
@@ -81,6 +119,8 @@ void board_init(void)
      * killed by a timeout, and newlib allocates no stdio buffer. */
     setvbuf(stdout, NULL, _IONBF, 0);
     setvbuf(stderr, NULL, _IONBF, 0);
+
+    import_environment();
 }
 
 uint32_t board_millis(void)
@@ -117,10 +157,8 @@ uint32_t board_random(void)
 
 void board_semihost_exit(int status)
 {
-    const uint32_t block[2] = {ADP_STOPPED_APPLICATION_EXIT, (uint32_t)status};
-    register uint32_t op __asm("r0") = SEMIHOSTING_SYS_EXIT_EXTENDED;
-    register const uint32_t *arg __asm("r1") = block;
-    __asm volatile("bkpt 0xab" : : "r"(op), "r"(arg) : "memory");
+    uint32_t block[2] = {ADP_STOPPED_APPLICATION_EXIT, (uint32_t)status};
+    (void)semihosting_call(SEMIHOSTING_SYS_EXIT_EXTENDED, block);
     for (;;) {
         /* Only reached if the debugger ignored the request. */
         __asm volatile("wfi");

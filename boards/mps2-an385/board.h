@@ -37,8 +37,11 @@ extern "C" {
 
 /**
  * @brief Start the console (UART0, TX only) and the 1 ms SysTick, enable the
- *        divide-by-zero trap. The reset handler calls this before main(), so
- *        printf works from main's first line; calling it again is harmless.
+ *        divide-by-zero trap, make the code region read-only (MPU), and turn
+ *        each NAME=VALUE word of QEMU's `-append` text (the semihosting
+ *        command line) into an environment variable for getenv(). The reset
+ *        handler calls this before main(), so printf works from main's first
+ *        line; calling it again is harmless.
  */
 void board_init(void);
 

@@ -13,6 +13,9 @@
 #                        SP_QEMU_TCP_PORT / SP_QEMU_UDP_PORT  host port of the first forward
 #                        SP_QEMU_TCP_PORTS / SP_QEMU_UDP_PORTS "host:guest ..." for all
 #                      If CMD fails, QEMU is stopped and the script exits with status 125.
+#   --env NAME=VALUE   set an environment variable in the firmware (repeatable;
+#                      no spaces): passed as QEMU's -append text, which the
+#                      board turns into its environment (getenv)
 #   --ready-timeout S  how long to wait for READY (default 30)
 #   --log FILE         keep the console in FILE (default: a temporary file)
 #   --icount           run with -icount shift=auto (guest time independent of host load)
@@ -33,6 +36,7 @@ icount=0
 expect=""
 expect_output=""
 tcp_guest=()
+env_words=()
 udp_guest=()
 
 usage() {
@@ -47,6 +51,7 @@ while [ $# -gt 0 ]; do
     --tcp) tcp_guest+=("$2"); use_net=1; shift 2 ;;
     --udp) udp_guest+=("$2"); use_net=1; shift 2 ;;
     --net) use_net=1; shift ;;
+    --env) env_words+=("$2"); shift 2 ;;
     --client) client=$2; shift 2 ;;
     --log) log=$2; shift 2 ;;
     --icount) icount=1; shift ;;
@@ -93,6 +98,7 @@ start_qemu() {
     local args=(-M mps2-an385 -display none -monitor none -serial stdio
         -semihosting-config enable=on,target=native -kernel "$firmware")
     [ "$icount" = 1 ] && args+=(-icount shift=auto)
+    [ ${#env_words[@]} -gt 0 ] && args+=(-append "${env_words[*]}")
     tcp_map=""
     udp_map=""
     if [ "$use_net" = 1 ]; then

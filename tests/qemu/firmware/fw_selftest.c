@@ -5,6 +5,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "board.h"
 
@@ -37,6 +38,11 @@ int main(void)
         ++spins;
     }
     check(board_millis() - start >= 5u, "SysTick advances board_millis()");
+
+    /* tests/qemu runs this image with --env SP_SELFTEST_ENV=from-append. */
+    const char *env = getenv("SP_SELFTEST_ENV");
+    check(env != NULL && strcmp(env, "from-append") == 0,
+          "QEMU's -append text reaches getenv() (run with --env SP_SELFTEST_ENV=from-append)");
 
     uint32_t a = board_random(), b = board_random();
     check(a != b, "board_random() varies");
