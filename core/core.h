@@ -93,23 +93,28 @@ int spc_handle_of(const struct spc_socket *s);
 
 /* --- deadline.c -------------------------------------------------------- */
 
-/** An absolute point on a stack's clock, fixed once at the top of a call. */
+/**
+ * An absolute point on a stack's clock, fixed once per call: when the call
+ * first has to wait. A call that never waits (the common case) then never
+ * reads the clock, and one that does still ends by its timeout.
+ */
 struct spc_deadline {
     int64_t at_ms;
-    bool forever;
+    int timeout_ms;
+    bool fixed;
 };
 
-struct spc_deadline spc_deadline_in(sp_stack *stack, int timeout_ms);
+struct spc_deadline spc_deadline_in(int timeout_ms);
 
 /** Milliseconds left, clamped to int: SP_FOREVER for no limit, 0 once passed. */
-int spc_deadline_left(sp_stack *stack, const struct spc_deadline *d);
+int spc_deadline_left(sp_stack *stack, struct spc_deadline *d);
 
 /**
  * Wait until @p s is ready for @p events or the deadline passes, running the
  * stack meanwhile. 0 when the port reported something (the caller retries
  * its operation); SP_ETIMEDOUT when the deadline has passed; a port error.
  */
-int spc_wait(struct spc_socket *s, short events, const struct spc_deadline *d);
+int spc_wait(struct spc_socket *s, short events, struct spc_deadline *d);
 
 /* --- socket.c ---------------------------------------------------------- */
 

@@ -1,31 +1,35 @@
 /*
  * Deadlines: every call turns its timeout into one absolute point on the
- * stack's clock at its start, so a call that makes many partial steps still
- * ends by its timeout, and a port never writes timeout logic.
+ * stack's clock, so a call that makes many partial steps still ends by its
+ * timeout, and a port never writes timeout logic. The point is fixed when the
+ * call first waits, so the fast path reads no clock.
  */
 #include "core.h"
 
 #include <limits.h>
 
-struct spc_deadline spc_deadline_in(sp_stack *stack, int timeout_ms)
+struct spc_deadline spc_deadline_in(int timeout_ms)
 {
-    struct spc_deadline d = {0, timeout_ms < 0};
-    if (!d.forever)
-        d.at_ms = stack->ops->now_ms(stack->state) + timeout_ms;
+    struct spc_deadline d = {0, timeout_ms, false};
     return d;
 }
 
-int spc_deadline_left(sp_stack *stack, const struct spc_deadline *d)
+int spc_deadline_left(sp_stack *stack, struct spc_deadline *d)
 {
-    if (d->forever)
+    if (d->timeout_ms < 0)
         return SP_FOREVER;
-    int64_t left = d->at_ms - stack->ops->now_ms(stack->state);
+    int64_t now = stack->ops->now_ms(stack->state);
+    if (!d->fixed) {
+        d->at_ms = now + d->timeout_ms;
+        d->fixed = true;
+    }
+    int64_t left = d->at_ms - now;
     if (left <= 0)
         return 0;
     return left > INT_MAX ? INT_MAX : (int)left;
 }
 
-int spc_wait(struct spc_socket *s, short events, const struct spc_deadline *d)
+int spc_wait(struct spc_socket *s, short events, struct spc_deadline *d)
 {
     int left = spc_deadline_left(s->stack, d);
     if (left == 0)

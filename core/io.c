@@ -44,7 +44,7 @@ static bool spc_datagram_too_long(const struct spc_socket *s, size_t len)
 
 /* One send: checks, then the port, waiting (if @p may_wait) until @p deadline. */
 static ptrdiff_t spc_send(struct spc_socket *s, const void *buf, size_t len, int flags,
-                          const sp_addr *to, const struct spc_deadline *deadline, bool may_wait)
+                          const sp_addr *to, struct spc_deadline *deadline, bool may_wait)
 {
     if (!spc_len_ok(buf, len) || (flags & ~SP_MSG_DONTWAIT) != 0)
         return SP_EINVAL;
@@ -89,7 +89,7 @@ static ptrdiff_t spc_send(struct spc_socket *s, const void *buf, size_t len, int
 
 /* One receive: checks, then the port, waiting (if @p may_wait) until @p deadline. */
 static ptrdiff_t spc_recv(struct spc_socket *s, void *buf, size_t len, int flags, sp_addr *from,
-                          const struct spc_deadline *deadline, bool may_wait)
+                          struct spc_deadline *deadline, bool may_wait)
 {
     if (!spc_len_ok(buf, len) || (flags & ~(SP_MSG_PEEK | SP_MSG_DONTWAIT | SP_MSG_TRUNC)) != 0)
         return SP_EINVAL;
@@ -132,7 +132,7 @@ ptrdiff_t sp_sendto(int sock, const void *buf, size_t len, int flags, const sp_a
     int rc = spc_lookup(sock, &s);
     if (rc < 0)
         return rc;
-    struct spc_deadline deadline = spc_deadline_in(s->stack, s->snd_timeout_ms);
+    struct spc_deadline deadline = spc_deadline_in(s->snd_timeout_ms);
     return spc_send(s, buf, len, flags, to, &deadline, !s->nonblocking);
 }
 
@@ -152,7 +152,7 @@ ptrdiff_t sp_recvfrom(int sock, void *buf, size_t len, int flags, sp_addr *from)
     int rc = spc_lookup(sock, &s);
     if (rc < 0)
         return rc;
-    struct spc_deadline deadline = spc_deadline_in(s->stack, s->rcv_timeout_ms);
+    struct spc_deadline deadline = spc_deadline_in(s->rcv_timeout_ms);
     return spc_recv(s, buf, len, flags, from, &deadline, !s->nonblocking);
 }
 
@@ -177,7 +177,7 @@ int sp_send_all(int sock, const void *buf, size_t len, int timeout_ms, size_t *s
         return rc;
     if (!spc_len_ok(buf, len) || timeout_ms < -1)
         return SP_EINVAL;
-    struct spc_deadline deadline = spc_deadline_in(s->stack, timeout_ms);
+    struct spc_deadline deadline = spc_deadline_in(timeout_ms);
     const uint8_t *bytes = buf;
     do {
         ptrdiff_t n = spc_send(s, bytes + done, len - done, 0, NULL, &deadline, true);
@@ -204,7 +204,7 @@ int sp_recv_all(int sock, void *buf, size_t len, int timeout_ms, size_t *receive
         return SP_EINVAL;
     if (spc_is_message_type(s->type))
         return SP_EOPNOTSUPP;
-    struct spc_deadline deadline = spc_deadline_in(s->stack, timeout_ms);
+    struct spc_deadline deadline = spc_deadline_in(timeout_ms);
     uint8_t *bytes = buf;
     while (done < len) {
         ptrdiff_t n = spc_recv(s, bytes + done, len - done, 0, NULL, &deadline, true);

@@ -97,7 +97,7 @@ int sp_poll(sp_pollfd *fds, size_t nfds, int timeout_ms)
         return invalid;
     }
 
-    struct spc_deadline deadline = spc_deadline_in(stacks[0], timeout_ms);
+    struct spc_deadline deadline = spc_deadline_in(timeout_ms);
     for (;;) {
         int left = invalid > 0 ? 0 : spc_deadline_left(stacks[0], &deadline);
         int ready = invalid;

@@ -172,7 +172,7 @@ static void spc_seq_close(struct spc_socket *s)
 {
     struct spc_seqpacket *q = spc_seq(s);
     if (q->tx_sent < q->tx_len) {
-        struct spc_deadline deadline = spc_deadline_in(s->stack, SPC_SEQ_CLOSE_FLUSH_MS);
+        struct spc_deadline deadline = spc_deadline_in(SPC_SEQ_CLOSE_FLUSH_MS);
         while (spc_seq_flush(s) == SP_EAGAIN && spc_wait(s, SP_POLLOUT, &deadline) == 0)
             ;
     }

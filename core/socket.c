@@ -179,7 +179,7 @@ int sp_accept(int sock, sp_addr *peer)
         return SP_EOPNOTSUPP;
     if (s->state != SPC_LISTENING)
         return SP_EINVAL;
-    struct spc_deadline deadline = spc_deadline_in(s->stack, s->rcv_timeout_ms);
+    struct spc_deadline deadline = spc_deadline_in(s->rcv_timeout_ms);
     for (;;) {
         /* Checked before each try so that a full table leaves the connection queued. */
         if (!spc_has_free_slot())
@@ -230,7 +230,7 @@ int spc_settle_connect(struct spc_socket *s)
 }
 
 /* Waits until the connect attempt of @p s ends or the deadline passes. */
-static int spc_finish_connect(struct spc_socket *s, const struct spc_deadline *deadline)
+static int spc_finish_connect(struct spc_socket *s, struct spc_deadline *deadline)
 {
     for (;;) {
         int rc = spc_settle_connect(s);
@@ -262,7 +262,7 @@ int sp_connect(int sock, const sp_addr *addr)
 
     if (s->state == SPC_CONNECTED)
         return SP_EISCONN;
-    struct spc_deadline deadline = spc_deadline_in(s->stack, s->snd_timeout_ms);
+    struct spc_deadline deadline = spc_deadline_in(s->snd_timeout_ms);
     if (s->state == SPC_CONNECTING) {
         rc = spc_settle_connect(s);
         if (rc != SP_EALREADY || s->nonblocking)

@@ -1,0 +1,225 @@
+/*
+ * What sockport costs over the BSD calls it wraps: UDP ping-pong and a TCP
+ * stream over loopback, each done through sockport and through plain BSD
+ * sockets, side by side in one run, so the ratio compares like with like on
+ * this (noisy) machine. Run under callgrind (bench/run.sh) for instruction
+ * counts, which are repeatable where wall times are not.
+ *
+ *   bench_udp <variant> <count>
+ *   variant: sp-udp | bsd-udp | sp-tcp | bsd-tcp | all
+ *   count:   UDP round trips, or TCP MiB
+ */
+#define _GNU_SOURCE /* accept4, SOCK_NONBLOCK */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sockport/sockport.h>
+
+#define DGRAM_BYTES 64
+#define STREAM_CHUNK 65536
+
+static uint8_t buffer[STREAM_CHUNK];
+
+static double seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void die(const char *what, long rc)
+{
+    fprintf(stderr, "bench: %s failed: %ld\n", what, rc);
+    exit(1);
+}
+
+static void sp_udp(long count)
+{
+    sp_addr a_addr, b_addr;
+    int a = sp_socket(SP_AF_INET, SP_SOCK_DGRAM, 0);
+    int b = sp_socket(SP_AF_INET, SP_SOCK_DGRAM, 0);
+    sp_addr_loopback(&a_addr, SP_AF_INET, 0);
+    sp_addr_loopback(&b_addr, SP_AF_INET, 0);
+    if (sp_bind(a, &a_addr) < 0 || sp_bind(b, &b_addr) < 0)
+        die("sp_bind", 0);
+    sp_getsockname(a, &a_addr);
+    sp_getsockname(b, &b_addr);
+    sp_connect(a, &b_addr);
+    sp_connect(b, &a_addr);
+    for (long i = 0; i < count; i++) {
+        if (sp_send(a, buffer, DGRAM_BYTES, 0) != DGRAM_BYTES)
+            die("sp_send a", i);
+        if (sp_recv(b, buffer, DGRAM_BYTES, 0) != DGRAM_BYTES)
+            die("sp_recv b", i);
+        if (sp_send(b, buffer, DGRAM_BYTES, 0) != DGRAM_BYTES)
+            die("sp_send b", i);
+        if (sp_recv(a, buffer, DGRAM_BYTES, 0) != DGRAM_BYTES)
+            die("sp_recv a", i);
+    }
+    sp_close(a);
+    sp_close(b);
+}
+
+/* The same exchange as a careful BSD program writes it: non-blocking sockets
+ * and poll() (what sockport does underneath), no signals on send. */
+static int bsd_wait(int fd, short events)
+{
+    struct pollfd pfd = {fd, events, 0};
+    return poll(&pfd, 1, -1);
+}
+
+static void bsd_udp(long count)
+{
+    struct sockaddr_in a_addr = {.sin_family = AF_INET}, b_addr = {.sin_family = AF_INET};
+    socklen_t len = sizeof(a_addr);
+    a_addr.sin_addr.s_addr = b_addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    int a = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0);
+    int b = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0);
+    if (bind(a, (struct sockaddr *)&a_addr, len) < 0 || bind(b, (struct sockaddr *)&b_addr, len) < 0)
+        die("bind", 0);
+    getsockname(a, (struct sockaddr *)&a_addr, &len);
+    getsockname(b, (struct sockaddr *)&b_addr, &len);
+    connect(a, (struct sockaddr *)&b_addr, sizeof(b_addr));
+    connect(b, (struct sockaddr *)&a_addr, sizeof(a_addr));
+    int pair[2][2] = {{a, b}, {b, a}};
+    for (long i = 0; i < count; i++) {
+        for (int k = 0; k < 2; k++) {
+            if (send(pair[k][0], buffer, DGRAM_BYTES, MSG_NOSIGNAL) != DGRAM_BYTES)
+                die("send", i);
+            ssize_t n;
+            while ((n = recv(pair[k][1], buffer, DGRAM_BYTES, MSG_TRUNC)) < 0)
+                bsd_wait(pair[k][1], POLLIN);
+            if (n != DGRAM_BYTES)
+                die("recv", i);
+        }
+    }
+    close(a);
+    close(b);
+}
+
+static void sp_tcp(long mib)
+{
+    sp_addr addr;
+    int listener = sp_socket(SP_AF_INET, SP_SOCK_STREAM, 0);
+    sp_addr_loopback(&addr, SP_AF_INET, 0);
+    sp_bind(listener, &addr);
+    sp_listen(listener, 1);
+    sp_getsockname(listener, &addr);
+    int client = sp_socket(SP_AF_INET, SP_SOCK_STREAM, 0);
+    sp_setsockopt(client, SP_OPT_NONBLOCK, 1);
+    sp_connect(client, &addr);
+    int server = sp_accept(listener, NULL);
+    sp_setsockopt(server, SP_OPT_NONBLOCK, 1);
+    long long left_out = mib << 20, left_in = mib << 20;
+    while (left_in > 0) {
+        sp_pollfd fds[2] = {{client, left_out > 0 ? SP_POLLOUT : 0, 0}, {server, SP_POLLIN, 0}};
+        sp_poll(fds, 2, -1);
+        if (left_out > 0) {
+            ptrdiff_t n = sp_send(client, buffer, left_out < STREAM_CHUNK ? (size_t)left_out : STREAM_CHUNK, 0);
+            if (n > 0)
+                left_out -= n;
+        }
+        ptrdiff_t n;
+        while ((n = sp_recv(server, buffer, STREAM_CHUNK, 0)) > 0)
+            left_in -= n;
+    }
+    sp_close(client);
+    sp_close(server);
+    sp_close(listener);
+}
+
+static void bsd_tcp(long mib)
+{
+    struct sockaddr_in addr = {.sin_family = AF_INET};
+    socklen_t len = sizeof(addr);
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    int listener = socket(AF_INET, SOCK_STREAM, 0);
+    bind(listener, (struct sockaddr *)&addr, len);
+    listen(listener, 1);
+    getsockname(listener, (struct sockaddr *)&addr, &len);
+    int client = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    connect(client, (struct sockaddr *)&addr, len);
+    int server = accept4(listener, NULL, NULL, SOCK_NONBLOCK);
+    if (server < 0)
+        die("accept", 0);
+    long long left_out = mib << 20, left_in = mib << 20;
+    while (left_in > 0) {
+        struct pollfd fds[2] = {{client, left_out > 0 ? POLLOUT : 0, 0}, {server, POLLIN, 0}};
+        poll(fds, 2, -1);
+        if (left_out > 0) {
+            ssize_t n = send(client, buffer, left_out < STREAM_CHUNK ? (size_t)left_out : STREAM_CHUNK,
+                             MSG_NOSIGNAL);
+            if (n > 0)
+                left_out -= n;
+        }
+        ssize_t n;
+        while ((n = recv(server, buffer, STREAM_CHUNK, 0)) > 0)
+            left_in -= n;
+    }
+    close(client);
+    close(server);
+    close(listener);
+}
+
+struct variant {
+    const char *name;
+    void (*run)(long);
+    const char *unit;
+};
+
+static const struct variant variants[] = {
+    {"sp-udp", sp_udp, "round trips"},
+    {"bsd-udp", bsd_udp, "round trips"},
+    {"sp-tcp", sp_tcp, "MiB"},
+    {"bsd-tcp", bsd_tcp, "MiB"},
+};
+
+static double timed(const struct variant *v, long count)
+{
+    double start = seconds();
+    v->run(count);
+    return seconds() - start;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 3) {
+        fprintf(stderr, "usage: bench_udp sp-udp|bsd-udp|sp-tcp|bsd-tcp|all <count>\n");
+        return 2;
+    }
+    long count = atol(argv[2]);
+    if (strcmp(argv[1], "all") == 0) {
+        /* Alternate the pair five times and keep each one's best, so that a
+         * burst of noise from elsewhere hits both sides alike. */
+        for (size_t pair = 0; pair < 2; pair++) {
+            double best[2] = {1e9, 1e9};
+            for (int round = 0; round < 5; round++)
+                for (int k = 0; k < 2; k++) {
+                    double t = timed(&variants[2 * pair + k], pair == 0 ? count : count / 50 + 1);
+                    if (t < best[k])
+                        best[k] = t;
+                }
+            printf("%-8s %.4f s  %-8s %.4f s  sockport/bsd time ratio %.3f\n",
+                   variants[2 * pair].name, best[0], variants[2 * pair + 1].name, best[1],
+                   best[0] / best[1]);
+        }
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof(variants) / sizeof(variants[0]); i++) {
+        if (strcmp(argv[1], variants[i].name) == 0) {
+            double t = timed(&variants[i], count);
+            printf("%s: %ld %s in %.4f s\n", variants[i].name, count, variants[i].unit, t);
+            return 0;
+        }
+    }
+    fprintf(stderr, "bench: unknown variant %s\n", argv[1]);
+    return 2;
+}
