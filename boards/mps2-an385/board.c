@@ -44,12 +44,51 @@
 #define COMMAND_LINE_MAX 256
 #define ADP_STOPPED_APPLICATION_EXIT 0x20026u
 
-static volatile uint32_t millis_since_init;
+/* CMSDK APB TIMER0: a 32-bit down-counter at the CPU clock, free-running. */
+#define TIMER0_CTRL BOARD_REG(0x40000000u)
+#define TIMER0_VALUE BOARD_REG(0x40000004u)
+#define TIMER0_RELOAD BOARD_REG(0x40000008u)
+#define TIMER_CTRL_ENABLE (1u << 0)
+#define TICKS_PER_MS (BOARD_CPU_HZ / 1000u)
+
+/* The clock counts TIMER0's ticks rather than SysTick interrupts: QEMU raises
+ * one interrupt for several expiries when the host deschedules it for over a
+ * millisecond, so a count of interrupts ran ~40% slow on a loaded machine.
+ * Only the TIMER0 wrap (every 171 s) has to be seen, and the 1 ms SysTick
+ * interrupt reads the timer often enough for that. */
+static uint32_t timer_last_value;
+static uint64_t timer_ticks;
+
+static uint32_t interrupts_off(void)
+{
+    uint32_t primask;
+    __asm volatile("mrs %0, primask\n"
+                   "cpsid i"
+                   : "=r"(primask)::"memory");
+    return primask;
+}
+
+static void interrupts_restore(uint32_t primask)
+{
+    __asm volatile("msr primask, %0" ::"r"(primask) : "memory");
+}
+
+static uint64_t elapsed_ticks(void)
+{
+    uint32_t primask = interrupts_off();
+    uint32_t value = TIMER0_VALUE;
+    timer_ticks += (uint32_t)(timer_last_value - value);
+    timer_last_value = value;
+    uint64_t ticks = timer_ticks;
+    interrupts_restore(primask);
+    return ticks;
+}
 
 void SysTick_Handler(void);
+/* Its one job besides waking WFI every millisecond: see every TIMER0 wrap. */
 void SysTick_Handler(void)
 {
-    millis_since_init++;
+    (void)elapsed_ticks();
 }
 
 /* QEMU maps the code region as RAM, so a write through a NULL (or small)
@@ -105,8 +144,14 @@ void board_init(void)
     UART0_BAUDDIV = BOARD_CPU_HZ / CONSOLE_BAUD;
     UART0_CTRL = UART_CTRL_TX_ENABLE;
 
+    if ((TIMER0_CTRL & TIMER_CTRL_ENABLE) == 0) {
+        TIMER0_RELOAD = UINT32_MAX;
+        TIMER0_VALUE = UINT32_MAX;
+        timer_last_value = UINT32_MAX;
+        TIMER0_CTRL = TIMER_CTRL_ENABLE;
+    }
     SYST_CSR = 0;
-    SYST_RVR = BOARD_CPU_HZ / 1000u - 1u;
+    SYST_RVR = TICKS_PER_MS - 1u;
     SYST_CVR = 0;
     SYST_CSR = SYST_CSR_ENABLE | SYST_CSR_TICKINT | SYST_CSR_CPU_CLOCK;
 
@@ -125,7 +170,7 @@ void board_init(void)
 
 uint32_t board_millis(void)
 {
-    return millis_since_init;
+    return (uint32_t)(elapsed_ticks() / TICKS_PER_MS);
 }
 
 void board_idle(void *ctx)
@@ -147,7 +192,7 @@ uint32_t board_random(void)
 {
     static uint32_t state;
     if (state == 0) {
-        state = (SYST_CVR << 16) ^ millis_since_init ^ 0x9E3779B9u;
+        state = (SYST_CVR << 16) ^ TIMER0_VALUE ^ 0x9E3779B9u;
     }
     state ^= state << 13;
     state ^= state >> 17;

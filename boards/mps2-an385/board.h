@@ -36,7 +36,8 @@ extern "C" {
 #define BOARD_EXIT_ABORT 121
 
 /**
- * @brief Start the console (UART0, TX only) and the 1 ms SysTick, enable the
+ * @brief Start the console (UART0, TX only), the clock (TIMER0) and the 1 ms
+ *        SysTick that wakes board_idle(), enable the
  *        divide-by-zero trap, make the code region read-only (MPU), and turn
  *        each NAME=VALUE word of QEMU's `-append` text (the semihosting
  *        command line) into an environment variable for getenv(). The reset
@@ -45,7 +46,9 @@ extern "C" {
  */
 void board_init(void);
 
-/** Milliseconds since board_init(), from SysTick; wraps after ~49.7 days. */
+/** Milliseconds since board_init(), from the free-running CMSDK TIMER0 at
+ *  the CPU clock (not a count of SysTick interrupts, which QEMU may merge);
+ *  wraps after ~49.7 days. */
 uint32_t board_millis(void);
 
 /**
