@@ -213,6 +213,9 @@ static err_t linkoutput(struct netif *netif, struct pbuf *frame)
         chip.counters.tx_too_long++;
         return ERR_BUF;
     }
+    if (length < ETH_HEADER_LEN) {
+        return ERR_ARG;
+    }
     uint32_t words = (length + 3u) / 4u;
     /* Command words A and B take FIFO space too. */
     uint32_t needed = 4u * (words + 2u);
