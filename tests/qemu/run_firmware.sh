@@ -16,6 +16,10 @@
 #   --env NAME=VALUE   set an environment variable in the firmware (repeatable;
 #                      no spaces): passed as QEMU's -append text, which the
 #                      board turns into its environment (getenv)
+#   --server CMD       before QEMU starts, run CMD (sh -c) in the background: a
+#                      host service the firmware connects out to (as 10.0.2.2).
+#                      Its first stdout line must be "PORT <n>"; the firmware
+#                      gets SP_HOST_PORT=<n> in its environment. Stopped at the end.
 #   --ready-timeout S  how long to wait for READY (default 30)
 #   --log FILE         keep the console in FILE (default: a temporary file)
 #   --icount           run with -icount shift=auto (guest time independent of host load)
@@ -37,6 +41,7 @@ expect=""
 expect_output=""
 tcp_guest=()
 env_words=()
+server=""
 udp_guest=()
 
 usage() {
@@ -52,6 +57,7 @@ while [ $# -gt 0 ]; do
     --udp) udp_guest+=("$2"); use_net=1; shift 2 ;;
     --net) use_net=1; shift ;;
     --env) env_words+=("$2"); shift 2 ;;
+    --server) server=$2; use_net=1; shift 2 ;;
     --client) client=$2; shift 2 ;;
     --log) log=$2; shift 2 ;;
     --icount) icount=1; shift ;;
@@ -76,9 +82,13 @@ if [ -z "$log" ]; then
 fi
 qemu_pid=""
 tail_pid=""
+server_pid=""
+server_out=""
 cleanup() {
     [ -n "$qemu_pid" ] && kill "$qemu_pid" 2>/dev/null
     [ -n "$tail_pid" ] && kill "$tail_pid" 2>/dev/null
+    [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+    [ -n "$server_out" ] && rm -f "$server_out"
     [ "$own_log" = 1 ] && rm -f "$log"
 }
 trap cleanup EXIT
@@ -122,6 +132,24 @@ start_qemu() {
     timeout --kill-after=5 "$timeout_s" "$qemu" "${args[@]}" </dev/null >>"$log" 2>&1 &
     qemu_pid=$!
 }
+
+if [ -n "$server" ]; then
+    server_out=$(mktemp "${TMPDIR:-/tmp}/sockport-server.XXXXXX") || exit 126
+    sh -c "exec $server" >"$server_out" &
+    server_pid=$!
+    host_port=""
+    for _ in $(seq 200); do
+        host_port=$(sed -n '1s/^PORT \([0-9][0-9]*\)$/\1/p' "$server_out")
+        [ -n "$host_port" ] && break
+        kill -0 "$server_pid" 2>/dev/null || break
+        sleep 0.05
+    done
+    if [ -z "$host_port" ]; then
+        echo "run_firmware.sh: the --server command printed no PORT line" >&2
+        exit 126
+    fi
+    env_words+=("SP_HOST_PORT=$host_port")
+fi
 
 # QEMU's own start-up errors (a forward it cannot bind) show within a moment.
 started=0
