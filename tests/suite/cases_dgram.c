@@ -29,8 +29,7 @@ SP_CASE(dgram_sendto_recvfrom_both_ways)
     assert_memory_equal(buf, "back", 4);
     assert_true(sp_addr_equal(&from, &addr_b));
     SP_ASSERT_RC(sp_recv(a, buf, sizeof buf, SP_MSG_DONTWAIT), SP_EAGAIN);
-    SP_ASSERT_RC(sp_close(a), 0);
-    SP_ASSERT_RC(sp_close(b), 0);
+    sp_t_close_both(a, b);
 }
 
 SP_CASE(dgram_message_boundaries_are_kept)
@@ -51,8 +50,7 @@ SP_CASE(dgram_message_boundaries_are_kept)
         SP_ASSERT_RC(sp_recv(b, buf, sizeof buf, 0), (long long)sizes[i]);
         assert_memory_equal(buf, data, sizes[i]);
     }
-    SP_ASSERT_RC(sp_close(a), 0);
-    SP_ASSERT_RC(sp_close(b), 0);
+    sp_t_close_both(a, b);
 }
 
 SP_CASE(dgram_connected_send_recv_and_peer)
@@ -78,8 +76,7 @@ SP_CASE(dgram_connected_send_recv_and_peer)
     SP_ASSERT_RC(sp_recvfrom(b, buf, sizeof buf, 0, &peer), 5);
     assert_memory_equal(buf, "three", 5);
     assert_true(sp_addr_equal(&peer, &addr_a));
-    SP_ASSERT_RC(sp_close(a), 0);
-    SP_ASSERT_RC(sp_close(b), 0);
+    sp_t_close_both(a, b);
 }
 
 SP_CASE(dgram_connected_socket_accepts_only_its_peer)
@@ -113,10 +110,8 @@ SP_CASE(dgram_connected_socket_accepts_only_its_peer)
     sp_t_setopt(c, SP_OPT_RCVTIMEO, SP_T_SAFETY_MS);
     SP_ASSERT_RC(sp_recv(c, buf, sizeof buf, 0), 3);
     assert_memory_equal(buf, "new", 3);
-    SP_ASSERT_RC(sp_close(c), 0);
-    SP_ASSERT_RC(sp_close(stranger), 0);
-    SP_ASSERT_RC(sp_close(a), 0);
-    SP_ASSERT_RC(sp_close(b), 0);
+    sp_t_close_both(c, stranger);
+    sp_t_close_both(a, b);
 }
 
 SP_CASE(dgram_without_destination_is_edestaddrreq)
@@ -160,8 +155,7 @@ SP_CASE(dgram_truncation_and_msg_trunc)
     SP_ASSERT_RC(sp_recv(b, NULL, 0, 0), 0);
     SP_ASSERT_RC(sp_recv(b, NULL, 0, SP_MSG_TRUNC), 60);
     SP_ASSERT_RC(sp_recv(b, buf, sizeof buf, SP_MSG_DONTWAIT), SP_EAGAIN);
-    SP_ASSERT_RC(sp_close(a), 0);
-    SP_ASSERT_RC(sp_close(b), 0);
+    sp_t_close_both(a, b);
 }
 
 SP_CASE(dgram_peek_leaves_the_message)
@@ -181,8 +175,7 @@ SP_CASE(dgram_peek_leaves_the_message)
     SP_ASSERT_RC(sp_recv(b, buf, sizeof buf, 0), 4);
     assert_memory_equal(buf, "peek", 4);
     SP_ASSERT_RC(sp_recv(b, buf, sizeof buf, SP_MSG_DONTWAIT), SP_EAGAIN);
-    SP_ASSERT_RC(sp_close(a), 0);
-    SP_ASSERT_RC(sp_close(b), 0);
+    sp_t_close_both(a, b);
 }
 
 SP_CASE(dgram_too_long_is_emsgsize)
@@ -203,8 +196,7 @@ SP_CASE(dgram_too_long_is_emsgsize)
     SP_ASSERT_RC(sp_recv(b, sp_t_large, 16, SP_MSG_DONTWAIT), SP_EAGAIN);
     SP_ASSERT_RC(sp_send(a, "ok", 2, 0), 2);
     SP_ASSERT_RC(sp_recv(b, sp_t_large, 16, 0), 2);
-    SP_ASSERT_RC(sp_close(a), 0);
-    SP_ASSERT_RC(sp_close(b), 0);
+    sp_t_close_both(a, b);
 }
 
 SP_CASE(dgram_recv_timeout_and_would_block)
@@ -233,8 +225,7 @@ SP_CASE(dgram_address_in_use)
     int other = sp_t_socket(SP_AF_INET, SP_SOCK_DGRAM);
     SP_ASSERT_RC(sp_bind(other, &addr_a), SP_EADDRINUSE);
     SP_ASSERT_RC(sp_bind(b, &addr_a), SP_EINVAL); /* already bound */
-    SP_ASSERT_RC(sp_close(other), 0);
-    SP_ASSERT_RC(sp_close(a), 0);
+    sp_t_close_both(other, a);
     SP_ASSERT_RC(sp_close(b), 0);
 }
 

@@ -22,8 +22,7 @@ SP_CASE(handles_socket_explicit_protocols)
 {
     int tcp = (int)SP_ASSERT_OK(sp_socket(SP_AF_INET, SP_SOCK_STREAM, SP_IPPROTO_TCP));
     int udp = (int)SP_ASSERT_OK(sp_socket(SP_AF_INET, SP_SOCK_DGRAM, SP_IPPROTO_UDP));
-    SP_ASSERT_RC(sp_close(tcp), 0);
-    SP_ASSERT_RC(sp_close(udp), 0);
+    sp_t_close_both(tcp, udp);
     SP_ASSERT_RC(sp_socket(SP_AF_INET, SP_SOCK_STREAM, SP_IPPROTO_UDP), SP_EPROTONOSUPPORT);
     SP_ASSERT_RC(sp_socket(SP_AF_INET, SP_SOCK_DGRAM, SP_IPPROTO_TCP), SP_EPROTONOSUPPORT);
 }
@@ -169,8 +168,7 @@ SP_CASE(handles_accept_with_full_table_is_emfile_and_keeps_connection)
         for (int i = 0; i < opened; i++) {
             SP_ASSERT_RC(sp_close(socks[i]), 0);
         }
-        SP_ASSERT_RC(sp_close(client), 0);
-        SP_ASSERT_RC(sp_close(listener), 0);
+        sp_t_close_both(client, listener);
         SP_SKIP("the stack has fewer sockets than SP_MAX_SOCKETS; the table cannot fill");
     }
     SP_ASSERT_RC(rc, SP_EMFILE);
@@ -180,8 +178,7 @@ SP_CASE(handles_accept_with_full_table_is_emfile_and_keeps_connection)
     for (int i = 1; i < opened; i++) {
         SP_ASSERT_RC(sp_close(socks[i]), 0);
     }
-    SP_ASSERT_RC(sp_close(server), 0);
-    SP_ASSERT_RC(sp_close(client), 0);
+    sp_t_close_both(server, client);
     SP_ASSERT_RC(sp_close(listener), 0);
 }
 
@@ -221,8 +218,7 @@ SP_CASE(handles_null_and_huge_lengths_are_einval)
     SP_ASSERT_RC(sp_send(client, "k", 1, 0), 1);
     SP_ASSERT_RC(sp_recv(server, buf, sizeof buf, 0), 1);
     assert_int_equal(buf[0], 'k');
-    SP_ASSERT_RC(sp_close(client), 0);
-    SP_ASSERT_RC(sp_close(server), 0);
+    sp_t_close_both(client, server);
 }
 
 SP_CASE(handles_bad_flags_are_einval)
@@ -238,8 +234,7 @@ SP_CASE(handles_bad_flags_are_einval)
     SP_ASSERT_RC(sp_recv(server, buf, 1, -1), SP_EINVAL);
     SP_ASSERT_RC(sp_shutdown(client, 3), SP_EINVAL);
     SP_ASSERT_RC(sp_shutdown(client, -1), SP_EINVAL);
-    SP_ASSERT_RC(sp_close(client), 0);
-    SP_ASSERT_RC(sp_close(server), 0);
+    sp_t_close_both(client, server);
 }
 
 SP_CASE(handles_bind_and_connect_need_an_address)

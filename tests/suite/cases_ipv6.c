@@ -26,8 +26,7 @@ SP_CASE(ipv6_stream_pair_addresses_and_echo)
     SP_ASSERT_RC(sp_send(client, "six", 3, 0), 3);
     sp_t_recv_exact(server, buf, 3);
     assert_memory_equal(buf, "six", 3);
-    SP_ASSERT_RC(sp_close(client), 0);
-    SP_ASSERT_RC(sp_close(server), 0);
+    sp_t_close_both(client, server);
 }
 
 SP_CASE(ipv6_stream_transfer)
@@ -52,8 +51,7 @@ SP_CASE(ipv6_datagrams)
     SP_ASSERT_RC(sp_recvfrom(b, buf, sizeof buf, 0, &from), 6);
     assert_memory_equal(buf, "dgram6", 6);
     assert_true(sp_addr_equal(&from, &addr_a));
-    SP_ASSERT_RC(sp_close(a), 0);
-    SP_ASSERT_RC(sp_close(b), 0);
+    sp_t_close_both(a, b);
 }
 
 SP_CASE(ipv6_connect_refused_and_wrong_family)

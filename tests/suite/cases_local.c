@@ -35,8 +35,7 @@ SP_CASE(local_stream_echo_and_addresses)
     SP_ASSERT_RC(sp_send(server, "back", 4, 0), 4);
     sp_t_recv_exact(client, buf, 4);
     assert_memory_equal(buf, "back", 4);
-    SP_ASSERT_RC(sp_close(client), 0);
-    SP_ASSERT_RC(sp_close(server), 0);
+    sp_t_close_both(client, server);
 }
 
 SP_CASE(local_stream_transfer)
@@ -67,8 +66,7 @@ SP_CASE(local_bind_taken_path_is_eaddrinuse)
     SP_ASSERT_RC(sp_bind(other, &addr), SP_EADDRINUSE);
     sp_t_loopback(&v4, SP_AF_INET);
     SP_ASSERT_RC(sp_bind(other, &v4), SP_EAFNOSUPPORT);
-    SP_ASSERT_RC(sp_close(other), 0);
-    SP_ASSERT_RC(sp_close(listener), 0);
+    sp_t_close_both(other, listener);
     sp_t_local_cleanup(&addr);
 }
 
@@ -95,8 +93,7 @@ SP_CASE(local_datagrams_with_sender_path)
     SP_ASSERT_RC(sp_send(b, "re", 2, 0), 2);
     SP_ASSERT_RC(sp_recv(a, buf, sizeof buf, 0), 2);
     assert_memory_equal(buf, "re", 2);
-    SP_ASSERT_RC(sp_close(a), 0);
-    SP_ASSERT_RC(sp_close(b), 0);
+    sp_t_close_both(a, b);
     sp_t_local_cleanup(&addr_a);
     sp_t_local_cleanup(&addr_b);
 }

@@ -71,8 +71,7 @@ SP_CASE(poll_stream_read_and_write_readiness)
     SP_ASSERT_RC(sp_recv(server, buf, sizeof buf, 0), 1);
     fds[1].events = SP_POLLIN;
     SP_ASSERT_RC(sp_poll(&fds[1], 1, 0), 0); /* consumed: not readable any more */
-    SP_ASSERT_RC(sp_close(client), 0);
-    SP_ASSERT_RC(sp_close(server), 0);
+    sp_t_close_both(client, server);
 }
 
 SP_CASE(poll_listener_readable_with_queued_connection)
@@ -85,8 +84,7 @@ SP_CASE(poll_listener_readable_with_queued_connection)
     assert_int_equal(sp_t_wait(listener, SP_POLLIN, SP_T_SAFETY_MS), SP_POLLIN);
     int server = (int)SP_ASSERT_OK(sp_accept(listener, NULL));
     assert_int_equal(sp_t_wait(listener, SP_POLLIN, 0), 0);
-    SP_ASSERT_RC(sp_close(server), 0);
-    SP_ASSERT_RC(sp_close(client), 0);
+    sp_t_close_both(server, client);
     SP_ASSERT_RC(sp_close(listener), 0);
 }
 

@@ -44,8 +44,7 @@ SP_CASE(stream_blocking_connect_accept_and_addresses)
     assert_true(sp_addr_equal(&addr, &listen_addr));
 
     SP_ASSERT_RC(sp_connect(client, &listen_addr), SP_EISCONN);
-    SP_ASSERT_RC(sp_close(server), 0);
-    SP_ASSERT_RC(sp_close(client), 0);
+    sp_t_close_both(server, client);
     SP_ASSERT_RC(sp_close(listener), 0);
 }
 
@@ -65,8 +64,7 @@ SP_CASE(stream_accept_peer_may_be_null_and_new_socket_has_defaults)
     assert_int_equal(sp_t_getopt(server, SP_OPT_SNDTIMEO), SP_FOREVER);
     assert_int_equal(sp_t_getopt(server, SP_OPT_TYPE), SP_SOCK_STREAM);
     assert_int_equal(sp_t_getopt(server, SP_OPT_FAMILY), SP_AF_INET);
-    SP_ASSERT_RC(sp_close(server), 0);
-    SP_ASSERT_RC(sp_close(client), 0);
+    sp_t_close_both(server, client);
     SP_ASSERT_RC(sp_close(listener), 0);
 }
 
@@ -102,8 +100,7 @@ SP_CASE(stream_echo_with_every_io_call)
     SP_ASSERT_RC(sp_read(client, buf, sizeof buf), 1);
     assert_int_equal(buf[0], 'r');
 
-    SP_ASSERT_RC(sp_close(client), 0);
-    SP_ASSERT_RC(sp_close(server), 0);
+    sp_t_close_both(client, server);
 }
 
 SP_CASE(stream_peek_leaves_data)
@@ -124,8 +121,7 @@ SP_CASE(stream_peek_leaves_data)
     sp_t_recv_exact(server, buf, 3);
     assert_memory_equal(buf, "abc", 3);
     SP_ASSERT_RC(sp_recv(server, buf, 3, SP_MSG_DONTWAIT), SP_EAGAIN);
-    SP_ASSERT_RC(sp_close(client), 0);
-    SP_ASSERT_RC(sp_close(server), 0);
+    sp_t_close_both(client, server);
 }
 
 SP_CASE(stream_nonblocking_connect_is_einprogress_then_completes)
@@ -142,8 +138,7 @@ SP_CASE(stream_nonblocking_connect_is_einprogress_then_completes)
     assert_int_equal(sp_t_getopt(client, SP_OPT_ERROR), 0);
     assert_true(sp_t_wait(listener, SP_POLLIN, SP_T_SAFETY_MS) & SP_POLLIN);
     int server = (int)SP_ASSERT_OK(sp_accept(listener, NULL));
-    SP_ASSERT_RC(sp_close(server), 0);
-    SP_ASSERT_RC(sp_close(client), 0);
+    sp_t_close_both(server, client);
     SP_ASSERT_RC(sp_close(listener), 0);
 }
 
@@ -213,8 +208,7 @@ SP_CASE(stream_connect_timeout_and_ealready_on_full_backlog)
     sp_t_setopt(late, SP_OPT_SNDTIMEO, 200);
     SP_ASSERT_RC(sp_connect(late, &addr), SP_ETIMEDOUT);
 
-    SP_ASSERT_RC(sp_close(late), 0);
-    SP_ASSERT_RC(sp_close(stalled), 0);
+    sp_t_close_both(late, stalled);
     for (int i = 0; i < count; i++) {
         SP_ASSERT_RC(sp_close(queued[i]), 0);
     }
@@ -253,8 +247,7 @@ SP_CASE(stream_recv_timeout_and_would_block)
     sp_t_setopt(server, SP_OPT_NONBLOCK, 0);
     sp_t_setopt(server, SP_OPT_RCVTIMEO, SP_T_SAFETY_MS);
     SP_ASSERT_RC(sp_recv(server, buf, sizeof buf, 0), 1);
-    SP_ASSERT_RC(sp_close(client), 0);
-    SP_ASSERT_RC(sp_close(server), 0);
+    sp_t_close_both(client, server);
 }
 
 /* Send CHUNK-sized pieces of the test stream from @p offset until the
@@ -315,8 +308,7 @@ SP_CASE(stream_partial_sends_fill_until_eagain_then_drain)
     uint64_t second = fill_until(client, SP_EAGAIN, first, &partial);
     assert_true(second > 0);
     drain_and_verify(server, first, second);
-    SP_ASSERT_RC(sp_close(client), 0);
-    SP_ASSERT_RC(sp_close(server), 0);
+    sp_t_close_both(client, server);
 }
 
 SP_CASE(stream_send_timeout_when_peer_does_not_read)
@@ -333,8 +325,7 @@ SP_CASE(stream_send_timeout_when_peer_does_not_read)
     SP_ASSERT_RC(sp_send(client, sp_t_large, 1, 0), SP_ETIMEDOUT);
     SP_ASSERT_RC(sp_send(client, sp_t_large, 1, SP_MSG_DONTWAIT), SP_EAGAIN);
     drain_and_verify(server, 0, taken);
-    SP_ASSERT_RC(sp_close(client), 0);
-    SP_ASSERT_RC(sp_close(server), 0);
+    sp_t_close_both(client, server);
 }
 
 SP_CASE(stream_partial_receive_takes_what_fits)
@@ -359,8 +350,7 @@ SP_CASE(stream_partial_receive_takes_what_fits)
     assert_memory_equal(buf, data, (size_t)got);
     sp_t_recv_exact(server, buf, sizeof data - (size_t)got);
     assert_memory_equal(buf, data + got, sizeof data - (size_t)got);
-    SP_ASSERT_RC(sp_close(client), 0);
-    SP_ASSERT_RC(sp_close(server), 0);
+    sp_t_close_both(client, server);
 }
 
 SP_CASE(stream_send_all_and_recv_all)
@@ -382,8 +372,7 @@ SP_CASE(stream_send_all_and_recv_all)
     assert_int_equal(received, sizeof buf);
     assert_memory_equal(buf, data, sizeof data);
     SP_ASSERT_RC(sp_send_all(client, data, 0, 0, NULL), 0);
-    SP_ASSERT_RC(sp_close(client), 0);
-    SP_ASSERT_RC(sp_close(server), 0);
+    sp_t_close_both(client, server);
 }
 
 SP_CASE(stream_recv_all_timeout_and_eof)
@@ -406,8 +395,7 @@ SP_CASE(stream_recv_all_timeout_and_eof)
     SP_ASSERT_RC(sp_recv_all(server, buf, sizeof buf, SP_T_SAFETY_MS, &received), SP_EEOF);
     assert_int_equal(received, 3);
     assert_memory_equal(buf, "abc", 3);
-    SP_ASSERT_RC(sp_close(client), 0);
-    SP_ASSERT_RC(sp_close(server), 0);
+    sp_t_close_both(client, server);
 }
 
 SP_CASE(stream_send_all_deadline_counts_what_was_sent)
@@ -426,8 +414,7 @@ SP_CASE(stream_send_all_deadline_counts_what_was_sent)
     SP_ASSERT_RC(sp_send_all(client, sp_t_large, CHUNK, 50, &sent), SP_ETIMEDOUT);
     assert_true(sent < CHUNK);
     drain_and_verify(server, 0, taken + sent);
-    SP_ASSERT_RC(sp_close(client), 0);
-    SP_ASSERT_RC(sp_close(server), 0);
+    sp_t_close_both(client, server);
 }
 
 SP_CASE(stream_address_in_use)
@@ -441,8 +428,7 @@ SP_CASE(stream_address_in_use)
     other = sp_t_socket(SP_AF_INET, SP_SOCK_STREAM);
     sp_t_setopt(other, SP_OPT_REUSEADDR, 1);
     SP_ASSERT_RC(sp_bind(other, &addr), SP_EADDRINUSE);
-    SP_ASSERT_RC(sp_close(other), 0);
-    SP_ASSERT_RC(sp_close(listener), 0);
+    sp_t_close_both(other, listener);
 }
 
 SP_CASE(stream_not_connected)
@@ -480,8 +466,7 @@ SP_CASE(stream_state_errors)
     SP_ASSERT_RC(sp_accept(client, NULL), SP_EINVAL); /* not listening */
     SP_ASSERT_RC(sp_bind(client, &addr), SP_EINVAL);  /* connected */
     SP_ASSERT_RC(sp_sendto(client, buf, 1, 0, &addr), SP_EISCONN);
-    SP_ASSERT_RC(sp_close(client), 0);
-    SP_ASSERT_RC(sp_close(server), 0);
+    sp_t_close_both(client, server);
 
     int fresh = sp_t_socket(SP_AF_INET, SP_SOCK_STREAM);
     SP_ASSERT_RC(sp_accept(fresh, NULL), SP_EINVAL);
@@ -511,8 +496,7 @@ SP_CASE(stream_listen_binds_an_unbound_socket)
     SP_ASSERT_RC(sp_t_connect_nb(client, &addr, SP_T_SAFETY_MS), 0);
     assert_true(sp_t_wait(listener, SP_POLLIN, SP_T_SAFETY_MS) & SP_POLLIN);
     int server = (int)SP_ASSERT_OK(sp_accept(listener, NULL));
-    SP_ASSERT_RC(sp_close(server), 0);
-    SP_ASSERT_RC(sp_close(client), 0);
+    sp_t_close_both(server, client);
     SP_ASSERT_RC(sp_close(listener), 0);
 }
 
@@ -550,8 +534,7 @@ SP_CASE(stream_shutdown_rd_reads_end)
     SP_ASSERT_RC(sp_send(client, "ok", 2, 0), 2);
     sp_t_recv_exact(server, buf, 2);
     assert_memory_equal(buf, "ok", 2);
-    SP_ASSERT_RC(sp_close(client), 0);
-    SP_ASSERT_RC(sp_close(server), 0);
+    sp_t_close_both(client, server);
 }
 
 SP_CASE(stream_shutdown_both)
@@ -564,8 +547,7 @@ SP_CASE(stream_shutdown_both)
     SP_ASSERT_RC(sp_send(client, "x", 1, 0), SP_EPIPE);
     SP_ASSERT_RC(sp_recv(client, buf, sizeof buf, 0), 0);
     SP_ASSERT_RC(sp_recv(server, buf, sizeof buf, 0), 0); /* the peer sees the end */
-    SP_ASSERT_RC(sp_close(client), 0);
-    SP_ASSERT_RC(sp_close(server), 0);
+    sp_t_close_both(client, server);
 }
 
 SP_CASE(stream_peer_close_is_end_of_stream)

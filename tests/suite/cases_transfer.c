@@ -153,8 +153,7 @@ void sp_t_stream_transfer(int family, int type, uint64_t total)
     init_direction(&d, client, server, total, s_chunk_a);
     run_transfer(&d, 1);
     expect_clean_end(client, server);
-    SP_ASSERT_RC(sp_close(client), 0);
-    SP_ASSERT_RC(sp_close(server), 0);
+    sp_t_close_both(client, server);
 }
 
 SP_CASE(transfer_big_stream_verified_by_checksum)
@@ -180,8 +179,7 @@ SP_CASE(transfer_full_duplex_both_directions_at_once)
     run_transfer(dirs, 2);
     expect_clean_end(client, server);
     expect_clean_end(server, client);
-    SP_ASSERT_RC(sp_close(client), 0);
-    SP_ASSERT_RC(sp_close(server), 0);
+    sp_t_close_both(client, server);
 }
 
 SP_CASE(transfer_many_datagrams_in_lockstep)
@@ -204,8 +202,7 @@ SP_CASE(transfer_many_datagrams_in_lockstep)
         assert_true(sp_addr_equal(&from, &addr_a));
         offset += len;
     }
-    SP_ASSERT_RC(sp_close(a), 0);
-    SP_ASSERT_RC(sp_close(b), 0);
+    sp_t_close_both(a, b);
 }
 
 int sp_suite_group_transfer(void)

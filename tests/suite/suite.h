@@ -157,6 +157,9 @@ void sp_t_pair(int family, int type, int *client, int *server);
 /** Two datagram sockets bound to the loopback (or to fresh paths). */
 void sp_t_dgram_pair(int family, int *a, sp_addr *addr_a, int *b, sp_addr *addr_b);
 
+/** Close two sockets, asserting that both closes succeed. */
+void sp_t_close_both(int a, int b);
+
 /** Receive exactly @p len bytes from a blocking socket (bounded, sp_recv loop). */
 void sp_t_recv_exact(int sock, void *buf, size_t len);
 

@@ -79,10 +79,15 @@ int sp_suite_teardown(void **state)
 int main(void)
 {
     int cmocka_failures = 0;
-    /* Run a subset while debugging: SP_SUITE_FILTER="stream_*" (CMocka's glob). */
+    /* Run a subset while debugging, with CMocka's globs:
+     * SP_SUITE_FILTER="stream_*" runs only those, SP_SUITE_SKIP="rdm_*" all but those. */
     const char *filter = getenv("SP_SUITE_FILTER");
     if (filter != NULL && filter[0] != '\0') {
         cmocka_set_test_filter(filter);
+    }
+    const char *skip_filter = getenv("SP_SUITE_SKIP");
+    if (skip_filter != NULL && skip_filter[0] != '\0') {
+        cmocka_set_skip_filter(skip_filter);
     }
 
 #define SP_SUITE_RUN_GROUP(name) cmocka_failures += sp_suite_group_##name();

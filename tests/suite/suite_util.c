@@ -191,6 +191,12 @@ void sp_t_dgram_pair(int family, int *a, sp_addr *addr_a, int *b, sp_addr *addr_
     *b = socks[1];
 }
 
+void sp_t_close_both(int a, int b)
+{
+    SP_ASSERT_RC(sp_close(a), 0);
+    SP_ASSERT_RC(sp_close(b), 0);
+}
+
 void sp_t_recv_exact(int sock, void *buf, size_t len)
 {
     size_t received = 0;
