@@ -61,7 +61,7 @@ function(sockport_add_lwip_port target)
     ${port_dir}/lwip_addr.c
     ${port_dir}/lwip_dgram.c
     ${port_dir}/lwip_errors.c
-    ${port_dir}/lwip_icmp_errors.c
+    ${port_dir}/lwip_input_hooks.c
     ${port_dir}/lwip_sock.c
     ${port_dir}/lwip_stack.c
     ${port_dir}/lwip_tcp.c

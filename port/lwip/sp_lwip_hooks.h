@@ -1,6 +1,6 @@
 /*
  * Hooks lwIP calls from its own sources (named by LWIP_HOOK_FILENAME in
- * lwipopts.h). Implemented in port/lwip/lwip_icmp_errors.c.
+ * lwipopts.h). Implemented in port/lwip/lwip_input_hooks.c.
  */
 #ifndef SOCKPORT_LWIP_HOOKS_H
 #define SOCKPORT_LWIP_HOOKS_H

@@ -1,0 +1,215 @@
+/*
+ * The input hooks: the port looks at every IP packet before lwIP does, for two
+ * things lwIP's raw API does not do by itself.
+ *
+ * ICMP errors for connected UDP sockets. lwIP tells UDP pcbs nothing about
+ * "port unreachable", but a POSIX host turns it into ECONNREFUSED on the next
+ * call of a connected socket. Such packets are noted and passed on.
+ *
+ * The zero-window ACK storm. lwIP 2.1 answers every zero-length segment that
+ * falls outside its receive window with an ACK; with a window of 0 nothing is
+ * inside it, so two lwIP ends whose windows are both closed (both sending,
+ * neither reading) ACK each other's ACKs for ever. Over the loopback that is
+ * an endless loop inside netif_poll() (also reported as esp-idf issue 2425).
+ * A pure ACK that tells such a pcb nothing new (same sequence, acknowledgment
+ * and window it already has, nothing of its own in flight) is dropped here.
+ */
+#include <string.h>
+
+#include "lwip/ip.h"
+#include "lwip/pbuf.h"
+#include "lwip/priv/tcp_priv.h"
+#include "lwip/tcp.h"
+
+#include "lwip_internal.h"
+#include "sp_lwip_hooks.h"
+
+enum {
+    IP4_HEADER = 20,
+    IP6_HEADER = 40,
+    ICMP_HEADER = 8,
+    UDP_PORTS = 4, /* source and destination port: all we read of UDP */
+    PROTO_ICMP = 1,
+    PROTO_UDP = 17,
+    PROTO_ICMP6 = 58,
+    PROTO_TCP = 6,
+    TCP_HEADER = 20,
+    TCP_FLAG_BITS = 0x3F, /* FIN SYN RST PSH ACK URG */
+    TCP_ONLY_ACK = 0x10,
+};
+
+static uint32_t read_be32(const uint8_t *bytes)
+{
+    return ((uint32_t)bytes[0] << 24) | ((uint32_t)bytes[1] << 16) | ((uint32_t)bytes[2] << 8) |
+           bytes[3];
+}
+
+static uint16_t read_be16(const uint8_t *bytes)
+{
+    return (uint16_t)((bytes[0] << 8) | bytes[1]);
+}
+
+/* The error a POSIX host reports for an ICMP destination-unreachable code. */
+static int unreachable_error(bool v6, uint8_t code)
+{
+    if (v6) {
+        return code == 4 ? SP_ECONNREFUSED : code == 0 ? SP_ENETUNREACH : SP_EHOSTUNREACH;
+    }
+    return code == 3 ? SP_ECONNREFUSED : code == 0 ? SP_ENETUNREACH : SP_EHOSTUNREACH;
+}
+
+static tcpwnd_size_t peer_window(const struct tcp_pcb *pcb, uint16_t field)
+{
+#if LWIP_WND_SCALE
+    return (tcpwnd_size_t)((tcpwnd_size_t)field << pcb->snd_scale);
+#else
+    (void)pcb;
+    return field;
+#endif
+}
+
+/* Whether a TCP segment (header at @p tcp, @p payload_len data bytes) from
+ * @p src to @p dst is a pure ACK carrying nothing new to a zero-window pcb. */
+static bool is_storm_ack(const uint8_t *tcp, size_t payload_len, const ip_addr_t *src,
+                         const ip_addr_t *dst)
+{
+    if (payload_len != 0 || (tcp[13] & TCP_FLAG_BITS) != TCP_ONLY_ACK) {
+        return false;
+    }
+    uint16_t src_port = read_be16(tcp);
+    uint16_t dst_port = read_be16(tcp + 2);
+    for (struct tcp_pcb *pcb = tcp_active_pcbs; pcb != NULL; pcb = pcb->next) {
+        if (pcb->local_port != dst_port || pcb->remote_port != src_port ||
+            !ip_addr_cmp(&pcb->local_ip, dst) || !ip_addr_cmp(&pcb->remote_ip, src)) {
+            continue;
+        }
+        return pcb->state == ESTABLISHED && pcb->rcv_wnd == 0 && pcb->unacked == NULL &&
+               read_be32(tcp + 4) == pcb->rcv_nxt && read_be32(tcp + 8) == pcb->lastack &&
+               peer_window(pcb, read_be16(tcp + 14)) == pcb->snd_wnd;
+    }
+    return false;
+}
+
+static bool drop_storm_ack4(struct pbuf *packet)
+{
+    uint8_t head[60 + TCP_HEADER];
+    u16_t got = pbuf_copy_partial(packet, head, sizeof head, 0);
+    if (got < IP4_HEADER + TCP_HEADER || (head[0] >> 4) != 4 || head[9] != PROTO_TCP) {
+        return false;
+    }
+    size_t ip_len = (size_t)(head[0] & 0x0F) * 4u;
+    size_t total = read_be16(head + 2);
+    if (ip_len < IP4_HEADER || ip_len + TCP_HEADER > got) {
+        return false;
+    }
+    const uint8_t *tcp = head + ip_len;
+    size_t tcp_len = (size_t)(tcp[12] >> 4) * 4u;
+    if (tcp_len < TCP_HEADER || ip_len + tcp_len > total) {
+        return false;
+    }
+    ip_addr_t src;
+    ip_addr_t dst;
+    uint32_t word;
+    memcpy(&word, head + 12, sizeof word);
+    ip_addr_set_ip4_u32_val(src, word);
+    memcpy(&word, head + 16, sizeof word);
+    ip_addr_set_ip4_u32_val(dst, word);
+    return is_storm_ack(tcp, total - ip_len - tcp_len, &src, &dst);
+}
+
+#if LWIP_IPV6
+static bool drop_storm_ack6(struct pbuf *packet)
+{
+    uint8_t head[IP6_HEADER + TCP_HEADER];
+    u16_t got = pbuf_copy_partial(packet, head, sizeof head, 0);
+    if (got < sizeof head || (head[0] >> 4) != 6 || head[6] != PROTO_TCP) {
+        return false;
+    }
+    const uint8_t *tcp = head + IP6_HEADER;
+    size_t payload = read_be16(head + 4); /* everything after the fixed header */
+    size_t tcp_len = (size_t)(tcp[12] >> 4) * 4u;
+    if (tcp_len < TCP_HEADER || tcp_len > payload) {
+        return false;
+    }
+    ip_addr_t src;
+    ip_addr_t dst;
+    ip6_addr_t v6;
+    memset(&v6, 0, sizeof v6);
+    memcpy(v6.addr, head + 8, 16);
+    ip_addr_copy_from_ip6(src, v6);
+    memcpy(v6.addr, head + 24, 16);
+    ip_addr_copy_from_ip6(dst, v6);
+    return is_storm_ack(tcp, payload - tcp_len, &src, &dst);
+}
+#endif
+
+int sp_lwip_hook_ip4_input(struct pbuf *packet, struct netif *input_netif)
+{
+    (void)input_netif;
+    if (drop_storm_ack4(packet)) {
+        pbuf_free(packet); /* the hook took it */
+        return 1;
+    }
+    uint8_t head[IP4_HEADER + ICMP_HEADER + 60 + UDP_PORTS];
+    u16_t got = pbuf_copy_partial(packet, head, sizeof head, 0);
+    if (got < IP4_HEADER + ICMP_HEADER + IP4_HEADER + UDP_PORTS || (head[0] >> 4) != 4) {
+        return 0;
+    }
+    size_t outer = (size_t)(head[0] & 0x0F) * 4u;
+    if (head[9] != PROTO_ICMP || outer + ICMP_HEADER + IP4_HEADER + UDP_PORTS > got ||
+        head[outer] != 3 /* destination unreachable */) {
+        return 0;
+    }
+    const uint8_t *inner = head + outer + ICMP_HEADER;
+    size_t inner_len = (size_t)(inner[0] & 0x0F) * 4u;
+    if ((inner[0] >> 4) != 4 || inner[9] != PROTO_UDP ||
+        outer + ICMP_HEADER + inner_len + UDP_PORTS > got) {
+        return 0;
+    }
+    ip_addr_t local;
+    ip_addr_t remote;
+    uint32_t word;
+    memcpy(&word, inner + 12, sizeof word);
+    ip_addr_set_ip4_u32_val(local, word);
+    memcpy(&word, inner + 16, sizeof word);
+    ip_addr_set_ip4_u32_val(remote, word);
+    const uint8_t *udp = inner + inner_len;
+    sp_lwip_dgram_icmp_error(&local, read_be16(udp), &remote, read_be16(udp + 2),
+                             unreachable_error(false, head[outer + 1]));
+    return 0;
+}
+
+int sp_lwip_hook_ip6_input(struct pbuf *packet, struct netif *input_netif)
+{
+    (void)input_netif;
+#if LWIP_IPV6
+    if (drop_storm_ack6(packet)) {
+        pbuf_free(packet); /* the hook took it */
+        return 1;
+    }
+    uint8_t head[IP6_HEADER + ICMP_HEADER + IP6_HEADER + UDP_PORTS];
+    u16_t got = pbuf_copy_partial(packet, head, sizeof head, 0);
+    if (got < sizeof head || (head[0] >> 4) != 6 || head[6] != PROTO_ICMP6 ||
+        head[IP6_HEADER] != 1 /* destination unreachable */) {
+        return 0;
+    }
+    const uint8_t *inner = head + IP6_HEADER + ICMP_HEADER;
+    if ((inner[0] >> 4) != 6 || inner[6] != PROTO_UDP) {
+        return 0;
+    }
+    ip_addr_t local;
+    ip_addr_t remote;
+    ip6_addr_t v6;
+    memset(&v6, 0, sizeof v6);
+    memcpy(v6.addr, inner + 8, 16);
+    ip_addr_copy_from_ip6(local, v6);
+    memcpy(v6.addr, inner + 24, 16);
+    ip_addr_copy_from_ip6(remote, v6);
+    const uint8_t *udp = inner + IP6_HEADER;
+    sp_lwip_dgram_icmp_error(&local, read_be16(udp), &remote, read_be16(udp + 2),
+                             unreachable_error(true, head[IP6_HEADER + 1]));
+#else
+    (void)packet;
+#endif
+    return 0;
+}
