@@ -9,7 +9,7 @@
 
 #include <sockport/lwip.h>
 
-#include "board.h"
+#include "board_sockport.h"
 #include "fixture.h"
 
 /* 4 MiB: at ~10 MB/s through loopback under emulation a few seconds, and far
@@ -21,19 +21,11 @@
 
 static sp_stack *qemu_setup(void)
 {
-    static const struct sp_lwip_config config = {
-        .clock_ms = board_millis,
-        .idle = board_idle,
-    };
     sp_stack *running = sp_lwip_stack();
     if (running != NULL) {
         sp_lwip_stop(running); /* an earlier case's tear-down did not run */
     }
-    sp_stack *stack = sp_lwip_start(&config);
-    if (stack != NULL) {
-        sp_set_default_stack(stack);
-    }
-    return stack;
+    return board_start_lwip(0);
 }
 
 /* Sockets the case left open count as leaks; so do UDP and raw pcbs and port

@@ -10,7 +10,7 @@
 
 #include <sockport/lwip.h>
 
-#include "board.h"
+#include "board_sockport.h"
 #include "echo.h"
 #include "lan9118_netif.h"
 
@@ -36,18 +36,10 @@ int main(void)
         printf("fw_echo_client: SP_HOST_PORT is not a port (run_firmware.sh --server ...)\n");
         return 2;
     }
-    const struct sp_lwip_config config = {
-        .clock_ms = board_millis,
-        .idle = board_idle,
-        .add_netifs = board_netif_add,
-        .poll_netifs = board_netif_poll,
-    };
-    sp_stack *stack = sp_lwip_start(&config);
+    sp_stack *stack = board_start_lwip(1);
     if (stack == NULL) {
-        printf("fw_echo_client: lwIP did not start (is there a LAN9118?)\n");
         return 3;
     }
-    sp_set_default_stack(stack);
 
     struct echo_options opt;
     echo_options_default(&opt, ECHO_ROLE_CLIENT);

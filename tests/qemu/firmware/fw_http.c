@@ -15,7 +15,7 @@
 #include <sockport/lwip.h>
 #include <sockport/sockport.h>
 
-#include "board.h"
+#include "board_sockport.h"
 #include "lan9118_netif.h"
 
 #define HTTP_PORT 80
@@ -132,18 +132,10 @@ static int serve(sp_stack *stack, int conn)
 
 int main(void)
 {
-    const struct sp_lwip_config config = {
-        .clock_ms = board_millis,
-        .idle = board_idle,
-        .add_netifs = board_netif_add,
-        .poll_netifs = board_netif_poll,
-    };
-    sp_stack *stack = sp_lwip_start(&config);
+    sp_stack *stack = board_start_lwip(1);
     if (stack == NULL) {
-        printf("http: lwIP did not start (is there a LAN9118?)\n");
         return 3;
     }
-    sp_set_default_stack(stack);
     int listener = sp_socket(SP_AF_INET, SP_SOCK_STREAM, 0);
     sp_addr any;
     sp_addr_any(&any, SP_AF_INET, HTTP_PORT);
