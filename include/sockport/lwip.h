@@ -77,8 +77,11 @@ struct sp_lwip_stats {
     uint32_t pool_errors;         /**< allocation failures since start, all pools */
     uint32_t sockets_used;        /**< port socket records in use now */
     uint32_t datagrams_dropped;   /**< datagrams dropped at a full receive queue */
-    uint32_t tcp_segments_out;    /**< TCP segments sent since start */
-    uint32_t tcp_retransmissions; /**< TCP retransmissions since start */
+    uint32_t tcp_segments_out;    /**< TCP segments sent since start, every kind: data,
+                                       ACKs, SYNs, retransmissions (lwIP's tcp.xmit) */
+    uint32_t tcp_retransmissions; /**< fast retransmissions since start (lwIP's MIB-2
+                                       tcpRetransSegs; lwIP 2.1 does not count the
+                                       retransmissions its timer makes) */
 };
 
 /**

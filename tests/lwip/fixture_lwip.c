@@ -36,6 +36,7 @@ static int lwip_teardown(sp_stack *stack)
     struct sp_lwip_stats stats;
     int64_t until = sp_stack_now_ms(stack) + LWIP_FIXTURE_DRAIN_MS;
     for (int turn = 0; turn < 1000; turn++) {
+        sp_stack_pump(stack, 0); /* deliver what the closes just queued */
         if (sp_lwip_get_stats(stack, &stats) < 0) {
             break;
         }

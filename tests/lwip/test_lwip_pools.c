@@ -1,0 +1,162 @@
+/*
+ * The lwIP port out of memory on purpose: built with SP_LWIP_TINY_POOLS
+ * (port/lwip/host/lwipopts.h), a handful of sockets exhaust the pcb pools and
+ * one transfer the heap. Running out must give a clear SP_ENOBUFS or
+ * backpressure, never silent loss or corrupted data, and nothing may leak.
+ */
+#include "lwipopts.h"
+
+#include "lwip_test_util.h"
+
+#ifndef SP_LWIP_TINY_POOLS
+#error "test_lwip_pools is built against the tiny-pool variant of the port"
+#endif
+
+static uint8_t out_buf[64 * 1024];
+static uint8_t in_buf[64 * 1024];
+
+/* The TCP pcb pool runs out: SP_ENOBUFS, and a freed pcb serves again. */
+static void tcp_pcb_exhaustion_is_enobufs(void **state)
+{
+    (void)state;
+    int socks[MEMP_NUM_TCP_PCB + 1];
+    int opened = 0;
+    int rc = 0;
+    while (opened <= MEMP_NUM_TCP_PCB) {
+        rc = sp_socket(SP_AF_INET, SP_SOCK_STREAM, 0);
+        if (rc < 0) {
+            break;
+        }
+        socks[opened++] = rc;
+    }
+    LT_EXPECT(rc, SP_ENOBUFS);
+    LT_EXPECT(opened, MEMP_NUM_TCP_PCB);
+    struct sp_lwip_stats stats;
+    LT_EXPECT(sp_lwip_get_stats(lwip_test_stack, &stats), 0);
+    assert_true(stats.pool_errors > 0);
+    LT_EXPECT(sp_close(socks[0]), 0);
+    socks[0] = sp_socket(SP_AF_INET, SP_SOCK_STREAM, 0);
+    assert_true(socks[0] >= 0);
+    lwip_test_expect_nothing_left();
+}
+
+static void udp_pcb_exhaustion_is_enobufs(void **state)
+{
+    (void)state;
+    int opened = 0;
+    int rc = 0;
+    while (opened <= MEMP_NUM_UDP_PCB) {
+        rc = sp_socket(SP_AF_INET6, SP_SOCK_DGRAM, 0);
+        if (rc < 0) {
+            break;
+        }
+        opened++;
+    }
+    LT_EXPECT(rc, SP_ENOBUFS);
+    LT_EXPECT(opened, MEMP_NUM_UDP_PCB);
+    lwip_test_expect_nothing_left();
+}
+
+/* A datagram larger than lwIP's whole heap: SP_ENOBUFS, not a crash or a
+ * partial datagram; a small one still goes through afterwards. */
+static void datagram_larger_than_the_heap_is_enobufs(void **state)
+{
+    (void)state;
+    sp_addr to;
+    int rx = sp_socket(SP_AF_INET, SP_SOCK_DGRAM, 0);
+    int tx = sp_socket(SP_AF_INET, SP_SOCK_DGRAM, 0);
+    LT_EXPECT(sp_addr_loopback(&to, SP_AF_INET, 0), 0);
+    LT_EXPECT(sp_bind(rx, &to), 0);
+    LT_EXPECT(sp_getsockname(rx, &to), 0);
+    lwip_test_fill(out_buf, 2 * MEM_SIZE, 0);
+    LT_EXPECT(sp_sendto(tx, out_buf, 2 * MEM_SIZE, 0, &to), SP_ENOBUFS);
+    LT_EXPECT(sp_sendto(tx, out_buf, 100, 0, &to), 100);
+    LT_EXPECT(sp_recv(rx, in_buf, sizeof in_buf, 0), 100);
+    LT_EXPECT(lwip_test_matching(in_buf, 100, 0), 100);
+    lwip_test_expect_nothing_left();
+}
+
+/* A transfer many times the heap, both directions at once, so that segment
+ * allocation fails midway again and again: every byte arrives, in order. */
+static void transfer_through_an_exhausted_heap_arrives_intact(void **state)
+{
+    (void)state;
+    enum { TOTAL = 512 * 1024, CHUNK = 4096 };
+    static uint8_t chunk[2][CHUNK];
+    int a, b;
+    lwip_test_pair(&a, &b);
+    int ends[2][2] = {{a, b}, {b, a}};
+    size_t sent[2] = {0, 0};
+    size_t got[2] = {0, 0};
+    LT_EXPECT(sp_setsockopt(a, SP_OPT_NONBLOCK, 1), 0);
+    LT_EXPECT(sp_setsockopt(b, SP_OPT_NONBLOCK, 1), 0);
+    for (int turn = 0; turn < 2000000 && (got[0] < TOTAL || got[1] < TOTAL); turn++) {
+        int moved = 0;
+        for (int dir = 0; dir < 2; dir++) {
+            if (sent[dir] < TOTAL) {
+                size_t len = TOTAL - sent[dir] < CHUNK ? TOTAL - sent[dir] : CHUNK;
+                lwip_test_fill(chunk[dir], len, sent[dir]);
+                ptrdiff_t rc = sp_send(ends[dir][0], chunk[dir], len, 0);
+                if (rc != SP_EAGAIN) {
+                    assert_true(rc > 0);
+                    sent[dir] += (size_t)rc;
+                    moved = 1;
+                }
+            }
+            ptrdiff_t rc = sp_recv(ends[dir][1], in_buf, sizeof in_buf, 0);
+            if (rc != SP_EAGAIN) {
+                assert_true(rc > 0);
+                LT_EXPECT(lwip_test_matching(in_buf, (size_t)rc, got[dir]), rc);
+                got[dir] += (size_t)rc;
+                moved = 1;
+            }
+        }
+        if (!moved) {
+            sp_pollfd fds[2] = {{a, SP_POLLIN | SP_POLLOUT, 0}, {b, SP_POLLIN | SP_POLLOUT, 0}};
+            assert_true(sp_poll(fds, 2, 1000) >= 0);
+        }
+    }
+    LT_EXPECT(got[0], TOTAL);
+    LT_EXPECT(got[1], TOTAL);
+    lwip_test_expect_nothing_left();
+}
+
+/* Closing connections whose buffers fill the heap: the FINs go out once
+ * memory frees, and every pcb is released in the end. */
+static void close_with_full_buffers_releases_every_pcb(void **state)
+{
+    (void)state;
+    int a, b;
+    lwip_test_pair(&a, &b);
+    LT_EXPECT(sp_setsockopt(a, SP_OPT_NONBLOCK, 1), 0);
+    LT_EXPECT(sp_setsockopt(b, SP_OPT_NONBLOCK, 1), 0);
+    lwip_test_fill(out_buf, sizeof out_buf, 0);
+    for (int turn = 0; turn < 1000; turn++) {
+        ptrdiff_t ra = sp_send(a, out_buf, sizeof out_buf, 0);
+        ptrdiff_t rb = sp_send(b, out_buf, sizeof out_buf, 0);
+        if (ra == SP_EAGAIN && rb == SP_EAGAIN) {
+            break;
+        }
+        sp_stack_pump(lwip_test_stack, 0);
+    }
+    LT_EXPECT(sp_close(a), 0);
+    LT_EXPECT(sp_close(b), 0);
+    lwip_test_expect_nothing_left();
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(tcp_pcb_exhaustion_is_enobufs, lwip_test_setup,
+                                        lwip_test_teardown),
+        cmocka_unit_test_setup_teardown(udp_pcb_exhaustion_is_enobufs, lwip_test_setup,
+                                        lwip_test_teardown),
+        cmocka_unit_test_setup_teardown(datagram_larger_than_the_heap_is_enobufs, lwip_test_setup,
+                                        lwip_test_teardown),
+        cmocka_unit_test_setup_teardown(transfer_through_an_exhausted_heap_arrives_intact,
+                                        lwip_test_setup, lwip_test_teardown),
+        cmocka_unit_test_setup_teardown(close_with_full_buffers_releases_every_pcb, lwip_test_setup,
+                                        lwip_test_teardown),
+    };
+    return cmocka_run_group_tests_name("lwip_pools", tests, NULL, NULL);
+}

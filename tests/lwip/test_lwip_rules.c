@@ -1,0 +1,415 @@
+/*
+ * The lwIP port's callback rules, one test each, over the public API on the
+ * simulated clock (src/include/lwip/tcp.h states the rules):
+ * - the pcb is already freed when the error callback runs;
+ * - a NULL pbuf in the receive callback is the peer's FIN;
+ * - tcp_recved() only as the application consumes, so the window bounds
+ *   what an unread socket holds;
+ * - tcp_write() backpressure through tcp_sndbuf() and the sent callback;
+ * - a backlog queues connections that arrive before sp_accept();
+ * - pbuf chains are read across segment boundaries and freed when consumed;
+ * - UDP receive queues are bounded and their drops counted;
+ * - the simulated clock runs timeouts and retransmissions without waiting.
+ */
+#include <string.h>
+
+#include "lwip/ip4_addr.h"
+#include "lwip/netif.h"
+#include "lwipopts.h"
+
+#include "lwip_test_util.h"
+
+static uint8_t big_out[256 * 1024];
+static uint8_t big_in[256 * 1024];
+
+/* A reset reaches the socket through lwIP's error callback, after lwIP freed
+ * the pcb. The socket reports ECONNRESET once, then EPIPE, and never touches
+ * the pcb again: a new connection that reuses the pcb's memory stays intact. */
+static void reset_is_reported_once_then_epipe(void **state)
+{
+    (void)state;
+    int client, server;
+    lwip_test_pair(&client, &server);
+    LT_EXPECT(sp_setsockopt(server, SP_OPT_LINGER, 0), 0);
+    LT_EXPECT(sp_close(server), 0);
+    sp_pollfd pfd = {client, SP_POLLIN, 0};
+    LT_EXPECT(sp_poll(&pfd, 1, 1000), 1);
+    assert_true(pfd.revents & SP_POLLHUP);
+    assert_true(pfd.revents & SP_POLLERR);
+    LT_EXPECT(sp_send(client, "x", 1, 0), SP_ECONNRESET);
+    LT_EXPECT(sp_send(client, "x", 1, 0), SP_EPIPE);
+
+    int client2, server2;
+    lwip_test_pair(&client2, &server2);
+    LT_EXPECT(sp_send(client, "stale", 5, 0), SP_EPIPE);
+    LT_EXPECT(sp_send(client2, "fresh", 5, 0), 5);
+    char buf[16] = {0};
+    LT_EXPECT(sp_recv(server2, buf, sizeof buf, 0), 5);
+    assert_memory_equal(buf, "fresh", 5);
+    LT_EXPECT(sp_setsockopt(server2, SP_OPT_RCVTIMEO, 300), 0);
+    LT_EXPECT(sp_recv(server2, buf, sizeof buf, 0), SP_ETIMEDOUT);
+    lwip_test_expect_nothing_left();
+}
+
+static void recv_after_reset_is_econnreset_then_end(void **state)
+{
+    (void)state;
+    int client, server;
+    char buf[8];
+    lwip_test_pair(&client, &server);
+    LT_EXPECT(sp_setsockopt(server, SP_OPT_LINGER, 0), 0);
+    LT_EXPECT(sp_close(server), 0);
+    LT_EXPECT(sp_recv(client, buf, sizeof buf, 0), SP_ECONNRESET);
+    LT_EXPECT(sp_recv(client, buf, sizeof buf, 0), 0);
+    lwip_test_expect_nothing_left();
+}
+
+/* The FIN arrives as a NULL pbuf: data before it is still read, then end of
+ * stream, and the other direction keeps working (half close). */
+static void fin_is_end_of_stream_after_the_data(void **state)
+{
+    (void)state;
+    int client, server;
+    char buf[8] = {0};
+    lwip_test_pair(&client, &server);
+    LT_EXPECT(sp_send(client, "abc", 3, 0), 3);
+    LT_EXPECT(sp_shutdown(client, SP_SHUT_WR), 0);
+    sp_pollfd pfd = {server, SP_POLLIN, 0};
+    LT_EXPECT(sp_poll(&pfd, 1, 1000), 1);
+    assert_true(pfd.revents & SP_POLLIN);
+    LT_EXPECT(sp_recv(server, buf, sizeof buf, 0), 3);
+    assert_memory_equal(buf, "abc", 3);
+    LT_EXPECT(sp_recv(server, buf, sizeof buf, 0), 0);
+    LT_EXPECT(sp_poll(&pfd, 1, 0), 1);
+    assert_true(pfd.revents & SP_POLLHUP);
+    LT_EXPECT(sp_send(server, "xyz", 3, 0), 3);
+    LT_EXPECT(sp_recv(client, buf, sizeof buf, 0), 3);
+    assert_memory_equal(buf, "xyz", 3);
+    LT_EXPECT(sp_close(server), 0);
+    LT_EXPECT(sp_recv(client, buf, sizeof buf, 0), 0);
+    lwip_test_expect_nothing_left();
+}
+
+/* Send without reading: the sender stops once the receiver's window (data
+ * not yet tcp_recved) and its own send buffer are full, and not before.
+ * Reading opens the window again: POLLOUT comes back and the bytes are intact. */
+static void unread_data_closes_the_window_and_reading_opens_it(void **state)
+{
+    (void)state;
+    int client, server;
+    lwip_test_pair(&client, &server);
+    LT_EXPECT(sp_setsockopt(client, SP_OPT_NONBLOCK, 1), 0);
+    lwip_test_fill(big_out, sizeof big_out, 0);
+    size_t sent = 0;
+    for (int turn = 0; turn < 10000 && sent < sizeof big_out; turn++) {
+        ptrdiff_t rc = sp_send(client, big_out + sent, sizeof big_out - sent, 0);
+        if (rc == SP_EAGAIN) {
+            /* Let lwIP move what it holds; stop when nothing more is taken. */
+            if (sp_stack_pump(lwip_test_stack, 500) == 0 &&
+                sp_send(client, big_out + sent, 1, 0) == SP_EAGAIN) {
+                break;
+            }
+            sent += 1;
+            continue;
+        }
+        assert_true(rc > 0);
+        sent += (size_t)rc;
+    }
+    /* Everything the stacks can hold, and no more: TCP_WND unread at the
+     * receiver, TCP_SND_BUF at the sender. */
+    assert_true(sent >= TCP_WND);
+    assert_true(sent <= (size_t)TCP_WND + TCP_SND_BUF);
+    sp_pollfd out = {client, SP_POLLOUT, 0};
+    LT_EXPECT(sp_poll(&out, 1, 0), 0);
+
+    size_t got = 0;
+    for (int turn = 0; turn < 10000 && got < sent; turn++) {
+        if (got < sizeof big_in / 2 && sent < sizeof big_out) {
+            ptrdiff_t more = sp_send(client, big_out + sent, sizeof big_out - sent, 0);
+            sent += more > 0 ? (size_t)more : 0;
+        }
+        ptrdiff_t rc = sp_recv(server, big_in + got, sent - got, 0);
+        assert_true(rc > 0);
+        got += (size_t)rc;
+    }
+    LT_EXPECT(got, sent);
+    LT_EXPECT(lwip_test_matching(big_in, got, 0), got);
+    LT_EXPECT(sp_poll(&out, 1, 1000), 1);
+    assert_true(out.revents & SP_POLLOUT);
+    lwip_test_expect_nothing_left();
+}
+
+/* Connections that complete before sp_accept() wait in the listener's queue,
+ * with the data they sent; beyond the backlog lwIP drops the SYN (the client
+ * retries), as a full queue does on Linux. */
+static void backlog_queues_connections_until_accept(void **state)
+{
+    (void)state;
+    enum { CLIENTS = 4, BACKLOG = 2 };
+    int clients[CLIENTS];
+    sp_addr addr;
+    int listener = sp_socket(SP_AF_INET, SP_SOCK_STREAM, 0);
+    LT_EXPECT(sp_addr_loopback(&addr, SP_AF_INET, 0), 0);
+    LT_EXPECT(sp_bind(listener, &addr), 0);
+    LT_EXPECT(sp_listen(listener, BACKLOG), 0);
+    LT_EXPECT(sp_getsockname(listener, &addr), 0);
+    for (int i = 0; i < CLIENTS; i++) {
+        clients[i] = sp_socket(SP_AF_INET, SP_SOCK_STREAM, 0);
+        LT_EXPECT(sp_setsockopt(clients[i], SP_OPT_NONBLOCK, 1), 0);
+        LT_EXPECT(sp_connect(clients[i], &addr), SP_EINPROGRESS);
+    }
+    LT_EXPECT(sp_stack_pump(lwip_test_stack, 100), 0);
+    int connected = 0;
+    for (int i = 0; i < CLIENTS; i++) {
+        sp_pollfd pfd = {clients[i], SP_POLLOUT, 0};
+        if (sp_poll(&pfd, 1, 0) == 1) {
+            LT_EXPECT(sp_getsockopt(clients[i], SP_OPT_ERROR, &(int){0}), 0);
+            char tag = (char)('a' + i);
+            LT_EXPECT(sp_send(clients[i], &tag, 1, 0), 1);
+            connected++;
+        }
+    }
+    LT_EXPECT(connected, BACKLOG);
+    LT_EXPECT(sp_stack_pump(lwip_test_stack, 10), 0);
+    for (int i = 0; i < BACKLOG; i++) {
+        int conn = sp_accept(listener, NULL);
+        assert_true(conn >= 0);
+        char tag = 0;
+        LT_EXPECT(sp_recv(conn, &tag, 1, 0), 1);
+        assert_true(tag >= 'a' && tag < 'a' + CLIENTS);
+        LT_EXPECT(sp_close(conn), 0);
+    }
+    /* The queue has room again: the other clients' SYN retries get in. */
+    LT_EXPECT(sp_setsockopt(listener, SP_OPT_RCVTIMEO, 30000), 0);
+    for (int i = BACKLOG; i < CLIENTS; i++) {
+        int conn = sp_accept(listener, NULL);
+        assert_true(conn >= 0);
+        LT_EXPECT(sp_close(conn), 0);
+    }
+    lwip_test_expect_nothing_left();
+}
+
+/* Segments of different sizes arrive as a pbuf chain; reads of an odd size
+ * cross pbuf boundaries, a peek takes nothing, and every pbuf is freed once
+ * its last byte is read. */
+static void reads_cross_segment_boundaries_and_free_pbufs(void **state)
+{
+    (void)state;
+    static const size_t writes[] = {1000, 1, 3000, 17, 1460, 2};
+    int client, server;
+    lwip_test_pair(&client, &server);
+    LT_EXPECT(sp_setsockopt(client, SP_OPT_NODELAY, 1), 0);
+    struct sp_lwip_stats before;
+    LT_EXPECT(sp_lwip_get_stats(lwip_test_stack, &before), 0);
+    size_t total = 0;
+    for (size_t i = 0; i < sizeof writes / sizeof writes[0]; i++) {
+        lwip_test_fill(big_out, writes[i], total);
+        LT_EXPECT(sp_send(client, big_out, writes[i], 0), (long long)writes[i]);
+        total += writes[i];
+        LT_EXPECT(sp_stack_pump(lwip_test_stack, 0), 0);
+    }
+    LT_EXPECT(sp_stack_pump(lwip_test_stack, 1000), 0);
+    size_t got = 0;
+    uint8_t peeked[7];
+    for (int turn = 0; turn < 10000 && got < total; turn++) {
+        size_t want = total - got < 7 ? total - got : 7;
+        LT_EXPECT(sp_recv(server, peeked, want, SP_MSG_PEEK), (long long)want);
+        LT_EXPECT(lwip_test_matching(peeked, want, got), want);
+        LT_EXPECT(sp_recv(server, big_in, want, 0), (long long)want);
+        LT_EXPECT(lwip_test_matching(big_in, want, got), want);
+        got += want;
+    }
+    LT_EXPECT(got, total);
+    LT_EXPECT(sp_stack_pump(lwip_test_stack, 1000), 0);
+    struct sp_lwip_stats after;
+    LT_EXPECT(sp_lwip_get_stats(lwip_test_stack, &after), 0);
+    LT_EXPECT(after.pbufs_used, before.pbufs_used);
+    LT_EXPECT(after.heap_used, before.heap_used);
+    lwip_test_expect_nothing_left();
+}
+
+/* A UDP socket queues SP_LWIP_DGRAM_QUEUE_LEN datagrams; more are dropped
+ * and counted, the queued ones come out whole and in order. */
+static void udp_queue_is_bounded_and_drops_are_counted(void **state)
+{
+    (void)state;
+    enum { EXTRA = 3 };
+    sp_addr to;
+    int rx = sp_socket(SP_AF_INET, SP_SOCK_DGRAM, 0);
+    int tx = sp_socket(SP_AF_INET, SP_SOCK_DGRAM, 0);
+    LT_EXPECT(sp_addr_loopback(&to, SP_AF_INET, 0), 0);
+    LT_EXPECT(sp_bind(rx, &to), 0);
+    LT_EXPECT(sp_getsockname(rx, &to), 0);
+    for (uint32_t i = 0; i < SP_LWIP_DGRAM_QUEUE_LEN + EXTRA; i++) {
+        uint8_t msg[100];
+        lwip_test_fill(msg, sizeof msg, i * 1000u);
+        LT_EXPECT(sp_sendto(tx, msg, sizeof msg, 0, &to), (long long)sizeof msg);
+        LT_EXPECT(sp_stack_pump(lwip_test_stack, 0), 0);
+    }
+    struct sp_lwip_stats stats;
+    LT_EXPECT(sp_lwip_get_stats(lwip_test_stack, &stats), 0);
+    LT_EXPECT(stats.datagrams_dropped, EXTRA);
+    LT_EXPECT(sp_setsockopt(rx, SP_OPT_NONBLOCK, 1), 0);
+    for (uint32_t i = 0; i < SP_LWIP_DGRAM_QUEUE_LEN; i++) {
+        uint8_t msg[200];
+        LT_EXPECT(sp_recv(rx, msg, sizeof msg, 0), 100);
+        LT_EXPECT(lwip_test_matching(msg, 100, i * 1000u), 100);
+    }
+    uint8_t msg[200];
+    LT_EXPECT(sp_recv(rx, msg, sizeof msg, 0), SP_EAGAIN);
+    lwip_test_expect_nothing_left();
+}
+
+/* ---- The simulated clock, with an interface whose wire leads nowhere ---- */
+
+static struct netif void_netif;
+
+static err_t void_output(struct netif *netif, struct pbuf *p, const ip4_addr_t *to)
+{
+    (void)netif;
+    (void)p;
+    (void)to;
+    return ERR_OK; /* sent into the void: nobody ever answers */
+}
+
+static err_t void_init(struct netif *netif)
+{
+    netif->output = void_output;
+    netif->mtu = 1500;
+    netif->name[0] = 'v';
+    netif->name[1] = 'd';
+    return ERR_OK;
+}
+
+static int add_void_netif(void *ctx)
+{
+    (void)ctx;
+    ip4_addr_t address, netmask, gateway;
+    IP4_ADDR(&address, 10, 99, 0, 1);
+    IP4_ADDR(&netmask, 255, 255, 255, 0);
+    IP4_ADDR(&gateway, 0, 0, 0, 0);
+    if (netif_add(&void_netif, &address, &netmask, &gateway, NULL, void_init, netif_input) ==
+        NULL) {
+        return SP_EIO;
+    }
+    netif_set_up(&void_netif);
+    netif_set_link_up(&void_netif);
+    return 0;
+}
+
+static int poll_count;
+
+static void count_polls(void *ctx)
+{
+    (void)ctx;
+    poll_count++;
+}
+
+static int void_setup(void **state)
+{
+    (void)state;
+    struct sp_lwip_config config = {0};
+    config.simulated_clock = 1;
+    config.add_netifs = add_void_netif;
+    config.poll_netifs = count_polls;
+    poll_count = 0;
+    lwip_test_stack = sp_lwip_start(&config);
+    if (lwip_test_stack == NULL) {
+        return -1;
+    }
+    sp_set_default_stack(lwip_test_stack);
+    return 0;
+}
+
+/* A SYN nobody answers: lwIP retransmits it with backoff until it gives up,
+ * which the socket reports as SP_ETIMEDOUT. Over a minute of stack time, run
+ * in no wall time; the board's poll hook is called on every turn. */
+static void unanswered_connect_times_out_on_the_simulated_clock(void **state)
+{
+    (void)state;
+    sp_addr nowhere;
+    LT_EXPECT(sp_addr_parse("10.99.0.2:80", &nowhere), 0);
+    int sock = sp_socket(SP_AF_INET, SP_SOCK_STREAM, 0);
+    int64_t started = sp_stack_now_ms(lwip_test_stack);
+    LT_EXPECT(sp_connect(sock, &nowhere), SP_ETIMEDOUT);
+    assert_true(sp_stack_now_ms(lwip_test_stack) - started > 10000);
+    struct sp_lwip_stats stats;
+    LT_EXPECT(sp_lwip_get_stats(lwip_test_stack, &stats), 0);
+    assert_true(stats.tcp_segments_out > 1); /* the SYN and its retransmissions */
+    assert_true(poll_count > 0);
+    lwip_test_expect_nothing_left();
+}
+
+/* The connect timeout of the caller ends the wait first; the attempt is
+ * dropped when the socket closes. A 30 s receive timeout likewise. */
+static void call_timeouts_bound_the_wait(void **state)
+{
+    (void)state;
+    sp_addr nowhere;
+    LT_EXPECT(sp_addr_parse("10.99.0.2:80", &nowhere), 0);
+    int sock = sp_socket(SP_AF_INET, SP_SOCK_STREAM, 0);
+    LT_EXPECT(sp_setsockopt(sock, SP_OPT_SNDTIMEO, 2500), 0);
+    int64_t started = sp_stack_now_ms(lwip_test_stack);
+    LT_EXPECT(sp_connect(sock, &nowhere), SP_ETIMEDOUT);
+    int64_t waited = sp_stack_now_ms(lwip_test_stack) - started;
+    assert_true(waited >= 2500 && waited < 10000);
+    LT_EXPECT(sp_close(sock), 0);
+
+    int udp = sp_socket(SP_AF_INET, SP_SOCK_DGRAM, 0);
+    LT_EXPECT(sp_setsockopt(udp, SP_OPT_RCVTIMEO, 30000), 0);
+    char byte;
+    started = sp_stack_now_ms(lwip_test_stack);
+    LT_EXPECT(sp_recv(udp, &byte, 1, 0), SP_ETIMEDOUT);
+    waited = sp_stack_now_ms(lwip_test_stack) - started;
+    assert_true(waited >= 30000 && waited < 31000);
+    lwip_test_expect_nothing_left();
+}
+
+/* sp_lwip_stop() closes what is open; the handles are then stale, and a new
+ * stack starts clean. */
+static void stop_closes_everything_and_restart_is_clean(void **state)
+{
+    (void)state;
+    int client, server;
+    lwip_test_pair(&client, &server);
+    LT_EXPECT(sp_send(client, "x", 1, 0), 1);
+    LT_EXPECT(sp_lwip_stop(lwip_test_stack), 0);
+    LT_EXPECT(sp_lwip_stop(lwip_test_stack), SP_EINVAL);
+    assert_null(sp_lwip_stack());
+    LT_EXPECT(sp_send(client, "x", 1, 0), SP_EBADF);
+    LT_EXPECT(lwip_test_setup(NULL), 0);
+    struct sp_lwip_stats stats;
+    LT_EXPECT(sp_lwip_get_stats(lwip_test_stack, &stats), 0);
+    LT_EXPECT(stats.tcp_pcbs_used, 0);
+    LT_EXPECT(stats.sockets_used, 0);
+    assert_null(sp_lwip_start(NULL)); /* one lwIP at a time */
+    lwip_test_pair(&client, &server);
+    lwip_test_expect_nothing_left();
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(reset_is_reported_once_then_epipe, lwip_test_setup,
+                                        lwip_test_teardown),
+        cmocka_unit_test_setup_teardown(recv_after_reset_is_econnreset_then_end, lwip_test_setup,
+                                        lwip_test_teardown),
+        cmocka_unit_test_setup_teardown(fin_is_end_of_stream_after_the_data, lwip_test_setup,
+                                        lwip_test_teardown),
+        cmocka_unit_test_setup_teardown(unread_data_closes_the_window_and_reading_opens_it,
+                                        lwip_test_setup, lwip_test_teardown),
+        cmocka_unit_test_setup_teardown(backlog_queues_connections_until_accept, lwip_test_setup,
+                                        lwip_test_teardown),
+        cmocka_unit_test_setup_teardown(reads_cross_segment_boundaries_and_free_pbufs,
+                                        lwip_test_setup, lwip_test_teardown),
+        cmocka_unit_test_setup_teardown(udp_queue_is_bounded_and_drops_are_counted, lwip_test_setup,
+                                        lwip_test_teardown),
+        cmocka_unit_test_setup_teardown(unanswered_connect_times_out_on_the_simulated_clock,
+                                        void_setup, lwip_test_teardown),
+        cmocka_unit_test_setup_teardown(call_timeouts_bound_the_wait, void_setup,
+                                        lwip_test_teardown),
+        cmocka_unit_test_setup_teardown(stop_closes_everything_and_restart_is_clean,
+                                        lwip_test_setup, lwip_test_teardown),
+    };
+    return cmocka_run_group_tests_name("lwip_rules", tests, NULL, NULL);
+}
