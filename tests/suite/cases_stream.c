@@ -578,6 +578,19 @@ SP_CASE(stream_linger_zero_close_resets_peer)
     SP_ASSERT_RC(sp_close(server), 0);
 }
 
+SP_CASE(stream_reset_is_reported_once_to_a_sender)
+{
+    int client;
+    int server;
+    sp_t_pair(SP_AF_INET, SP_SOCK_STREAM, &client, &server);
+    sp_t_setopt(client, SP_OPT_LINGER, 0);
+    SP_ASSERT_RC(sp_close(client), 0);
+    assert_true(sp_t_wait(server, 0, SP_T_SAFETY_MS) & (SP_POLLERR | SP_POLLHUP));
+    SP_ASSERT_RC(sp_send(server, "x", 1, 0), SP_ECONNRESET);
+    SP_ASSERT_RC(sp_send(server, "x", 1, 0), SP_EPIPE);
+    SP_ASSERT_RC(sp_close(server), 0);
+}
+
 int sp_suite_group_stream(void)
 {
     static const struct CMUnitTest tests[] = {
@@ -606,6 +619,7 @@ int sp_suite_group_stream(void)
         SP_TEST(stream_shutdown_both),
         SP_TEST(stream_peer_close_is_end_of_stream),
         SP_TEST(stream_linger_zero_close_resets_peer),
+        SP_TEST(stream_reset_is_reported_once_to_a_sender),
     };
     return cmocka_run_group_tests_name(sp_suite_group_name("stream"), tests, NULL, NULL);
 }

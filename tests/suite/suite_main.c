@@ -50,6 +50,7 @@ int sp_suite_setup(void **state)
         print_error("fixture %s: setup() failed\n", sp_test_fixture.port_name);
         return -1;
     }
+    sp_set_default_stack(stack); /* the fixture's promise, made sure of */
     *state = stack;
     return 0;
 }
