@@ -22,10 +22,14 @@ extern "C" {
 /** How to start the lwIP stack. Zero-initialised fields mean "the default". */
 struct sp_lwip_config {
     /**
-     * Host builds only: drive sys_now() from a simulated clock. A wait whose
+     * For tests: drive sys_now() from a simulated clock. A wait whose
      * condition cannot change before lwIP's next timer jumps the clock to that
-     * timer instead of sleeping, so a 30 s timeout takes microseconds and runs
-     * the same every time. 0 (default): the real clock.
+     * timer instead of sleeping (never past the wait's own deadline), so a
+     * 30 s timeout takes microseconds and runs the same every time. A poll
+     * that finds something ready at once still moves the clock by 1 ms, so a
+     * caller that polls in a loop lets lwIP's timers run, as real time would.
+     * Only in-process interfaces fit: nothing outside waits for this clock.
+     * 0 (default): the real clock.
      */
     int simulated_clock;
 
@@ -38,8 +42,9 @@ struct sp_lwip_config {
     void (*idle)(void *ctx);
     void *idle_ctx;
 
-    /** Called once after lwip_init() to add the board's network interfaces
-     *  (lwIP netif_add() and friends) besides the loopback. Return 0 or an SP_E* code. */
+    /** Called at every sp_lwip_start() to add the board's network interfaces
+     *  (lwIP netif_add() and friends) besides the loopback; sp_lwip_stop()
+     *  removes them again. Return 0 or an SP_E* code. */
     int (*add_netifs)(void *ctx);
     /** Called on every turn of the pump to move received frames into lwIP. */
     void (*poll_netifs)(void *ctx);
@@ -47,10 +52,16 @@ struct sp_lwip_config {
 };
 
 /**
- * @brief Start lwIP (lwip_init(), loopback interface 127.0.0.1 and ::1, then
- *        @p config's interfaces) and return its stack.
+ * @brief Start lwIP (loopback interface 127.0.0.1 and ::1, then @p config's
+ *        interfaces) and return its stack.
+ *
+ * lwip_init() runs at the first start of the process only: lwIP cannot be
+ * initialised twice. sp_lwip_stop() leaves it empty instead (no pcb, no
+ * interface but the loopback), so a start after a stop is a fresh stack; its
+ * clock goes on from where the last one stopped, never backwards.
  * @param[in] config  NULL: loopback only, the real clock, the default idle.
- * @return the stack; NULL if lwIP is already started or an interface failed.
+ * @return the stack; NULL if lwIP is already started, an interface failed, or
+ *         a board build gave neither clock_ms nor simulated_clock.
  */
 sp_stack *sp_lwip_start(const struct sp_lwip_config *config);
 
@@ -63,6 +74,10 @@ sp_stack *sp_lwip_stack(void);
 /**
  * @brief Close every socket on the lwIP stack and stop it, so that a test can
  *        start a fresh one.
+ *
+ * Handles still open become stale (SP_EBADF); connections are reset, lwIP's
+ * TIME_WAIT pcbs freed and the board's interfaces removed. Until the next
+ * sp_lwip_start(), sp_socket_on() of this stack gives SP_EIO.
  * @return 0; SP_EINVAL if @p stack is not the running lwIP stack.
  */
 int sp_lwip_stop(sp_stack *stack);
