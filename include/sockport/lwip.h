@@ -82,6 +82,26 @@ sp_stack *sp_lwip_stack(void);
  */
 int sp_lwip_stop(sp_stack *stack);
 
+/**
+ * Native options: sp_setsockopt_native() / sp_getsockopt_native() levels and
+ * names on the lwIP port. Every value is an int (len == sizeof(int), else
+ * SP_EINVAL); an unknown level or name, or a TCP option on another socket
+ * type, gives SP_ENOPROTOOPT; a TCP option on a listening socket or on a
+ * connection lwIP already freed gives SP_EINVAL.
+ */
+enum sp_lwip_native_level {
+    SP_LWIP_LEVEL_IP = 0x4C01,  /**< options of the socket's IP pcb */
+    SP_LWIP_LEVEL_TCP = 0x4C02, /**< options of a TCP connection */
+};
+enum sp_lwip_native_name {
+    SP_LWIP_IP_TTL = 1,           /**< time to live of sent packets, 1..255 */
+    SP_LWIP_IP_TOS = 2,           /**< type of service byte, 0..255 */
+    SP_LWIP_TCP_NODELAY = 1,      /**< 0/1: lwIP's TF_NODELAY (as SP_OPT_NODELAY) */
+    SP_LWIP_TCP_KEEPIDLE_MS = 2,  /**< idle time before the first keepalive probe, ms, >= 1 */
+    SP_LWIP_TCP_KEEPINTVL_MS = 3, /**< time between keepalive probes, ms, >= 1 */
+    SP_LWIP_TCP_KEEPCNT = 4,      /**< probes unanswered before the connection is dropped, >= 1 */
+};
+
 /** Counters of the running stack: what a test asserts to prove nothing leaked. */
 struct sp_lwip_stats {
     uint32_t tcp_pcbs_used;       /**< TCP pcbs allocated now (incl. listening, TIME_WAIT) */

@@ -65,9 +65,11 @@ const struct sp_test_fixture sp_test_fixture = {
     .port_name = "lwip",
     .setup = lwip_setup,
     .teardown = lwip_teardown,
-    /* No local sockets in lwIP, no resolver (LWIP_DNS 0), no native options. */
-    .caps = SP_CAP_IPV6 | SP_CAP_RAW,
+    /* No local sockets in lwIP; the resolver knows "localhost" only (LWIP_DNS 0). */
+    .caps = SP_CAP_IPV6 | SP_CAP_RAW | SP_CAP_RESOLVER | SP_CAP_NATIVE_OPTIONS,
     .local_dir = NULL,
     /* The whole transfer runs through lwIP's loopback in this one process. */
     .big_transfer_bytes = 64u * 1024u * 1024u,
+    .native_bool_level = SP_LWIP_LEVEL_TCP,
+    .native_bool_name = SP_LWIP_TCP_NODELAY,
 };

@@ -387,6 +387,46 @@ static void stop_closes_everything_and_restart_is_clean(void **state)
     lwip_test_expect_nothing_left();
 }
 
+/* lwIP's own knobs through the native options: values round-trip, ranges
+ * are checked, TCP options refuse other socket types. */
+static void native_options_reach_the_pcb(void **state)
+{
+    (void)state;
+    int client, server;
+    int value;
+    size_t len = sizeof value;
+    lwip_test_pair(&client, &server);
+    value = 1500;
+    LT_EXPECT(sp_setsockopt_native(client, SP_LWIP_LEVEL_TCP, SP_LWIP_TCP_KEEPIDLE_MS, &value,
+                                   sizeof value),
+              0);
+    value = 0;
+    LT_EXPECT(
+        sp_getsockopt_native(client, SP_LWIP_LEVEL_TCP, SP_LWIP_TCP_KEEPIDLE_MS, &value, &len), 0);
+    LT_EXPECT(value, 1500);
+    value = 0;
+    LT_EXPECT(
+        sp_setsockopt_native(client, SP_LWIP_LEVEL_TCP, SP_LWIP_TCP_KEEPCNT, &value, sizeof value),
+        SP_EINVAL);
+    value = 7;
+    LT_EXPECT(sp_setsockopt_native(client, SP_LWIP_LEVEL_IP, SP_LWIP_IP_TTL, &value, sizeof value),
+              0);
+    LT_EXPECT(sp_getsockopt_native(client, SP_LWIP_LEVEL_IP, SP_LWIP_IP_TTL, &value, &len), 0);
+    LT_EXPECT(value, 7);
+    value = 256;
+    LT_EXPECT(sp_setsockopt_native(client, SP_LWIP_LEVEL_IP, SP_LWIP_IP_TTL, &value, sizeof value),
+              SP_EINVAL);
+    LT_EXPECT(sp_setsockopt_native(client, SP_LWIP_LEVEL_IP, SP_LWIP_IP_TTL, &value, 1), SP_EINVAL);
+    LT_EXPECT(sp_setsockopt_native(client, 12345, 1, &value, sizeof value), SP_ENOPROTOOPT);
+    int udp = sp_socket(SP_AF_INET, SP_SOCK_DGRAM, 0);
+    value = 1;
+    LT_EXPECT(
+        sp_setsockopt_native(udp, SP_LWIP_LEVEL_TCP, SP_LWIP_TCP_NODELAY, &value, sizeof value),
+        SP_ENOPROTOOPT);
+    LT_EXPECT(sp_setsockopt_native(udp, SP_LWIP_LEVEL_IP, SP_LWIP_IP_TOS, &value, sizeof value), 0);
+    lwip_test_expect_nothing_left();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -410,6 +450,8 @@ int main(void)
                                         lwip_test_teardown),
         cmocka_unit_test_setup_teardown(stop_closes_everything_and_restart_is_clean,
                                         lwip_test_setup, lwip_test_teardown),
+        cmocka_unit_test_setup_teardown(native_options_reach_the_pcb, lwip_test_setup,
+                                        lwip_test_teardown),
     };
     return cmocka_run_group_tests_name("lwip_rules", tests, NULL, NULL);
 }
