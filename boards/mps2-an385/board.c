@@ -35,6 +35,11 @@
 #define MPU_RASR_SIZE_4MB (21u << 1) /* 2^(21+1) bytes */
 #define MPU_RASR_READ_ONLY (6u << 24)
 #define MPU_RASR_CACHEABLE (1u << 17)
+#define MPU_RASR_NO_ACCESS (0u << 24)
+#define MPU_RASR_EXECUTE_NEVER (1u << 28)
+#define MPU_RASR_SIZE_1KB (9u << 1) /* 2^(9+1) bytes: BOARD_STACK_GUARD_BYTES */
+#define CFSR_MMFAR_VALID (1u << 7)
+#define MPU_RBAR_VALID (1u << 4)
 #define CODE_REGION_BASE 0x00000000u
 #define SHCSR_SEPARATE_FAULTS ((1u << 16) | (1u << 17) | (1u << 18))
 
@@ -91,16 +96,22 @@ void SysTick_Handler(void)
     (void)elapsed_ticks();
 }
 
+extern uint32_t __stack_top[], __stack_limit[];
+
 /* QEMU maps the code region as RAM, so a write through a NULL (or small)
  * pointer would silently overwrite the vector table and crash much later,
- * somewhere else. One MPU region makes the whole code region read-only; the
- * rest of the map keeps its default attributes. */
-static void protect_code_region(void)
+ * somewhere else: MPU region 0 makes the whole code region read-only.
+ * Region 1 is a 1 KB no-access guard at the bottom of the main stack, so an
+ * overflow faults instead of running into the heap (the fault handler runs
+ * with the MPU off, so it can still report). The rest of the map keeps its
+ * default attributes. */
+static void protect_memory(void)
 {
     MPU_CTRL = 0;
-    MPU_RNR = 0;
-    MPU_RBAR = CODE_REGION_BASE;
+    MPU_RBAR = CODE_REGION_BASE | MPU_RBAR_VALID | 0u;
     MPU_RASR = MPU_RASR_READ_ONLY | MPU_RASR_CACHEABLE | MPU_RASR_SIZE_4MB | MPU_RASR_ENABLE;
+    MPU_RBAR = (uint32_t)(uintptr_t)__stack_limit | MPU_RBAR_VALID | 1u;
+    MPU_RASR = MPU_RASR_NO_ACCESS | MPU_RASR_EXECUTE_NEVER | MPU_RASR_SIZE_1KB | MPU_RASR_ENABLE;
     MPU_CTRL = MPU_CTRL_ENABLE | MPU_CTRL_DEFAULT_MAP_FOR_PRIVILEGED;
     __asm volatile("dsb\n"
                    "isb" ::: "memory");
@@ -140,7 +151,7 @@ static void import_environment(void)
 
 void board_init(void)
 {
-    protect_code_region();
+    protect_memory();
     UART0_BAUDDIV = BOARD_CPU_HZ / CONSOLE_BAUD;
     UART0_CTRL = UART_CTRL_TX_ENABLE;
 
@@ -239,6 +250,40 @@ static void console_hex(const char *name, uint32_t value)
     board_console_write(digits, (int)sizeof digits);
 }
 
+static void console_decimal(uint32_t value)
+{
+    char digits[10];
+    int n = 0;
+    do {
+        digits[sizeof digits - 1u - (size_t)n++] = (char)('0' + value % 10u);
+        value /= 10u;
+    } while (value != 0);
+    board_console_write(&digits[sizeof digits - (size_t)n], n);
+}
+
+void board_report_at_exit(void)
+{
+    const char *report = getenv("SP_BOARD_REPORT");
+    if (report == NULL || strcmp(report, "1") != 0) {
+        return;
+    }
+    const uint32_t *word = __stack_limit + BOARD_STACK_GUARD_BYTES / sizeof(uint32_t);
+    while (word < __stack_top && *word == BOARD_STACK_PAINT) {
+        ++word;
+    }
+    console_puts("board: peak stack ");
+    console_decimal((uint32_t)((uintptr_t)__stack_top - (uintptr_t)word));
+    console_puts(" bytes, heap ");
+    console_decimal(board_heap_used());
+    console_puts(" bytes\r\n");
+}
+
+static int in_stack_guard(uint32_t address)
+{
+    uintptr_t guard = (uintptr_t)__stack_limit;
+    return address >= guard && address - guard < BOARD_STACK_GUARD_BYTES;
+}
+
 static const char *exception_name(uint32_t number)
 {
     switch (number) {
@@ -266,6 +311,10 @@ void board_fault_report(const uint32_t *frame)
     console_hex("HFSR", SCB_HFSR);
     console_hex("MMFAR", SCB_MMFAR);
     console_hex("BFAR", SCB_BFAR);
+    if ((SCB_CFSR & CFSR_MMFAR_VALID) != 0 && in_stack_guard(SCB_MMFAR)) {
+        /* The frame itself could not be stacked: its words are garbage. */
+        console_puts("\r\n*** main stack overflow: raise __stack_size in mps2-an385.ld");
+    }
     console_puts("\r\n***");
     console_hex("PC", frame[FRAME_PC]);
     console_hex("LR", frame[FRAME_LR]);

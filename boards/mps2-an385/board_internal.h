@@ -13,6 +13,19 @@ void board_fault_report(const uint32_t *frame) __attribute__((noreturn));
  * fault handler and from _exit(). */
 void board_semihost_exit(int status) __attribute__((noreturn));
 
+/* Reset_Handler fills the unused main stack with this word, so that the
+ * deepest use can be measured. */
+#define BOARD_STACK_PAINT 0x5AC4DEADu
+/* The bottom of the main stack reservation is an MPU no-access guard. */
+#define BOARD_STACK_GUARD_BYTES 1024u
+
+/* At exit, with SP_BOARD_REPORT=1 in the environment: print the peak stack
+ * and heap use. */
+void board_report_at_exit(void);
+
+/* Bytes of the heap _sbrk has handed out. */
+uint32_t board_heap_used(void);
+
 /* Cortex-M system control registers the board touches. */
 #define BOARD_REG(addr) (*(volatile uint32_t *)(uintptr_t)(addr))
 #define SCB_ICSR BOARD_REG(0xE000ED04u)

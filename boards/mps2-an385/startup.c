@@ -11,7 +11,7 @@
 #include "board_internal.h"
 
 /* Symbols of mps2-an385.ld. */
-extern uint32_t __stack_top[];
+extern uint32_t __stack_top[], __stack_limit[];
 extern uint32_t __data_start[], __data_end[], __data_load[];
 extern uint32_t __bss_start[], __bss_end[];
 extern void (*__init_array_start[])(void);
@@ -80,6 +80,13 @@ void Reset_Handler(void)
     }
     for (uint32_t *dst = __bss_start; dst < __bss_end; ++dst) {
         *dst = 0;
+    }
+    /* Leave the words this function itself uses alone. */
+    uint32_t *sp;
+    __asm volatile("mov %0, sp" : "=r"(sp));
+    uint32_t *above_guard = __stack_limit + BOARD_STACK_GUARD_BYTES / sizeof(uint32_t);
+    for (uint32_t *word = above_guard; word < sp - 16; ++word) {
+        *word = BOARD_STACK_PAINT;
     }
     for (void (**ctor)(void) = __init_array_start; ctor < __init_array_end; ++ctor) {
         (*ctor)();

@@ -98,9 +98,15 @@ int _lseek(int fd, int offset, int whence)
     return -1;
 }
 
+static char *brk = __heap_start;
+
+uint32_t board_heap_used(void)
+{
+    return (uint32_t)(brk - __heap_start);
+}
+
 void *_sbrk(ptrdiff_t increment)
 {
-    static char *brk = __heap_start;
     if (increment > __heap_end - brk || increment < __heap_start - brk) {
         errno = ENOMEM;
         return (void *)-1;
@@ -112,6 +118,7 @@ void *_sbrk(ptrdiff_t increment)
 
 void _exit(int status)
 {
+    board_report_at_exit();
     board_semihost_exit(status);
 }
 
