@@ -203,6 +203,7 @@ SP_CASE(stream_connect_timeout_and_ealready_on_full_backlog)
         SP_SKIP("the stack never drops SYNs at a full backlog: no portable connect timeout");
     }
     SP_ASSERT_RC(sp_connect(stalled, &addr), SP_EALREADY);
+    SP_ASSERT_RC(sp_listen(stalled, 1), SP_EINVAL); /* connecting */
 
     int late = sp_t_socket(SP_AF_INET, SP_SOCK_STREAM);
     sp_t_setopt(late, SP_OPT_SNDTIMEO, 200);
@@ -431,6 +432,18 @@ SP_CASE(stream_address_in_use)
     sp_t_close_both(other, listener);
 }
 
+SP_CASE(stream_bind_to_a_foreign_address_is_eaddrnotavail)
+{
+    sp_addr foreign;
+    SP_ASSERT_RC(sp_addr_ipv4(&foreign, 192, 0, 2, 1, 0), 0); /* TEST-NET-1: never local */
+    static const int types[] = {SP_SOCK_STREAM, SP_SOCK_DGRAM};
+    for (size_t i = 0; i < sizeof types / sizeof types[0]; i++) {
+        int sock = sp_t_socket(SP_AF_INET, types[i]);
+        SP_ASSERT_RC(sp_bind(sock, &foreign), SP_EADDRNOTAVAIL);
+        SP_ASSERT_RC(sp_close(sock), 0);
+    }
+}
+
 SP_CASE(stream_not_connected)
 {
     char buf[4] = {0};
@@ -611,6 +624,7 @@ int sp_suite_group_stream(void)
         SP_TEST(stream_recv_all_timeout_and_eof),
         SP_TEST(stream_send_all_deadline_counts_what_was_sent),
         SP_TEST(stream_address_in_use),
+        SP_TEST(stream_bind_to_a_foreign_address_is_eaddrnotavail),
         SP_TEST(stream_not_connected),
         SP_TEST(stream_state_errors),
         SP_TEST(stream_listen_binds_an_unbound_socket),
