@@ -1,5 +1,7 @@
 /* sp_poll(): arguments, timeouts, and readiness for read, write, hang-up,
  * error and invalid handles. */
+#include <sockport/faulty.h>
+
 #include "suite.h"
 
 SP_CASE(poll_checks_arguments)
@@ -149,6 +151,44 @@ SP_CASE(poll_reports_only_the_ready_datagram_socket)
     }
 }
 
+/* A second stack over the same port (the fault shim, set to no faults): one
+ * sp_poll() call watches sockets of both. */
+SP_CASE(poll_watches_sockets_of_two_stacks_at_once)
+{
+    static struct sp_faulty shim;
+    static const struct sp_faulty_config no_faults = {.seed = 1};
+    sp_stack *second = sp_faulty_wrap(&shim, stack, &no_faults);
+    assert_non_null(second);
+    assert_ptr_not_equal(second, stack);
+
+    int socks[2];
+    sp_addr addrs[2];
+    sp_stack *stacks[2] = {stack, second};
+    for (int i = 0; i < 2; i++) {
+        socks[i] = (int)SP_ASSERT_OK(sp_socket_on(stacks[i], SP_AF_INET, SP_SOCK_DGRAM, 0));
+        assert_ptr_equal(sp_socket_stack(socks[i]), stacks[i]);
+        sp_t_loopback(&addrs[i], SP_AF_INET);
+        SP_ASSERT_RC(sp_bind(socks[i], &addrs[i]), 0);
+        SP_ASSERT_RC(sp_getsockname(socks[i], &addrs[i]), 0);
+    }
+    sp_pollfd fds[2] = {{.sock = socks[0], .events = SP_POLLIN, .revents = 0},
+                        {.sock = socks[1], .events = SP_POLLIN, .revents = 0}};
+    SP_ASSERT_RC(sp_poll(fds, 2, 0), 0);
+    SP_ASSERT_RC(sp_sendto(socks[0], "to1", 3, 0, &addrs[1]), 3);
+    SP_ASSERT_RC(sp_sendto(socks[1], "to0", 3, 0, &addrs[0]), 3);
+    int n = 0;
+    const int64_t deadline = sp_t_now() + SP_T_SAFETY_MS;
+    for (int i = 0; i < 1000 && n < 2 && sp_t_now() < deadline; i++) {
+        n = (int)SP_ASSERT_OK(sp_poll(fds, 2, 100));
+    }
+    assert_int_equal(n, 2);
+    assert_int_equal(fds[0].revents, SP_POLLIN);
+    assert_int_equal(fds[1].revents, SP_POLLIN);
+    SP_ASSERT_RC(sp_close(socks[1]), 0);
+    SP_ASSERT_RC(sp_close_all(second), 0); /* nothing else was open on it */
+    SP_ASSERT_RC(sp_close(socks[0]), 0);
+}
+
 int sp_suite_group_poll(void)
 {
     static const struct CMUnitTest tests[] = {
@@ -160,6 +200,7 @@ int sp_suite_group_poll(void)
         SP_TEST(poll_hangup_after_peer_close),
         SP_TEST(poll_error_and_hangup_are_always_reported),
         SP_TEST(poll_reports_only_the_ready_datagram_socket),
+        SP_TEST(poll_watches_sockets_of_two_stacks_at_once),
     };
     return cmocka_run_group_tests_name(sp_suite_group_name("poll"), tests, NULL, NULL);
 }

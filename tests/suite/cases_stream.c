@@ -472,6 +472,8 @@ SP_CASE(stream_state_errors)
     SP_ASSERT_RC(sp_bind(listener, &addr), SP_EINVAL);          /* already bound */
     SP_ASSERT_RC(sp_connect(listener, &addr), SP_EINVAL);       /* listening */
     SP_ASSERT_RC(sp_recv(listener, buf, 1, 0), SP_EINVAL);      /* listening */
+    SP_ASSERT_RC(sp_shutdown(listener, SP_SHUT_RDWR), SP_ENOTCONN);
+    SP_ASSERT_RC(sp_getpeername(listener, &v6), SP_ENOTCONN);
     SP_ASSERT_RC(sp_close(listener), 0);
 
     sp_t_pair(SP_AF_INET, SP_SOCK_STREAM, &client, &server);
