@@ -6,6 +6,10 @@
 
 #define CHUNK 65536 /* offered per send when filling buffers */
 #define FILL_MAX_SENDS 1024 /* 64 MiB at most: more than any loopback buffers */
+/* A send that makes no progress for this long means the pipe is full: both
+ * the receiver's window and the sender's buffer (one SP_EAGAIN may only mean
+ * that loopback has not yet moved the data on, in particular under load). */
+#define FULL_PIPE_MS 300
 
 /* An address of a loopback port that nobody listens on: bind, learn, close. */
 static void unused_port(sp_addr *out)
@@ -318,7 +322,7 @@ SP_CASE(stream_send_timeout_when_peer_does_not_read)
     int server;
     int partial = 0;
     sp_t_pair(SP_AF_INET, SP_SOCK_STREAM, &client, &server);
-    sp_t_setopt(client, SP_OPT_SNDTIMEO, 50);
+    sp_t_setopt(client, SP_OPT_SNDTIMEO, FULL_PIPE_MS);
     uint64_t taken = fill_until(client, SP_ETIMEDOUT, 0, &partial);
     assert_true(taken > 0);
     /* With timeout 0 the full socket fails at once, also as SP_ETIMEDOUT. */
@@ -406,9 +410,7 @@ SP_CASE(stream_send_all_deadline_counts_what_was_sent)
     int partial = 0;
     size_t sent = 0;
     sp_t_pair(SP_AF_INET, SP_SOCK_STREAM, &client, &server);
-    /* One SP_EAGAIN is not a full pipe (loopback frees room as it delivers):
-     * fill until a send makes no progress for a while. */
-    sp_t_setopt(client, SP_OPT_SNDTIMEO, 50);
+    sp_t_setopt(client, SP_OPT_SNDTIMEO, FULL_PIPE_MS);
     uint64_t taken = fill_until(client, SP_ETIMEDOUT, 0, &partial);
     sp_t_setopt(client, SP_OPT_NONBLOCK, 1); /* which sp_send_all ignores */
     sp_t_fill(sp_t_large, CHUNK, taken);
