@@ -110,6 +110,11 @@ struct sp_lwip_sock {
     struct sp_lwip_dgram dgrams[SP_LWIP_DGRAM_QUEUE_LEN];
     uint8_t dgram_head;
     uint8_t dgram_count;
+    /* TCP: the local address while the pcb lived, for getsockname() after
+     * lwIP freed it (a reset), as a POSIX host still answers then. */
+    bool local_known;
+    ip_addr_t local_ip;
+    uint16_t local_port;
     /* Connected UDP/raw: the default peer (lwIP filters on it too). */
     bool has_peer;
     ip_addr_t peer;

@@ -51,11 +51,20 @@ static void detach(struct sp_lwip_sock *sock)
     sock->pcb.tcp = NULL;
 }
 
+/* Keep the local address for after the pcb is gone. */
+static void remember_local(struct sp_lwip_sock *sock, const struct tcp_pcb *pcb)
+{
+    ip_addr_copy(sock->local_ip, pcb->local_ip);
+    sock->local_port = pcb->local_port;
+    sock->local_known = true;
+}
+
 /* Both directions have finished: lwIP takes the pcb through LAST_ACK or
  * TIME_WAIT and frees it without telling anyone, so the socket lets go now. */
 static void release_if_both_closed(struct sp_lwip_sock *sock)
 {
     if (sock->fin_received && sock->shut_wr && sock->pcb.tcp != NULL) {
+        remember_local(sock, sock->pcb.tcp);
         detach(sock);
         sock->state = SP_LWIP_GONE;
     }
@@ -127,10 +136,10 @@ static void on_error(void *arg, err_t err)
 static err_t on_connected(void *arg, struct tcp_pcb *pcb, err_t err)
 {
     struct sp_lwip_sock *sock = arg;
-    (void)pcb;
     (void)err; /* always ERR_OK: failures come through on_error */
     sock->state = SP_LWIP_CONNECTED;
     sock->connect_done = true;
+    remember_local(sock, pcb);
     return ERR_OK;
 }
 
@@ -153,6 +162,7 @@ static err_t on_accept(void *arg, struct tcp_pcb *newpcb, err_t err)
     conn->v6only = listener->v6only;
     conn->linger = listener->linger;
     attach(conn, newpcb);
+    remember_local(conn, newpcb);
     sp_lwip_tcp_apply_options(conn);
     /* Counted against the backlog until sp_accept() takes it: lwIP then
      * drops SYNs beyond the backlog, as a full queue does on Linux. */
@@ -601,6 +611,11 @@ int sp_lwip_tcp_addr(struct sp_lwip_sock *sock, bool local, ip_addr_t *ip, uint1
 {
     struct tcp_pcb *pcb = sock->pcb.tcp;
     if (pcb == NULL) {
+        if (local && sock->local_known) {
+            ip_addr_copy(*ip, sock->local_ip);
+            *port = sock->local_port;
+            return 0;
+        }
         return SP_ENOTCONN;
     }
     if (!local && sock->state != SP_LWIP_CONNECTED && sock->state != SP_LWIP_PENDING) {

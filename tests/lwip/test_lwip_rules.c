@@ -38,6 +38,10 @@ static void reset_is_reported_once_then_epipe(void **state)
     assert_true(pfd.revents & SP_POLLERR);
     LT_EXPECT(sp_send(client, "x", 1, 0), SP_ECONNRESET);
     LT_EXPECT(sp_send(client, "x", 1, 0), SP_EPIPE);
+    sp_addr local;
+    LT_EXPECT(sp_getsockname(client, &local), 0); /* still known, as on POSIX */
+    assert_true(local.port != 0);
+    LT_EXPECT(sp_getpeername(client, &local), SP_ENOTCONN);
 
     int client2, server2;
     lwip_test_pair(&client2, &server2);
