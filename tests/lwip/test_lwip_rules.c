@@ -391,6 +391,40 @@ static void stop_closes_everything_and_restart_is_clean(void **state)
     lwip_test_expect_nothing_left();
 }
 
+/* An IPv6 listener on :: also takes IPv4 connections, whose peer shows as
+ * ::ffff:a.b.c.d; with SP_OPT_V6ONLY it does not. */
+static void dual_stack_listener_sees_ipv4_as_mapped(void **state)
+{
+    (void)state;
+    for (int v6only = 0; v6only <= 1; v6only++) {
+        sp_addr any, to, peer, expected;
+        int listener = sp_socket(SP_AF_INET6, SP_SOCK_STREAM, 0);
+        LT_EXPECT(sp_setsockopt(listener, SP_OPT_V6ONLY, v6only), 0);
+        LT_EXPECT(sp_addr_any(&any, SP_AF_INET6, 0), 0);
+        LT_EXPECT(sp_bind(listener, &any), 0);
+        LT_EXPECT(sp_listen(listener, 2), 0);
+        LT_EXPECT(sp_getsockname(listener, &any), 0);
+        LT_EXPECT(sp_addr_loopback(&to, SP_AF_INET, any.port), 0);
+        int client = sp_socket(SP_AF_INET, SP_SOCK_STREAM, 0);
+        if (v6only) {
+            LT_EXPECT(sp_connect(client, &to), SP_ECONNREFUSED);
+        } else {
+            LT_EXPECT(sp_connect(client, &to), 0);
+            int server = sp_accept(listener, &peer);
+            assert_true(server >= 0);
+            sp_addr mine;
+            LT_EXPECT(sp_getsockname(client, &mine), 0);
+            LT_EXPECT(sp_addr_parse("::ffff:127.0.0.1", &expected), 0);
+            expected.port = mine.port;
+            assert_true(sp_addr_equal(&peer, &expected));
+            LT_EXPECT(sp_close(server), 0);
+        }
+        LT_EXPECT(sp_close(client), 0);
+        LT_EXPECT(sp_close(listener), 0);
+    }
+    lwip_test_expect_nothing_left();
+}
+
 /* lwIP's own knobs through the native options: values round-trip, ranges
  * are checked, TCP options refuse other socket types. */
 static void native_options_reach_the_pcb(void **state)
@@ -455,6 +489,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(stop_closes_everything_and_restart_is_clean,
                                         lwip_test_setup, lwip_test_teardown),
         cmocka_unit_test_setup_teardown(native_options_reach_the_pcb, lwip_test_setup,
+                                        lwip_test_teardown),
+        cmocka_unit_test_setup_teardown(dual_stack_listener_sees_ipv4_as_mapped, lwip_test_setup,
                                         lwip_test_teardown),
     };
     return cmocka_run_group_tests_name("lwip_rules", tests, NULL, NULL);
