@@ -18,7 +18,7 @@ foreach(_target IN ITEMS sockport sockport_core sockport_posix)
   endif()
 endforeach()
 # The lwIP port's libraries, whatever port/lwip names them (sockport_lwip*).
-if(SOCKPORT_WITH_LWIP AND EXISTS ${PROJECT_SOURCE_DIR}/port/lwip/CMakeLists.txt)
+if(TARGET sockport_lwip)
   get_directory_property(_sockport_lwip_targets DIRECTORY ${PROJECT_SOURCE_DIR}/port/lwip
                          BUILDSYSTEM_TARGETS)
   foreach(_target IN LISTS _sockport_lwip_targets)
