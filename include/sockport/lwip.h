@@ -114,9 +114,8 @@ struct sp_lwip_stats {
     uint32_t datagrams_dropped;   /**< datagrams dropped at a full receive queue */
     uint32_t tcp_segments_out;    /**< TCP segments sent since start, every kind: data,
                                        ACKs, SYNs, retransmissions (lwIP's tcp.xmit) */
-    uint32_t tcp_retransmissions; /**< fast retransmissions since start (lwIP's MIB-2
-                                       tcpRetransSegs; lwIP 2.1 does not count the
-                                       retransmissions its timer makes) */
+    uint32_t tcp_retransmissions; /**< TCP segments sent again since start (timeout
+                                       and fast retransmissions) */
 };
 
 /**

@@ -13,6 +13,9 @@
  * an endless loop inside netif_poll() (also reported as esp-idf issue 2425).
  * A pure ACK that tells such a pcb nothing new (same sequence, acknowledgment
  * and window it already has, nothing of its own in flight) is dropped here.
+ *
+ * And on the way out: a TCP segment whose sequence number lies before the
+ * pcb's snd_nxt is sent again, which is how retransmissions are counted.
  */
 #include <string.h>
 
@@ -212,4 +215,16 @@ int sp_lwip_hook_ip6_input(struct pbuf *packet, struct netif *input_netif)
     (void)packet;
 #endif
     return 0;
+}
+
+uint32_t *sp_lwip_hook_tcp_out(struct pbuf *packet, struct tcp_hdr *header,
+                               const struct tcp_pcb *pcb, uint32_t *options)
+{
+    (void)packet;
+    /* Control segments may come without a pcb, or from a listen pcb. */
+    if (pcb != NULL && pcb->state != LISTEN && pcb->state != CLOSED &&
+        TCP_SEQ_LT(lwip_ntohl(header->seqno), pcb->snd_nxt)) {
+        sp_lwip_state.tcp_retransmissions++;
+    }
+    return options;
 }

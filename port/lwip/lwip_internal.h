@@ -132,9 +132,9 @@ struct sp_lwip_state {
     uint32_t last_source_ms;
     /* Counters reported by sp_lwip_get_stats(), and baselines of lwIP's own. */
     uint32_t datagrams_dropped;
+    uint32_t tcp_retransmissions; /* counted by the TCP output hook */
     uint32_t pool_errors_base;
     uint32_t segments_out_base;
-    uint32_t retransmissions_base;
 };
 
 extern struct sp_lwip_state sp_lwip_state;

@@ -270,7 +270,7 @@ sp_stack *sp_lwip_start(const struct sp_lwip_config *config)
     st->datagrams_dropped = 0;
     st->pool_errors_base = pool_errors_now();
     st->segments_out_base = lwip_stats.tcp.xmit;
-    st->retransmissions_base = lwip_stats.mib2.tcpretranssegs;
+    st->tcp_retransmissions = 0;
     st->started = true;
     if (chosen.add_netifs != NULL && chosen.add_netifs(chosen.netif_ctx) < 0) {
         sp_lwip_stop(&lwip_stack);
@@ -321,6 +321,6 @@ int sp_lwip_get_stats(sp_stack *stack, struct sp_lwip_stats *out)
     out->sockets_used = (uint32_t)sp_lwip_sock_count();
     out->datagrams_dropped = sp_lwip_state.datagrams_dropped;
     out->tcp_segments_out = lwip_stats.tcp.xmit - sp_lwip_state.segments_out_base;
-    out->tcp_retransmissions = lwip_stats.mib2.tcpretranssegs - sp_lwip_state.retransmissions_base;
+    out->tcp_retransmissions = sp_lwip_state.tcp_retransmissions;
     return 0;
 }

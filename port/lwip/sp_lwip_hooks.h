@@ -5,11 +5,19 @@
 #ifndef SOCKPORT_LWIP_HOOKS_H
 #define SOCKPORT_LWIP_HOOKS_H
 
+#include <stdint.h>
+
 struct pbuf;
 struct netif;
+struct tcp_hdr;
+struct tcp_pcb;
 
 /* See each IP packet before lwIP does; never eat it (always return 0). */
 int sp_lwip_hook_ip4_input(struct pbuf *packet, struct netif *input_netif);
 int sp_lwip_hook_ip6_input(struct pbuf *packet, struct netif *input_netif);
+
+/* See each TCP segment lwIP sends (to count retransmissions); adds no options. */
+uint32_t *sp_lwip_hook_tcp_out(struct pbuf *packet, struct tcp_hdr *header,
+                               const struct tcp_pcb *pcb, uint32_t *options);
 
 #endif /* SOCKPORT_LWIP_HOOKS_H */

@@ -55,6 +55,8 @@
 #define LWIP_HOOK_FILENAME "sp_lwip_hooks.h"
 #define LWIP_HOOK_IP4_INPUT(pbuf, input_netif) sp_lwip_hook_ip4_input((pbuf), (input_netif))
 #define LWIP_HOOK_IP6_INPUT(pbuf, input_netif) sp_lwip_hook_ip6_input((pbuf), (input_netif))
+/* Counts retransmitted TCP segments for sp_lwip_get_stats() (lwIP counts only fast ones). */
+#define LWIP_HOOK_TCP_OUT_ADD_TCPOPTS(p, hdr, pcb, opts) sp_lwip_hook_tcp_out((p), (hdr), (pcb), (opts))
 
 #ifndef SP_LWIP_TINY_POOLS
 /* ---- Sizes: generous, a host has memory ---- */
