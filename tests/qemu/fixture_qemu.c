@@ -1,6 +1,7 @@
 /*
  * The shared suite's fixture for the lwIP port on the mps2-an385 board in
- * QEMU: lwIP's loopback inside the firmware, timed by SysTick, idling in WFI.
+ * QEMU: lwIP's loopback inside the firmware, timed by the board's clock
+ * (CMSDK TIMER0), idling in WFI.
  * The LAN9118 is left out: the cases talk to themselves over 127.0.0.1 and ::1,
  * and the board's network is tested by the echo and demo firmware.
  */
@@ -58,7 +59,10 @@ const struct sp_test_fixture sp_test_fixture = {
     .port_name = "lwip-qemu",
     .setup = qemu_setup,
     .teardown = qemu_teardown,
-    .caps = SP_CAP_IPV6 | SP_CAP_RAW,
+    /* The same capabilities as the host's lwIP fixture: the board runs the same port. */
+    .caps = SP_CAP_IPV6 | SP_CAP_RAW | SP_CAP_RESOLVER | SP_CAP_NATIVE_OPTIONS,
     .local_dir = NULL,
     .big_transfer_bytes = QEMU_BIG_TRANSFER_BYTES,
+    .native_bool_level = SP_LWIP_LEVEL_TCP,
+    .native_bool_name = SP_LWIP_TCP_NODELAY,
 };
