@@ -54,7 +54,8 @@ function(sockport_add_lwip_port target)
   add_library(${target}_lwip OBJECT ${lwip_sources})
   target_include_directories(${target}_lwip PUBLIC
     "${ARG_OPTS_DIR}" "${port_dir}" "${LWIP_DIR}/src/include")
-  target_compile_definitions(${target}_lwip PUBLIC ${ARG_DEFINITIONS})
+  # SP_LWIP_PORT turns on the port's hooks in lwipopts.h (see port/lwip/host/lwipopts.h).
+  target_compile_definitions(${target}_lwip PUBLIC SP_LWIP_PORT=1 ${ARG_DEFINITIONS})
   set_target_properties(${target}_lwip PROPERTIES POSITION_INDEPENDENT_CODE ON)
 
   add_library(${target} STATIC
@@ -71,6 +72,6 @@ function(sockport_add_lwip_port target)
   target_include_directories(${target} PUBLIC
     "$<BUILD_INTERFACE:${ARG_OPTS_DIR}>" "$<BUILD_INTERFACE:${port_dir}>"
     "$<BUILD_INTERFACE:${LWIP_DIR}/src/include>")
-  target_compile_definitions(${target} PUBLIC ${ARG_DEFINITIONS})
+  target_compile_definitions(${target} PUBLIC SP_LWIP_PORT=1 ${ARG_DEFINITIONS})
   target_link_libraries(${target} PUBLIC sockport_core PRIVATE $<BUILD_INTERFACE:sockport_warnings>)
 endfunction()

@@ -29,6 +29,9 @@
 #define SP_LWIP_MEMORY_RETRY_MS 100
 #endif
 
+#ifndef SP_LWIP_PORT
+#error "Build the lwIP port through sockport_add_lwip_port() (cmake/SockportLwip.cmake)"
+#endif
 #if SP_LWIP_MAX_SOCKETS > 0xFFFF
 #error "SP_LWIP_MAX_SOCKETS must fit the 16-bit index of a port socket reference"
 #endif

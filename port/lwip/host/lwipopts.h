@@ -51,12 +51,17 @@
 #define LWIP_DNS 0
 #define LWIP_IGMP 0
 
-/* ICMP destination-unreachable to a connected UDP socket: SP_ECONNREFUSED. */
+/* The port's hooks (port/lwip/lwip_input_hooks.c): ICMP errors to connected
+ * UDP sockets, the zero-window ACK storm, the retransmission count. Only in
+ * builds made by sockport_add_lwip_port(), which defines SP_LWIP_PORT: an
+ * lwIP built from these options without the port needs no hook functions. */
+#ifdef SP_LWIP_PORT
 #define LWIP_HOOK_FILENAME "sp_lwip_hooks.h"
 #define LWIP_HOOK_IP4_INPUT(pbuf, input_netif) sp_lwip_hook_ip4_input((pbuf), (input_netif))
 #define LWIP_HOOK_IP6_INPUT(pbuf, input_netif) sp_lwip_hook_ip6_input((pbuf), (input_netif))
-/* Counts retransmitted TCP segments for sp_lwip_get_stats() (lwIP counts only fast ones). */
-#define LWIP_HOOK_TCP_OUT_ADD_TCPOPTS(p, hdr, pcb, opts) sp_lwip_hook_tcp_out((p), (hdr), (pcb), (opts))
+#define LWIP_HOOK_TCP_OUT_ADD_TCPOPTS(p, hdr, pcb, opts)                                          \
+    sp_lwip_hook_tcp_out((p), (hdr), (pcb), (opts))
+#endif
 
 #ifndef SP_LWIP_TINY_POOLS
 /* ---- Sizes: generous, a host has memory ---- */
