@@ -21,17 +21,17 @@ static uint16_t internet_checksum(const uint8_t *data, size_t len)
     return (uint16_t)~sum;
 }
 
-/* The ICMP message in @p packet, whether or not the port kept the IPv4 header. */
+/* The ICMP message in @p packet. Every port hands IPv4 raw sockets the whole
+ * packet, IPv4 header first (as BSD sockets do): the case fails if one does not. */
 static const uint8_t *icmp_part(const uint8_t *packet, size_t *len)
 {
-    if (*len >= 20 && packet[0] >> 4 == 4) {
-        size_t header = (size_t)(packet[0] & 0x0f) * 4;
-        if (header <= *len) {
-            *len -= header;
-            return packet + header;
-        }
-    }
-    return packet;
+    assert_true(*len >= 20);
+    assert_int_equal(packet[0] >> 4, 4);
+    size_t header = (size_t)(packet[0] & 0x0f) * 4;
+    assert_true(header >= 20 && header <= *len);
+    assert_int_equal(packet[9], SP_IPPROTO_ICMP);
+    *len -= header;
+    return packet + header;
 }
 
 SP_CASE(raw_icmp_echo_to_loopback)
@@ -67,10 +67,56 @@ SP_CASE(raw_icmp_echo_to_loopback)
     SP_ASSERT_RC(sp_close(sock), 0);
 }
 
+/* ICMPv6 on ::1: the stack fills in the checksum (it covers a pseudo-header),
+ * and the socket sees the ICMPv6 message alone, without the IPv6 header. */
+SP_CASE(raw_icmpv6_echo_to_loopback)
+{
+    SP_REQUIRE_CAPS(SP_CAP_RAW | SP_CAP_IPV6, "needs raw sockets and IPv6 (privileges, ::1)");
+    static const uint8_t request[16] = {128, 0, 0, 0, ECHO_ID >> 8, ECHO_ID & 0xff, 0, ECHO_SEQ,
+                                        's', 'o', 'c', 'k', 'p', 'o', 'r', 't'};
+    static uint8_t packet[256];
+    int sock = (int)SP_ASSERT_OK(sp_socket(SP_AF_INET6, SP_SOCK_RAW, SP_IPPROTO_ICMPV6));
+    sp_addr to;
+    SP_ASSERT_RC(sp_addr_loopback(&to, SP_AF_INET6, 0), 0);
+    SP_ASSERT_RC(sp_sendto(sock, request, sizeof request, 0, &to), (long long)sizeof request);
+    sp_t_setopt(sock, SP_OPT_RCVTIMEO, 2000);
+    int found = 0;
+    for (int i = 0; i < 64 && !found; i++) {
+        sp_addr from;
+        ptrdiff_t rc = sp_recvfrom(sock, packet, sizeof packet, 0, &from);
+        SP_ASSERT_OK(rc);
+        assert_int_equal(from.family, SP_AF_INET6);
+        /* No IPv6 header: the first byte is an ICMPv6 type, never version 6's 0x6_. */
+        found = (size_t)rc >= sizeof request && packet[0] == 129 &&
+                packet[4] == (ECHO_ID >> 8) && packet[5] == (ECHO_ID & 0xff) &&
+                packet[7] == ECHO_SEQ && memcmp(packet + 8, request + 8, 8) == 0;
+    }
+    assert_true(found);
+    SP_ASSERT_RC(sp_close(sock), 0);
+}
+
+SP_CASE(raw_argument_errors)
+{
+    /* Raw sockets need a protocol, and there are no local raw sockets. */
+    SP_ASSERT_RC(sp_socket(SP_AF_INET, SP_SOCK_RAW, 0), SP_EPROTONOSUPPORT);
+    SP_ASSERT_RC(sp_socket(SP_AF_INET, SP_SOCK_RAW, 256), SP_EPROTONOSUPPORT);
+    SP_ASSERT_RC(sp_socket(SP_AF_LOCAL, SP_SOCK_RAW, SP_IPPROTO_ICMP), SP_EPROTONOSUPPORT);
+    if (!(sp_t_caps() & SP_CAP_RAW))
+        SP_SKIP("raw sockets are not permitted here (argument errors checked)");
+    int sock = (int)SP_ASSERT_OK(sp_socket(SP_AF_INET, SP_SOCK_RAW, SP_IPPROTO_ICMP));
+    SP_ASSERT_RC(sp_listen(sock, 1), SP_EOPNOTSUPP);
+    SP_ASSERT_RC(sp_accept(sock, NULL), SP_EOPNOTSUPP);
+    SP_ASSERT_RC(sp_send(sock, "x", 1, 0), SP_EDESTADDRREQ);
+    SP_ASSERT_RC(sp_setsockopt(sock, SP_OPT_NODELAY, 1), SP_ENOPROTOOPT);
+    SP_ASSERT_RC(sp_close(sock), 0);
+}
+
 int sp_suite_group_raw(void)
 {
     static const struct CMUnitTest tests[] = {
         SP_TEST(raw_icmp_echo_to_loopback),
+        SP_TEST(raw_icmpv6_echo_to_loopback),
+        SP_TEST(raw_argument_errors),
     };
     return cmocka_run_group_tests_name(sp_suite_group_name("raw"), tests, NULL, NULL);
 }
