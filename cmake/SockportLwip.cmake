@@ -63,6 +63,7 @@ function(sockport_add_lwip_port target)
     ${port_dir}/lwip_dgram.c
     ${port_dir}/lwip_errors.c
     ${port_dir}/lwip_input_hooks.c
+    ${port_dir}/lwip_resolve.c
     ${port_dir}/lwip_sock.c
     ${port_dir}/lwip_stack.c
     ${port_dir}/lwip_tcp.c

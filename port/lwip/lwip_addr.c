@@ -78,39 +78,3 @@ bool sp_lwip_ip_is_local(const ip_addr_t *ip)
     }
     return false;
 }
-
-/* "localhost" in any letter case, with or without the root's trailing dot. */
-static bool is_localhost(const char *host)
-{
-    static const char name[] = "localhost";
-    size_t i = 0;
-    for (; name[i] != '\0'; i++) {
-        char c = host[i];
-        if (c >= 'A' && c <= 'Z') {
-            c = (char)(c - 'A' + 'a');
-        }
-        if (c != name[i]) {
-            return false;
-        }
-    }
-    return host[i] == '\0' || (host[i] == '.' && host[i + 1] == '\0');
-}
-
-int sp_lwip_op_resolve(void *state, const char *host, int family, sp_addr *out, size_t max,
-                       int timeout_ms)
-{
-    (void)state;
-    (void)timeout_ms;
-    /* Built without LWIP_DNS, the stack knows one name: its own loopback. */
-    if (!is_localhost(host)) {
-        return SP_ENONAME;
-    }
-    size_t count = 0;
-    if ((family == SP_AF_UNSPEC || family == SP_AF_INET6) && count < max) {
-        sp_addr_loopback(&out[count++], SP_AF_INET6, 0);
-    }
-    if ((family == SP_AF_UNSPEC || family == SP_AF_INET) && count < max) {
-        sp_addr_loopback(&out[count++], SP_AF_INET, 0);
-    }
-    return count > 0 ? (int)count : SP_ENONAME;
-}

@@ -156,7 +156,7 @@ int sp_lwip_addr_to_ip(const sp_addr *addr, ip_addr_t *ip, uint16_t *port);
 void sp_lwip_addr_from_ip(int family, const ip_addr_t *ip, uint16_t port, sp_addr *out);
 /* 1 if @p ip is the wildcard or an address of one of lwIP's interfaces. */
 bool sp_lwip_ip_is_local(const ip_addr_t *ip);
-/* The resolve operation: "localhost" only (lwIP is built without DNS). */
+/* ---- lwip_resolve.c: "localhost", then lwIP's DNS client if built in ---- */
 int sp_lwip_op_resolve(void *state, const char *host, int family, sp_addr *out, size_t max,
                        int timeout_ms);
 

@@ -15,6 +15,7 @@
 
 #include <string.h>
 
+#include "lwip/dns.h"
 #include "lwip/init.h"
 #include "lwip/memp.h"
 #include "lwip/netif.h"
@@ -301,6 +302,13 @@ int sp_lwip_stop(sp_stack *stack)
     /* Deliver the resets just sent, so that nothing is left in flight. */
     netif_poll_all();
     remove_board_netifs();
+#if LWIP_DNS
+    /* Forget the DNS servers with the interfaces that led to them; a query
+     * still in flight ends at its next retry (lwIP then frees its pcb). */
+    for (u8_t i = 0; i < DNS_MAX_SERVERS; i++) {
+        dns_setserver(i, NULL);
+    }
+#endif
     st->started = false;
     return 0;
 }

@@ -80,8 +80,8 @@ void lwip_test_expect_nothing_left(void)
         /* Pump first: resets and FINs of the closes are still in the loopback queue. */
         sp_stack_pump(lwip_test_stack, turn == 0 ? 0 : 1000);
         LT_EXPECT(sp_lwip_get_stats(lwip_test_stack, &stats), 0);
-        if (stats.tcp_pcbs_used == 0 && stats.pbufs_used == 0 && stats.sockets_used == 0 &&
-            stats.heap_used == 0) {
+        if (stats.tcp_pcbs_used == 0 && stats.udp_pcbs_used == 0 && stats.raw_pcbs_used == 0 &&
+            stats.pbufs_used == 0 && stats.sockets_used == 0 && stats.heap_used == 0) {
             break;
         }
     }

@@ -11,10 +11,13 @@
  * - UDP receive queues are bounded and their drops counted;
  * - the simulated clock runs timeouts and retransmissions without waiting.
  */
+#include <stdbool.h>
 #include <string.h>
 
+#include "lwip/dns.h"
 #include "lwip/ip4_addr.h"
 #include "lwip/netif.h"
+#include "lwip/udp.h"
 #include "lwipopts.h"
 
 #include "lwip_test_util.h"
@@ -426,6 +429,96 @@ static void dual_stack_listener_sees_ipv4_as_mapped(void **state)
     lwip_test_expect_nothing_left();
 }
 
+/* ---- A DNS server inside the test, on lwIP's own loopback ---- */
+
+static const char dns_known_name[] = "printer.test";
+
+/* Answer one query: the known name's A or AAAA record, NXDOMAIN for others. */
+static void on_dns_query(void *arg, struct udp_pcb *pcb, struct pbuf *p, const ip_addr_t *from,
+                         u16_t port)
+{
+    (void)arg;
+    uint8_t query[256];
+    uint8_t answer[300];
+    u16_t len = pbuf_copy_partial(p, query, sizeof query, 0);
+    pbuf_free(p);
+    size_t pos = 12;
+    char name[64];
+    size_t name_len = 0;
+    while (pos < len && query[pos] != 0 && name_len + query[pos] + 1 < sizeof name) {
+        size_t label = query[pos++];
+        if (name_len > 0) {
+            name[name_len++] = '.';
+        }
+        memcpy(name + name_len, query + pos, label);
+        name_len += label;
+        pos += label;
+    }
+    name[name_len] = '\0';
+    size_t question_end = pos + 1 + 4; /* root label, type, class */
+    if (question_end > len) {
+        return;
+    }
+    uint16_t type = (uint16_t)(query[pos + 1] << 8 | query[pos + 2]);
+    bool known = strcmp(name, dns_known_name) == 0 && (type == 1 || type == 28);
+    memcpy(answer, query, question_end);
+    answer[2] = 0x81;                /* response, recursion desired */
+    answer[3] = known ? 0x80 : 0x83; /* recursion available; NXDOMAIN if unknown */
+    answer[6] = 0;
+    answer[7] = known ? 1 : 0;
+    answer[8] = answer[9] = answer[10] = answer[11] = 0;
+    size_t out = question_end;
+    if (known) {
+        static const uint8_t v4[4] = {192, 0, 2, 99};
+        static const uint8_t v6[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0,
+                                       0,    0,    0,    0,    0, 0, 0, 0x99};
+        size_t rdlen = type == 1 ? 4 : 16;
+        const uint8_t record[] = {0xC0, 12, 0, (uint8_t)type, 0, 1, 0, 0, 0, 60, 0, (uint8_t)rdlen};
+        memcpy(answer + out, record, sizeof record);
+        out += sizeof record;
+        memcpy(answer + out, type == 1 ? v4 : v6, rdlen);
+        out += rdlen;
+    }
+    struct pbuf *reply = pbuf_alloc(PBUF_TRANSPORT, (u16_t)out, PBUF_RAM);
+    if (reply != NULL) {
+        memcpy(reply->payload, answer, out);
+        udp_sendto(pcb, reply, from, port);
+        pbuf_free(reply);
+    }
+}
+
+/* sp_resolve() of a name goes to lwIP's DNS client while the stack runs:
+ * found names give their address, unknown ones SP_ENONAME, a server that
+ * never answers SP_ETIMEDOUT at the caller's timeout. */
+static void names_resolve_through_lwip_dns(void **state)
+{
+    (void)state;
+    struct udp_pcb *server = udp_new_ip_type(IPADDR_TYPE_V4);
+    assert_non_null(server);
+    LT_EXPECT(udp_bind(server, IP4_ADDR_ANY, 53), ERR_OK);
+    udp_recv(server, on_dns_query, NULL);
+    ip_addr_t loopback;
+    ip_addr_set_ip4_u32_val(loopback, PP_HTONL(0x7F000001UL));
+    dns_setserver(0, &loopback);
+
+    sp_addr out[2], expected;
+    LT_EXPECT(sp_resolve(dns_known_name, "80", SP_AF_INET, out, 2, 5000), 1);
+    LT_EXPECT(sp_addr_parse("192.0.2.99:80", &expected), 0);
+    assert_true(sp_addr_equal(&out[0], &expected));
+    LT_EXPECT(sp_resolve(dns_known_name, NULL, SP_AF_INET6, out, 2, 5000), 1);
+    LT_EXPECT(sp_addr_parse("2001:db8::99", &expected), 0);
+    assert_true(sp_addr_equal(&out[0], &expected));
+    LT_EXPECT(sp_resolve("missing.test", NULL, SP_AF_INET, out, 2, 5000), SP_ENONAME);
+
+    udp_remove(server); /* now nobody answers */
+    int64_t started = sp_stack_now_ms(lwip_test_stack);
+    LT_EXPECT(sp_resolve("silent.test", NULL, SP_AF_INET, out, 2, 3000), SP_ETIMEDOUT);
+    assert_true(sp_stack_now_ms(lwip_test_stack) - started >= 3000);
+    dns_setserver(0, NULL);
+    LT_EXPECT(sp_resolve("noserver.test", NULL, SP_AF_INET, out, 2, 3000), SP_ENONAME);
+    lwip_test_expect_nothing_left();
+}
+
 /* lwIP's own knobs through the native options: values round-trip, ranges
  * are checked, TCP options refuse other socket types. */
 static void native_options_reach_the_pcb(void **state)
@@ -492,6 +585,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(native_options_reach_the_pcb, lwip_test_setup,
                                         lwip_test_teardown),
         cmocka_unit_test_setup_teardown(dual_stack_listener_sees_ipv4_as_mapped, lwip_test_setup,
+                                        lwip_test_teardown),
+        cmocka_unit_test_setup_teardown(names_resolve_through_lwip_dns, lwip_test_setup,
                                         lwip_test_teardown),
     };
     return cmocka_run_group_tests_name("lwip_rules", tests, NULL, NULL);

@@ -48,7 +48,6 @@
 #define LWIP_IPV6_MLD 0
 #define LWIP_DHCP 0
 #define LWIP_AUTOIP 0
-#define LWIP_DNS 0
 #define LWIP_IGMP 0
 
 /* The port's hooks (port/lwip/lwip_input_hooks.c): ICMP errors to connected
@@ -64,6 +63,8 @@
 #endif
 
 #ifndef SP_LWIP_TINY_POOLS
+/* lwIP's DNS client behind sp_resolve() (its server is set with dns_setserver()). */
+#define LWIP_DNS 1
 /* ---- Sizes: generous, a host has memory ---- */
 #define SP_LWIP_MAX_SOCKETS 96        /* port socket records (incl. not yet accepted) */
 #define SP_LWIP_DGRAM_QUEUE_LEN 16    /* datagrams queued per UDP/raw socket */
@@ -82,6 +83,7 @@
 #define MEMP_NUM_REASSDATA 16
 #define IP_REASS_MAX_PBUFS 128
 #else
+#define LWIP_DNS 0
 /* ---- Deliberately tiny: a few connections exhaust pcbs, a transfer the heap ---- */
 #define SP_LWIP_MAX_SOCKETS 8
 #define SP_LWIP_DGRAM_QUEUE_LEN 4

@@ -1,0 +1,111 @@
+/*
+ * Name resolution on the lwIP port: "localhost" is the loopback, without
+ * asking anyone; other names go to lwIP's DNS client when the build has one
+ * (LWIP_DNS), while the stack keeps running until the answer or the timeout.
+ */
+#include "lwip/dns.h"
+
+#include "lwip_internal.h"
+
+/* "localhost" in any letter case, with or without the root's trailing dot. */
+static bool is_localhost(const char *host)
+{
+    static const char name[] = "localhost";
+    size_t i = 0;
+    for (; name[i] != '\0'; i++) {
+        char c = host[i];
+        if (c >= 'A' && c <= 'Z') {
+            c = (char)(c - 'A' + 'a');
+        }
+        if (c != name[i]) {
+            return false;
+        }
+    }
+    return host[i] == '\0' || (host[i] == '.' && host[i + 1] == '\0');
+}
+
+static int resolve_localhost(int family, sp_addr *out, size_t max)
+{
+    size_t count = 0;
+    if ((family == SP_AF_UNSPEC || family == SP_AF_INET6) && count < max) {
+        sp_addr_loopback(&out[count++], SP_AF_INET6, 0);
+    }
+    if ((family == SP_AF_UNSPEC || family == SP_AF_INET) && count < max) {
+        sp_addr_loopback(&out[count++], SP_AF_INET, 0);
+    }
+    return count > 0 ? (int)count : SP_ENONAME;
+}
+
+#if LWIP_DNS
+/* The one query this thread waits for. An answer that comes after its wait
+ * gave up carries an older number and is ignored. */
+static struct {
+    uintptr_t number;
+    bool answered;
+    bool found;
+    ip_addr_t address;
+} dns_wait;
+
+static void on_dns_answer(const char *name, const ip_addr_t *address, void *arg)
+{
+    (void)name;
+    if ((uintptr_t)arg != dns_wait.number) {
+        return;
+    }
+    dns_wait.answered = true;
+    dns_wait.found = address != NULL;
+    if (address != NULL) {
+        ip_addr_copy(dns_wait.address, *address);
+    }
+}
+
+static int resolve_dns(void *state, const char *host, int family, sp_addr *out, int timeout_ms)
+{
+    u8_t type = family == SP_AF_INET    ? LWIP_DNS_ADDRTYPE_IPV4
+                : family == SP_AF_INET6 ? LWIP_DNS_ADDRTYPE_IPV6
+                                        : LWIP_DNS_ADDRTYPE_IPV4_IPV6;
+    dns_wait.number++;
+    dns_wait.answered = false;
+    ip_addr_t address;
+    err_t err =
+        dns_gethostbyname_addrtype(host, &address, on_dns_answer, (void *)dns_wait.number, type);
+    if (err == ERR_INPROGRESS) {
+        int64_t deadline = sp_lwip_op_now_ms(state) + timeout_ms;
+        while (!dns_wait.answered) {
+            int64_t left = deadline - sp_lwip_op_now_ms(state);
+            if (timeout_ms >= 0 && left <= 0) {
+                return SP_ETIMEDOUT;
+            }
+            /* Short turns: the answer arrives through a callback, not a socket. */
+            sp_lwip_op_poll(state, NULL, 0, timeout_ms < 0 || left > 10 ? 10 : (int)left);
+        }
+        if (!dns_wait.found) {
+            /* lwIP reports "no such name" and "no answer" alike. */
+            return SP_ENONAME;
+        }
+        ip_addr_copy(address, dns_wait.address);
+    } else if (err != ERR_OK) {
+        return SP_ENONAME; /* no DNS server set, or a name lwIP cannot ask for */
+    }
+    int want = family == SP_AF_UNSPEC ? (IP_IS_V4(&address) ? SP_AF_INET : SP_AF_INET6) : family;
+    sp_lwip_addr_from_ip(want, &address, 0, out);
+    return 1;
+}
+#endif
+
+int sp_lwip_op_resolve(void *state, const char *host, int family, sp_addr *out, size_t max,
+                       int timeout_ms)
+{
+    if (is_localhost(host)) {
+        return resolve_localhost(family, out, max);
+    }
+#if LWIP_DNS
+    if (sp_lwip_stack() != NULL) {
+        return resolve_dns(state, host, family, out, timeout_ms);
+    }
+#else
+    (void)state;
+    (void)timeout_ms;
+#endif
+    return SP_ENONAME;
+}
