@@ -46,7 +46,10 @@ struct spc_service {
     short (*poll)(struct spc_socket *s, short port_revents);
     /** Milliseconds until the service must run again (retransmissions); -1: never. */
     int (*timer_ms)(struct spc_socket *s);
-    /** Release the service's state; may try briefly to send what it still holds. */
+    /** Try briefly to send what the service still holds (before a shutdown
+     *  for writing ends the stream under it); NULL: it holds nothing. */
+    void (*drain)(struct spc_socket *s);
+    /** Release the service's state (after a drain, if it has one). */
     void (*close)(struct spc_socket *s);
 };
 

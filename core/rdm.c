@@ -383,6 +383,7 @@ static const struct spc_service spc_rdm_service = {
     .recv = spc_rdm_recv,
     .poll = spc_rdm_poll,
     .timer_ms = spc_rdm_timer_ms,
+    .drain = NULL,
     .close = spc_rdm_close,
 };
 

@@ -14,7 +14,7 @@
 #include <string.h>
 
 #define SPC_SEQ_HEADER 4
-/* How long close waits to push out the rest of a record already accepted. */
+/* How long close or shutdown waits to push out the rest of a record already accepted. */
 #define SPC_SEQ_CLOSE_FLUSH_MS 1000
 
 struct spc_seqpacket {
@@ -168,7 +168,7 @@ static int spc_seq_timer_ms(struct spc_socket *s)
     return -1;
 }
 
-static void spc_seq_close(struct spc_socket *s)
+static void spc_seq_drain(struct spc_socket *s)
 {
     struct spc_seqpacket *q = spc_seq(s);
     if (q->tx_sent < q->tx_len) {
@@ -176,6 +176,12 @@ static void spc_seq_close(struct spc_socket *s)
         while (spc_seq_flush(s) == SP_EAGAIN && spc_wait(s, SP_POLLOUT, &deadline) == 0)
             ;
     }
+}
+
+static void spc_seq_close(struct spc_socket *s)
+{
+    struct spc_seqpacket *q = spc_seq(s);
+    spc_seq_drain(s);
     q->in_use = false;
     s->service = NULL;
     s->service_state = NULL;
@@ -186,6 +192,7 @@ static const struct spc_service spc_seqpacket_service = {
     .recv = spc_seq_recv,
     .poll = spc_seq_poll,
     .timer_ms = spc_seq_timer_ms,
+    .drain = spc_seq_drain,
     .close = spc_seq_close,
 };
 

@@ -298,6 +298,8 @@ int sp_shutdown(int sock, int how)
         return rc;
     if (s->state != SPC_CONNECTED)
         return SP_ENOTCONN;
+    if (how != SP_SHUT_RD && s->service != NULL && s->service->drain != NULL)
+        s->service->drain(s); /* the stream's end must come after the last record */
     rc = s->stack->ops->shutdown(s->stack->state, s->native, how);
     if (rc < 0)
         return rc;
