@@ -63,7 +63,6 @@ static u8_t on_raw_recv(void *arg, struct raw_pcb *pcb, struct pbuf *p, const ip
 int sp_lwip_dgram_open(struct sp_lwip_sock *sock, int protocol)
 {
     u8_t type = sock->family == SP_AF_INET ? IPADDR_TYPE_V4 : IPADDR_TYPE_ANY;
-    sock->protocol = (uint8_t)protocol;
     if (sock->kind == SP_LWIP_KIND_UDP) {
         struct udp_pcb *pcb = udp_new_ip_type(type);
         if (pcb == NULL) {

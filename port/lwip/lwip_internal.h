@@ -68,7 +68,6 @@ struct sp_lwip_sock {
     uint8_t type;   /* enum sp_type */
     uint8_t kind;   /* enum sp_lwip_kind */
     uint8_t state;  /* enum sp_lwip_conn_state */
-    uint8_t protocol;
     union {
         struct tcp_pcb *tcp;
         struct udp_pcb *udp;
@@ -78,9 +77,6 @@ struct sp_lwip_sock {
 
     /* The error to report once (SP_E*), then 0. */
     int pending_error;
-    /* The connection died by an error already reported once: sends now get SP_EPIPE. */
-    bool broken;
-    bool connect_done; /* a connect attempt ended; its result is in pending_error */
     bool fin_received;
     bool shut_rd;
     bool shut_wr;

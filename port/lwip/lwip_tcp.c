@@ -128,8 +128,6 @@ static void on_error(void *arg, err_t err)
         error = err == ERR_ABRT ? SP_ETIMEDOUT : sp_lwip_error(err);
     }
     sock->pending_error = error;
-    sock->broken = error != 0;
-    sock->connect_done = true;
     sock->state = SP_LWIP_GONE;
 }
 
@@ -138,7 +136,6 @@ static err_t on_connected(void *arg, struct tcp_pcb *pcb, err_t err)
     struct sp_lwip_sock *sock = arg;
     (void)err; /* always ERR_OK: failures come through on_error */
     sock->state = SP_LWIP_CONNECTED;
-    sock->connect_done = true;
     remember_local(sock, pcb);
     return ERR_OK;
 }
@@ -213,7 +210,8 @@ void sp_lwip_tcp_apply_options(struct sp_lwip_sock *sock)
     } else {
         tcp_nagle_enable(pcb);
     }
-    if (sock->family == SP_AF_INET6 && sock->state == SP_LWIP_OPEN &&
+    /* SP_OPT_V6ONLY decides what an unbound IPv6 socket's pcb may reach. */
+    if (sock->family == SP_AF_INET6 && sock->state == SP_LWIP_OPEN && pcb->local_port == 0 &&
         IP_GET_TYPE(&pcb->local_ip) != IPADDR_TYPE_V4 && ip_addr_isany(&pcb->local_ip)) {
         u8_t type = sock->v6only ? IPADDR_TYPE_V6 : IPADDR_TYPE_ANY;
         IP_SET_TYPE_VAL(pcb->local_ip, type);
@@ -407,7 +405,6 @@ int sp_lwip_tcp_connect(struct sp_lwip_sock *sock, const ip_addr_t *ip, uint16_t
         return err == ERR_VAL ? SP_ENETUNREACH : sp_lwip_error(err);
     }
     sock->state = SP_LWIP_CONNECTING;
-    sock->connect_done = false;
     return SP_EINPROGRESS;
 }
 
