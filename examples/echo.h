@@ -16,6 +16,8 @@
 
 #include <sockport/sockport.h>
 
+#include "service.h"
+
 /** The port both programs use unless told otherwise. */
 #define ECHO_DEFAULT_PORT 7007
 
@@ -64,6 +66,52 @@ void echo_options_default(struct echo_options *opt, enum echo_role role);
  *         (message and usage printed on stderr).
  */
 int echo_options_parse(struct echo_options *opt, enum echo_role role, int argc, char **argv);
+
+/** TCP clients an echo server serves at once. */
+#define ECHO_MAX_CLIENTS 8
+/** Bytes one receive takes; small enough for a board's stack. */
+#define ECHO_BUFFER_BYTES 512
+
+/** What an echo server has done so far. */
+struct echo_counters {
+    int tcp_clients;   /**< TCP connections accepted */
+    int tcp_finished;  /**< of those, closed again */
+    long tcp_bytes;    /**< bytes echoed over TCP */
+    int udp_datagrams; /**< datagrams echoed */
+};
+
+/** An echo server's state: memory for echo_server_open() to fill (a board
+ *  has no heap to spare); the fields are its own. */
+struct echo_server {
+    sp_stack *stack;
+    const struct echo_options *opt;
+    int listener;
+    int udp;
+    int clients[ECHO_MAX_CLIENTS];
+    struct echo_counters counters;
+    unsigned char buffer[ECHO_BUFFER_BYTES];
+};
+
+/**
+ * @brief Open the echo server's sockets on @p stack (TCP listener and UDP
+ *        socket on the same port, as @p opt says, both non-blocking), print
+ *        the address served and call opt->on_ready.
+ * @param[out] s  filled in; @p opt must outlive it.
+ * @return 0; SP_EINVAL for a NULL argument, no transport, or a host that is
+ *         not a numeric address; another SP_E* code if a socket could not be
+ *         opened, bound or made to listen (the message says which). On
+ *         failure nothing stays open.
+ */
+int echo_server_open(struct echo_server *s, sp_stack *stack, const struct echo_options *opt);
+
+/**
+ * @brief The open server as a service for service_loop_run(). Its done() is
+ *        true once opt->count clients were served (never with count 0).
+ */
+struct service echo_server_service(struct echo_server *s);
+
+/** Close every socket of @p s; harmless on a server already closed. */
+void echo_server_close(struct echo_server *s);
 
 /**
  * @brief Serve TCP and UDP echo on @p stack with sp_poll(), several clients at

@@ -3,28 +3,15 @@
  * back to it, every datagram goes back to its sender.
  *
  * One thread serves everyone: all sockets are non-blocking and one sp_poll()
- * call waits for whichever is ready, so the same code runs on a board.
+ * call waits for whichever is ready (service.c's loop), so the same code runs
+ * on a board, and can share that loop with other services (demo.c).
  */
 #include "echo.h"
 
 #include <stdio.h>
 
-#define ECHO_MAX_CLIENTS 8
 /* Datagrams handled per poll turn, so a flood on UDP cannot starve TCP. */
 #define ECHO_UDP_BURST 16
-/* Small enough for a board's stack. */
-#define ECHO_BUFFER_BYTES 512
-
-struct echo_server {
-    sp_stack *stack;
-    const struct echo_options *opt;
-    int listener;
-    int udp;
-    int clients[ECHO_MAX_CLIENTS];
-    int tcp_finished;
-    int udp_echoed;
-    unsigned char buffer[ECHO_BUFFER_BYTES];
-};
 
 static int report(const char *what, int err)
 {
@@ -43,41 +30,6 @@ static void print_addr(const char *prefix, const sp_addr *addr)
     }
 }
 
-/* A socket of @p type bound to @p addr, non-blocking. */
-static int open_bound(struct echo_server *s, int type, const sp_addr *addr)
-{
-    const char *name = type == SP_SOCK_STREAM ? "tcp" : "udp";
-    int sock = sp_socket_on(s->stack, addr->family, type, 0);
-    int rc;
-
-    if (sock < 0) {
-        fprintf(stderr, "echo_server: %s socket: %s\n", name, sp_strerror(sock));
-        return sock;
-    }
-    rc = sp_setsockopt(sock, SP_OPT_NONBLOCK, 1);
-    if (rc == 0 && type == SP_SOCK_STREAM) {
-        /* A restarted server must not wait for the old connections' TIME_WAIT;
-         * a stack built without address reuse (lwIP's SO_REUSE 0) still serves. */
-        rc = sp_setsockopt(sock, SP_OPT_REUSEADDR, 1);
-        if (rc == SP_ENOPROTOOPT) {
-            rc = 0;
-        }
-    }
-    if (rc == 0) {
-        rc = sp_bind(sock, addr);
-    }
-    if (rc == 0 && type == SP_SOCK_STREAM) {
-        rc = sp_listen(sock, ECHO_MAX_CLIENTS);
-    }
-    if (rc < 0) {
-        fprintf(stderr, "echo_server: %s bind/listen on port %u: %s (%s)\n", name,
-                (unsigned)addr->port, sp_strerror(rc), sp_err_name(rc));
-        sp_close(sock);
-        return rc;
-    }
-    return sock;
-}
-
 /* Open the listener and the UDP socket on the same port; with port 0 the
  * first socket's ephemeral port is reused for the second. */
 static int open_sockets(struct echo_server *s)
@@ -91,23 +43,16 @@ static int open_sockets(struct echo_server *s)
     }
     addr.port = s->opt->port;
     if (s->opt->tcp) {
-        s->listener = open_bound(s, SP_SOCK_STREAM, &addr);
+        s->listener = service_open_socket(s->stack, SP_SOCK_STREAM, &addr, ECHO_MAX_CLIENTS,
+                                          "echo_server");
         if (s->listener < 0) {
             return s->listener;
         }
-        rc = sp_getsockname(s->listener, &addr);
-        if (rc < 0) {
-            return report("getsockname", rc);
-        }
     }
     if (s->opt->udp) {
-        s->udp = open_bound(s, SP_SOCK_DGRAM, &addr);
+        s->udp = service_open_socket(s->stack, SP_SOCK_DGRAM, &addr, 0, "echo_server");
         if (s->udp < 0) {
             return s->udp;
-        }
-        rc = sp_getsockname(s->udp, &addr);
-        if (rc < 0) {
-            return report("getsockname", rc);
         }
     }
     printf("echo_server: %s%s%s on stack %s, ", s->opt->tcp ? "tcp" : "",
@@ -142,7 +87,7 @@ static void accept_client(struct echo_server *s)
     if (slot < 0) {
         return; /* not polled while full; the connection waits in the backlog */
     }
-    sock = sp_accept(s->listener, &peer);
+    sock = service_accept(s->listener, &peer);
     if (sock == SP_EAGAIN) {
         return;
     }
@@ -150,21 +95,17 @@ static void accept_client(struct echo_server *s)
         report("accept", sock);
         return;
     }
-    if (sp_setsockopt(sock, SP_OPT_NONBLOCK, 1) < 0) {
-        report("set non-blocking", sp_close(sock));
-        return;
-    }
     s->clients[slot] = sock;
+    s->counters.tcp_clients++;
     printf("echo_server: tcp client %d connected from ", slot);
     print_addr("", &peer);
 }
 
 static void drop_client(struct echo_server *s, int slot, const char *why)
 {
-    sp_close(s->clients[slot]);
-    s->clients[slot] = -1;
-    s->tcp_finished++;
-    printf("echo_server: tcp client %d %s (%d finished)\n", slot, why, s->tcp_finished);
+    service_close(&s->clients[slot]);
+    s->counters.tcp_finished++;
+    printf("echo_server: tcp client %d %s (%d finished)\n", slot, why, s->counters.tcp_finished);
 }
 
 static void serve_client(struct echo_server *s, int slot)
@@ -190,6 +131,7 @@ static void serve_client(struct echo_server *s, int slot)
         drop_client(s, slot, sp_strerror(rc));
         return;
     }
+    s->counters.tcp_bytes += (long)got;
     printf("echo_server: tcp client %d: echoed %ld bytes\n", slot, (long)got);
 }
 
@@ -218,120 +160,146 @@ static void serve_udp(struct echo_server *s)
         if (sent < 0) {
             fprintf(stderr, "echo_server: udp reply to %s: %s\n", text, sp_strerror((int)sent));
         } else {
-            s->udp_echoed++;
+            s->counters.udp_datagrams++;
             printf("echo_server: udp: echoed %ld bytes to %s\n", (long)got, text);
         }
     }
 }
 
-static int finished(const struct echo_server *s)
+static int finished(const void *self)
 {
+    const struct echo_server *s = self;
+
     if (s->opt->count <= 0) {
         return 0;
     }
     if (s->opt->tcp) {
-        return s->tcp_finished >= s->opt->count;
+        return s->counters.tcp_finished >= s->opt->count;
     }
-    return s->udp_echoed >= s->opt->count;
+    return s->counters.udp_datagrams >= s->opt->count;
 }
 
-/* Fill @p fds with what to wait for; the listener only while a slot is free. */
-static size_t build_poll_set(const struct echo_server *s, sp_pollfd *fds, int *slot_of)
+/* The listener only while a client slot is free: a full server leaves new
+ * connections waiting in the backlog. Entry order: listener, UDP, clients. */
+static size_t watch(void *self, sp_pollfd *fds, size_t room)
 {
+    const struct echo_server *s = self;
     size_t n = 0;
     int i;
 
-    if (s->listener >= 0 && free_client_slot(s) >= 0) {
+    if (s->listener >= 0 && free_client_slot(s) >= 0 && n < room) {
         fds[n].sock = s->listener;
-        fds[n].events = SP_POLLIN;
-        slot_of[n++] = -1;
+        fds[n++].events = SP_POLLIN;
     }
-    if (s->udp >= 0) {
+    if (s->udp >= 0 && n < room) {
         fds[n].sock = s->udp;
-        fds[n].events = SP_POLLIN;
-        slot_of[n++] = -2;
+        fds[n++].events = SP_POLLIN;
     }
-    for (i = 0; i < ECHO_MAX_CLIENTS; i++) {
+    for (i = 0; i < ECHO_MAX_CLIENTS && n < room; i++) {
         if (s->clients[i] >= 0) {
             fds[n].sock = s->clients[i];
-            fds[n].events = SP_POLLIN;
-            slot_of[n++] = i;
+            fds[n++].events = SP_POLLIN;
         }
     }
     return n;
 }
 
-static int serve(struct echo_server *s)
+static int client_slot_of(const struct echo_server *s, int sock)
 {
-    sp_pollfd fds[ECHO_MAX_CLIENTS + 2];
-    int slot_of[ECHO_MAX_CLIENTS + 2];
-    int wait_ms = s->opt->idle_ms > 0 ? s->opt->idle_ms : SP_FOREVER;
+    int i;
 
-    while (!finished(s)) {
-        size_t n = build_poll_set(s, fds, slot_of);
-        size_t i;
-        int ready = sp_poll(fds, n, wait_ms);
-
-        if (ready < 0) {
-            return report("poll", ready);
+    for (i = 0; i < ECHO_MAX_CLIENTS; i++) {
+        if (s->clients[i] == sock) {
+            return i;
         }
-        if (ready == 0) {
-            fprintf(stderr, "echo_server: no traffic for %d ms, giving up\n", wait_ms);
-            return SP_ETIMEDOUT;
-        }
-        for (i = 0; i < n; i++) {
-            if (fds[i].revents == 0) {
-                continue;
-            }
-            if (slot_of[i] == -1) {
-                accept_client(s);
-            } else if (slot_of[i] == -2) {
-                serve_udp(s);
-            } else {
-                serve_client(s, slot_of[i]);
-            }
-        }
-        fflush(stdout);
     }
-    return 0;
+    return -1;
+}
+
+static void handle(void *self, const sp_pollfd *fds, size_t n)
+{
+    struct echo_server *s = self;
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        int slot;
+
+        if (fds[i].revents == 0) {
+            continue;
+        }
+        if (fds[i].sock == s->listener) {
+            accept_client(s);
+        } else if (fds[i].sock == s->udp) {
+            serve_udp(s);
+        } else if ((slot = client_slot_of(s, fds[i].sock)) >= 0) {
+            serve_client(s, slot);
+        }
+    }
+    fflush(stdout);
+}
+
+int echo_server_open(struct echo_server *s, sp_stack *stack, const struct echo_options *opt)
+{
+    struct echo_counters none = {0, 0, 0, 0};
+    int rc;
+    int i;
+
+    if (s == NULL || stack == NULL || opt == NULL || opt->host == NULL || (!opt->tcp && !opt->udp)) {
+        return SP_EINVAL;
+    }
+    s->stack = stack;
+    s->opt = opt;
+    s->listener = -1;
+    s->udp = -1;
+    s->counters = none;
+    for (i = 0; i < ECHO_MAX_CLIENTS; i++) {
+        s->clients[i] = -1;
+    }
+    rc = open_sockets(s);
+    if (rc < 0) {
+        echo_server_close(s);
+    }
+    return rc;
+}
+
+struct service echo_server_service(struct echo_server *s)
+{
+    struct service service = {"echo", s, watch, handle, finished};
+
+    return service;
+}
+
+void echo_server_close(struct echo_server *s)
+{
+    int i;
+
+    for (i = 0; i < ECHO_MAX_CLIENTS; i++) {
+        service_close(&s->clients[i]);
+    }
+    service_close(&s->listener);
+    service_close(&s->udp);
 }
 
 int echo_server_run(sp_stack *stack, const struct echo_options *opt)
 {
     struct echo_server s;
-    int rc;
-    int i;
+    struct service service;
+    int rc = echo_server_open(&s, stack, opt);
 
-    if (stack == NULL || opt == NULL || opt->host == NULL || (!opt->tcp && !opt->udp)) {
-        return SP_EINVAL;
+    if (rc < 0) {
+        return rc;
     }
-    s.stack = stack;
-    s.opt = opt;
-    s.listener = -1;
-    s.udp = -1;
-    s.tcp_finished = 0;
-    s.udp_echoed = 0;
-    for (i = 0; i < ECHO_MAX_CLIENTS; i++) {
-        s.clients[i] = -1;
+    service = echo_server_service(&s);
+    rc = service_loop_run(stack, &service, 1, opt->idle_ms);
+    if (rc == SP_ETIMEDOUT) {
+        fprintf(stderr, "echo_server: no traffic for %d ms, giving up\n", opt->idle_ms);
+    } else if (rc < 0) {
+        report("poll", rc);
     }
-    rc = open_sockets(&s);
+    echo_server_close(&s);
     if (rc == 0) {
-        rc = serve(&s);
-    }
-    for (i = 0; i < ECHO_MAX_CLIENTS; i++) {
-        if (s.clients[i] >= 0) {
-            sp_close(s.clients[i]);
-        }
-    }
-    if (s.listener >= 0) {
-        sp_close(s.listener);
-    }
-    if (s.udp >= 0) {
-        sp_close(s.udp);
-    }
-    if (rc == 0) {
-        printf("echo_server: done: %d tcp clients, %d udp datagrams\n", s.tcp_finished,
-               s.udp_echoed);
+        printf("echo_server: done: %d tcp clients, %d udp datagrams\n", s.counters.tcp_finished,
+               s.counters.udp_datagrams);
     }
     fflush(stdout);
     return rc;
