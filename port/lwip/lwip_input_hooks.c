@@ -11,8 +11,9 @@
  * inside it, so two lwIP ends whose windows are both closed (both sending,
  * neither reading) ACK each other's ACKs for ever. Over the loopback that is
  * an endless loop inside netif_poll() (also reported as esp-idf issue 2425).
- * A pure ACK that tells such a pcb nothing new (same sequence, acknowledgment
- * and window it already has, nothing of its own in flight) is dropped here.
+ * A pure ACK that tells such a pcb nothing new (the acknowledgment it already
+ * has, a window still 0, nothing of its own unacknowledged) is dropped here
+ * when another came for the same pcb in the same millisecond.
  *
  * And on the way out: a TCP segment whose sequence number lies before the
  * pcb's snd_nxt is sent again, which is how retransmissions are counted.
@@ -61,14 +62,30 @@ static int unreachable_error(bool v6, uint8_t code)
     return code == 3 ? SP_ECONNREFUSED : code == 0 ? SP_ENETUNREACH : SP_EHOSTUNREACH;
 }
 
-static tcpwnd_size_t peer_window(const struct tcp_pcb *pcb, uint16_t field)
+/* Zero-window pcbs that let a nothing-new ACK in, and when. */
+static struct {
+    const struct tcp_pcb *pcb;
+    uint32_t at_ms;
+} storm_seen[8];
+
+/* Whether this is the first nothing-new ACK for @p pcb in this millisecond. */
+static bool first_this_ms(const struct tcp_pcb *pcb)
 {
-#if LWIP_WND_SCALE
-    return (tcpwnd_size_t)((tcpwnd_size_t)field << pcb->snd_scale);
-#else
-    (void)pcb;
-    return field;
-#endif
+    uint32_t now = sp_lwip_now32();
+    size_t oldest = 0;
+    for (size_t i = 0; i < sizeof storm_seen / sizeof storm_seen[0]; i++) {
+        if (storm_seen[i].pcb == pcb) {
+            bool first = storm_seen[i].at_ms != now;
+            storm_seen[i].at_ms = now;
+            return first;
+        }
+        if ((int32_t)(storm_seen[i].at_ms - storm_seen[oldest].at_ms) < 0) {
+            oldest = i;
+        }
+    }
+    storm_seen[oldest].pcb = pcb;
+    storm_seen[oldest].at_ms = now;
+    return true;
 }
 
 /* Whether a TCP segment (header at @p tcp, @p payload_len data bytes) from
@@ -86,9 +103,16 @@ static bool is_storm_ack(const uint8_t *tcp, size_t payload_len, const ip_addr_t
             !ip_addr_cmp(&pcb->local_ip, dst) || !ip_addr_cmp(&pcb->remote_ip, src)) {
             continue;
         }
-        return pcb->state == ESTABLISHED && pcb->rcv_wnd == 0 && pcb->unacked == NULL &&
-               read_be32(tcp + 4) == pcb->rcv_nxt && read_be32(tcp + 8) == pcb->lastack &&
-               peer_window(pcb, read_be16(tcp + 14)) == pcb->snd_wnd;
+        /* The sequence number is not compared: a zero-window probe counts its
+         * byte in snd_nxt, so each end's ACKs run one ahead of what the other
+         * accepted, and a pure ACK carries nothing at its sequence anyway. */
+        bool nothing_new = pcb->state == ESTABLISHED && pcb->rcv_wnd == 0 && pcb->unacked == NULL &&
+                           pcb->snd_wnd == 0 && read_be16(tcp + 14) == 0 &&
+                           read_be32(tcp + 8) == pcb->lastack;
+        /* One such ACK per pcb and millisecond still goes in: it answers a
+         * window probe (and lwIP counts unanswered probes towards giving up).
+         * The storm sends the next one within the same millisecond. */
+        return nothing_new && !first_this_ms(pcb);
     }
     return false;
 }

@@ -146,6 +146,74 @@ static void unread_data_closes_the_window_and_reading_opens_it(void **state)
     lwip_test_expect_nothing_left();
 }
 
+/* Both ends send, @p limit_a and @p limit_b bytes at most, and neither reads
+ * until both windows are closed. lwIP alone would then ACK each other's ACKs
+ * for ever (an endless loop inside the loopback); the port drops those empty
+ * ACKs, so the stack goes quiet for a quarter of an hour of window probes,
+ * the connections survive, and reading afterwards still gets every byte. */
+static void close_both_windows_then_read(size_t limit_a, size_t limit_b)
+{
+    int a, b;
+    lwip_test_pair(&a, &b);
+    LT_EXPECT(sp_setsockopt(a, SP_OPT_NONBLOCK, 1), 0);
+    LT_EXPECT(sp_setsockopt(b, SP_OPT_NONBLOCK, 1), 0);
+    lwip_test_fill(big_out, sizeof big_out, 0);
+    size_t sent[2] = {0, 0};
+    const size_t limit[2] = {limit_a, limit_b};
+    int ends[2] = {a, b};
+    int idle_turns = 0;
+    for (int turn = 0; turn < 1000 && idle_turns < 3; turn++) {
+        int moved = 0;
+        for (int i = 0; i < 2; i++) {
+            if (sent[i] == limit[i]) {
+                continue;
+            }
+            ptrdiff_t rc = sp_send(ends[i], big_out + sent[i], limit[i] - sent[i], 0);
+            if (rc > 0) {
+                sent[i] += (size_t)rc;
+                moved = 1;
+            }
+        }
+        idle_turns = moved ? 0 : idle_turns + 1;
+        LT_EXPECT(sp_stack_pump(lwip_test_stack, moved ? 0 : 1000), 0);
+    }
+    assert_true(sent[0] >= TCP_WND && sent[1] >= TCP_WND);
+    struct sp_lwip_stats before, after;
+    LT_EXPECT(sp_lwip_get_stats(lwip_test_stack, &before), 0);
+    /* Probes come at most once a minute once backed off; lwIP gives up on a
+     * connection after TCP_MAXRTX unanswered ones. */
+    LT_EXPECT(sp_stack_pump(lwip_test_stack, 15 * 60 * 1000), 0);
+    LT_EXPECT(sp_lwip_get_stats(lwip_test_stack, &after), 0);
+    assert_true(after.tcp_segments_out - before.tcp_segments_out < 200);
+    for (int i = 0; i < 2; i++) {
+        size_t got = 0;
+        int from = ends[1 - i];
+        LT_EXPECT(sp_setsockopt(from, SP_OPT_NONBLOCK, 0), 0);
+        while (got < sent[i]) {
+            ptrdiff_t rc = sp_recv(from, big_in + got, sent[i] - got, 0);
+            assert_true(rc > 0);
+            got += (size_t)rc;
+        }
+        LT_EXPECT(lwip_test_matching(big_in, got, 0), got);
+    }
+    lwip_test_expect_nothing_left();
+}
+
+/* Both have more to send: both probe the other's window. */
+static void both_windows_closed_stay_quiet(void **state)
+{
+    (void)state;
+    close_both_windows_then_read(sizeof big_out / 2, sizeof big_out / 2);
+}
+
+/* One end sent exactly a window and has nothing more: only the other probes,
+ * and the answers to its probes must still reach it. */
+static void closed_windows_with_one_side_probing_stay_alive(void **state)
+{
+    (void)state;
+    close_both_windows_then_read(TCP_WND, sizeof big_out / 2);
+}
+
 /* Connections that complete before sp_accept() wait in the listener's queue,
  * with the data they sent; beyond the backlog lwIP drops the SYN (the client
  * retries), as a full queue does on Linux. */
@@ -569,6 +637,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(fin_is_end_of_stream_after_the_data, lwip_test_setup,
                                         lwip_test_teardown),
         cmocka_unit_test_setup_teardown(unread_data_closes_the_window_and_reading_opens_it,
+                                        lwip_test_setup, lwip_test_teardown),
+        cmocka_unit_test_setup_teardown(both_windows_closed_stay_quiet, lwip_test_setup,
+                                        lwip_test_teardown),
+        cmocka_unit_test_setup_teardown(closed_windows_with_one_side_probing_stay_alive,
                                         lwip_test_setup, lwip_test_teardown),
         cmocka_unit_test_setup_teardown(backlog_queues_connections_until_accept, lwip_test_setup,
                                         lwip_test_teardown),
