@@ -8,8 +8,10 @@
 # its answer, so it doubles as the demo's showcase. Every tool call is bounded
 # by a timeout.
 #
-#   demo_check.sh [--echo-client PATH] [--quit] [PORTS]
-#   demo_check.sh [--echo-client PATH] --start DEMO_SERVER
+#   demo_check.sh [--echo-client PATH] [--howto] [--quit] [PORTS]
+#   demo_check.sh [--echo-client PATH] [--howto] --start DEMO_SERVER
+#     --howto: first print the command lines that reach the server;
+#     --howto-only: print them and check nothing
 #     PORTS: --tcp P --udp P --http P, the 127.0.0.1 ports of TCP echo, UDP
 #            echo and the status page. Without them, the ports come from
 #            tests/qemu/run_firmware.sh --client's variables: the forwards of
@@ -20,6 +22,7 @@
 set -u
 
 echo_client=""
+howto=0
 quit=0
 start=""
 tcp_port=""
@@ -28,6 +31,8 @@ http_port=""
 while [ $# -gt 0 ]; do
     case "$1" in
     --echo-client) echo_client=$2; shift 2 ;;
+    --howto) howto=1; shift ;;
+    --howto-only) howto=2; shift ;;
     --quit) quit=1; shift ;;
     --start) start=$2; shift 2 ;;
     --tcp) tcp_port=$2; shift 2 ;;
@@ -92,6 +97,20 @@ fi
     fail "no ports: give --tcp, --udp and --http, or run under run_firmware.sh --tcp 7 --tcp 80 --udp 7"
 
 base="http://127.0.0.1:$http_port"
+if [ "$howto" != 0 ]; then
+    line() { printf '  %-9s %-7s %s\n' "$@"; }
+    echo "The demo server answers on 127.0.0.1; try:"
+    line "TCP echo" ":$tcp_port" "printf 'hello\\n' | nc -N 127.0.0.1 $tcp_port"
+    line "" "" "socat - TCP:127.0.0.1:$tcp_port   (type lines; Ctrl-D ends)"
+    line "UDP echo" ":$udp_port" "printf 'hello\\n' | nc -u -W1 127.0.0.1 $udp_port"
+    line "" "" "socat - UDP:127.0.0.1:$udp_port"
+    line "HTTP" ":$http_port" "curl $base/"
+    line "" "" "curl $base/status.json"
+    [ "$quit" = 1 ] || line "" "" "curl -X POST $base/quit   (stops it, where allowed)"
+    [ "$howto" = 2 ] && exit 0
+    echo
+fi
+
 checks=0
 tcp_connections=0
 udp_echoes=0

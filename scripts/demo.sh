@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
 # Show sockport working: build the host preset, start examples/echo_server on
 # 127.0.0.1, talk to it with examples/echo_client over UDP and TCP, stop it;
-# then boot an echo firmware on QEMU's mps2-an385 board and talk to it with
-# the same client. Exit status 0 only if every echo came back unchanged.
+# then boot the demo firmware on QEMU's mps2-an385 board (examples/demo.c:
+# TCP and UDP echo and an HTTP status page, on sockport's lwIP port), print
+# how to reach it through QEMU's forwards on 127.0.0.1, and show it answering
+# curl, nc, socat and the same echo client; then keep it serving until Ctrl-C.
 #
 #   bash scripts/demo.sh [--once] [--port N] [--no-qemu] [--no-setup]
-#     --once      run each demo once and exit (the default when stdin is not
-#                 a terminal, as in CI); without it, an interactive run then
-#                 keeps a server up for you to try with nc
-#     --port N    port of the demo server (default 0: any free port)
+#     --once      run each demo once and exit, 0 only if everything answered
+#                 (the default when stdin is not a terminal, as in CI);
+#                 without it the board (or with --no-qemu, the host demo
+#                 server) keeps serving for you to try until Ctrl-C
+#     --port N    port of the host demo servers (default 0: any free port; the
+#                 board's forwards always take free ports)
 #     --no-qemu   only the host demo, not the QEMU board demo
 #     --no-setup  skip scripts/setup.sh (packages and third_party/ in place)
 set -euo pipefail
@@ -31,7 +35,7 @@ while [ "$#" -gt 0 ]; do
     --no-setup) run_setup=0 ;;
     --no-qemu) run_qemu=0 ;;
     -h | --help)
-        sed -n '2,14p' "$0"
+        sed -n '2,18p' "$0"
         exit 0
         ;;
     *)
@@ -59,73 +63,98 @@ fi
 demo_host() {
     section "build (preset host)"
     cmake --preset host >/dev/null
-    cmake --build --preset host -j 2 --target echo_server echo_client
+    cmake --build --preset host -j 2 --target echo_server echo_client demo_server
     section "echo over 127.0.0.1 (POSIX port): UDP, then TCP"
     bash "$root/examples/echo_roundtrip.sh" "$root/build/host/examples" "$port"
 }
 
 # The board demo: QEMU's mps2-an385 (Cortex-M3, LAN9118 Ethernet) boots
-# examples/board's firmware, which is examples/echo_server.c itself on
-# sockport's lwIP port; examples/echo_client talks to it from the host through
-# QEMU's user-mode forwards on 127.0.0.1 (tests/qemu/run_firmware.sh sets them
-# up and hands back the firmware's exit status: 0 once the TCP client left).
+# examples/board's firmware, which is examples/demo.c (echo_server.c and
+# http_status.c on one sp_poll() loop) on sockport's lwIP port, the sources of
+# the host's demo_server. tests/qemu/run_firmware.sh forwards free 127.0.0.1
+# ports to the board's port 7 (TCP and UDP echo) and 80 (HTTP), waits for the
+# firmware's READY line and runs examples/demo_check.sh, which prints how to
+# reach the board and shows it answering. With --once the check ends with
+# POST /quit (SP_DEMO_QUIT=1 allows it) and the firmware's exit status must be
+# 0; without, QEMU keeps running in the foreground until Ctrl-C.
 qemu_firmware_dir="$root/examples/board"
-qemu_firmware_target=echo_board
-qemu_guest_port=7
+qemu_firmware_target=demo_board
 
 demo_qemu() {
-    section "QEMU board demo: examples/echo_server.c on mps2-an385, sockport lwIP port"
+    section "QEMU board demo: examples/demo.c (echo and HTTP status) on mps2-an385, sockport lwIP port"
     local missing=""
     [ -f "$qemu_firmware_dir/CMakeLists.txt" ] || missing="examples/board"
     [ -f "$root/third_party/lwip/src/include/lwip/init.h" ] || missing="third_party/lwip"
     [ -f "$root/tests/qemu/run_firmware.sh" ] || missing="tests/qemu/run_firmware.sh"
     [ -f "$root/toolchains/arm-none-eabi-cortex-m3.cmake" ] || missing="the Cortex-M3 toolchain file"
-    command -v arm-none-eabi-gcc >/dev/null || missing="arm-none-eabi-gcc"
-    command -v qemu-system-arm >/dev/null || missing="qemu-system-arm"
+    local tool
+    for tool in arm-none-eabi-gcc qemu-system-arm python3 curl nc; do
+        command -v "$tool" >/dev/null || missing="$tool"
+    done
     if [ -n "$missing" ]; then
         echo "skipped: $missing is not available"
         return 0
     fi
-    local build_dir="$root/build/board-echo" client_dir="$root/build/host/examples"
+    local build_dir="$root/build/board-demo" client_dir="$root/build/host/examples"
     mkdir -p "$build_dir"
     if ! cmake -S "$qemu_firmware_dir" -B "$build_dir" \
         -DCMAKE_TOOLCHAIN_FILE="$root/toolchains/arm-none-eabi-cortex-m3.cmake" \
-        >"$build_dir/configure.log" 2>&1; then
+        -DCMAKE_BUILD_TYPE=MinSizeRel >"$build_dir/configure.log" 2>&1; then
         cat "$build_dir/configure.log" >&2
         return 1
     fi
     cmake --build "$build_dir" -j 2 --target "$qemu_firmware_target" | tail -n 3
-    # UDP first, then TCP: the forwards give each its own host port, and the
-    # firmware ends after its first TCP client.
-    local client="'$client_dir/echo_client' --udp --port \$SP_QEMU_UDP_PORT --count 3 &&"
-    client+=" '$client_dir/echo_client' --tcp --port \$SP_QEMU_TCP_PORT --count 3"
-    if bash "$root/tests/qemu/run_firmware.sh" --timeout 120 --expect 0 \
-        --tcp "$qemu_guest_port" --udp "$qemu_guest_port" --client "$client" \
-        "$build_dir/$qemu_firmware_target.elf"; then
-        echo "qemu demo: OK: every UDP and TCP echo from the board matched"
+    local check="bash '$root/examples/demo_check.sh' --echo-client '$client_dir/echo_client'"
+    local timeout_s=120
+    if [ "$once" -eq 1 ]; then
+        check+=" --howto --quit"
     else
-        echo "qemu demo: FAILED" >&2
+        # Serve for a day at most, unless stopped first.
+        timeout_s=86400
+        check+=" && echo && bash '$root/examples/demo_check.sh' --howto-only"
+        check+=" && echo 'The board keeps serving; Ctrl-C stops it.'"
+    fi
+    local status=0
+    bash "$root/tests/qemu/run_firmware.sh" --timeout "$timeout_s" \
+        --tcp 7 --tcp 80 --udp 7 --env SP_DEMO_QUIT=1 --client "$check" \
+        "$build_dir/$qemu_firmware_target.elf" || status=$?
+    if [ "$status" -eq 0 ]; then
+        echo "qemu demo: OK: the board answered curl, nc, socat and echo_client, and stopped cleanly"
+    elif [ "$once" -eq 0 ] && [ "$status" -eq 130 ]; then
+        echo "qemu demo: stopped with Ctrl-C"
+    else
+        echo "qemu demo: FAILED (run_firmware.sh exit status $status)" >&2
         return 1
     fi
 }
 
-# After the scripted run, an interactive user gets a live server to poke at.
+# Without the board, an interactive user gets the host demo server instead.
 serve_for_user() {
-    local live_port="$port"
-    [ "$live_port" -eq 0 ] && live_port=7007
+    local echo_port=7007 http_port=8080
+    if [ "$port" -ne 0 ]; then
+        echo_port=$port
+        http_port=$(((port + 1) % 65536))
+    fi
     section "your turn"
-    echo "echo server on 127.0.0.1:$live_port for 60 s without traffic; try:"
-    echo "  echo hi | nc -q1 127.0.0.1 $live_port        (TCP)"
-    echo "  echo hi | nc -u -w1 127.0.0.1 $live_port     (UDP)"
+    echo "demo server (echo and HTTP status) on 127.0.0.1 for 60 s without traffic; try:"
+    echo "  printf 'hello\\n' | nc -N 127.0.0.1 $echo_port        (TCP echo)"
+    echo "  printf 'hello\\n' | nc -u -W1 127.0.0.1 $echo_port     (UDP echo)"
+    echo "  curl http://127.0.0.1:$http_port/                (status page)"
     echo "Ctrl-C stops it."
-    "$root/build/host/examples/echo_server" --port "$live_port" --idle 60000 || true
+    "$root/build/host/examples/demo_server" --port "$echo_port" --http-port "$http_port" \
+        --idle 60000 || true
 }
+
+# Interactive: Ctrl-C stops the server in the foreground (run_firmware.sh stops
+# QEMU on its way out), not this script, which still says how it went.
+if [ "$once" -eq 0 ]; then
+    trap 'echo' INT
+fi
 
 demo_host
 if [ "$run_qemu" -eq 1 ]; then
     demo_qemu
-fi
-if [ "$once" -eq 0 ]; then
+elif [ "$once" -eq 0 ]; then
     serve_for_user
 fi
 section "demo OK"
