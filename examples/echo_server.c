@@ -43,8 +43,8 @@ static int open_sockets(struct echo_server *s)
     }
     addr.port = s->opt->port;
     if (s->opt->tcp) {
-        s->listener = service_open_socket(s->stack, SP_SOCK_STREAM, &addr, ECHO_MAX_CLIENTS,
-                                          "echo_server");
+        s->listener =
+            service_open_socket(s->stack, SP_SOCK_STREAM, &addr, ECHO_MAX_CLIENTS, "echo_server");
         if (s->listener < 0) {
             return s->listener;
         }
@@ -244,7 +244,8 @@ int echo_server_open(struct echo_server *s, sp_stack *stack, const struct echo_o
     int rc;
     int i;
 
-    if (s == NULL || stack == NULL || opt == NULL || opt->host == NULL || (!opt->tcp && !opt->udp)) {
+    if (s == NULL || stack == NULL || opt == NULL || opt->host == NULL ||
+        (!opt->tcp && !opt->udp)) {
         return SP_EINVAL;
     }
     s->stack = stack;

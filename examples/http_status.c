@@ -336,8 +336,8 @@ int http_status_open(struct http_status *h, sp_stack *stack, const struct http_s
         h->clients[i].sock = -1;
         h->clients[i].used = 0;
     }
-    h->listener = service_open_socket(stack, SP_SOCK_STREAM, &addr, HTTP_STATUS_MAX_CLIENTS,
-                                      "http_status");
+    h->listener =
+        service_open_socket(stack, SP_SOCK_STREAM, &addr, HTTP_STATUS_MAX_CLIENTS, "http_status");
     if (h->listener < 0) {
         return h->listener;
     }
