@@ -14,7 +14,7 @@
 sp_setup_packages=(
     build-essential cmake pkg-config clang libcmocka-dev
     gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm
-    socat netcat-openbsd dnsmasq iproute2 nftables curl dpkg-dev valgrind
+    socat netcat-openbsd dnsmasq-base iproute2 nftables curl dpkg-dev valgrind
 )
 sp_setup_lwip_version="2.1.3"
 # deb-src entries this script derives live in a file of their own, so a rerun

@@ -102,6 +102,21 @@ enum sp_lwip_native_name {
     SP_LWIP_TCP_KEEPCNT = 4,      /**< probes unanswered before the connection is dropped, >= 1 */
 };
 
+/**
+ * @brief Tell lwIP's DNS client (behind sp_resolve()) which server to ask.
+ *
+ * lwIP keeps up to DNS_MAX_SERVERS servers (2 by default) and asks them in
+ * order. lwIP has one server port for all of them: the port of the last
+ * server set (0 means 53) applies to every server.
+ * @param[in] stack   the running lwIP stack.
+ * @param[in] index   0 .. DNS_MAX_SERVERS - 1.
+ * @param[in] server  an IPv4 or IPv6 address and port; NULL forgets that server.
+ * @return 0; SP_EINVAL @p stack is not the running lwIP stack or @p index is
+ *         out of range; SP_EAFNOSUPPORT not an IP address; SP_EOPNOTSUPP the
+ *         build has no DNS client (LWIP_DNS 0).
+ */
+int sp_lwip_set_dns_server(sp_stack *stack, unsigned index, const sp_addr *server);
+
 /** Counters of the running stack: what a test asserts to prove nothing leaked. */
 struct sp_lwip_stats {
     uint32_t tcp_pcbs_used;       /**< TCP pcbs allocated now (incl. listening, TIME_WAIT) */

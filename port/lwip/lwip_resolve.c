@@ -37,6 +37,8 @@ static int resolve_localhost(int family, sp_addr *out, size_t max)
 }
 
 #if LWIP_DNS
+unsigned short sp_lwip_dns_server_port = 53;
+
 /* The one query this thread waits for. An answer that comes after its wait
  * gave up carries an older number and is ignored. */
 static struct {
@@ -108,4 +110,36 @@ int sp_lwip_op_resolve(void *state, const char *host, int family, sp_addr *out, 
     (void)timeout_ms;
 #endif
     return SP_ENONAME;
+}
+
+int sp_lwip_set_dns_server(sp_stack *stack, unsigned index, const sp_addr *server)
+{
+    if (stack == NULL || stack != sp_lwip_stack()) {
+        return SP_EINVAL;
+    }
+#if LWIP_DNS
+    if (index >= DNS_MAX_SERVERS) {
+        return SP_EINVAL;
+    }
+    if (server == NULL) {
+        dns_setserver((u8_t)index, NULL);
+        return 0;
+    }
+    if (server->family != SP_AF_INET && server->family != SP_AF_INET6) {
+        return SP_EAFNOSUPPORT;
+    }
+    ip_addr_t ip;
+    uint16_t port;
+    int rc = sp_lwip_addr_to_ip(server, &ip, &port);
+    if (rc < 0) {
+        return rc;
+    }
+    dns_setserver((u8_t)index, &ip);
+    sp_lwip_dns_server_port = port != 0 ? port : 53;
+    return 0;
+#else
+    (void)index;
+    (void)server;
+    return SP_EOPNOTSUPP;
+#endif
 }

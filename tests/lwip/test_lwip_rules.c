@@ -563,11 +563,14 @@ static void names_resolve_through_lwip_dns(void **state)
     (void)state;
     struct udp_pcb *server = udp_new_ip_type(IPADDR_TYPE_V4);
     assert_non_null(server);
-    LT_EXPECT(udp_bind(server, IP4_ADDR_ANY, 53), ERR_OK);
+    /* Not port 53: sp_lwip_set_dns_server() carries the port to lwIP. */
+    LT_EXPECT(udp_bind(server, IP4_ADDR_ANY, 5353), ERR_OK);
     udp_recv(server, on_dns_query, NULL);
-    ip_addr_t loopback;
-    ip_addr_set_ip4_u32_val(loopback, PP_HTONL(0x7F000001UL));
-    dns_setserver(0, &loopback);
+    sp_addr dns_server;
+    LT_EXPECT(sp_addr_parse("127.0.0.1:5353", &dns_server), 0);
+    LT_EXPECT(sp_lwip_set_dns_server(lwip_test_stack, 0, &dns_server), 0);
+    LT_EXPECT(sp_lwip_set_dns_server(lwip_test_stack, 99, &dns_server), SP_EINVAL);
+    LT_EXPECT(sp_lwip_set_dns_server(NULL, 0, &dns_server), SP_EINVAL);
 
     sp_addr out[2], expected;
     LT_EXPECT(sp_resolve(dns_known_name, "80", SP_AF_INET, out, 2, 5000), 1);
@@ -582,7 +585,7 @@ static void names_resolve_through_lwip_dns(void **state)
     int64_t started = sp_stack_now_ms(lwip_test_stack);
     LT_EXPECT(sp_resolve("silent.test", NULL, SP_AF_INET, out, 2, 3000), SP_ETIMEDOUT);
     assert_true(sp_stack_now_ms(lwip_test_stack) - started >= 3000);
-    dns_setserver(0, NULL);
+    LT_EXPECT(sp_lwip_set_dns_server(lwip_test_stack, 0, NULL), 0);
     LT_EXPECT(sp_resolve("noserver.test", NULL, SP_AF_INET, out, 2, 3000), SP_ENONAME);
     lwip_test_expect_nothing_left();
 }

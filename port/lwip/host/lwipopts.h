@@ -63,8 +63,15 @@
 #endif
 
 #ifndef SP_LWIP_TINY_POOLS
-/* lwIP's DNS client behind sp_resolve() (its server is set with dns_setserver()). */
+/* lwIP's DNS client behind sp_resolve(); sp_lwip_set_dns_server() picks the
+ * server. lwIP takes the server's UDP port from DNS_SERVER_PORT, which is 53
+ * unless set; a variable lets a test point lwIP at its own server on another
+ * port (a DNS server on a host's loopback, reached through QEMU's network). */
 #define LWIP_DNS 1
+#ifdef SP_LWIP_PORT /* an lwIP built without the port keeps lwIP's own 53 */
+extern unsigned short sp_lwip_dns_server_port;
+#define DNS_SERVER_PORT sp_lwip_dns_server_port
+#endif
 /* ---- Sizes: generous, a host has memory ---- */
 #define SP_LWIP_MAX_SOCKETS 96        /* port socket records (incl. not yet accepted) */
 #define SP_LWIP_DGRAM_QUEUE_LEN 16    /* datagrams queued per UDP/raw socket */
