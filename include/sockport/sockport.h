@@ -271,7 +271,10 @@ int sp_socket(int family, int type, int protocol);
  *                         @p protocol does not fit @p type;
  *         SP_EACCES      raw socket without the privilege for it;
  *         SP_EMFILE      the socket table (SP_MAX_SOCKETS) is full;
- *         SP_ENOBUFS     the stack is out of memory for a new socket.
+ *         SP_ENOBUFS     the stack is out of memory for a new socket, or (for
+ *                        SP_SOCK_SEQPACKET over IP and SP_SOCK_RDM) core's pool
+ *                        for that service is full;
+ *         SP_EIO         the stack is not running (an lwIP stack after sp_lwip_stop()).
  */
 int sp_socket_on(sp_stack *stack, int family, int type, int protocol);
 
