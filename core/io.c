@@ -166,17 +166,26 @@ ptrdiff_t sp_read(int sock, void *buf, size_t len)
     return sp_recvfrom(sock, buf, len, 0, NULL);
 }
 
+/* The checks sp_send_all() and sp_recv_all() share; clears their count first,
+ * so that it is right on every failure. */
+static int spc_begin_all(int sock, const void *buf, size_t len, int timeout_ms, size_t *count,
+                         struct spc_socket **s)
+{
+    if (count != NULL)
+        *count = 0;
+    int rc = spc_lookup(sock, s);
+    if (rc < 0)
+        return rc;
+    return spc_len_ok(buf, len) && timeout_ms >= -1 ? 0 : SP_EINVAL;
+}
+
 int sp_send_all(int sock, const void *buf, size_t len, int timeout_ms, size_t *sent)
 {
     size_t done = 0;
-    if (sent != NULL)
-        *sent = 0;
     struct spc_socket *s;
-    int rc = spc_lookup(sock, &s);
+    int rc = spc_begin_all(sock, buf, len, timeout_ms, sent, &s);
     if (rc < 0)
         return rc;
-    if (!spc_len_ok(buf, len) || timeout_ms < -1)
-        return SP_EINVAL;
     struct spc_deadline deadline = spc_deadline_in(timeout_ms);
     const uint8_t *bytes = buf;
     do {
@@ -194,14 +203,10 @@ int sp_send_all(int sock, const void *buf, size_t len, int timeout_ms, size_t *s
 int sp_recv_all(int sock, void *buf, size_t len, int timeout_ms, size_t *received)
 {
     size_t done = 0;
-    if (received != NULL)
-        *received = 0;
     struct spc_socket *s;
-    int rc = spc_lookup(sock, &s);
+    int rc = spc_begin_all(sock, buf, len, timeout_ms, received, &s);
     if (rc < 0)
         return rc;
-    if (!spc_len_ok(buf, len) || timeout_ms < -1)
-        return SP_EINVAL;
     if (spc_is_message_type(s->type))
         return SP_EOPNOTSUPP;
     struct spc_deadline deadline = spc_deadline_in(timeout_ms);
