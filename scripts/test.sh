@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# Build and test sockport the way CI does: presets host and host-asan, each
+# Build and test sockport the way CI does: presets host, host-asan and host-clang, each
 # configured, built and run through CTest, going on past failures; then a
 # per-port summary of the shared suite and one last line
 #   "N passed, N failed[, N skipped]"
 # counted over all CTest tests (a configure or build failure counts as one
 # failed test). Exit status: 0 only if nothing failed.
 #
-#   bash scripts/test.sh [--no-setup] [PRESET...]      (default presets: host host-asan)
+#   bash scripts/test.sh [--no-setup] [PRESET...]      (default presets: host host-asan host-clang)
 set -uo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -24,7 +24,7 @@ for arg in "$@"; do
     *) presets+=("$arg") ;;
     esac
 done
-[ "${#presets[@]}" -eq 0 ] && presets=(host host-asan)
+[ "${#presets[@]}" -eq 0 ] && presets=(host host-asan host-clang)
 
 # Two cores are the norm on CI machines; more jobs only make the tests race.
 jobs="${SOCKPORT_JOBS:-2}"
