@@ -105,18 +105,27 @@ SP_CASE(seqpacket_record_over_the_limit_is_emsgsize_over_ip)
     SP_ASSERT_RC(sp_close(server), 0);
 }
 
+/* A plain (blocking) stream connected to an IPv4 sequenced-packet listener:
+ * both run over TCP, so the test can write the wire format by hand. Returns
+ * the accepted sequenced-packet end. */
+static int plain_stream_to_seqpacket(int *listener, int *plain)
+{
+    sp_addr addr;
+    *listener = sp_t_listener(SP_AF_INET, SP_SOCK_SEQPACKET, 1, &addr);
+    sp_t_setopt(*listener, SP_OPT_RCVTIMEO, SP_T_SAFETY_MS);
+    *plain = sp_t_socket(SP_AF_INET, SP_SOCK_STREAM);
+    SP_ASSERT_RC(sp_t_connect_nb(*plain, &addr, SP_T_SAFETY_MS), 0);
+    sp_t_setopt(*plain, SP_OPT_NONBLOCK, 0);
+    return (int)SP_ASSERT_OK(sp_accept(*listener, NULL));
+}
+
 /* A plain stream speaks the documented wire format to a sequenced-packet
  * listener: a record that arrives in pieces is handed over only when whole. */
 SP_CASE(seqpacket_wire_format_and_partial_record_over_ip)
 {
-    sp_addr addr;
-    int listener = sp_t_listener(SP_AF_INET, SP_SOCK_SEQPACKET, 1, &addr);
-    sp_t_setopt(listener, SP_OPT_RCVTIMEO, SP_T_SAFETY_MS);
-    int raw = sp_t_socket(SP_AF_INET, SP_SOCK_STREAM);
-    SP_ASSERT_RC(sp_t_connect_nb(raw, &addr, SP_T_SAFETY_MS), 0);
-    int server = (int)SP_ASSERT_OK(sp_accept(listener, NULL));
+    int listener, raw;
+    int server = plain_stream_to_seqpacket(&listener, &raw);
     sp_t_setopt(server, SP_OPT_NONBLOCK, 1);
-    sp_t_setopt(raw, SP_OPT_NONBLOCK, 0);
 
     uint8_t wire[SEQ_HEADER + 10];
     put_header(wire, 10);
@@ -149,14 +158,9 @@ SP_CASE(seqpacket_wire_format_and_partial_record_over_ip)
 
 SP_CASE(seqpacket_oversized_header_from_peer_aborts_the_connection)
 {
-    sp_addr addr;
-    int listener = sp_t_listener(SP_AF_INET, SP_SOCK_SEQPACKET, 1, &addr);
-    sp_t_setopt(listener, SP_OPT_RCVTIMEO, SP_T_SAFETY_MS);
-    int raw = sp_t_socket(SP_AF_INET, SP_SOCK_STREAM);
-    SP_ASSERT_RC(sp_t_connect_nb(raw, &addr, SP_T_SAFETY_MS), 0);
-    int server = (int)SP_ASSERT_OK(sp_accept(listener, NULL));
+    int listener, raw;
+    int server = plain_stream_to_seqpacket(&listener, &raw);
     sp_t_setopt(server, SP_OPT_RCVTIMEO, SP_T_SAFETY_MS);
-    sp_t_setopt(raw, SP_OPT_NONBLOCK, 0);
     uint8_t wire[SEQ_HEADER];
     put_header(wire, SP_SEQPACKET_MAX_RECORD + 1u);
     SP_ASSERT_RC(sp_send(raw, wire, sizeof(wire), 0), SEQ_HEADER);
