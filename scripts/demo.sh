@@ -139,7 +139,7 @@ serve_for_user() {
     echo "demo server (echo and HTTP status) on 127.0.0.1 for 60 s without traffic; try:"
     echo "  printf 'hello\\n' | nc -N 127.0.0.1 $echo_port        (TCP echo)"
     echo "  printf 'hello\\n' | nc -u -W1 127.0.0.1 $echo_port     (UDP echo)"
-    echo "  curl http://127.0.0.1:$http_port/                (status page)"
+    echo "  curl 127.0.0.1:$http_port/                       (status page; curl assumes http)"
     echo "Ctrl-C stops it."
     "$root/build/host/examples/demo_server" --port "$echo_port" --http-port "$http_port" \
         --idle 60000 || true
