@@ -47,7 +47,7 @@ fail() {
     echo "demo_check: FAILED: $*" >&2
     exit 1
 }
-for tool in curl nc timeout; do
+for tool in curl nc socat timeout; do
     command -v "$tool" >/dev/null || fail "$tool is not installed"
 done
 
@@ -163,15 +163,11 @@ done
 udp_echoes=$((udp_echoes + 1))
 passed
 
-if command -v socat >/dev/null; then
-    line="hello over tcp from socat"
-    show timeout 10 socat -t 5 - "TCP:127.0.0.1:$tcp_port" <<<"$line" || fail "socat (TCP) failed"
-    [ "$out" = "$line" ] || fail "socat TCP echo: sent '$line', got '$out'"
-    tcp_connections=$((tcp_connections + 1))
-    passed
-else
-    echo "(socat is not installed: its check is skipped)"
-fi
+line="hello over tcp from socat"
+show timeout 10 socat -t 5 - "TCP:127.0.0.1:$tcp_port" <<<"$line" || fail "socat (TCP) failed"
+[ "$out" = "$line" ] || fail "socat TCP echo: sent '$line', got '$out'"
+tcp_connections=$((tcp_connections + 1))
+passed
 
 if [ -n "$echo_client" ]; then
     show timeout 30 "$echo_client" --udp --port "$udp_port" --count 3 || fail "echo_client over UDP"

@@ -10,11 +10,15 @@
 # The sources come from the Debian packages (apt-get source), so no download
 # address is written anywhere: deb-src entries are derived from the machine's
 # own apt sources.
+#
+# Each step prints one line; what apt and dpkg say goes to build/setup.log
+# (SOCKPORT_SETUP_LOG overrides), whose tail is printed when a step fails.
 
 sp_setup_packages=(
     build-essential cmake pkg-config clang libcmocka-dev
     gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm
     socat netcat-openbsd dnsmasq-base iproute2 nftables curl dpkg-dev valgrind
+    python3
 )
 sp_setup_lwip_version="2.1.3"
 # deb-src entries this script derives live in a file of their own, so a rerun
@@ -23,6 +27,21 @@ sp_setup_debsrc_deb822=/etc/apt/sources.list.d/sockport-deb-src.sources
 sp_setup_debsrc_oneline=/etc/apt/sources.list.d/sockport-deb-src.list
 
 sp_setup_log() { printf 'setup: %s\n' "$*"; }
+
+sp_setup_logfile=/dev/null
+# Run a step with its output appended to the log; on failure name the step and
+# show the log's tail, which is where apt says what went wrong.
+sp_setup_quiet() {
+    local what="$1" status=0
+    shift
+    printf '\n==== %s: %s\n' "$(date -u '+%F %T')" "$*" >>"$sp_setup_logfile"
+    "$@" >>"$sp_setup_logfile" 2>&1 </dev/null || status=$?
+    if [ "$status" -ne 0 ]; then
+        sp_setup_log "$what failed (exit status $status); last lines of $sp_setup_logfile:" >&2
+        tail -n 25 "$sp_setup_logfile" | sed 's/^/    /' >&2
+    fi
+    return "$status"
+}
 
 sp_setup_as_root() {
     if [ "$(id -u)" -eq 0 ]; then
@@ -39,7 +58,7 @@ sp_setup_apt_updated=0
 sp_setup_apt_update() {
     if [ "$sp_setup_apt_updated" -eq 0 ]; then
         sp_setup_log "apt-get update"
-        sp_setup_as_root apt-get update -qq || return 1
+        sp_setup_quiet "apt-get update" sp_setup_as_root apt-get update || return 1
         sp_setup_apt_updated=1
     fi
 }
@@ -60,9 +79,15 @@ sp_setup_install_packages() {
         sp_setup_log "all ${#sp_setup_packages[@]} packages installed"
         return 0
     fi
-    sp_setup_log "installing: ${missing[*]}"
     sp_setup_apt_update || return 1
-    sp_setup_as_root apt-get install -y -qq --no-install-recommends "${missing[@]}" </dev/null
+    sp_setup_log "apt-get install ${#missing[@]} packages: ${missing[*]}"
+    sp_setup_quiet "apt-get install" \
+        sp_setup_as_root apt-get install -y --no-install-recommends "${missing[@]}" || return 1
+    mapfile -t missing < <(sp_setup_missing_packages)
+    if [ "${#missing[@]}" -gt 0 ]; then
+        sp_setup_log "still not installed: ${missing[*]}" >&2
+        return 1
+    fi
 }
 
 sp_setup_debsrc_enabled() {
@@ -167,8 +192,8 @@ sp_setup_fetch_source() {
         chown _apt "$scratch"
     fi
     sp_setup_log "apt-get source $package"
-    if ! (cd "$scratch" && apt-get source -qq "$package" </dev/null >/dev/null); then
-        sp_setup_log "apt-get source $package failed" >&2
+    if ! sp_setup_quiet "apt-get source $package" \
+        sh -c 'cd "$1" && apt-get source "$2"' sh "$scratch" "$package"; then
         rm -rf "$scratch"
         return 1
     fi
@@ -204,6 +229,9 @@ sp_setup_main() {
     local root
     root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)" || return 1
     export DEBIAN_FRONTEND=noninteractive
+    sp_setup_logfile="${SOCKPORT_SETUP_LOG:-$root/build/setup.log}"
+    mkdir -p "$(dirname "$sp_setup_logfile")" && : >>"$sp_setup_logfile" || return 1
+    sp_setup_log "full log: $sp_setup_logfile"
     sp_setup_install_packages || return 1
     sp_setup_enable_debsrc || return 1
     sp_setup_fetch_source lwip "$root/third_party/lwip" || return 1
