@@ -1,12 +1,17 @@
 /*
  * The system calls newlib needs on this board: the console for stdout and
  * stderr, a heap bounded by the linker script, and exit through semihosting.
- * There is no file system: every other descriptor is EBADF.
+ * There is no file system. Socket descriptors of sockport's BSD layer go to
+ * the layer (read, write, close, fcntl); every other descriptor is EBADF.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/stat.h>
+
+#include <sockport/bsd_syscalls.h>
 
 #include "board.h"
 #include "board_internal.h"
@@ -19,6 +24,7 @@ int _close(int fd);
 int _fstat(int fd, struct stat *st);
 int _isatty(int fd);
 int _lseek(int fd, int offset, int whence);
+int _fcntl(int fd, int cmd, ...);
 void *_sbrk(ptrdiff_t increment);
 void _exit(int status) __attribute__((noreturn));
 int _kill(int pid, int sig);
@@ -33,8 +39,24 @@ static int is_console(int fd)
     return fd == STDIN_FD || fd == STDOUT_FD || fd == STDERR_FD;
 }
 
+/* Weak: the BSD layer is linked only into firmware that calls socket(); in
+ * any other firmware these are NULL and no socket code is pulled in. */
+#pragma weak sp_bsd_is_socket
+#pragma weak sp_bsd_sys_read
+#pragma weak sp_bsd_sys_write
+#pragma weak sp_bsd_sys_close
+#pragma weak sp_bsd_sys_fcntl
+
+static int is_socket(int fd)
+{
+    return sp_bsd_is_socket != NULL && sp_bsd_is_socket(fd);
+}
+
 int _write(int fd, const char *buf, int len)
 {
+    if (is_socket(fd)) {
+        return sp_bsd_sys_write(fd, buf, len);
+    }
     if (fd != STDOUT_FD && fd != STDERR_FD) {
         errno = EBADF;
         return -1;
@@ -45,6 +67,9 @@ int _write(int fd, const char *buf, int len)
 
 int _read(int fd, char *buf, int len)
 {
+    if (is_socket(fd)) {
+        return sp_bsd_sys_read(fd, buf, len);
+    }
     (void)buf;
     (void)len;
     if (fd != STDIN_FD) {
@@ -65,9 +90,38 @@ int _open(const char *path, int flags, int mode)
 
 int _close(int fd)
 {
-    (void)fd;
+    if (is_socket(fd)) {
+        return sp_bsd_sys_close(fd);
+    }
     errno = EBADF;
     return -1;
+}
+
+/* newlib's fcntl() passes its optional argument on as an int. */
+int _fcntl(int fd, int cmd, ...)
+{
+    va_list ap;
+    va_start(ap, cmd);
+    int arg = cmd == F_SETFL || cmd == F_SETFD ? va_arg(ap, int) : 0;
+    va_end(ap);
+    if (is_socket(fd)) {
+        return sp_bsd_sys_fcntl(fd, cmd, arg);
+    }
+    if (!is_console(fd)) {
+        errno = EBADF;
+        return -1;
+    }
+    switch (cmd) {
+    case F_GETFL:
+        return O_RDWR;
+    case F_GETFD:
+    case F_SETFD:
+    case F_SETFL:
+        return 0;
+    default:
+        errno = EINVAL;
+        return -1;
+    }
 }
 
 int _fstat(int fd, struct stat *st)
