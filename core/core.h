@@ -25,6 +25,8 @@ enum spc_state {
     SPC_LISTENING,  /**< sp_listen() succeeded */
     SPC_CONNECTING, /**< a connect attempt is under way */
     SPC_CONNECTED,  /**< stream connected, or message socket with a default peer */
+    SPC_FAILED,     /**< a connect attempt failed, found by a call other than sp_connect();
+                         as Linux, the next sp_connect() reports it and starts over */
 };
 
 struct spc_socket;
@@ -68,6 +70,7 @@ struct spc_socket {
     uint8_t family;
     uint8_t type;
     uint8_t state; /**< enum spc_state */
+    int failure;   /**< SPC_FAILED: the attempt's error until a call reported it, then 0 */
     int protocol;
     int rcv_timeout_ms;
     int snd_timeout_ms;
@@ -131,9 +134,13 @@ bool spc_is_connection_type(int type);
  * If a connect attempt of @p s is under way, see whether it has ended (without
  * waiting) and update the state. Returns 0 if the socket is not connecting
  * or the attempt succeeded, SP_EALREADY if it is still under way, or the
- * attempt's error (the socket is then idle again).
+ * attempt's error (the socket is then SPC_FAILED, the error kept in
+ * s->failure until spc_take_failure() reports it).
  */
 int spc_settle_connect(struct spc_socket *s);
+
+/** The failed attempt's error if no call reported it yet (then 0 from now on), else 0. */
+int spc_take_failure(struct spc_socket *s);
 
 /* --- seqpacket.c, rdm.c ---------------------------------------------- */
 

@@ -16,18 +16,26 @@ static bool spc_len_ok(const void *buf, size_t len)
     return len <= PTRDIFF_MAX && (buf != NULL || len == 0);
 }
 
+/* What spc_ready_for_data() says when a connect attempt failed and its
+ * error was reported: the connection is over before it began. */
+#define SPC_DATA_ENDED 1
+
 /*
  * Settles a pending connect before data moves. Returns 0 when connected,
- * SP_EAGAIN when the attempt is still under way (the caller waits), or the
- * error a connection-oriented socket in this state gives.
+ * SP_EAGAIN when the attempt is still under way (the caller waits),
+ * SPC_DATA_ENDED after a failed attempt whose error was reported, or the
+ * error a connection-oriented socket in this state gives (a failed attempt's
+ * own error first, once, as Linux reports it).
  */
 static int spc_ready_for_data(struct spc_socket *s)
 {
     int rc = spc_settle_connect(s);
     if (rc == SP_EALREADY)
         return SP_EAGAIN;
-    if (rc < 0)
-        return rc;
+    if (s->state == SPC_FAILED) {
+        rc = spc_take_failure(s);
+        return rc < 0 ? rc : SPC_DATA_ENDED;
+    }
     return s->state == SPC_CONNECTED ? 0 : SP_ENOTCONN;
 }
 
@@ -51,9 +59,9 @@ static ptrdiff_t spc_send(struct spc_socket *s, const void *buf, size_t len, int
     if (s->state == SPC_LISTENING)
         return SP_ENOTCONN;
     bool connection = spc_is_connection_type(s->type);
+    if (connection)
+        to = NULL; /* as Linux (and POSIX): a connection's peer is the only destination */
     if (to != NULL) {
-        if (connection)
-            return SP_EISCONN;
         if (to->family != s->family)
             return SP_EAFNOSUPPORT;
     } else if (!connection && s->state != SPC_CONNECTED) {
@@ -68,6 +76,8 @@ static ptrdiff_t spc_send(struct spc_socket *s, const void *buf, size_t len, int
         ptrdiff_t rc = 0;
         if (connection)
             rc = spc_ready_for_data(s);
+        if (rc == SPC_DATA_ENDED)
+            return SP_EPIPE;
         if (rc == 0) {
             if (s->shut_wr)
                 return SP_EPIPE;
@@ -94,7 +104,7 @@ static ptrdiff_t spc_recv(struct spc_socket *s, void *buf, size_t len, int flags
     if (!spc_len_ok(buf, len) || (flags & ~(SP_MSG_PEEK | SP_MSG_DONTWAIT | SP_MSG_TRUNC)) != 0)
         return SP_EINVAL;
     if (s->state == SPC_LISTENING)
-        return SP_EINVAL;
+        return SP_ENOTCONN; /* as Linux: a listener has no connection to read */
     bool message = spc_is_message_type(s->type);
     if (!message && len == 0)
         return SP_EINVAL;
@@ -105,6 +115,8 @@ static ptrdiff_t spc_recv(struct spc_socket *s, void *buf, size_t len, int flags
         ptrdiff_t rc = 0;
         if (spc_is_connection_type(s->type))
             rc = spc_ready_for_data(s);
+        if (rc == SPC_DATA_ENDED)
+            return 0; /* end of stream, as Linux after a failed connect */
         if (rc == 0) {
             if (s->shut_rd)
                 return 0;

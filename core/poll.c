@@ -52,6 +52,11 @@ static int spc_poll_stack(sp_stack *stack, sp_pollfd *fds, size_t nfds, int time
         spc_lookup(fd->sock, &s);
         if (s->service != NULL)
             revents = s->service->poll(s, revents);
+        /* A stream never connected, or whose failed attempt sp_connect()
+         * reported, is new again and has nothing to read (as on Linux), even
+         * where the port still holds the failed attempt's end. */
+        if (s->state == SPC_IDLE && spc_is_connection_type(s->type))
+            revents &= (short)~SP_POLLIN;
         fd->revents = (short)(revents & (fd->events | always));
         if (fd->revents != 0)
             ready++;

@@ -42,9 +42,8 @@ int sp_socket_on(sp_stack *stack, int family, int type, int protocol)
 {
     if (stack == NULL)
         return SP_EINVAL;
-    if (family != SP_AF_INET && family != SP_AF_INET6 && family != SP_AF_LOCAL) {
-        return family == SP_AF_UNSPEC ? SP_EAFNOSUPPORT : SP_EINVAL;
-    }
+    if (family != SP_AF_INET && family != SP_AF_INET6 && family != SP_AF_LOCAL)
+        return SP_EAFNOSUPPORT; /* as Linux, for SP_AF_UNSPEC and unknown values alike */
     if (type < SP_SOCK_STREAM || type > SP_SOCK_RDM)
         return SP_EINVAL;
     if (!spc_protocol_fits(family, type, protocol))
@@ -156,7 +155,7 @@ int sp_listen(int sock, int backlog)
         return rc;
     if (!spc_is_connection_type(s->type))
         return SP_EOPNOTSUPP;
-    if (s->state == SPC_CONNECTED || s->state == SPC_CONNECTING)
+    if (s->state == SPC_CONNECTED || s->state == SPC_CONNECTING || s->state == SPC_FAILED)
         return SP_EINVAL;
     rc = s->stack->ops->listen(s->stack->state, s->native, backlog < 1 ? 1 : backlog);
     if (rc < 0)
@@ -221,7 +220,8 @@ int spc_settle_connect(struct spc_socket *s)
         return SP_EALREADY;
     rc = s->stack->ops->take_error(s->stack->state, s->native);
     if (rc < 0) {
-        s->state = SPC_IDLE;
+        s->state = SPC_FAILED;
+        s->failure = rc;
         return rc;
     }
     s->state = SPC_CONNECTED;
@@ -229,11 +229,29 @@ int spc_settle_connect(struct spc_socket *s)
     return 0;
 }
 
+int spc_take_failure(struct spc_socket *s)
+{
+    int rc = s->state == SPC_FAILED ? s->failure : 0;
+    s->failure = 0;
+    return rc;
+}
+
+/* sp_connect() after a failed attempt: Linux reports the attempt's error if
+ * nothing did yet, else SP_ECONNABORTED, and makes the socket new again. */
+static int spc_restart_after_failure(struct spc_socket *s)
+{
+    int rc = spc_take_failure(s);
+    s->state = SPC_IDLE;
+    return rc < 0 ? rc : SP_ECONNABORTED;
+}
+
 /* Waits until the connect attempt of @p s ends or the deadline passes. */
 static int spc_finish_connect(struct spc_socket *s, struct spc_deadline *deadline)
 {
     for (;;) {
         int rc = spc_settle_connect(s);
+        if (s->state == SPC_FAILED)
+            return spc_restart_after_failure(s); /* this call reports it */
         if (rc != SP_EALREADY)
             return rc;
         rc = spc_wait(s, SP_POLLOUT, deadline);
@@ -249,7 +267,7 @@ int sp_connect(int sock, const sp_addr *addr)
     if (rc < 0)
         return rc;
     if (s->state == SPC_LISTENING)
-        return SP_EINVAL;
+        return SP_EISCONN; /* as Linux: a listener is not free to connect */
 
     if (!spc_is_connection_type(s->type)) {
         rc = s->stack->ops->connect(s->stack->state, s->native, addr);
@@ -262,9 +280,13 @@ int sp_connect(int sock, const sp_addr *addr)
 
     if (s->state == SPC_CONNECTED)
         return SP_EISCONN;
+    if (s->state == SPC_FAILED)
+        return spc_restart_after_failure(s);
     struct spc_deadline deadline = spc_deadline_in(s->snd_timeout_ms);
     if (s->state == SPC_CONNECTING) {
         rc = spc_settle_connect(s);
+        if (s->state == SPC_FAILED)
+            return spc_restart_after_failure(s);
         if (rc != SP_EALREADY || s->nonblocking)
             return rc;
         return spc_finish_connect(s, &deadline);
@@ -293,9 +315,7 @@ int sp_shutdown(int sock, int how)
         return rc;
     if (how != SP_SHUT_RD && how != SP_SHUT_WR && how != SP_SHUT_RDWR)
         return SP_EINVAL;
-    rc = spc_settle_connect(s);
-    if (rc < 0 && rc != SP_EALREADY)
-        return rc;
+    spc_settle_connect(s); /* a failed attempt is not connected; its error stays pending */
     if (s->state != SPC_CONNECTED)
         return SP_ENOTCONN;
     if (how != SP_SHUT_RD && s->service != NULL && s->service->drain != NULL)
@@ -329,9 +349,7 @@ int sp_getpeername(int sock, sp_addr *out)
         return rc;
     if (out == NULL)
         return SP_EINVAL;
-    rc = spc_settle_connect(s);
-    if (rc < 0 && rc != SP_EALREADY)
-        return rc;
+    spc_settle_connect(s); /* a failed attempt is not connected; its error stays pending */
     if (s->state != SPC_CONNECTED)
         return SP_ENOTCONN;
     return s->stack->ops->peer_addr(s->stack->state, s->native, out);
@@ -351,7 +369,6 @@ enum spc_opt_kind {
 enum spc_opt_scope {
     SPC_ANY_SOCKET,
     SPC_IP_STREAM_ONLY, /* TCP: stream (and sequenced packets over TCP) on IPv4/IPv6 */
-    SPC_MESSAGE_ONLY,   /* datagram and raw */
     SPC_IPV6_ONLY,
     SPC_RDM_ONLY,
 };
@@ -369,8 +386,9 @@ static const struct spc_opt_rule spc_opt_rules[] = {
     {SP_OPT_SNDTIMEO, SPC_OPT_TIMEOUT, SPC_ANY_SOCKET, true},
     {SP_OPT_REUSEADDR, SPC_OPT_BOOL, SPC_ANY_SOCKET, false},
     {SP_OPT_NODELAY, SPC_OPT_BOOL, SPC_IP_STREAM_ONLY, false},
-    {SP_OPT_KEEPALIVE, SPC_OPT_BOOL, SPC_IP_STREAM_ONLY, false},
-    {SP_OPT_BROADCAST, SPC_OPT_BOOL, SPC_MESSAGE_ONLY, false},
+    /* Socket-level on Linux: any socket takes them; they act on TCP / datagrams. */
+    {SP_OPT_KEEPALIVE, SPC_OPT_BOOL, SPC_ANY_SOCKET, false},
+    {SP_OPT_BROADCAST, SPC_OPT_BOOL, SPC_ANY_SOCKET, false},
     {SP_OPT_RCVBUF, SPC_OPT_SIZE, SPC_ANY_SOCKET, false},
     {SP_OPT_SNDBUF, SPC_OPT_SIZE, SPC_ANY_SOCKET, false},
     {SP_OPT_LINGER, SPC_OPT_TIMEOUT, SPC_ANY_SOCKET, false},
@@ -395,8 +413,6 @@ static bool spc_opt_applies(const struct spc_opt_rule *rule, const struct spc_so
     switch (rule->scope) {
     case SPC_IP_STREAM_ONLY:
         return s->family != SP_AF_LOCAL && spc_is_connection_type(s->type);
-    case SPC_MESSAGE_ONLY:
-        return s->type == SP_SOCK_DGRAM || s->type == SP_SOCK_RAW || s->type == SP_SOCK_RDM;
     case SPC_IPV6_ONLY:
         return s->family == SP_AF_INET6;
     case SPC_RDM_ONLY:
@@ -482,9 +498,10 @@ int sp_getsockopt(int sock, int option, int *value)
     case SP_OPT_RDM_RTO:
         return spc_rdm_get_option(s, option, value);
     case SP_OPT_ERROR:
-        if (s->state == SPC_CONNECTING) {
-            rc = spc_settle_connect(s);
-            *value = rc == SP_EALREADY ? 0 : rc;
+        if (s->state == SPC_CONNECTING)
+            spc_settle_connect(s);
+        if (s->state == SPC_CONNECTING || s->state == SPC_FAILED) {
+            *value = spc_take_failure(s);
             return 0;
         }
         *value = s->stack->ops->take_error(s->stack->state, s->native);

@@ -29,7 +29,8 @@ static const struct error_row rows[] = {
 static const char *const causes[ROW_COUNT + 1] = {
     [-SP_EINVAL] = "NULL pointer where one is required; length over PTRDIFF_MAX; value out of "
                    "its enum or range; call not valid in the socket's state (bind twice, "
-                   "recv on a listener, listen on a connected socket); unparsable address text",
+                   "accept on a socket that does not listen, listen on a connected socket); "
+                   "unparsable address text",
     [-SP_EBADF] = "negative handle, handle never issued, or used after sp_close() (the "
                   "generation no longer matches)",
     [-SP_EMFILE] = "the handle table (SP_MAX_SOCKETS) is full: sp_socket(), sp_accept()",
@@ -45,19 +46,20 @@ static const char *const causes[ROW_COUNT + 1] = {
                    "do now: no data, no room, no queued connection",
     [-SP_ETIMEDOUT] = "SP_OPT_RCVTIMEO / SP_OPT_SNDTIMEO or the call's timeout passed: connect "
                       "without answer, recv without data, send without room, resolver silent",
-    [-SP_ECONNREFUSED] = "nobody listens at the peer's port (TCP reset on connect); a "
+    [-SP_ECONNREFUSED] = "nobody listens at the peer's port (TCP reset on connect), also "
+                         "from the first send/recv after a refused non-blocking connect; a "
                          "connected datagram socket's peer port is closed (ICMP)",
     [-SP_ECONNRESET] = "the peer reset the connection (abortive close, SP_OPT_LINGER 0, "
                        "peer crashed)",
-    [-SP_ECONNABORTED] = "a queued connection died before sp_accept() took it",
+    [-SP_ECONNABORTED] = "a queued connection died before sp_accept() took it; sp_connect() "
+                         "after a failed non-blocking attempt whose error SP_OPT_ERROR took",
     [-SP_EADDRINUSE] = "bind to an address/port (or local path) already taken; listen found "
                        "no free ephemeral port",
     [-SP_EADDRNOTAVAIL] = "bind to an address that is not one of this host's; connect to an "
                           "unusable address",
     [-SP_ENOTCONN] = "send/recv/shutdown/getpeername on a stream socket that is not "
-                     "connected",
-    [-SP_EISCONN] = "connect on an already connected stream socket; sp_sendto() with an "
-                    "address on a connection-oriented socket",
+                     "connected (recv on a listener too)",
+    [-SP_EISCONN] = "connect on an already connected stream socket, or on a listening one",
     [-SP_EALREADY] = "sp_connect() again while a non-blocking attempt is still in progress",
     [-SP_EINPROGRESS] = "non-blocking sp_connect() started: wait for SP_POLLOUT, then read "
                         "SP_OPT_ERROR",
@@ -71,7 +73,7 @@ static const char *const causes[ROW_COUNT + 1] = {
                    "writable; broadcast without SP_OPT_BROADCAST",
     [-SP_EDESTADDRREQ] = "sp_send() on a datagram socket that has no peer (use sp_sendto() or "
                          "sp_connect() first)",
-    [-SP_ENOENT] = "connect to a local socket path that does not exist",
+    [-SP_ENOENT] = "connect or send to a local socket path that does not exist",
     [-SP_ENOPROTOOPT] = "option that does not apply to the socket's type (SP_OPT_NODELAY on "
                         "UDP) or that the stack lacks; unknown native option",
     [-SP_ENONAME] = "host name that does not exist or has no address of the family asked",

@@ -61,7 +61,8 @@ struct sp_port_ops {
     int (*bind)(void *state, sp_port_sock sock, const sp_addr *addr);
 
     /** Listen. Core checked: connection-oriented type, not connected/connecting;
-     *  backlog >= 1. The port binds an unbound socket to an ephemeral port. */
+     *  backlog >= 1. The port binds an unbound socket to an ephemeral port. On a
+     *  listening socket it only changes the backlog and returns 0 (as Linux). */
     int (*listen)(void *state, sp_port_sock sock, int backlog);
 
     /** Take one queued connection, or SP_EAGAIN. Core checked: listening, and the
@@ -70,7 +71,9 @@ struct sp_port_ops {
 
     /** Start connecting. Return 0 if connected already, SP_EINPROGRESS if the
      *  attempt goes on (core then waits for SP_POLLOUT and asks take_error()),
-     *  or the failure. For datagram/raw sockets: set the default peer, return 0. */
+     *  or the failure. For datagram/raw sockets: set the default peer, return 0.
+     *  A stream whose earlier attempt failed (core reported that attempt) is
+     *  connected anew: a new attempt, from where the user bound it. */
     int (*connect)(void *state, sp_port_sock sock, const sp_addr *addr);
 
     /** Return and clear the socket's pending error (0 if none): how a connect

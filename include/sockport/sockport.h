@@ -265,8 +265,9 @@ int sp_socket(int family, int type, int protocol);
  * @param[in] type      an enum sp_type value.
  * @param[in] protocol  0, or a protocol that fits @p type.
  * @return the handle (>= 0);
- *         SP_EINVAL      @p stack is NULL, or @p family / @p type is not a value of its enum;
- *         SP_EAFNOSUPPORT the stack has no such family (SP_AF_LOCAL on lwIP);
+ *         SP_EINVAL      @p stack is NULL, or @p type is not a value of its enum;
+ *         SP_EAFNOSUPPORT the stack has no such family (SP_AF_LOCAL on lwIP), or
+ *                        @p family is SP_AF_UNSPEC or no enum sp_family value (as Linux);
  *         SP_EPROTONOSUPPORT the stack has no such type in that family, or
  *                         @p protocol does not fit @p type;
  *         SP_EACCES      raw socket without the privilege for it;
@@ -306,9 +307,12 @@ int sp_bind(int sock, const sp_addr *addr);
  *
  * An unbound socket is bound to an ephemeral port of the wildcard address first.
  * @param[in] backlog  connections the stack queues before sp_accept(); <= 0 means 1.
+ * Listening again only changes the backlog.
  * @return 0; SP_EBADF; SP_EOPNOTSUPP the socket is not connection-oriented;
- *         SP_EINVAL the socket is connected or connecting;
- *         SP_EADDRINUSE the implicit bind found no free port.
+ *         SP_EINVAL the socket is connected or connecting (or its connect failed);
+ *         SP_EADDRINUSE the implicit bind found no free port, or another socket
+ *                       listens on this port (SP_OPT_REUSEADDR does not share it);
+ *         SP_ENOBUFS the stack has no memory for a listening socket.
  */
 int sp_listen(int sock, int backlog);
 
@@ -339,14 +343,19 @@ int sp_accept(int sock, sp_addr *peer);
  * for SP_POLLOUT tells when the attempt ended, and SP_OPT_ERROR (or a second
  * sp_connect(), which then returns 0 or the attempt's error) tells how.
  * After SP_ETIMEDOUT the attempt may still complete later: close the socket.
+ * After a failed attempt the socket may connect again, as on Linux: a blocking
+ * sp_connect() that failed, or one that reported a non-blocking attempt's
+ * failure, leaves the socket new, so the next call starts a new attempt.
  * For datagram and raw sockets it sets the default destination and the only
  * source datagrams are accepted from; it may be called again to change it.
  *
  * @param[in] addr  the peer, of the socket's family; must not be NULL.
  * @return 0;
- *         SP_EBADF; SP_EINVAL @p addr NULL, or the socket is listening;
+ *         SP_EBADF; SP_EINVAL @p addr NULL;
  *         SP_EAFNOSUPPORT @p addr is of another family;
- *         SP_EISCONN    a stream socket already connected;
+ *         SP_EISCONN    a stream socket already connected, or a listening socket;
+ *         SP_ECONNABORTED a non-blocking attempt failed and SP_OPT_ERROR already
+ *                       took its error: this call ends it, the next starts anew;
  *         SP_EALREADY   a non-blocking attempt is still in progress;
  *         SP_EINPROGRESS non-blocking: the attempt started;
  *         SP_ECONNREFUSED nobody listens there;
@@ -377,8 +386,12 @@ int sp_connect(int sock, const sp_addr *addr);
  * @return bytes taken (>= 0);
  *         SP_EBADF; SP_EINVAL bad pointer, length or flag;
  *         SP_ENOTCONN   stream not connected; SP_EDESTADDRREQ datagram without a peer;
- *         SP_EPIPE      shut down for sending (by sp_shutdown(), or the connection is gone);
+ *         SP_EPIPE      shut down for sending (by sp_shutdown(), or the connection is gone
+ *                       or never came: a failed connect; a reset after the peer's end
+ *                       of stream, as Linux);
  *         SP_ECONNRESET the peer reset the connection (reported once, SP_EPIPE after);
+ *         SP_ECONNREFUSED a non-blocking connect was refused and no call reported it
+ *                       yet (once; SP_EPIPE after);
  *         SP_EAGAIN     non-blocking and no room;
  *         SP_ETIMEDOUT  no room before SP_OPT_SNDTIMEO passed;
  *         SP_EMSGSIZE   a message larger than the socket type allows;
@@ -389,9 +402,10 @@ ptrdiff_t sp_send(int sock, const void *buf, size_t len, int flags);
 /**
  * @brief Send a message to @p to (datagram, raw, RDM sockets), or as sp_send()
  *        when @p to is NULL.
+ * On a connection-oriented socket @p to is ignored, as Linux and POSIX do.
  * @return as sp_send(), and: SP_EAFNOSUPPORT @p to is of another family;
- *         SP_EISCONN @p to given on a connection-oriented socket;
- *         SP_EACCES broadcast address without SP_OPT_BROADCAST.
+ *         SP_EACCES broadcast address without SP_OPT_BROADCAST;
+ *         SP_ENOENT a local path that does not exist.
  */
 ptrdiff_t sp_sendto(int sock, const void *buf, size_t len, int flags, const sp_addr *to);
 
@@ -410,12 +424,14 @@ ptrdiff_t sp_sendto(int sock, const void *buf, size_t len, int flags, const sp_a
  *                  one message and discards it.
  * @param[in]  flags  0 or SP_MSG_PEEK, SP_MSG_DONTWAIT, SP_MSG_TRUNC.
  * @return bytes (see above);
- *         SP_EBADF; SP_EINVAL bad pointer, length or flag, or a listening socket;
- *         SP_ENOTCONN   stream not connected;
+ *         SP_EBADF; SP_EINVAL bad pointer, length or flag;
+ *         SP_ENOTCONN   stream not connected, or listening;
  *         SP_EAGAIN     non-blocking and nothing there;
  *         SP_ETIMEDOUT  nothing before SP_OPT_RCVTIMEO passed;
  *         SP_ECONNRESET the peer reset the connection;
- *         SP_ECONNREFUSED a connected datagram socket's peer port is closed (ICMP).
+ *         SP_ECONNREFUSED a connected datagram socket's peer port is closed (ICMP), or a
+ *                       stream's non-blocking connect was refused and no call reported
+ *                       it yet (once; 0, end of stream, after).
  */
 ptrdiff_t sp_recv(int sock, void *buf, size_t len, int flags);
 
@@ -489,8 +505,8 @@ enum sp_option {
     SP_OPT_SNDTIMEO = 3,  /**< ms sp_send/sp_sendto/sp_connect wait; SP_FOREVER (default) */
     SP_OPT_REUSEADDR = 4, /**< 1: bind to a port still in TIME_WAIT */
     SP_OPT_NODELAY = 5,   /**< 1: TCP sends small segments at once (no Nagle) */
-    SP_OPT_KEEPALIVE = 6, /**< 1: TCP probes an idle connection */
-    SP_OPT_BROADCAST = 7, /**< 1: datagrams may go to a broadcast address */
+    SP_OPT_KEEPALIVE = 6, /**< 1: TCP probes an idle connection (other sockets keep it, as Linux) */
+    SP_OPT_BROADCAST = 7, /**< 1: datagrams may go to a broadcast address (any socket takes it) */
     SP_OPT_RCVBUF = 8,    /**< receive buffer size in bytes (the stack may round it) */
     SP_OPT_SNDBUF = 9,    /**< send buffer size in bytes (the stack may round it) */
     SP_OPT_LINGER = 10,   /**< -1 (default): close in the background; 0: close resets;

@@ -32,7 +32,8 @@ SP_CASE(handles_socket_rejects_values_outside_enums)
     static const int bad_families[] = {-1, 4, 99, INT_MAX};
     static const int bad_types[] = {-1, 0, 6, 99, INT_MAX};
     for (size_t i = 0; i < sizeof bad_families / sizeof bad_families[0]; i++) {
-        SP_ASSERT_RC(sp_socket(bad_families[i], SP_SOCK_STREAM, 0), SP_EINVAL);
+        /* A family no stack has, as Linux says it (tests/conformance). */
+        SP_ASSERT_RC(sp_socket(bad_families[i], SP_SOCK_STREAM, 0), SP_EAFNOSUPPORT);
     }
     for (size_t i = 0; i < sizeof bad_types / sizeof bad_types[0]; i++) {
         SP_ASSERT_RC(sp_socket(SP_AF_INET, bad_types[i], 0), SP_EINVAL);

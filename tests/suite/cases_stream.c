@@ -4,7 +4,7 @@
 
 #include "suite.h"
 
-#define CHUNK 65536 /* offered per send when filling buffers */
+#define CHUNK 65536         /* offered per send when filling buffers */
 #define FILL_MAX_SENDS 1024 /* 64 MiB at most: more than any loopback buffers */
 /* A send that makes no progress for this long means the pipe is full: both
  * the receiver's window and the sender's buffer (one SP_EAGAIN may only mean
@@ -471,18 +471,18 @@ SP_CASE(stream_state_errors)
     int client;
     int server;
     int listener = sp_t_listener(SP_AF_INET, SP_SOCK_STREAM, 1, &addr);
-    SP_ASSERT_RC(sp_bind(listener, &addr), SP_EINVAL);          /* already bound */
-    SP_ASSERT_RC(sp_connect(listener, &addr), SP_EINVAL);       /* listening */
-    SP_ASSERT_RC(sp_recv(listener, buf, 1, 0), SP_EINVAL);      /* listening */
+    SP_ASSERT_RC(sp_bind(listener, &addr), SP_EINVAL);       /* already bound */
+    SP_ASSERT_RC(sp_connect(listener, &addr), SP_EISCONN);   /* listening, as Linux */
+    SP_ASSERT_RC(sp_recv(listener, buf, 1, 0), SP_ENOTCONN); /* listening, as Linux */
     SP_ASSERT_RC(sp_shutdown(listener, SP_SHUT_RDWR), SP_ENOTCONN);
     SP_ASSERT_RC(sp_getpeername(listener, &v6), SP_ENOTCONN);
     SP_ASSERT_RC(sp_close(listener), 0);
 
     sp_t_pair(SP_AF_INET, SP_SOCK_STREAM, &client, &server);
-    SP_ASSERT_RC(sp_listen(client, 1), SP_EINVAL);   /* connected */
-    SP_ASSERT_RC(sp_accept(client, NULL), SP_EINVAL); /* not listening */
-    SP_ASSERT_RC(sp_bind(client, &addr), SP_EINVAL);  /* connected */
-    SP_ASSERT_RC(sp_sendto(client, buf, 1, 0, &addr), SP_EISCONN);
+    SP_ASSERT_RC(sp_listen(client, 1), SP_EINVAL);        /* connected */
+    SP_ASSERT_RC(sp_accept(client, NULL), SP_EINVAL);     /* not listening */
+    SP_ASSERT_RC(sp_bind(client, &addr), SP_EINVAL);      /* connected */
+    SP_ASSERT_RC(sp_sendto(client, buf, 1, 0, &addr), 1); /* the address is ignored, as Linux */
     sp_t_close_both(client, server);
 
     int fresh = sp_t_socket(SP_AF_INET, SP_SOCK_STREAM);
