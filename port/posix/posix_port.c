@@ -263,7 +263,14 @@ static int posix_accept(void *state, sp_port_sock sock, sp_port_sock *out, sp_ad
 static int posix_connect(void *state, sp_port_sock sock, const sp_addr *addr)
 {
     (void)state;
-    return with_address(sock, addr, SP_POSIX_CALL_CONNECT);
+    int rc = with_address(sock, addr, SP_POSIX_CALL_CONNECT);
+    /* After a failed attempt whose error SO_ERROR took, Linux answers the next
+     * connect() with ECONNABORTED and makes the socket new. Core has reported
+     * that attempt already (port.h: a connect after one that failed starts a
+     * new attempt), so this call is the new one. */
+    if (rc == SP_ECONNABORTED)
+        rc = with_address(sock, addr, SP_POSIX_CALL_CONNECT);
+    return rc;
 }
 
 static int posix_take_error(void *state, sp_port_sock sock)
