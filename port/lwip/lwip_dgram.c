@@ -174,15 +174,22 @@ int sp_lwip_dgram_connect(struct sp_lwip_sock *sock, const ip_addr_t *ip, uint16
     return 0;
 }
 
+/* The limited broadcast, or the directed broadcast of an interface's subnet.
+ * lwIP's ip4_addr_isbroadcast() counts only interfaces flagged for broadcast,
+ * which its loopback is not; Linux refuses 127.255.255.255 too without
+ * SO_BROADCAST. */
 static bool is_broadcast(const ip4_addr_t *dest)
 {
-    if (ip4_addr_get_u32(dest) == IPADDR_BROADCAST) {
+    u32_t addr = ip4_addr_get_u32(dest);
+    if (addr == IPADDR_BROADCAST) {
         return true;
     }
     struct netif *netif;
     NETIF_FOREACH(netif)
     {
-        if (ip4_addr_isbroadcast(dest, netif)) {
+        u32_t mask = ip4_addr_get_u32(netif_ip4_netmask(netif));
+        u32_t own = ip4_addr_get_u32(netif_ip4_addr(netif));
+        if (mask != 0 && mask != IPADDR_BROADCAST && own != 0 && addr == (own | ~mask)) {
             return true;
         }
     }

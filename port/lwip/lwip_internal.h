@@ -114,6 +114,16 @@ struct sp_lwip_sock {
     bool local_known;
     ip_addr_t local_ip;
     uint16_t local_port;
+    /* TCP: the peer while the pcb lived, for sp_accept() of a connection the
+     * peer reset in the queue (Linux still names the peer then). */
+    bool remote_known;
+    ip_addr_t remote_ip;
+    uint16_t remote_port;
+    /* TCP: where the user bound the socket, to bind a new pcb there when a
+     * connect is tried again after a failed one. */
+    bool user_bound;
+    ip_addr_t bound_ip;
+    uint16_t bound_port;
     /* Connected UDP/raw: the default peer (lwIP filters on it too). */
     bool has_peer;
     ip_addr_t peer;
@@ -178,6 +188,8 @@ ptrdiff_t sp_lwip_tcp_recv(struct sp_lwip_sock *sock, void *buf, size_t len, boo
 int sp_lwip_tcp_shutdown(struct sp_lwip_sock *sock, int how);
 short sp_lwip_tcp_revents(struct sp_lwip_sock *sock);
 int sp_lwip_tcp_addr(struct sp_lwip_sock *sock, bool local, ip_addr_t *ip, uint16_t *port);
+/* The peer of a connection taken from a listener's queue, even if it is gone. */
+int sp_lwip_tcp_accepted_peer(struct sp_lwip_sock *sock, ip_addr_t *ip, uint16_t *port);
 /* Apply the socket's options that live in the pcb (nodelay, keepalive...). */
 void sp_lwip_tcp_apply_options(struct sp_lwip_sock *sock);
 /* Retry closes that met ERR_MEM; called on every turn of the pump. */

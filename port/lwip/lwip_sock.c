@@ -222,7 +222,7 @@ static int lwip_accept(void *state, sp_port_sock ref, sp_port_sock *out, sp_addr
     if (peer != NULL) {
         ip_addr_t ip;
         uint16_t port;
-        if (sp_lwip_tcp_addr(conn, false, &ip, &port) == 0) {
+        if (sp_lwip_tcp_accepted_peer(conn, &ip, &port) == 0) {
             sp_lwip_addr_from_ip(conn->family, &ip, port, peer);
         } else {
             sp_addr_any(peer, conn->family, 0);
@@ -365,6 +365,15 @@ static int lwip_default_buffer(const struct sp_lwip_sock *sock, bool receive)
     return receive ? (int)(SP_LWIP_DGRAM_QUEUE_LEN * 0xFFFFu) : 0xFFFF;
 }
 
+static bool lwip_is_bound(struct sp_lwip_sock *sock)
+{
+    ip_addr_t ip;
+    uint16_t port = 0;
+    int rc = sock->kind == SP_LWIP_KIND_TCP ? sp_lwip_tcp_addr(sock, true, &ip, &port)
+                                            : sp_lwip_dgram_addr(sock, true, &ip, &port);
+    return rc == 0 && port != 0;
+}
+
 static int lwip_set_option(void *state, sp_port_sock ref, int option, int value)
 {
     (void)state;
@@ -384,10 +393,7 @@ static int lwip_set_option(void *state, sp_port_sock ref, int option, int value)
         sock->opt_nodelay = value != 0;
         break;
     case SP_OPT_KEEPALIVE:
-        if (!tcp) {
-            return SP_ENOPROTOOPT;
-        }
-        sock->opt_keepalive = value != 0;
+        sock->opt_keepalive = value != 0; /* kept, without effect, off TCP (as Linux) */
         break;
     case SP_OPT_RCVBUF:
         sock->rcvbuf = value > 0 ? value : 1;
@@ -401,6 +407,9 @@ static int lwip_set_option(void *state, sp_port_sock ref, int option, int value)
     case SP_OPT_V6ONLY:
         if (sock->family != SP_AF_INET6) {
             return SP_ENOPROTOOPT;
+        }
+        if (lwip_is_bound(sock)) {
+            return SP_EINVAL; /* as Linux: the bound port already took its families */
         }
         sock->v6only = value != 0;
         break;
@@ -434,9 +443,6 @@ static int lwip_get_option(void *state, sp_port_sock ref, int option, int *value
         *value = sock->opt_nodelay;
         return 0;
     case SP_OPT_KEEPALIVE:
-        if (!tcp) {
-            return SP_ENOPROTOOPT;
-        }
         *value = sock->opt_keepalive;
         return 0;
     case SP_OPT_RCVBUF:

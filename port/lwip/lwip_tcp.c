@@ -22,6 +22,7 @@
 static err_t on_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err);
 static err_t on_sent(void *arg, struct tcp_pcb *pcb, u16_t len);
 static void on_error(void *arg, err_t err);
+static int reopen(struct sp_lwip_sock *sock);
 
 static void attach(struct sp_lwip_sock *sock, struct tcp_pcb *pcb)
 {
@@ -57,6 +58,13 @@ static void remember_local(struct sp_lwip_sock *sock, const struct tcp_pcb *pcb)
     ip_addr_copy(sock->local_ip, pcb->local_ip);
     sock->local_port = pcb->local_port;
     sock->local_known = true;
+}
+
+static void remember_remote(struct sp_lwip_sock *sock, const struct tcp_pcb *pcb)
+{
+    ip_addr_copy(sock->remote_ip, pcb->remote_ip);
+    sock->remote_port = pcb->remote_port;
+    sock->remote_known = true;
 }
 
 /* Both directions have finished: lwIP takes the pcb through LAST_ACK or
@@ -123,6 +131,10 @@ static void on_error(void *arg, err_t err)
         error = err == ERR_RST    ? SP_ECONNREFUSED
                 : err == ERR_ABRT ? SP_ETIMEDOUT
                                   : sp_lwip_error(err);
+    } else if (err == ERR_RST && sock->fin_received) {
+        /* The peer had closed, and our data drew its reset: Linux says EPIPE
+         * (a reset in CLOSE_WAIT), and reads still end in end of stream. */
+        error = SP_EPIPE;
     } else {
         /* An abort not asked for is lwIP's retransmission or keepalive timer giving up. */
         error = err == ERR_ABRT ? SP_ETIMEDOUT : sp_lwip_error(err);
@@ -160,6 +172,7 @@ static err_t on_accept(void *arg, struct tcp_pcb *newpcb, err_t err)
     conn->linger = listener->linger;
     attach(conn, newpcb);
     remember_local(conn, newpcb);
+    remember_remote(conn, newpcb);
     sp_lwip_tcp_apply_options(conn);
     /* Counted against the backlog until sp_accept() takes it: lwIP then
      * drops SYNs beyond the backlog, as a full queue does on Linux. */
@@ -320,14 +333,32 @@ int sp_lwip_tcp_bind(struct sp_lwip_sock *sock, const ip_addr_t *ip, uint16_t po
     if (sock->pcb.tcp == NULL) {
         return SP_EINVAL;
     }
+    /* SO_REUSEADDR lets lwIP bind beside a listener; Linux never does. */
+    for (struct tcp_pcb_listen *l = tcp_listen_pcbs.listen_pcbs; l != NULL && port != 0;
+         l = l->next) {
+        if (l->local_port == port &&
+            (ip_addr_isany(&l->local_ip) || ip_addr_isany(ip) || ip_addr_cmp(&l->local_ip, ip))) {
+            return SP_EADDRINUSE;
+        }
+    }
     sp_lwip_tcp_apply_options(sock);
     err_t err = tcp_bind(sock->pcb.tcp, ip, port);
+    if (err == ERR_OK) {
+        sock->user_bound = true;
+        ip_addr_copy(sock->bound_ip, *ip);
+        sock->bound_port = sock->pcb.tcp->local_port;
+    }
     return err == ERR_VAL ? SP_EINVAL : sp_lwip_error(err);
 }
 
 int sp_lwip_tcp_listen(struct sp_lwip_sock *sock, int backlog)
 {
     struct tcp_pcb *pcb = sock->pcb.tcp;
+    u8_t limit = (u8_t)(backlog < 1 ? 1 : backlog > 255 ? 255 : backlog);
+    if (pcb != NULL && sock->state == SP_LWIP_LISTENING) {
+        tcp_backlog_set(pcb, limit); /* listening again only changes the queue, as on Linux */
+        return 0;
+    }
     if (pcb == NULL || sock->state != SP_LWIP_OPEN) {
         return SP_EINVAL;
     }
@@ -341,7 +372,6 @@ int sp_lwip_tcp_listen(struct sp_lwip_sock *sock, int backlog)
         }
     }
     err_t err = ERR_OK;
-    u8_t limit = (u8_t)(backlog < 1 ? 1 : backlog > 255 ? 255 : backlog);
     struct tcp_pcb *lpcb = tcp_listen_with_backlog_and_err(pcb, limit, &err);
     if (lpcb == NULL) {
         return err == ERR_USE ? SP_EADDRINUSE : sp_lwip_error(err);
@@ -390,10 +420,17 @@ int sp_lwip_tcp_connect(struct sp_lwip_sock *sock, const ip_addr_t *ip, uint16_t
         return SP_EISCONN;
     case SP_LWIP_LISTENING:
         return SP_EINVAL;
-    case SP_LWIP_GONE:
-        return SP_EISCONN;
     default:
         break;
+    }
+    if (sock->state == SP_LWIP_GONE) {
+        /* An attempt that failed (core reported it): lwIP freed that pcb, so
+         * the new attempt gets a new one, where the user bound the socket. */
+        int rc = reopen(sock);
+        if (rc < 0) {
+            return rc;
+        }
+        pcb = sock->pcb.tcp;
     }
     if (pcb == NULL) {
         return SP_EINVAL;
@@ -406,6 +443,24 @@ int sp_lwip_tcp_connect(struct sp_lwip_sock *sock, const ip_addr_t *ip, uint16_t
     }
     sock->state = SP_LWIP_CONNECTING;
     return SP_EINPROGRESS;
+}
+
+/* A fresh pcb for a socket whose failed connect attempt lwIP freed. */
+static int reopen(struct sp_lwip_sock *sock)
+{
+    int rc = sp_lwip_tcp_open(sock);
+    if (rc < 0) {
+        return rc;
+    }
+    sock->state = SP_LWIP_OPEN;
+    sock->pending_error = 0;
+    sock->fin_received = false;
+    sock->local_known = false;
+    sp_lwip_tcp_apply_options(sock);
+    if (sock->user_bound && tcp_bind(sock->pcb.tcp, &sock->bound_ip, sock->bound_port) != ERR_OK) {
+        return SP_EADDRINUSE;
+    }
+    return 0;
 }
 
 /* The error a send or receive reports on a connection lwIP has freed: the
@@ -513,11 +568,11 @@ ptrdiff_t sp_lwip_tcp_recv(struct sp_lwip_sock *sock, void *buf, size_t len, boo
         return 0;
     }
     if (sock->rx_bytes == 0) {
+        if (sock->fin_received) {
+            return 0; /* the peer's end of stream came before anything that followed */
+        }
         if (sock->state == SP_LWIP_GONE) {
             return gone_error(sock, false);
-        }
-        if (sock->fin_received) {
-            return 0;
         }
         if (sock->state == SP_LWIP_OPEN || sock->state == SP_LWIP_LISTENING) {
             return SP_ENOTCONN;
@@ -544,8 +599,9 @@ ptrdiff_t sp_lwip_tcp_recv(struct sp_lwip_sock *sock, void *buf, size_t len, boo
 
 int sp_lwip_tcp_shutdown(struct sp_lwip_sock *sock, int how)
 {
+    /* A connection lwIP freed (reset, or both sides closed) is closed, as on Linux. */
     if (sock->state == SP_LWIP_OPEN || sock->state == SP_LWIP_LISTENING ||
-        sock->state == SP_LWIP_CONNECTING) {
+        sock->state == SP_LWIP_CONNECTING || sock->state == SP_LWIP_GONE) {
         return SP_ENOTCONN;
     }
     if (how == SP_SHUT_RD || how == SP_SHUT_RDWR) {
@@ -586,8 +642,8 @@ short sp_lwip_tcp_revents(struct sp_lwip_sock *sock)
         if (sock->rx_bytes > 0 || sock->fin_received || sock->shut_rd) {
             ready |= SP_POLLIN;
         }
-        if (sock->fin_received) {
-            ready |= SP_POLLHUP;
+        if (sock->fin_received || (sock->shut_rd && sock->shut_wr)) {
+            ready |= SP_POLLHUP; /* Linux: the peer's FIN (POLLRDHUP), or both ways shut */
         }
         if (sock->shut_wr) {
             ready |= SP_POLLOUT; /* a send would not block: it fails at once */
@@ -602,6 +658,16 @@ short sp_lwip_tcp_revents(struct sp_lwip_sock *sock)
         /* Neither connected nor listening: as on Linux, writable and hung up. */
         return SP_POLLOUT | SP_POLLHUP;
     }
+}
+
+int sp_lwip_tcp_accepted_peer(struct sp_lwip_sock *sock, ip_addr_t *ip, uint16_t *port)
+{
+    if (!sock->remote_known) {
+        return SP_ENOTCONN;
+    }
+    ip_addr_copy(*ip, sock->remote_ip);
+    *port = sock->remote_port;
+    return 0;
 }
 
 int sp_lwip_tcp_addr(struct sp_lwip_sock *sock, bool local, ip_addr_t *ip, uint16_t *port)
