@@ -1,0 +1,9 @@
+/* The reference backend: plain BSD calls on the host's kernel (host only). */
+#ifndef SOCKPORT_CONFORMANCE_BACKEND_KERNEL_H
+#define SOCKPORT_CONFORMANCE_BACKEND_KERNEL_H
+
+#include "conformance.h"
+
+struct cf_backend cf_kernel_backend(void);
+
+#endif
