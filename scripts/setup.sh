@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Prepare a Debian 12 machine to build and test sockport: install the missing
-# packages, then fetch the lwIP and CMocka sources into third_party/.
+# packages, then fetch the lwIP, CMocka and mbedTLS sources into third_party/.
 #
 # Idempotent and non-interactive (CI=true, no stdin): a second run finds
 # everything in place and changes nothing. Runs as root, or through sudo.
@@ -18,7 +18,7 @@ sp_setup_packages=(
     build-essential cmake pkg-config clang libcmocka-dev
     gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm
     socat netcat-openbsd dnsmasq-base iproute2 nftables curl dpkg-dev valgrind
-    python3
+    python3 openssl
 )
 sp_setup_lwip_version="2.1.3"
 # deb-src entries this script derives live in a file of their own, so a rerun
@@ -176,10 +176,12 @@ sp_setup_enable_debsrc() {
 }
 
 # apt-get source <package> into a scratch directory, then move the unpacked
-# tree to third_party/<name>.
+# tree to third_party/<name>. With a third argument, the downloaded source
+# package itself (.dsc and tarballs) is kept in that directory too, so that a
+# check can later unpack it again and compare (tls/check_unmodified.sh).
 sp_setup_fetch_source() {
-    local package="$1" dest="$2" scratch tree
-    if [ -e "$dest" ]; then
+    local package="$1" dest="$2" keep="${3:-}" scratch tree
+    if [ -e "$dest" ] && { [ -z "$keep" ] || compgen -G "$keep/${package}_*.dsc" >/dev/null; }; then
         sp_setup_log "$dest present"
         return 0
     fi
@@ -204,6 +206,12 @@ sp_setup_fetch_source() {
         return 1
     fi
     mkdir -p "$(dirname "$dest")"
+    if [ -n "$keep" ]; then
+        rm -rf "$keep"
+        mkdir -p "$keep"
+        find "$scratch" -mindepth 1 -maxdepth 1 -type f -name "${package}_*" -exec mv {} "$keep"/ \;
+    fi
+    rm -rf "$dest" # an unpacked tree whose source package was lost: replaced as a whole
     mv "$tree" "$dest"
     rm -rf "$scratch"
     sp_setup_log "$package source in $dest"
@@ -225,6 +233,26 @@ sp_setup_check_lwip_version() {
     fi
 }
 
+sp_setup_mbedtls_version="2.28"
+
+# The build (cmake/SockportMbedtls.cmake) and the board configuration in tls/ are written for the 2.28 LTS
+# branch (3.x renamed much of the configuration and the programs' options).
+sp_setup_check_mbedtls_version() {
+    local header="$1/include/mbedtls/version.h" version
+    if [ ! -f "$header" ]; then
+        sp_setup_log "no mbedTLS source at $1" >&2
+        return 1
+    fi
+    version="$(awk '$2 == "MBEDTLS_VERSION_STRING" { gsub(/"/, "", $3); print $3 }' "$header")"
+    case "$version" in
+    "$sp_setup_mbedtls_version".*) sp_setup_log "mbedTLS version $version (as expected)" ;;
+    *)
+        sp_setup_log "mbedTLS version is '$version', sockport needs $sp_setup_mbedtls_version.x" >&2
+        return 1
+        ;;
+    esac
+}
+
 sp_setup_main() {
     local root
     root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)" || return 1
@@ -236,6 +264,8 @@ sp_setup_main() {
     sp_setup_enable_debsrc || return 1
     sp_setup_fetch_source lwip "$root/third_party/lwip" || return 1
     sp_setup_fetch_source cmocka "$root/third_party/cmocka" || return 1
+    sp_setup_fetch_source mbedtls "$root/third_party/mbedtls" "$root/third_party/mbedtls-debian" || return 1
+    sp_setup_check_mbedtls_version "$root/third_party/mbedtls" || return 1
     sp_setup_check_lwip_version "$root/third_party/lwip" || return 1
     sp_setup_log "ready"
 }

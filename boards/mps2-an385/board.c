@@ -125,20 +125,30 @@ static uint32_t semihosting_call(uint32_t operation, void *argument)
     return op;
 }
 
+/* The semihosting command line (the image's name, then QEMU's -append text)
+ * into @p line; 0 if there is none or it does not fit. */
+static uint32_t read_command_line(char *line, uint32_t size)
+{
+    struct {
+        char *buffer;
+        uint32_t length;
+    } block = {line, size - 1u};
+    if (semihosting_call(SEMIHOSTING_SYS_GET_CMDLINE, &block) != 0 || block.length >= size) {
+        return 0;
+    }
+    line[block.length] = '\0';
+    return block.length;
+}
+
 /* The firmware has no shell to set its environment: QEMU's -append text
  * arrives as the semihosting command line, and every NAME=VALUE word in it
  * becomes an environment variable (after the first word, the image's name). */
 static void import_environment(void)
 {
     static char line[COMMAND_LINE_MAX];
-    struct {
-        char *buffer;
-        uint32_t length;
-    } block = {line, sizeof line - 1u};
-    if (semihosting_call(SEMIHOSTING_SYS_GET_CMDLINE, &block) != 0 || block.length >= sizeof line) {
+    if (read_command_line(line, sizeof line) == 0) {
         return;
     }
-    line[block.length] = '\0';
     char *word = strtok(line, " ");
     while ((word = strtok(NULL, " ")) != NULL) {
         char *equals = strchr(word, '=');
@@ -147,6 +157,27 @@ static void import_environment(void)
             (void)setenv(word, equals + 1, 1);
         }
     }
+}
+
+char **board_argv(int *argc)
+{
+    static char line[COMMAND_LINE_MAX];
+    static char *words[BOARD_ARGV_MAX + 1];
+    static char image_name[] = "firmware";
+    int count = 0;
+    if (read_command_line(line, sizeof line) != 0) {
+        char *save = NULL;
+        for (char *word = strtok_r(line, " ", &save); word != NULL && count < BOARD_ARGV_MAX;
+             word = strtok_r(NULL, " ", &save)) {
+            words[count++] = word;
+        }
+    }
+    if (count == 0) {
+        words[count++] = image_name;
+    }
+    words[count] = NULL;
+    *argc = count;
+    return words;
 }
 
 void board_init(void)

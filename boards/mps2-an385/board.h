@@ -46,6 +46,21 @@ extern "C" {
  */
 void board_init(void);
 
+/** The most words board_argv() returns (the image's name included). */
+#define BOARD_ARGV_MAX 32
+
+/**
+ * @brief The semihosting command line as a C program's arguments: argv[0] is
+ *        the image's name, then each space-separated word of QEMU's `-append`
+ *        text (at most BOARD_ARGV_MAX words in all, 255 characters), and
+ *        argv[*argc] is NULL. For running a program written for a hosted
+ *        system, unmodified, as `main(argc, argv)` on the board. Without a
+ *        command line the result is {"firmware", NULL}.
+ * @return the argument vector, in static storage (a second call rereads the
+ *         command line and overwrites it); never NULL.
+ */
+char **board_argv(int *argc);
+
 /** Milliseconds since board_init(), from the free-running CMSDK TIMER0 at
  *  the CPU clock (not a count of SysTick interrupts, which QEMU may merge);
  *  wraps after ~49.7 days. */
