@@ -4,7 +4,9 @@
 # then boot the demo firmware on QEMU's mps2-an385 board (examples/demo.c:
 # TCP and UDP echo and an HTTP status page, on sockport's lwIP port), print
 # how to reach it through QEMU's forwards on 127.0.0.1, and show it answering
-# curl, nc, socat and the same echo client; then keep it serving until Ctrl-C.
+# curl, nc, socat and the same echo client; then keep it serving until Ctrl-C;
+# then boot mbedTLS's ssl_server2 as firmware and show the host's curl and
+# openssl fetching its page over HTTPS, certificate verified.
 #
 #   bash scripts/demo.sh [--once] [--port N] [--no-qemu] [--no-setup]
 #     --once      run each demo once and exit, 0 only if everything answered
@@ -35,7 +37,7 @@ while [ "$#" -gt 0 ]; do
     --no-setup) run_setup=0 ;;
     --no-qemu) run_qemu=0 ;;
     -h | --help)
-        sed -n '2,18p' "$0"
+        sed -n '2,20p' "$0"
         exit 0
         ;;
     *)
@@ -127,6 +129,57 @@ demo_qemu() {
     fi
 }
 
+# The TLS demo: mbedTLS's own ssl_server2 (third_party/mbedtls, unmodified) as
+# mps2-an385 firmware over sockport's BSD socket layer and lwIP port
+# (docs/bsd-mbedtls.md), reached through a forward on 127.0.0.1 by the
+# host's curl and openssl, which verify its certificate against mbedTLS's test
+# CA and fetch its page over HTTPS. ssl_server2 serves until it is stopped:
+# with --once the demo stops it once both clients succeeded (and fails if
+# either did not); without, it keeps serving until Ctrl-C.
+demo_tls() {
+    section "QEMU board TLS demo: mbedTLS's ssl_server2 (unmodified) on mps2-an385, HTTPS to the host's curl"
+    local missing="" tool
+    [ -f "$root/third_party/mbedtls/programs/ssl/ssl_server2.c" ] || missing="third_party/mbedtls"
+    [ -f "$root/tests/tls/https_check.sh" ] || missing="tests/tls/https_check.sh"
+    for tool in arm-none-eabi-gcc qemu-system-arm python3 curl openssl; do
+        command -v "$tool" >/dev/null || missing="$tool"
+    done
+    if [ -n "$missing" ]; then
+        echo "TLS demo: $missing is not available" >&2
+        return 1
+    fi
+    local build_dir="$root/build/tls-demo"
+    local ca="$root/third_party/mbedtls/tests/data_files/test-ca-sha256.crt"
+    mkdir -p "$build_dir"
+    if ! cmake -S "$root/tests/qemu/firmware" -B "$build_dir" \
+        -DCMAKE_TOOLCHAIN_FILE="$root/toolchains/arm-none-eabi-cortex-m3.cmake" \
+        -DCMAKE_BUILD_TYPE=MinSizeRel >"$build_dir/configure.log" 2>&1; then
+        cat "$build_dir/configure.log" >&2
+        return 1
+    fi
+    cmake --build "$build_dir" -j 2 --target fw_ssl_server2 | tail -n 3
+    local check="bash '$root/tests/tls/https_check.sh' '$ca'" timeout_s=150 stop=(--stop-after-client)
+    if [ "$once" -eq 0 ]; then
+        timeout_s=86400
+        stop=()
+        check+=" && echo && echo \"The board keeps serving HTTPS on 127.0.0.1:\$SP_QEMU_TCP_PORT; try:\""
+        check+=" && echo \"  curl --cacert '$ca' --resolve localhost:\$SP_QEMU_TCP_PORT:127.0.0.1 https://localhost:\$SP_QEMU_TCP_PORT/\""
+        check+=" && echo 'Ctrl-C stops it.'"
+    fi
+    local status=0
+    bash "$root/tests/qemu/run_firmware.sh" --timeout "$timeout_s" --ready-timeout 60 \
+        --tcp 4433 --arg server_port=4433 --ready "Waiting for a remote connection" \
+        "${stop[@]}" --client "$check" "$build_dir/fw_ssl_server2.elf" || status=$?
+    if [ "$status" -eq 0 ]; then
+        echo "TLS demo: OK: curl and openssl verified the board's certificate and fetched its page over HTTPS"
+    elif [ "$once" -eq 0 ] && [ "$status" -eq 130 ]; then
+        echo "TLS demo: stopped with Ctrl-C"
+    else
+        echo "TLS demo: FAILED (run_firmware.sh exit status $status)" >&2
+        return 1
+    fi
+}
+
 # Without the board, an interactive user gets the host demo server instead.
 serve_for_user() {
     local echo_port=7007 http_port=8080
@@ -153,6 +206,7 @@ fi
 demo_host
 if [ "$run_qemu" -eq 1 ]; then
     demo_qemu
+    demo_tls
 elif [ "$once" -eq 0 ]; then
     serve_for_user
 fi

@@ -8,14 +8,23 @@
 #   --udp GUEST_PORT   the same for UDP (repeatable). Either adds a LAN9118 on
 #                      QEMU user networking, guest 10.0.2.15, host 10.0.2.2.
 #   --net              add the LAN9118 without forwards
-#   --client CMD       once the console prints a line starting with READY, run
-#                      CMD with sh -c and these variables set:
+#   --client CMD       once the console prints a line starting with READY (or
+#                      matching --ready), run CMD with sh -c and these variables set:
 #                        SP_QEMU_TCP_PORT / SP_QEMU_UDP_PORT  host port of the first forward
 #                        SP_QEMU_TCP_PORTS / SP_QEMU_UDP_PORTS "host:guest ..." for all
 #                      If CMD fails, QEMU is stopped and the script exits with status 125.
+#   --ready RE         the console text (extended regex) that starts --client,
+#                      instead of a line starting with READY
+#   --stop-after-client  when CMD succeeds, stop QEMU and exit 0: for a server
+#                      firmware that never exits by itself (an unmodified
+#                      program such as mbedTLS's ssl_server2)
 #   --env NAME=VALUE   set an environment variable in the firmware (repeatable;
 #                      no spaces): passed as QEMU's -append text, which the
 #                      board turns into its environment (getenv)
+#   --arg WORD         a command-line argument of the firmware (repeatable; no
+#                      spaces): also a word of the -append text, which the
+#                      board hands to main(argc, argv) programs (board_argv);
+#                      a NAME=VALUE word is also in the environment
 #   --server CMD       before QEMU starts, run CMD (sh -c) in the background: a
 #                      host service the firmware connects out to (as 10.0.2.2).
 #                      Its first stdout line must be "PORT <n>"; the firmware
@@ -43,6 +52,8 @@ tcp_guest=()
 env_words=()
 server=""
 udp_guest=()
+ready_re="^READY"
+stop_after_client=0
 
 usage() {
     sed -n '2,/^# Exit status/p' "$0" | sed 's/^# \{0,1\}//' >&2
@@ -56,7 +67,9 @@ while [ $# -gt 0 ]; do
     --tcp) tcp_guest+=("$2"); use_net=1; shift 2 ;;
     --udp) udp_guest+=("$2"); use_net=1; shift 2 ;;
     --net) use_net=1; shift ;;
-    --env) env_words+=("$2"); shift 2 ;;
+    --env | --arg) env_words+=("$2"); shift 2 ;;
+    --ready) ready_re=$2; shift 2 ;;
+    --stop-after-client) stop_after_client=1; shift ;;
     --server) server=$2; use_net=1; shift 2 ;;
     --client) client=$2; shift 2 ;;
     --log) log=$2; shift 2 ;;
@@ -174,7 +187,7 @@ if [ -n "$client" ]; then
     ready=0
     deadline=$((SECONDS + ready_timeout_s))
     while [ $SECONDS -lt $deadline ] && kill -0 "$qemu_pid" 2>/dev/null; do
-        if grep -q "^READY" "$log"; then
+        if grep -Eq -- "$ready_re" "$log"; then
             ready=1
             break
         fi
@@ -187,10 +200,10 @@ if [ -n "$client" ]; then
             SP_QEMU_TCP_PORTS=$tcp_map SP_QEMU_UDP_PORTS=$udp_map sh -c "$client"
         client_status=$?
     else
-        echo "run_firmware.sh: no READY line within ${ready_timeout_s} s" >&2
+        echo "run_firmware.sh: no console text matching '$ready_re' within ${ready_timeout_s} s" >&2
         client_status=1
     fi
-    if [ "$client_status" != 0 ]; then
+    if [ "$client_status" != 0 ] || [ "$stop_after_client" = 1 ]; then
         kill "$qemu_pid" 2>/dev/null
     fi
 fi
@@ -203,6 +216,14 @@ tail_pid=""
 if [ "$client_status" != 0 ]; then
     echo "run_firmware.sh: client failed (status $client_status)" >&2
     exit 125
+fi
+if [ "$stop_after_client" = 1 ] && [ -n "$client" ]; then
+    # The firmware was stopped on purpose: its status says nothing.
+    if [ -n "$expect_output" ] && ! grep -Eq -- "$expect_output" "$log"; then
+        echo "run_firmware.sh: no console line matches: $expect_output" >&2
+        exit 1
+    fi
+    exit 0
 fi
 case $status in
 124 | 137) echo "run_firmware.sh: timed out after ${timeout_s} s" >&2; exit 124 ;;
