@@ -56,7 +56,12 @@ failures=0
 start_server() {
     local name=$1
     shift
-    in_ns env SP_TAP_DEVICE="$tap" SP_TAP_IPV4=10.78.0.2 timeout 120 "$@" >"$work/$name.log" 2>&1 &
+    # ip itself is the background job (not a subshell running a function), so
+    # that the kill in stop_server reaches the server: ip netns exec execs
+    # timeout, which passes the signal on.
+    : >"$work/$name.log"
+    ip netns exec "$ns" env SP_TAP_DEVICE="$tap" SP_TAP_IPV4=10.78.0.2 timeout 120 "$@" \
+        >"$work/$name.log" 2>&1 &
     server_pid=$!
     for _ in $(seq 400); do
         grep -q "Waiting for a remote connection" "$work/$name.log" && return 0
