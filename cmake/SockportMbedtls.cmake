@@ -36,31 +36,38 @@ function(sockport_mbedtls_library target)
 endfunction()
 
 # sockport_mbedtls_program(<target> DIR <mbedtls-dir> PROGRAM <ssl_server2|ssl_client2>
-#                          LIBRARY <mbedtls-library-target> [MAIN <name>]
-#                          [OBJECT])
+#                          LIBRARY <mbedtls-library-target> [MAIN <name>] [USE_BSD])
 # The program's own files as mbedTLS's programs/ssl/CMakeLists.txt builds
-# them: programs/ssl/<program>.c, ssl_test_lib.c, programs/test/query_config.c
-# and the test helpers from tests/src. With MAIN, the program's main() is
-# renamed (-Dmain=<name>, on <program>.c only) so that a wrapper of ours can
-# set the platform up first and then call it with argc/argv.
+# them, as two OBJECT libraries: <target>_main (programs/ssl/<program>.c) and
+# <target> (ssl_test_lib.c, programs/test/query_config.c and the test helpers
+# from tests/src). An executable takes the objects of both. With MAIN, the
+# program's main() is renamed (-Dmain=<name>, on <program>.c only) so that a
+# wrapper of ours can set the platform up first and then call it with
+# argc/argv. USE_BSD: compile both against the BSD layer (sockport_use_bsd).
 function(sockport_mbedtls_program target)
-  cmake_parse_arguments(ARG "" "DIR;PROGRAM;LIBRARY;MAIN" "" ${ARGN})
+  cmake_parse_arguments(ARG "USE_BSD" "DIR;PROGRAM;LIBRARY;MAIN" "" ${ARGN})
   set(program_source "${ARG_DIR}/programs/ssl/${ARG_PROGRAM}.c")
   if(NOT EXISTS "${program_source}")
     message(FATAL_ERROR "sockport_mbedtls_program: no ${program_source}")
   endif()
+  # A target-level definition, not a source property: the same source file is
+  # also built without it (the kernel build) in the same directory.
+  add_library(${target}_main OBJECT "${program_source}")
+  if(ARG_MAIN)
+    target_compile_definitions(${target}_main PRIVATE "main=${ARG_MAIN}")
+  endif()
   add_library(${target} OBJECT
-    "${program_source}"
     "${ARG_DIR}/programs/ssl/ssl_test_lib.c"
     "${ARG_DIR}/programs/test/query_config.c"
     "${ARG_DIR}/tests/src/helpers.c"
     "${ARG_DIR}/tests/src/random.c")
-  target_include_directories(${target} SYSTEM PRIVATE "${ARG_DIR}/tests/include" "${ARG_DIR}/library")
-  target_link_libraries(${target} PUBLIC ${ARG_LIBRARY})
-  set_target_properties(${target} PROPERTIES C_STANDARD 99 C_EXTENSIONS OFF)
-  target_compile_options(${target} PRIVATE -O2)
-  if(ARG_MAIN)
-    set_property(SOURCE "${program_source}" TARGET_DIRECTORY ${target}
-                 APPEND PROPERTY COMPILE_DEFINITIONS "main=${ARG_MAIN}")
-  endif()
+  foreach(part ${target} ${target}_main)
+    target_include_directories(${part} SYSTEM PRIVATE "${ARG_DIR}/tests/include" "${ARG_DIR}/library")
+    target_link_libraries(${part} PUBLIC ${ARG_LIBRARY})
+    set_target_properties(${part} PROPERTIES C_STANDARD 99 C_EXTENSIONS OFF)
+    target_compile_options(${part} PRIVATE -O2)
+    if(ARG_USE_BSD)
+      sockport_use_bsd(${part})
+    endif()
+  endforeach()
 endfunction()

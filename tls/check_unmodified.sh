@@ -89,9 +89,12 @@ for path in sys.argv[3:]:
 missing = sorted(f for f in compiled if f not in pristine)
 for name in sorted(compiled):
     print("  compiled: " + name)
-print("check_unmodified: %d mbedTLS source files compiled by %d build(s), all in the verified tree"
-      % (len(compiled), len(sys.argv) - 3) if not missing else "")
-if missing or not compiled:
-    print("check_unmodified: compiled but not in Debian's package: %s" % (missing or "none compiled at all"))
+if not compiled:
+    print("check_unmodified: those builds compiled no file of " + tree)
     sys.exit(1)
+if missing:
+    print("check_unmodified: compiled but not in Debian's package: " + ", ".join(missing))
+    sys.exit(1)
+print("check_unmodified: %d mbedTLS source files compiled by %d build(s), all in the verified tree"
+      % (len(compiled), len(sys.argv) - 3))
 PY
