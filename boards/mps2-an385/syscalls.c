@@ -24,7 +24,6 @@ int _close(int fd);
 int _fstat(int fd, struct stat *st);
 int _isatty(int fd);
 int _lseek(int fd, int offset, int whence);
-int _fcntl(int fd, int cmd, ...);
 void *_sbrk(ptrdiff_t increment);
 void _exit(int status) __attribute__((noreturn));
 int _kill(int pid, int sig);
@@ -97,8 +96,11 @@ int _close(int fd)
     return -1;
 }
 
-/* newlib's fcntl() passes its optional argument on as an int. */
-int _fcntl(int fd, int cmd, ...)
+/* fcntl() itself, not newlib's _fcntl() hook: the arm-none-eabi newlib is
+ * built without HAVE_FCNTL, so its fcntl() fails with ENOSYS and never calls
+ * _fcntl(). This definition takes the place of the library's. The optional
+ * argument of F_SETFL / F_SETFD is an int. */
+int fcntl(int fd, int cmd, ...)
 {
     va_list ap;
     va_start(ap, cmd);

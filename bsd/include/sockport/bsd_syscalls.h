@@ -3,8 +3,9 @@
  * @brief The hook a board's newlib system calls use to hand socket
  *        descriptors to the BSD layer (see boards/README.md).
  *
- * newlib's read(), write(), close() and fcntl() end in the board's _read(),
- * _write(), _close() and _fcntl(). A board routes a descriptor to these
+ * newlib's read(), write() and close() end in the board's _read(), _write()
+ * and _close(); fcntl() the board defines itself (the arm-none-eabi newlib's
+ * own fails with ENOSYS without calling a hook). A board routes a descriptor to these
  * functions when sp_bsd_is_socket() says it is a socket. Declare them weak in
  * the board (`#pragma weak sp_bsd_is_socket` ...) and test sp_bsd_is_socket
  * against NULL first: then a firmware that never calls socket() links no
