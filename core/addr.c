@@ -72,6 +72,12 @@ int sp_addr_any(sp_addr *out, int family, uint16_t port)
     return SP_EAFNOSUPPORT;
 }
 
+void spc_addr_unnamed(sp_addr *out, int family)
+{
+    memset(out, 0, sizeof(*out));
+    out->family = (uint8_t)family;
+}
+
 bool spc_parse_uint(const char *text, size_t len, uint32_t max, uint32_t *out)
 {
     if (len == 0 || len > 10)
@@ -139,8 +145,8 @@ bool spc_parse_ipv6(const char *text, size_t len, uint8_t out[16], uint32_t *sco
     }
 
     uint8_t bytes[16] = {0};
-    size_t filled = 0;  /* bytes written so far */
-    long gap_at = -1;   /* where "::" stood, in bytes */
+    size_t filled = 0; /* bytes written so far */
+    long gap_at = -1;  /* where "::" stood, in bytes */
     size_t pos = 0;
     if (len >= 2 && text[0] == ':' && text[1] == ':') {
         gap_at = 0;

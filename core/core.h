@@ -74,6 +74,10 @@ struct spc_socket {
     int protocol;
     int rcv_timeout_ms;
     int snd_timeout_ms;
+    /** A connection's peer, kept from when it was established: the port may
+     *  no longer know it once the peer has reset (sp_recvfrom() still names it). */
+    bool peer_known;
+    sp_addr peer;
 };
 
 /* --- handles.c --------------------------------------------------------- */
@@ -167,6 +171,9 @@ bool spc_parse_ipv4(const char *text, size_t len, uint8_t out[4]);
 /** Parse exactly @p len characters as an IPv6 address, with an optional
  *  numeric "%zone" suffix when @p scope_id is not NULL. */
 bool spc_parse_ipv6(const char *text, size_t len, uint8_t out[16], uint32_t *scope_id);
+
+/** An address of @p family that names nothing: all zero (an unnamed local socket: ""). */
+void spc_addr_unnamed(sp_addr *out, int family);
 
 /** Parse a decimal number of at most @p max (no sign, no leading junk). */
 bool spc_parse_uint(const char *text, size_t len, uint32_t max, uint32_t *out);

@@ -7,9 +7,16 @@
 #include <stddef.h>
 
 /* The largest UDP payload: 65535 minus the IP and UDP headers (IPv6's header
- * is not counted in its payload length). */
+ * is not counted in its payload length); a raw payload likewise. */
 #define SPC_UDP4_MAX 65507u
 #define SPC_UDP6_MAX 65527u
+#define SPC_RAW4_MAX 65515u
+#define SPC_RAW6_MAX 65535u
+/* Linux reads an ICMP message's type and code before it sends one, and fills
+ * in the checksum at offset 2 of an ICMPv6 message: a shorter raw send is
+ * SP_EINVAL there, and lwIP would write the checksum past the payload. */
+#define SPC_ICMP_MIN 2u
+#define SPC_ICMPV6_MIN 4u
 
 static bool spc_len_ok(const void *buf, size_t len)
 {
@@ -41,12 +48,24 @@ static int spc_ready_for_data(struct spc_socket *s)
 
 static bool spc_datagram_too_long(const struct spc_socket *s, size_t len)
 {
-    if (s->type != SP_SOCK_DGRAM)
+    bool raw = s->type == SP_SOCK_RAW;
+    if (s->type != SP_SOCK_DGRAM && !raw)
         return false;
     if (s->family == SP_AF_INET)
-        return len > SPC_UDP4_MAX;
+        return len > (raw ? SPC_RAW4_MAX : SPC_UDP4_MAX);
     if (s->family == SP_AF_INET6)
-        return len > SPC_UDP6_MAX;
+        return len > (raw ? SPC_RAW6_MAX : SPC_UDP6_MAX);
+    return false;
+}
+
+static bool spc_raw_too_short(const struct spc_socket *s, size_t len)
+{
+    if (s->type != SP_SOCK_RAW)
+        return false;
+    if (s->protocol == SP_IPPROTO_ICMPV6 && s->family == SP_AF_INET6)
+        return len < SPC_ICMPV6_MIN;
+    if (s->protocol == SP_IPPROTO_ICMP && s->family == SP_AF_INET)
+        return len < SPC_ICMP_MIN;
     return false;
 }
 
@@ -69,6 +88,8 @@ static ptrdiff_t spc_send(struct spc_socket *s, const void *buf, size_t len, int
     }
     if (spc_datagram_too_long(s, len))
         return SP_EMSGSIZE;
+    if (spc_raw_too_short(s, len))
+        return SP_EINVAL;
     if (flags & SP_MSG_DONTWAIT)
         may_wait = false;
 
@@ -97,6 +118,15 @@ static ptrdiff_t spc_send(struct spc_socket *s, const void *buf, size_t len, int
     }
 }
 
+/* The peer core noted for connection @p s; an unnamed address if none. */
+static void spc_peer_of(const struct spc_socket *s, sp_addr *out)
+{
+    if (s->peer_known)
+        *out = s->peer;
+    else
+        spc_addr_unnamed(out, s->family);
+}
+
 /* One receive: checks, then the port, waiting (if @p may_wait) until @p deadline. */
 static ptrdiff_t spc_recv(struct spc_socket *s, void *buf, size_t len, int flags, sp_addr *from,
                           struct spc_deadline *deadline, bool may_wait)
@@ -110,19 +140,26 @@ static ptrdiff_t spc_recv(struct spc_socket *s, void *buf, size_t len, int flags
         return SP_EINVAL;
     if (flags & SP_MSG_DONTWAIT)
         may_wait = false;
+    /* A connection's sender is its peer, which core noted when it connected:
+     * after a reset the port may no longer be able to say. */
+    bool connection = spc_is_connection_type(s->type);
+    sp_addr *port_from = connection ? NULL : from;
 
     for (;;) {
         ptrdiff_t rc = 0;
-        if (spc_is_connection_type(s->type))
+        if (connection)
             rc = spc_ready_for_data(s);
         if (rc == SPC_DATA_ENDED)
             return 0; /* end of stream, as Linux after a failed connect */
         if (rc == 0) {
             if (s->shut_rd)
-                return 0;
-            rc = s->service != NULL
-                     ? s->service->recv(s, buf, len, flags, from)
-                     : s->stack->ops->recv(s->stack->state, s->native, buf, len, flags, from);
+                rc = 0;
+            else if (s->service != NULL)
+                rc = s->service->recv(s, buf, len, flags, port_from);
+            else
+                rc = s->stack->ops->recv(s->stack->state, s->native, buf, len, flags, port_from);
+            if (rc >= 0 && connection && from != NULL)
+                spc_peer_of(s, from);
             /* Ports report a message's full length; the caller asked for that only
              * with SP_MSG_TRUNC, otherwise it is told what was stored. */
             if (rc > 0 && message && (size_t)rc > len && !(flags & SP_MSG_TRUNC))
@@ -201,7 +238,9 @@ int sp_send_all(int sock, const void *buf, size_t len, int timeout_ms, size_t *s
     struct spc_deadline deadline = spc_deadline_in(timeout_ms);
     const uint8_t *bytes = buf;
     do {
-        ptrdiff_t n = spc_send(s, bytes + done, len - done, 0, NULL, &deadline, true);
+        /* No arithmetic on a NULL buffer (len 0): even + 0 is undefined there. */
+        const uint8_t *rest = done > 0 ? bytes + done : bytes;
+        ptrdiff_t n = spc_send(s, rest, len - done, 0, NULL, &deadline, true);
         if (n < 0)
             return (int)n;
         done += (size_t)n;

@@ -89,9 +89,9 @@ static int spc_seq_fill(struct spc_socket *s)
     }
 }
 
-static ptrdiff_t spc_seq_recv(struct spc_socket *s, void *buf, size_t len, int flags,
-                              sp_addr *from)
+static ptrdiff_t spc_seq_recv(struct spc_socket *s, void *buf, size_t len, int flags, sp_addr *from)
 {
+    (void)from; /* core names a connection's peer itself */
     struct spc_seqpacket *q = spc_seq(s);
     int rc = spc_seq_fill(s);
     if (rc != 1)
@@ -99,8 +99,6 @@ static ptrdiff_t spc_seq_recv(struct spc_socket *s, void *buf, size_t len, int f
     size_t copied = len < q->rx_len ? len : q->rx_len;
     if (copied > 0)
         memcpy(buf, q->rx_buf, copied);
-    if (from != NULL)
-        s->stack->ops->peer_addr(s->stack->state, s->native, from);
     ptrdiff_t full = (ptrdiff_t)q->rx_len;
     if (!(flags & SP_MSG_PEEK)) {
         q->rx_header_got = 0;

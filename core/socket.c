@@ -186,13 +186,19 @@ int sp_accept(int sock, sp_addr *peer)
         if (s->framed && !spc_seqpacket_has_room())
             return SP_ENOBUFS;
         sp_port_sock native = 0;
-        rc = s->stack->ops->accept(s->stack->state, s->native, &native, peer);
+        sp_addr from;
+        spc_addr_unnamed(&from, s->family);
+        rc = s->stack->ops->accept(s->stack->state, s->native, &native, &from);
         if (rc >= 0) {
             int handle = spc_claim(s->stack, native, s->family, s->type, s->protocol);
             struct spc_socket *child;
             spc_lookup(handle, &child);
             child->bound = true;
             child->state = SPC_CONNECTED;
+            child->peer = from;
+            child->peer_known = true;
+            if (peer != NULL)
+                *peer = from;
             child->framed = s->framed;
             if (s->framed)
                 spc_seqpacket_attach(child); /* room checked above */
@@ -206,6 +212,15 @@ int sp_accept(int sock, sp_addr *peer)
         if (rc < 0)
             return rc;
     }
+}
+
+/* Marks @p s connected and notes its peer while the port still knows it. */
+static void spc_set_connected(struct spc_socket *s)
+{
+    s->state = SPC_CONNECTED;
+    s->bound = true;
+    if (spc_is_connection_type(s->type))
+        s->peer_known = s->stack->ops->peer_addr(s->stack->state, s->native, &s->peer) == 0;
 }
 
 int spc_settle_connect(struct spc_socket *s)
@@ -224,8 +239,7 @@ int spc_settle_connect(struct spc_socket *s)
         s->failure = rc;
         return rc;
     }
-    s->state = SPC_CONNECTED;
-    s->bound = true;
+    spc_set_connected(s);
     return 0;
 }
 
@@ -294,8 +308,7 @@ int sp_connect(int sock, const sp_addr *addr)
 
     rc = s->stack->ops->connect(s->stack->state, s->native, addr);
     if (rc == 0) {
-        s->state = SPC_CONNECTED;
-        s->bound = true;
+        spc_set_connected(s);
         return 0;
     }
     if (rc != SP_EINPROGRESS)

@@ -384,7 +384,8 @@ int sp_connect(int sock, const sp_addr *addr);
  *                   on a datagram socket.
  * @param[in] flags  0 or SP_MSG_DONTWAIT.
  * @return bytes taken (>= 0);
- *         SP_EBADF; SP_EINVAL bad pointer, length or flag;
+ *         SP_EBADF; SP_EINVAL bad pointer, length or flag, or a raw ICMP message
+ *                       shorter than its type and code (ICMPv6: and its checksum);
  *         SP_ENOTCONN   stream not connected; SP_EDESTADDRREQ datagram without a peer;
  *         SP_EPIPE      shut down for sending (by sp_shutdown(), or the connection is gone
  *                       or never came: a failed connect; a reset after the peer's end
@@ -437,7 +438,8 @@ ptrdiff_t sp_recv(int sock, void *buf, size_t len, int flags);
 
 /**
  * @brief Receive as sp_recv(), and store the sender's address.
- * @param[out] from  the sender; may be NULL. For a stream, the peer.
+ * @param[out] from  the sender; may be NULL. For a stream or sequenced-packet
+ *                   connection, the peer (also once the peer has reset it).
  * @return as sp_recv().
  */
 ptrdiff_t sp_recvfrom(int sock, void *buf, size_t len, int flags, sp_addr *from);

@@ -6,6 +6,7 @@
  */
 #include <sockport/faulty.h>
 
+#include <limits.h>
 #include <string.h>
 
 static struct sp_faulty *sp_faulty_of(void *state)
@@ -35,7 +36,8 @@ static bool sp_faulty_is_message(int type)
 }
 
 #define SP_FAULTY_INNER(f) (f)->inner->ops
-#define SP_FAULTY_IS(f, sock) ((sock) >= 0 && (sock) < SP_MAX_SOCKETS && (f)->socket_type[sock] != 0)
+#define SP_FAULTY_IS(f, sock)                                                                      \
+    ((sock) >= 0 && (sock) < SP_MAX_SOCKETS && (f)->socket_type[sock] != 0)
 
 static int64_t sp_faulty_now(void *state)
 {
@@ -58,7 +60,8 @@ static void sp_faulty_release(struct sp_faulty *f, sp_port_sock after_send_on)
         struct sp_faulty_held *h = &f->held[i];
         if (!h->in_use)
             continue;
-        bool due = h->after_next ? (h->sock == after_send_on || now >= h->due_ms) : now >= h->due_ms;
+        bool due =
+            h->after_next ? (h->sock == after_send_on || now >= h->due_ms) : now >= h->due_ms;
         if (!due)
             continue;
         h->in_use = false;
@@ -77,11 +80,22 @@ static int sp_faulty_next_due(struct sp_faulty *f)
     }
     if (soonest < 0)
         return -1;
-    return soonest <= now ? 0 : (int)(soonest - now);
+    if (soonest <= now)
+        return 0;
+    /* A delay may exceed what an int of milliseconds holds: wake by then and look again. */
+    return soonest - now > INT_MAX ? INT_MAX : (int)(soonest - now);
+}
+
+/* A delay in delay_min_ms..delay_max_ms. The span is counted in 64 bits: the
+ * whole 32-bit range (0..UINT32_MAX) has 2^32 values, which 32 bits wrap to 0. */
+static int64_t sp_faulty_delay(struct sp_faulty *f)
+{
+    uint64_t span = (uint64_t)f->config.delay_max_ms - f->config.delay_min_ms + 1u;
+    return (int64_t)(f->config.delay_min_ms + (uint64_t)sp_faulty_next(f) % span);
 }
 
 static bool sp_faulty_hold(struct sp_faulty *f, sp_port_sock sock, const void *buf, size_t len,
-                           const sp_addr *to, bool after_next, uint32_t delay_ms)
+                           const sp_addr *to, bool after_next, int64_t delay_ms)
 {
     if (len > SP_FAULTY_MAX_HELD_BYTES)
         return false;
@@ -118,12 +132,11 @@ static ptrdiff_t sp_faulty_send(void *state, sp_port_sock sock, const void *buf,
     if (sp_faulty_roll(f, c->drop_permille)) {
         f->stats.dropped++;
     } else if (sp_faulty_roll(f, c->reorder_permille) &&
-               sp_faulty_hold(f, sock, buf, len, to, true, c->delay_max_ms + 1)) {
+               sp_faulty_hold(f, sock, buf, len, to, true, (int64_t)c->delay_max_ms + 1)) {
         f->stats.reordered++;
         return rc; /* goes out behind this socket's next datagram */
     } else if (sp_faulty_roll(f, c->delay_permille) &&
-               sp_faulty_hold(f, sock, buf, len, to, false,
-                              c->delay_min_ms + sp_faulty_next(f) % (c->delay_max_ms - c->delay_min_ms + 1))) {
+               sp_faulty_hold(f, sock, buf, len, to, false, sp_faulty_delay(f))) {
         f->stats.delayed++;
     } else {
         rc = sp_faulty_send_now(f, sock, buf, len, to);
@@ -142,7 +155,8 @@ static int sp_faulty_open(void *state, int family, int type, int protocol, sp_po
     for (int i = 0; i < SP_MAX_SOCKETS; i++) {
         if (f->socket_type[i] != 0)
             continue;
-        int rc = SP_FAULTY_INNER(f)->open(f->inner->state, family, type, protocol, &f->inner_sock[i]);
+        int rc =
+            SP_FAULTY_INNER(f)->open(f->inner->state, family, type, protocol, &f->inner_sock[i]);
         if (rc < 0)
             return rc;
         f->socket_type[i] = (uint8_t)type;
@@ -180,7 +194,8 @@ static int sp_faulty_accept(void *state, sp_port_sock sock, sp_port_sock *out, s
     for (int i = 0; i < SP_MAX_SOCKETS; i++) {
         if (f->socket_type[i] != 0)
             continue;
-        int rc = SP_FAULTY_INNER(f)->accept(f->inner->state, f->inner_sock[sock], &f->inner_sock[i], peer);
+        int rc = SP_FAULTY_INNER(f)->accept(f->inner->state, f->inner_sock[sock], &f->inner_sock[i],
+                                            peer);
         if (rc < 0)
             return rc;
         f->socket_type[i] = f->socket_type[sock];
@@ -250,8 +265,8 @@ static int sp_faulty_set_native_option(void *state, sp_port_sock sock, int level
     struct sp_faulty *f = sp_faulty_of(state);
     if (SP_FAULTY_INNER(f)->set_native_option == NULL)
         return SP_ENOPROTOOPT;
-    return SP_FAULTY_INNER(f)->set_native_option(f->inner->state, f->inner_sock[sock], level,
-                                                 name, value, len);
+    return SP_FAULTY_INNER(f)->set_native_option(f->inner->state, f->inner_sock[sock], level, name,
+                                                 value, len);
 }
 
 static int sp_faulty_get_native_option(void *state, sp_port_sock sock, int level, int name,
@@ -260,8 +275,8 @@ static int sp_faulty_get_native_option(void *state, sp_port_sock sock, int level
     struct sp_faulty *f = sp_faulty_of(state);
     if (SP_FAULTY_INNER(f)->get_native_option == NULL)
         return SP_ENOPROTOOPT;
-    return SP_FAULTY_INNER(f)->get_native_option(f->inner->state, f->inner_sock[sock], level,
-                                                 name, value, len);
+    return SP_FAULTY_INNER(f)->get_native_option(f->inner->state, f->inner_sock[sock], level, name,
+                                                 value, len);
 }
 
 /* Waits on the inner stack, but no longer than until the next held datagram

@@ -206,6 +206,15 @@ ptrdiff_t sp_lwip_dgram_send(struct sp_lwip_sock *sock, const void *buf, size_t 
     if (len > limit) {
         return SP_EMSGSIZE;
     }
+#if LWIP_IPV6
+    /* lwIP writes the checksum at its offset without looking at the length
+     * (an assertion, or bytes past the payload): Linux says EINVAL. Core
+     * refuses short ICMPv6 already; this holds for every offset lwIP uses. */
+    if (sock->kind == SP_LWIP_KIND_RAW && sock->pcb.raw->chksum_reqd &&
+        len < (size_t)sock->pcb.raw->chksum_offset + 2u) {
+        return SP_EINVAL;
+    }
+#endif
     if (!sock->opt_broadcast && v4 && is_broadcast(ip_2_ip4(dest))) {
         return SP_EACCES;
     }

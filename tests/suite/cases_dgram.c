@@ -2,6 +2,8 @@
  * message boundaries, truncation, size limits and datagram errors. */
 #include <string.h>
 
+#include <sockport/faulty.h>
+
 #include "suite.h"
 
 /* The largest UDP payload over IPv4: 65535 - 20 (IP) - 8 (UDP). */
@@ -272,6 +274,51 @@ SP_CASE(dgram_broadcast_needs_the_option)
     SP_ASSERT_RC(sp_close(sock), 0);
 }
 
+/* The fault shim's widest delay range, 0..UINT32_MAX, has 2^32 values: it
+ * once divided by that count wrapped to 0. Every datagram is delayed by some
+ * amount in the range (most far beyond the case), and nothing crashes. */
+SP_CASE(dgram_fault_shim_takes_the_whole_delay_range)
+{
+    static struct sp_faulty shim;
+    static const struct sp_faulty_config widest = {
+        .seed = 3, .delay_permille = 1000, .delay_min_ms = 0, .delay_max_ms = UINT32_MAX};
+    sp_stack *delayed = sp_faulty_wrap(&shim, stack, &widest);
+    assert_non_null(delayed);
+    int a = (int)SP_ASSERT_OK(sp_socket_on(delayed, SP_AF_INET, SP_SOCK_DGRAM, 0));
+    int b = sp_t_socket(SP_AF_INET, SP_SOCK_DGRAM);
+    sp_addr addr_b;
+    sp_t_loopback(&addr_b, SP_AF_INET);
+    SP_ASSERT_RC(sp_bind(b, &addr_b), 0);
+    SP_ASSERT_RC(sp_getsockname(b, &addr_b), 0);
+    for (int i = 0; i < 8; i++)
+        SP_ASSERT_RC(sp_sendto(a, "late", 4, 0, &addr_b), 4);
+    sp_pollfd fds[2] = {{a, SP_POLLIN, 0}, {b, SP_POLLIN, 0}};
+    SP_ASSERT_OK(sp_poll(fds, 2, 10));
+    struct sp_faulty_stats stats;
+    SP_ASSERT_RC(sp_faulty_get_stats(&shim, &stats), 0);
+    assert_int_equal(stats.datagrams, 8);
+    assert_int_equal(stats.delayed, 8);
+    sp_t_close_both(a, b);
+}
+
+/* sp_send_all() and sp_recv_all() of nothing, with no buffer at all. */
+SP_CASE(dgram_send_all_of_nothing_sends_an_empty_datagram)
+{
+    int a;
+    int b;
+    sp_addr addr_a;
+    sp_addr addr_b;
+    size_t sent = 99;
+    char buf[4];
+    sp_t_dgram_pair(SP_AF_INET, &a, &addr_a, &b, &addr_b);
+    SP_ASSERT_RC(sp_connect(a, &addr_b), 0);
+    SP_ASSERT_RC(sp_send_all(a, NULL, 0, SP_T_SAFETY_MS, &sent), 0);
+    assert_int_equal(sent, 0);
+    sp_t_setopt(b, SP_OPT_RCVTIMEO, SP_T_SAFETY_MS);
+    SP_ASSERT_RC(sp_recv(b, buf, sizeof buf, 0), 0);
+    sp_t_close_both(a, b);
+}
+
 int sp_suite_group_dgram(void)
 {
     static const struct CMUnitTest tests[] = {
@@ -288,6 +335,8 @@ int sp_suite_group_dgram(void)
         SP_TEST(dgram_wrong_family_and_bad_arguments),
         SP_TEST(dgram_connected_to_closed_port_is_econnrefused),
         SP_TEST(dgram_broadcast_needs_the_option),
+        SP_TEST(dgram_fault_shim_takes_the_whole_delay_range),
+        SP_TEST(dgram_send_all_of_nothing_sends_an_empty_datagram),
     };
     return cmocka_run_group_tests_name(sp_suite_group_name("dgram"), tests, NULL, NULL);
 }

@@ -37,8 +37,9 @@ static const uint8_t *icmp_part(const uint8_t *packet, size_t *len)
 SP_CASE(raw_icmp_echo_to_loopback)
 {
     SP_REQUIRE_CAPS(SP_CAP_RAW, "raw sockets are not permitted here (needs privileges)");
-    static uint8_t request[16] = {8, 0, 0, 0, ECHO_ID >> 8, ECHO_ID & 0xff, 0, ECHO_SEQ,
-                                  's', 'o', 'c', 'k', 'p', 'o', 'r', 't'};
+    static uint8_t request[16] = {8,   0,        0,   0,   ECHO_ID >> 8, ECHO_ID & 0xff,
+                                  0,   ECHO_SEQ, 's', 'o', 'c',          'k',
+                                  'p', 'o',      'r', 't'};
     static uint8_t packet[256];
     uint16_t sum = internet_checksum(request, sizeof request);
     request[2] = (uint8_t)(sum >> 8);
@@ -72,8 +73,9 @@ SP_CASE(raw_icmp_echo_to_loopback)
 SP_CASE(raw_icmpv6_echo_to_loopback)
 {
     SP_REQUIRE_CAPS(SP_CAP_RAW | SP_CAP_IPV6, "needs raw sockets and IPv6 (privileges, ::1)");
-    static const uint8_t request[16] = {128, 0, 0, 0, ECHO_ID >> 8, ECHO_ID & 0xff, 0, ECHO_SEQ,
-                                        's', 'o', 'c', 'k', 'p', 'o', 'r', 't'};
+    static const uint8_t request[16] = {128, 0,        0,   0,   ECHO_ID >> 8, ECHO_ID & 0xff,
+                                        0,   ECHO_SEQ, 's', 'o', 'c',          'k',
+                                        'p', 'o',      'r', 't'};
     static uint8_t packet[256];
     int sock = (int)SP_ASSERT_OK(sp_socket(SP_AF_INET6, SP_SOCK_RAW, SP_IPPROTO_ICMPV6));
     sp_addr to;
@@ -87,9 +89,9 @@ SP_CASE(raw_icmpv6_echo_to_loopback)
         SP_ASSERT_OK(rc);
         assert_int_equal(from.family, SP_AF_INET6);
         /* No IPv6 header: the first byte is an ICMPv6 type, never version 6's 0x6_. */
-        found = (size_t)rc >= sizeof request && packet[0] == 129 &&
-                packet[4] == (ECHO_ID >> 8) && packet[5] == (ECHO_ID & 0xff) &&
-                packet[7] == ECHO_SEQ && memcmp(packet + 8, request + 8, 8) == 0;
+        found = (size_t)rc >= sizeof request && packet[0] == 129 && packet[4] == (ECHO_ID >> 8) &&
+                packet[5] == (ECHO_ID & 0xff) && packet[7] == ECHO_SEQ &&
+                memcmp(packet + 8, request + 8, 8) == 0;
     }
     assert_true(found);
     SP_ASSERT_RC(sp_close(sock), 0);
@@ -111,12 +113,41 @@ SP_CASE(raw_argument_errors)
     SP_ASSERT_RC(sp_close(sock), 0);
 }
 
+/* Linux reads an ICMP message's type and code before sending it, and fills in
+ * an ICMPv6 checksum at offset 2: shorter messages are SP_EINVAL (lwIP once
+ * asserted, or wrote the checksum past the payload); a payload beyond what the
+ * IP length field carries is SP_EMSGSIZE. Nothing here reaches the wire. */
+SP_CASE(raw_short_and_oversize_messages_are_refused)
+{
+    SP_REQUIRE_CAPS(SP_CAP_RAW, "raw sockets are not permitted here (needs privileges)");
+    sp_addr to;
+    int v4 = (int)SP_ASSERT_OK(sp_socket(SP_AF_INET, SP_SOCK_RAW, SP_IPPROTO_ICMP));
+    SP_ASSERT_RC(sp_addr_loopback(&to, SP_AF_INET, 0), 0);
+    SP_ASSERT_RC(sp_sendto(v4, sp_t_large, 0, 0, &to), SP_EINVAL);
+    SP_ASSERT_RC(sp_sendto(v4, sp_t_large, 1, 0, &to), SP_EINVAL);
+    if (SP_T_LARGE_BYTES > 65516)
+        SP_ASSERT_RC(sp_sendto(v4, sp_t_large, 65516, 0, &to), SP_EMSGSIZE);
+    SP_ASSERT_RC(sp_close(v4), 0);
+    if (!(sp_t_caps() & SP_CAP_IPV6))
+        SP_SKIP("no IPv6 on this port (the IPv4 half passed)");
+    int v6 = (int)SP_ASSERT_OK(sp_socket(SP_AF_INET6, SP_SOCK_RAW, SP_IPPROTO_ICMPV6));
+    SP_ASSERT_RC(sp_addr_loopback(&to, SP_AF_INET6, 0), 0);
+    for (size_t len = 0; len < 4; len++)
+        SP_ASSERT_RC(sp_sendto(v6, sp_t_large, len, 0, &to), SP_EINVAL);
+    SP_ASSERT_RC(sp_connect(v6, &to), 0);
+    SP_ASSERT_RC(sp_send(v6, sp_t_large, 3, 0), SP_EINVAL);
+    if (SP_T_LARGE_BYTES > 65536)
+        SP_ASSERT_RC(sp_send(v6, sp_t_large, 65536, 0), SP_EMSGSIZE);
+    SP_ASSERT_RC(sp_close(v6), 0);
+}
+
 int sp_suite_group_raw(void)
 {
     static const struct CMUnitTest tests[] = {
         SP_TEST(raw_icmp_echo_to_loopback),
         SP_TEST(raw_icmpv6_echo_to_loopback),
         SP_TEST(raw_argument_errors),
+        SP_TEST(raw_short_and_oversize_messages_are_refused),
     };
     return cmocka_run_group_tests_name(sp_suite_group_name("raw"), tests, NULL, NULL);
 }

@@ -377,6 +377,11 @@ SP_CASE(stream_send_all_and_recv_all)
     assert_int_equal(received, sizeof buf);
     assert_memory_equal(buf, data, sizeof data);
     SP_ASSERT_RC(sp_send_all(client, data, 0, 0, NULL), 0);
+    /* Nothing to move and no buffer to move it from: no pointer arithmetic on NULL. */
+    SP_ASSERT_RC(sp_send_all(client, NULL, 0, 0, &sent), 0);
+    assert_int_equal(sent, 0);
+    SP_ASSERT_RC(sp_recv_all(server, NULL, 0, 0, &received), 0);
+    assert_int_equal(received, 0);
     sp_t_close_both(client, server);
 }
 
@@ -608,6 +613,40 @@ SP_CASE(stream_reset_is_reported_once_to_a_sender)
     SP_ASSERT_RC(sp_close(server), 0);
 }
 
+/* Data that arrived before the peer's reset is still read, and sp_recvfrom()
+ * names its sender, as it does before a reset: stream and sequenced packets,
+ * IPv4 and IPv6. */
+SP_CASE(stream_recvfrom_names_the_peer_after_its_reset)
+{
+    static const int types[] = {SP_SOCK_STREAM, SP_SOCK_SEQPACKET};
+    int families[2] = {SP_AF_INET, SP_AF_INET6};
+    int nfam = (sp_t_caps() & SP_CAP_IPV6) ? 2 : 1;
+    for (int f = 0; f < nfam; f++) {
+        for (size_t t = 0; t < sizeof types / sizeof types[0]; t++) {
+            int client;
+            int server;
+            sp_addr client_addr;
+            sp_addr from;
+            char buf[8];
+            sp_t_pair(families[f], types[t], &client, &server);
+            SP_ASSERT_RC(sp_getsockname(client, &client_addr), 0);
+            SP_ASSERT_RC(sp_send(client, "abc", 3, 0), 3);
+            assert_true(sp_t_wait(server, SP_POLLIN, SP_T_SAFETY_MS) & SP_POLLIN);
+            sp_t_setopt(client, SP_OPT_LINGER, 0);
+            SP_ASSERT_RC(sp_close(client), 0);
+            assert_true(sp_t_wait(server, 0, SP_T_SAFETY_MS) & (SP_POLLERR | SP_POLLHUP));
+            memset(&from, 0xA5, sizeof from);
+            ptrdiff_t got = sp_recvfrom(server, buf, sizeof buf, 0, &from);
+            if (got != SP_ECONNRESET) {
+                SP_ASSERT_RC(got, 3);
+                assert_memory_equal(buf, "abc", 3);
+                assert_true(sp_addr_equal(&from, &client_addr));
+            }
+            SP_ASSERT_RC(sp_close(server), 0);
+        }
+    }
+}
+
 int sp_suite_group_stream(void)
 {
     static const struct CMUnitTest tests[] = {
@@ -638,6 +677,7 @@ int sp_suite_group_stream(void)
         SP_TEST(stream_peer_close_is_end_of_stream),
         SP_TEST(stream_linger_zero_close_resets_peer),
         SP_TEST(stream_reset_is_reported_once_to_a_sender),
+        SP_TEST(stream_recvfrom_names_the_peer_after_its_reset),
     };
     return cmocka_run_group_tests_name(sp_suite_group_name("stream"), tests, NULL, NULL);
 }
