@@ -13,7 +13,8 @@
  * an endless loop inside netif_poll() (also reported as esp-idf issue 2425).
  * A pure ACK that tells such a pcb nothing new (the acknowledgment it already
  * has, a window still 0, nothing of its own unacknowledged) is dropped here
- * when another came for the same pcb in the same millisecond.
+ * when another came for the same pcb in the same millisecond, in ESTABLISHED
+ * and in every state after a FIN (the FINs wait behind the closed windows).
  *
  * And on the way out: a TCP segment whose sequence number lies before the
  * pcb's snd_nxt is sent again, which is how retransmissions are counted.
@@ -88,6 +89,26 @@ static bool first_this_ms(const struct tcp_pcb *pcb)
     return true;
 }
 
+/* Whether a pcb in @p state answers an out-of-window empty segment with an
+ * ACK (tcp_receive()): every synchronized state whose pcb is still active.
+ * After a FIN the windows can stay closed as before it (both ends shut down
+ * with unread data queued both ways: FIN_WAIT_1 on both, CLOSING, LAST_ACK),
+ * and the two ends ACK each other just the same. TIME_WAIT pcbs ACK only data. */
+static bool storm_state(enum tcp_state state)
+{
+    switch (state) {
+    case ESTABLISHED:
+    case FIN_WAIT_1:
+    case FIN_WAIT_2:
+    case CLOSE_WAIT:
+    case CLOSING:
+    case LAST_ACK:
+        return true;
+    default:
+        return false;
+    }
+}
+
 /* Whether a TCP segment (header at @p tcp, @p payload_len data bytes) from
  * @p src to @p dst is a pure ACK carrying nothing new to a zero-window pcb. */
 static bool is_storm_ack(const uint8_t *tcp, size_t payload_len, const ip_addr_t *src,
@@ -106,7 +127,7 @@ static bool is_storm_ack(const uint8_t *tcp, size_t payload_len, const ip_addr_t
         /* The sequence number is not compared: a zero-window probe counts its
          * byte in snd_nxt, so each end's ACKs run one ahead of what the other
          * accepted, and a pure ACK carries nothing at its sequence anyway. */
-        bool nothing_new = pcb->state == ESTABLISHED && pcb->rcv_wnd == 0 && pcb->unacked == NULL &&
+        bool nothing_new = storm_state(pcb->state) && pcb->rcv_wnd == 0 && pcb->unacked == NULL &&
                            pcb->snd_wnd == 0 && read_be16(tcp + 14) == 0 &&
                            read_be32(tcp + 8) == pcb->lastack;
         /* One such ACK per pcb and millisecond still goes in: it answers a

@@ -11,8 +11,10 @@
  * - UDP receive queues are bounded and their drops counted;
  * - the simulated clock runs timeouts and retransmissions without waiting.
  */
+#include <signal.h>
 #include <stdbool.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "lwip/dns.h"
 #include "lwip/ip4_addr.h"
@@ -146,15 +148,65 @@ static void unread_data_closes_the_window_and_reading_opens_it(void **state)
     lwip_test_expect_nothing_left();
 }
 
+/* A connected TCP pair over the loopback of @p family; both blocking. */
+static void pair_of(int family, int *client, int *server)
+{
+    if (family == SP_AF_INET) {
+        lwip_test_pair(client, server);
+        return;
+    }
+    sp_addr addr;
+    int listener = sp_socket(family, SP_SOCK_STREAM, 0);
+    assert_true(listener >= 0);
+    LT_EXPECT(sp_addr_loopback(&addr, family, 0), 0);
+    LT_EXPECT(sp_bind(listener, &addr), 0);
+    LT_EXPECT(sp_listen(listener, 1), 0);
+    LT_EXPECT(sp_getsockname(listener, &addr), 0);
+    *client = sp_socket(family, SP_SOCK_STREAM, 0);
+    assert_true(*client >= 0);
+    LT_EXPECT(sp_connect(*client, &addr), 0);
+    *server = sp_accept(listener, NULL);
+    assert_true(*server >= 0);
+    LT_EXPECT(sp_close(listener), 0);
+}
+
+/* An ACK storm is an endless loop inside one call (netif_poll() never
+ * returns), which no bound on the test's own loops can end: an alarm does. */
+static void storm_alarm(int signo)
+{
+    (void)signo;
+    static const char msg[] = "lwip_rules: the stack did not return within 20 s: ACK storm\n";
+    (void)!write(2, msg, sizeof msg - 1);
+    _exit(1);
+}
+
+static void storm_guard(unsigned seconds)
+{
+    signal(SIGALRM, storm_alarm);
+    alarm(seconds);
+}
+
+/* What the ends do once both windows are closed. */
+enum closed_window_end {
+    KEEP_OPEN,          /* nothing: both stay ESTABLISHED */
+    BOTH_SHUT,          /* both sp_shutdown(SP_SHUT_WR) at once: FIN_WAIT_1 both */
+    SHUT_THEN_SHUT,     /* one, a while of probes, then the other */
+    SHUT_THEN_READ_ALL, /* one shuts; the other reads it all, then shuts (CLOSE_WAIT, LAST_ACK) */
+};
+
 /* Both ends send, @p limit_a and @p limit_b bytes at most, and neither reads
- * until both windows are closed. lwIP alone would then ACK each other's ACKs
- * for ever (an endless loop inside the loopback); the port drops those empty
- * ACKs, so the stack goes quiet for a quarter of an hour of window probes,
- * the connections survive, and reading afterwards still gets every byte. */
-static void close_both_windows_then_read(size_t limit_a, size_t limit_b)
+ * until both windows are closed; then @p end happens, in @p family. lwIP alone
+ * would then ACK each other's ACKs for ever (an endless loop inside the
+ * loopback), in ESTABLISHED as in every state after a FIN; the port drops
+ * those empty ACKs, so the stack goes quiet for minutes of window probes
+ * (a quarter of an hour without FINs), the connections survive, and reading afterwards still gets
+ * every byte, and then the end of stream where a FIN was sent. */
+static void close_both_windows_then_read(int family, size_t limit_a, size_t limit_b,
+                                         enum closed_window_end end)
 {
     int a, b;
-    lwip_test_pair(&a, &b);
+    storm_guard(20);
+    pair_of(family, &a, &b);
     LT_EXPECT(sp_setsockopt(a, SP_OPT_NONBLOCK, 1), 0);
     LT_EXPECT(sp_setsockopt(b, SP_OPT_NONBLOCK, 1), 0);
     lwip_test_fill(big_out, sizeof big_out, 0);
@@ -178,24 +230,56 @@ static void close_both_windows_then_read(size_t limit_a, size_t limit_b)
         LT_EXPECT(sp_stack_pump(lwip_test_stack, moved ? 0 : 1000), 0);
     }
     assert_true(sent[0] >= TCP_WND && sent[1] >= TCP_WND);
+    bool shut[2] = {false, false};
+    if (end != KEEP_OPEN) {
+        LT_EXPECT(sp_shutdown(a, SP_SHUT_WR), 0);
+        shut[0] = true;
+    }
+    if (end == SHUT_THEN_SHUT) {
+        LT_EXPECT(sp_stack_pump(lwip_test_stack, 60 * 1000), 0);
+    }
+    if (end == BOTH_SHUT || end == SHUT_THEN_SHUT) {
+        LT_EXPECT(sp_shutdown(b, SP_SHUT_WR), 0);
+        shut[1] = true;
+    }
     struct sp_lwip_stats before, after;
     LT_EXPECT(sp_lwip_get_stats(lwip_test_stack, &before), 0);
     /* Probes come at most once a minute once backed off; lwIP gives up on a
-     * connection after TCP_MAXRTX unanswered ones. */
-    LT_EXPECT(sp_stack_pump(lwip_test_stack, 15 * 60 * 1000), 0);
+     * connection after TCP_MAXRTX unanswered ones. A FIN that a closed window
+     * refuses is retransmitted instead, and given up on after TCP_MAXRTX
+     * tries (about 8 minutes; Linux takes longer, but gives up too): two
+     * minutes hold many probes and their answers, well before that. */
+    int minutes = end == KEEP_OPEN ? 15 : 2;
+    LT_EXPECT(sp_stack_pump(lwip_test_stack, minutes * 60 * 1000), 0);
     LT_EXPECT(sp_lwip_get_stats(lwip_test_stack, &after), 0);
     assert_true(after.tcp_segments_out - before.tcp_segments_out < 200);
     for (int i = 0; i < 2; i++) {
         size_t got = 0;
         int from = ends[1 - i];
         LT_EXPECT(sp_setsockopt(from, SP_OPT_NONBLOCK, 0), 0);
+        /* A FIN the window refused comes again only when its retransmission
+         * timer (backed off, up to a minute or two) fires. */
+        LT_EXPECT(sp_setsockopt(from, SP_OPT_RCVTIMEO, 10 * 60 * 1000), 0);
         while (got < sent[i]) {
             ptrdiff_t rc = sp_recv(from, big_in + got, sent[i] - got, 0);
             assert_true(rc > 0);
             got += (size_t)rc;
         }
         LT_EXPECT(lwip_test_matching(big_in, got, 0), got);
+        if (end == SHUT_THEN_READ_ALL && i == 0) {
+            /* b has read a's data and its FIN: b is in CLOSE_WAIT, now LAST_ACK. */
+            LT_EXPECT(sp_recv(b, big_in, 1, 0), 0);
+            LT_EXPECT(sp_shutdown(b, SP_SHUT_WR), 0);
+            shut[1] = true;
+            LT_EXPECT(sp_stack_pump(lwip_test_stack, 60 * 1000), 0);
+        }
     }
+    for (int i = 0; i < 2; i++) {
+        if (shut[i]) {
+            LT_EXPECT(sp_recv(ends[1 - i], big_in, 1, 0), 0);
+        }
+    }
+    alarm(0);
     lwip_test_expect_nothing_left();
 }
 
@@ -203,7 +287,8 @@ static void close_both_windows_then_read(size_t limit_a, size_t limit_b)
 static void both_windows_closed_stay_quiet(void **state)
 {
     (void)state;
-    close_both_windows_then_read(sizeof big_out / 2, sizeof big_out / 2);
+    close_both_windows_then_read(SP_AF_INET, sizeof big_out / 2, sizeof big_out / 2, KEEP_OPEN);
+    close_both_windows_then_read(SP_AF_INET6, sizeof big_out / 2, sizeof big_out / 2, KEEP_OPEN);
 }
 
 /* One end sent exactly a window and has nothing more: only the other probes,
@@ -211,7 +296,21 @@ static void both_windows_closed_stay_quiet(void **state)
 static void closed_windows_with_one_side_probing_stay_alive(void **state)
 {
     (void)state;
-    close_both_windows_then_read(TCP_WND, sizeof big_out / 2);
+    close_both_windows_then_read(SP_AF_INET, TCP_WND, sizeof big_out / 2, KEEP_OPEN);
+    close_both_windows_then_read(SP_AF_INET6, TCP_WND, sizeof big_out / 2, KEEP_OPEN);
+}
+
+/* The same after FINs, waiting behind the closed windows: FIN_WAIT_1 on both
+ * ends, FIN_WAIT_1 beside ESTABLISHED, and CLOSE_WAIT / LAST_ACK. */
+static void closed_windows_after_fins_stay_quiet(void **state)
+{
+    (void)state;
+    static const enum closed_window_end ends[] = {BOTH_SHUT, SHUT_THEN_SHUT, SHUT_THEN_READ_ALL};
+    for (size_t i = 0; i < sizeof ends / sizeof ends[0]; i++) {
+        close_both_windows_then_read(SP_AF_INET, sizeof big_out / 2, sizeof big_out / 2, ends[i]);
+        close_both_windows_then_read(SP_AF_INET6, sizeof big_out / 2, sizeof big_out / 2, ends[i]);
+        close_both_windows_then_read(SP_AF_INET, TCP_WND, sizeof big_out / 2, ends[i]);
+    }
 }
 
 /* Connections that complete before sp_accept() wait in the listener's queue,
@@ -645,6 +744,8 @@ int main(void)
                                         lwip_test_teardown),
         cmocka_unit_test_setup_teardown(closed_windows_with_one_side_probing_stay_alive,
                                         lwip_test_setup, lwip_test_teardown),
+        cmocka_unit_test_setup_teardown(closed_windows_after_fins_stay_quiet, lwip_test_setup,
+                                        lwip_test_teardown),
         cmocka_unit_test_setup_teardown(backlog_queues_connections_until_accept, lwip_test_setup,
                                         lwip_test_teardown),
         cmocka_unit_test_setup_teardown(reads_cross_segment_boundaries_and_free_pbufs,

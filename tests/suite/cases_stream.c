@@ -647,6 +647,106 @@ SP_CASE(stream_recvfrom_names_the_peer_after_its_reset)
     }
 }
 
+/* Send on both non-blocking ends of a pair until neither has made progress for
+ * FULL_PIPE_MS: both windows and both send buffers are then full. */
+static void fill_both_ways(const int ends[2], uint64_t sent[2])
+{
+    static uint8_t chunk[CHUNK];
+    int64_t quiet_since = sp_t_now();
+    const int64_t deadline = sp_t_now() + 60000;
+    for (int turn = 0; turn < 100000 && sp_t_now() < deadline; turn++) {
+        int progress = 0;
+        for (int i = 0; i < 2; i++) {
+            sp_t_fill(chunk, CHUNK, sent[i]);
+            ptrdiff_t rc = sp_send(ends[i], chunk, CHUNK, 0);
+            if (rc == SP_EAGAIN)
+                continue;
+            assert_true(rc > 0 && rc <= CHUNK);
+            sent[i] += (uint64_t)rc;
+            progress = 1;
+        }
+        if (progress)
+            quiet_since = sp_t_now();
+        else if (sp_t_now() - quiet_since >= FULL_PIPE_MS)
+            return;
+        else {
+            sp_pollfd fds[2] = {{ends[0], SP_POLLOUT, 0}, {ends[1], SP_POLLOUT, 0}};
+            SP_ASSERT_OK(sp_poll(fds, 2, 20));
+        }
+    }
+    fail_msg("the pipe never filled (%llu and %llu bytes sent)", (unsigned long long)sent[0],
+             (unsigned long long)sent[1]);
+}
+
+/* Read both non-blocking ends until each has seen the other's @p sent bytes
+ * (checked against the test stream) and then end of stream. */
+static void drain_both_to_end(const int ends[2], const uint64_t sent[2])
+{
+    static uint8_t buf[16384];
+    uint64_t got[2] = {0, 0};
+    int ended[2] = {0, 0};
+    const int64_t deadline = sp_t_now() + 60000;
+    for (int turn = 0; turn < 1000000 && !(ended[0] && ended[1]) && sp_t_now() < deadline; turn++) {
+        for (int i = 0; i < 2; i++) {
+            if (ended[i])
+                continue;
+            ptrdiff_t rc = sp_recv(ends[i], buf, sizeof buf, 0);
+            if (rc == SP_EAGAIN)
+                continue;
+            SP_ASSERT_OK(rc);
+            if (rc == 0) {
+                ended[i] = 1;
+                continue;
+            }
+            assert_int_equal(sp_t_mismatch(buf, (size_t)rc, got[i]), (size_t)rc);
+            got[i] += (uint64_t)rc;
+        }
+        sp_pollfd fds[2] = {{ends[0], SP_POLLIN, 0}, {ends[1], SP_POLLIN, 0}};
+        SP_ASSERT_OK(sp_poll(fds, 2, 10));
+    }
+    assert_true(ended[0] && ended[1]);
+    assert_true(got[0] == sent[1]);
+    assert_true(got[1] == sent[0]);
+}
+
+/* Let the stack run for @p ms whatever the sockets are ready for (both ends
+ * have unread data here, so a poll for input would return at once). */
+static void let_time_pass(int ms)
+{
+    SP_ASSERT_RC(sp_stack_pump(sp_default_stack(), ms), 0);
+}
+
+/*
+ * Both ends write until both windows are closed, then both end their sending
+ * side, each FIN waiting behind a closed window, while the stack runs long
+ * enough for zero-window probes (lwIP's first comes after 1.5 s). lwIP once
+ * ACKed the other end's ACKs for ever in FIN_WAIT_1, in a loop inside the
+ * loopback that never returned. Then both read everything and the end of
+ * stream. IPv4 with both shutdowns at once; IPv6 one after the other, with
+ * the states different in between.
+ */
+SP_CASE(stream_both_windows_closed_then_both_shut_down)
+{
+    int families[2] = {SP_AF_INET, SP_AF_INET6};
+    int nfam = (sp_t_caps() & SP_CAP_IPV6) ? 2 : 1;
+    for (int f = 0; f < nfam; f++) {
+        int staggered = families[f] == SP_AF_INET6;
+        int ends[2];
+        uint64_t sent[2] = {0, 0};
+        sp_t_pair(families[f], SP_SOCK_STREAM, &ends[0], &ends[1]);
+        sp_t_setopt(ends[0], SP_OPT_NONBLOCK, 1);
+        sp_t_setopt(ends[1], SP_OPT_NONBLOCK, 1);
+        fill_both_ways(ends, sent);
+        SP_ASSERT_RC(sp_shutdown(ends[0], SP_SHUT_WR), 0);
+        if (staggered)
+            let_time_pass(1600);
+        SP_ASSERT_RC(sp_shutdown(ends[1], SP_SHUT_WR), 0);
+        let_time_pass(1600);
+        drain_both_to_end(ends, sent);
+        sp_t_close_both(ends[0], ends[1]);
+    }
+}
+
 int sp_suite_group_stream(void)
 {
     static const struct CMUnitTest tests[] = {
@@ -678,6 +778,7 @@ int sp_suite_group_stream(void)
         SP_TEST(stream_linger_zero_close_resets_peer),
         SP_TEST(stream_reset_is_reported_once_to_a_sender),
         SP_TEST(stream_recvfrom_names_the_peer_after_its_reset),
+        SP_TEST(stream_both_windows_closed_then_both_shut_down),
     };
     return cmocka_run_group_tests_name(sp_suite_group_name("stream"), tests, NULL, NULL);
 }
