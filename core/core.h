@@ -48,6 +48,10 @@ struct spc_service {
     short (*poll)(struct spc_socket *s, short port_revents);
     /** Milliseconds until the service must run again (retransmissions); -1: never. */
     int (*timer_ms)(struct spc_socket *s);
+    /** What the service needs to hear of the port's socket to make progress
+     *  whatever its caller waits for: SP_POLLIN to read its protocol, and
+     *  SP_POLLOUT while it holds bytes the stream has not taken yet. */
+    short (*wants)(struct spc_socket *s);
     /** Try briefly to send what the service still holds (before a shutdown
      *  for writing ends the stream under it); NULL: it holds nothing. */
     void (*drain)(struct spc_socket *s);

@@ -34,8 +34,13 @@ int spc_wait(struct spc_socket *s, short events, struct spc_deadline *d)
     int left = spc_deadline_left(s->stack, d);
     if (left == 0)
         return SP_ETIMEDOUT;
-    /* A service with a timer (RDM retransmissions) must run when it is due. */
-    int timer = s->service != NULL ? s->service->timer_ms(s) : -1;
+    /* A service with a timer (RDM retransmissions) must run when it is due,
+     * and one that holds unsent bytes must hear when the stream takes them. */
+    int timer = -1;
+    if (s->service != NULL) {
+        timer = s->service->timer_ms(s);
+        events |= s->service->wants(s);
+    }
     if (timer >= 0 && (left < 0 || timer < left))
         left = timer;
     struct sp_port_pollent ent = {s->native, events, 0};

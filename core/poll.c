@@ -33,7 +33,7 @@ static int spc_poll_stack(sp_stack *stack, sp_pollfd *fds, size_t nfds, int time
             int timer = s->service->timer_ms(s);
             if (timer >= 0 && (timeout_ms < 0 || timer < timeout_ms))
                 timeout_ms = timer;
-            wanted |= SP_POLLIN; /* a service reads its socket to make progress */
+            wanted |= s->service->wants(s);
         }
         spc_poll_ents[n].sock = s->native;
         spc_poll_ents[n].events = wanted;

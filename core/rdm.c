@@ -49,7 +49,7 @@ struct spc_rdm_peer {
     bool in_use;
     sp_addr addr;
     uint32_t session;
-    uint32_t next;      /* every sequence below this one is done with */
+    uint32_t next;       /* every sequence below this one is done with */
     uint64_t seen_above; /* bit i: sequence next + i was stored */
     int64_t last_used_ms;
 };
@@ -319,8 +319,7 @@ static ptrdiff_t spc_rdm_send(struct spc_socket *s, const void *buf, size_t len,
     return (ptrdiff_t)len;
 }
 
-static ptrdiff_t spc_rdm_recv(struct spc_socket *s, void *buf, size_t len, int flags,
-                              sp_addr *from)
+static ptrdiff_t spc_rdm_recv(struct spc_socket *s, void *buf, size_t len, int flags, sp_addr *from)
 {
     struct spc_rdm *r = spc_rdm(s);
     spc_rdm_run(s);
@@ -371,6 +370,12 @@ static int spc_rdm_timer_ms(struct spc_socket *s)
     return soonest <= now ? 0 : (int)(soonest - now);
 }
 
+static short spc_rdm_wants(struct spc_socket *s)
+{
+    (void)s; /* acknowledgements and data both come in; sends never wait */
+    return SP_POLLIN;
+}
+
 static void spc_rdm_close(struct spc_socket *s)
 {
     spc_rdm(s)->in_use = false;
@@ -383,6 +388,7 @@ static const struct spc_service spc_rdm_service = {
     .recv = spc_rdm_recv,
     .poll = spc_rdm_poll,
     .timer_ms = spc_rdm_timer_ms,
+    .wants = spc_rdm_wants,
     .drain = NULL,
     .close = spc_rdm_close,
 };

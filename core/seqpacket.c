@@ -39,6 +39,8 @@ static struct spc_seqpacket *spc_seq(struct spc_socket *s)
     return s->service_state;
 }
 
+static int spc_seq_flush(struct spc_socket *s);
+
 static ptrdiff_t spc_seq_port_recv(struct spc_socket *s, void *buf, size_t len)
 {
     return s->stack->ops->recv(s->stack->state, s->native, buf, len, 0, NULL);
@@ -93,6 +95,8 @@ static ptrdiff_t spc_seq_recv(struct spc_socket *s, void *buf, size_t len, int f
 {
     (void)from; /* core names a connection's peer itself */
     struct spc_seqpacket *q = spc_seq(s);
+    /* A request's rest must go out while its sender waits for the answer. */
+    spc_seq_flush(s);
     int rc = spc_seq_fill(s);
     if (rc != 1)
         return rc;
@@ -108,15 +112,22 @@ static ptrdiff_t spc_seq_recv(struct spc_socket *s, void *buf, size_t len, int f
     return full;
 }
 
-/* Pushes out the rest of the last record. 0 when nothing is left, else SP_EAGAIN or an error. */
+/* Pushes out the rest of the last record. 0 when nothing is left, else
+ * SP_EAGAIN or the stream's error (the rest is then dropped: the stream
+ * cannot carry it any more, and nothing must keep waiting to send it). */
 static int spc_seq_flush(struct spc_socket *s)
 {
     struct spc_seqpacket *q = spc_seq(s);
     while (q->tx_sent < q->tx_len) {
         ptrdiff_t n = s->stack->ops->send(s->stack->state, s->native, q->tx_buf + q->tx_sent,
                                           q->tx_len - q->tx_sent, 0, NULL);
-        if (n < 0)
+        if (n == SP_EAGAIN)
+            return SP_EAGAIN;
+        if (n < 0) {
+            q->tx_len = 0;
+            q->tx_sent = 0;
             return (int)n;
+        }
         q->tx_sent += (uint32_t)n;
     }
     q->tx_len = 0;
@@ -150,11 +161,21 @@ static ptrdiff_t spc_seq_send(struct spc_socket *s, const void *buf, size_t len,
 
 static short spc_seq_poll(struct spc_socket *s, short port_revents)
 {
+    /* Before the connection exists the stream is the port's alone: reading
+     * it would take a refused connect's error (or store "not connected" as
+     * the end of the stream) before core settles the attempt. */
+    if (s->state != SPC_CONNECTED) {
+        /* While connecting, bytes may already have come: never a whole record yet. */
+        return s->state == SPC_CONNECTING ? (short)(port_revents & ~SP_POLLIN) : port_revents;
+    }
     short revents = (short)(port_revents & (SP_POLLERR | SP_POLLHUP));
+    /* Whatever the caller waits for, the rest of a record goes out (a
+     * request's tail must not wait for a poll for writing). */
+    bool flushed = spc_seq_flush(s) == 0;
     int rc = spc_seq_fill(s);
     if (rc != SP_EAGAIN)
         revents |= SP_POLLIN; /* a record, end of stream, or an error to read */
-    if ((port_revents & SP_POLLOUT) && spc_seq_flush(s) == 0)
+    if ((port_revents & SP_POLLOUT) && flushed)
         revents |= SP_POLLOUT;
     /* The stream's data may be only part of a record: readable only when whole. */
     return revents;
@@ -164,6 +185,14 @@ static int spc_seq_timer_ms(struct spc_socket *s)
 {
     (void)s;
     return -1;
+}
+
+static short spc_seq_wants(struct spc_socket *s)
+{
+    if (s->state != SPC_CONNECTED)
+        return 0;
+    struct spc_seqpacket *q = spc_seq(s);
+    return (short)(SP_POLLIN | (q->tx_sent < q->tx_len ? SP_POLLOUT : 0));
 }
 
 static void spc_seq_drain(struct spc_socket *s)
@@ -190,6 +219,7 @@ static const struct spc_service spc_seqpacket_service = {
     .recv = spc_seq_recv,
     .poll = spc_seq_poll,
     .timer_ms = spc_seq_timer_ms,
+    .wants = spc_seq_wants,
     .drain = spc_seq_drain,
     .close = spc_seq_close,
 };

@@ -250,6 +250,147 @@ SP_CASE(seqpacket_connections_beyond_the_pool_are_enobufs_over_ip)
         SP_ASSERT_RC(sp_close(socks[i]), 0);
 }
 
+/* An address of @p family where nobody listens: bind a stream, learn, close. */
+static void unused_address(int family, sp_addr *out)
+{
+    int sock = sp_t_socket(family, SP_SOCK_STREAM);
+    sp_t_loopback(out, family);
+    SP_ASSERT_RC(sp_bind(sock, out), 0);
+    SP_ASSERT_RC(sp_getsockname(sock, out), 0);
+    SP_ASSERT_RC(sp_close(sock), 0);
+}
+
+/* A refused non-blocking connect reads as on a stream: sp_poll() says the
+ * attempt ended, SP_OPT_ERROR says how, once. The framing must not read the
+ * stream (and so take the error) before the connection exists. */
+SP_CASE(seqpacket_refused_nonblocking_connect_reports_like_a_stream)
+{
+    int families[2] = {SP_AF_INET, SP_AF_INET6};
+    int nfam = (sp_t_caps() & SP_CAP_IPV6) ? 2 : 1;
+    for (int f = 0; f < nfam; f++) {
+        sp_addr addr;
+        unused_address(families[f], &addr);
+        int client = sp_t_socket(families[f], SP_SOCK_SEQPACKET);
+        sp_t_setopt(client, SP_OPT_NONBLOCK, 1);
+        int rc = sp_connect(client, &addr);
+        if (rc != SP_ECONNREFUSED) {
+            SP_ASSERT_RC(rc, SP_EINPROGRESS);
+            assert_int_not_equal(sp_t_wait(client, SP_POLLIN | SP_POLLOUT, SP_T_SAFETY_MS), 0);
+            SP_ASSERT_RC(sp_t_getopt(client, SP_OPT_ERROR), SP_ECONNREFUSED);
+            assert_int_equal(sp_t_getopt(client, SP_OPT_ERROR), 0); /* taken once */
+        }
+        SP_ASSERT_RC(sp_send(client, "x", 1, 0), SP_ENOTCONN);
+        SP_ASSERT_RC(sp_close(client), 0);
+    }
+}
+
+/* Polling a socket before it is connected does not break it. */
+SP_CASE(seqpacket_poll_before_connect_leaves_the_socket_usable)
+{
+    sp_addr addr;
+    char buf[8];
+    int listener = sp_t_listener(SP_AF_INET, SP_SOCK_SEQPACKET, 1, &addr);
+    int client = sp_t_socket(SP_AF_INET, SP_SOCK_SEQPACKET);
+    sp_pollfd pfd = {client, SP_POLLIN | SP_POLLOUT, 0};
+    SP_ASSERT_OK(sp_poll(&pfd, 1, 0));
+    SP_ASSERT_RC(sp_recv(client, buf, sizeof(buf), SP_MSG_DONTWAIT), SP_ENOTCONN);
+    SP_ASSERT_OK(sp_poll(&pfd, 1, 0));
+    sp_t_setopt(client, SP_OPT_SNDTIMEO, SP_T_SAFETY_MS);
+    sp_t_setopt(client, SP_OPT_RCVTIMEO, SP_T_SAFETY_MS);
+    sp_t_setopt(listener, SP_OPT_RCVTIMEO, SP_T_SAFETY_MS);
+    SP_ASSERT_RC(sp_connect(client, &addr), 0);
+    int server = (int)SP_ASSERT_OK(sp_accept(listener, NULL));
+    sp_t_setopt(server, SP_OPT_RCVTIMEO, SP_T_SAFETY_MS);
+    SP_ASSERT_RC(sp_send(server, "hello", 5, 0), 5);
+    SP_ASSERT_RC(sp_recv(client, buf, sizeof(buf), 0), 5);
+    SP_ASSERT_RC(sp_send(client, "back", 4, 0), 4);
+    SP_ASSERT_RC(sp_recv(server, buf, sizeof(buf), 0), 4);
+    assert_memory_equal(buf, "back", 4);
+    SP_ASSERT_RC(sp_close(client), 0);
+    SP_ASSERT_RC(sp_close(server), 0);
+    SP_ASSERT_RC(sp_close(listener), 0);
+}
+
+/* Reads whatever the plain stream @p raw has now (polling up to @p wait_ms
+ * between reads, and stopping at the first quiet poll), counting whole
+ * records of @p record bytes (header checked) into @p records and the bytes
+ * of an unfinished one into @p partial. */
+static void read_plain_records(int raw, size_t record, int *records, size_t *partial, int wait_ms)
+{
+    static uint8_t buf[4096];
+    const int64_t deadline = sp_t_now() + SP_T_SAFETY_MS * 3;
+    for (int turn = 0; turn < 1000000 && sp_t_now() < deadline; turn++) {
+        ptrdiff_t n = sp_recv(raw, buf, sizeof(buf), SP_MSG_DONTWAIT);
+        if (n == SP_EAGAIN) {
+            sp_pollfd pfd = {raw, SP_POLLIN, 0};
+            if (SP_ASSERT_OK(sp_poll(&pfd, 1, wait_ms)) == 0)
+                return;
+            continue;
+        }
+        assert_true(n > 0);
+        for (ptrdiff_t i = 0; i < n; i++) {
+            if (*partial < SEQ_HEADER) {
+                /* Every header says "record" bytes: 0, 0, 0x40, 0x00 for 16384. */
+                uint8_t expect = (uint8_t)(record >> (8 * (SEQ_HEADER - 1 - *partial)));
+                assert_int_equal(buf[i], expect);
+            }
+            if (++*partial == SEQ_HEADER + record) {
+                *partial = 0;
+                ++*records;
+            }
+        }
+    }
+    fail_msg("the plain stream never went quiet");
+}
+
+/*
+ * A request whose tail the stream could not take yet goes out while its sender
+ * waits for the answer, whether it calls sp_recv() or sp_poll() for reading
+ * (docs/seqpacket.md): without that, a request/response exchange stalls.
+ */
+SP_CASE(seqpacket_rest_of_a_record_goes_out_with_recv_and_poll_for_reading)
+{
+    for (int by_poll = 0; by_poll < 2; by_poll++) {
+        int listener, raw;
+        int seq = plain_stream_to_seqpacket(&listener, &raw);
+        sp_t_setopt(seq, SP_OPT_NONBLOCK, 1);
+        /* Records until one is taken only in part (the next one waits for it). */
+        int sent = 0;
+        ptrdiff_t rc;
+        while ((rc = sp_send(seq, sp_t_large, SP_SEQPACKET_MAX_RECORD, 0)) != SP_EAGAIN) {
+            SP_ASSERT_RC(rc, SP_SEQPACKET_MAX_RECORD);
+            assert_true(++sent < 100000);
+        }
+        int records = 0;
+        size_t partial = 0;
+        read_plain_records(raw, SP_SEQPACKET_MAX_RECORD, &records, &partial, 200);
+        assert_true(records < sent);
+        /* The sender now only waits to read: the rest of its record must go. */
+        char answer[8];
+        if (by_poll) {
+            sp_pollfd pfd = {seq, SP_POLLIN, 0};
+            SP_ASSERT_RC(sp_poll(&pfd, 1, 0), 0);
+        } else {
+            SP_ASSERT_RC(sp_recv(seq, answer, sizeof(answer), 0), SP_EAGAIN);
+        }
+        read_plain_records(raw, SP_SEQPACKET_MAX_RECORD, &records, &partial, 500);
+        assert_int_equal(partial, 0);
+        assert_int_equal(records, sent);
+        /* And the answer comes back as one record. */
+        uint8_t wire[SEQ_HEADER + 2];
+        put_header(wire, 2);
+        memcpy(wire + SEQ_HEADER, "ok", 2);
+        SP_ASSERT_RC(sp_send(raw, wire, sizeof(wire), 0), (long long)sizeof(wire));
+        sp_t_setopt(seq, SP_OPT_NONBLOCK, 0);
+        sp_t_setopt(seq, SP_OPT_RCVTIMEO, SP_T_SAFETY_MS);
+        SP_ASSERT_RC(sp_recv(seq, answer, sizeof(answer), 0), 2);
+        assert_memory_equal(answer, "ok", 2);
+        SP_ASSERT_RC(sp_close(raw), 0);
+        SP_ASSERT_RC(sp_close(seq), 0);
+        SP_ASSERT_RC(sp_close(listener), 0);
+    }
+}
+
 int sp_suite_group_seqpacket(void)
 {
     static const struct CMUnitTest tests[] = {
@@ -262,6 +403,9 @@ int sp_suite_group_seqpacket(void)
         SP_TEST(seqpacket_many_records_nonblocking_both_ways),
         SP_TEST(seqpacket_local_is_native_or_unsupported),
         SP_TEST(seqpacket_connections_beyond_the_pool_are_enobufs_over_ip),
+        SP_TEST(seqpacket_refused_nonblocking_connect_reports_like_a_stream),
+        SP_TEST(seqpacket_poll_before_connect_leaves_the_socket_usable),
+        SP_TEST(seqpacket_rest_of_a_record_goes_out_with_recv_and_poll_for_reading),
     };
     return cmocka_run_group_tests_name(sp_suite_group_name("seqpacket"), tests, NULL, NULL);
 }
