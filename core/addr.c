@@ -216,6 +216,30 @@ static bool spc_parse_port_suffix(const char *text, size_t len, uint16_t *port)
     return true;
 }
 
+/* The prefix that marks any text as a local path: "unix:/run/app.sock",
+ * "unix:app.sock", "unix:1.2.3.4", and "unix:" alone for an unnamed socket. */
+static const char spc_local_prefix[] = "unix:";
+#define SPC_LOCAL_PREFIX_LEN (sizeof(spc_local_prefix) - 1)
+_Static_assert(sizeof(spc_local_prefix) - 1 + SP_LOCAL_PATH_MAX <= SP_ADDR_STRLEN,
+               "SP_ADDR_STRLEN must hold the longest local address text");
+
+/* Whether a path reads back as itself without the prefix: only a path that
+ * starts with '/' or '.', which no IP address text does. */
+static bool spc_path_is_plain(const char *path)
+{
+    return path[0] == '/' || path[0] == '.';
+}
+
+/* A local address of @p path, which may be empty (an unnamed socket). */
+static int spc_parse_local(const char *path, size_t len, sp_addr *out)
+{
+    if (len >= SP_LOCAL_PATH_MAX)
+        return SP_EINVAL;
+    spc_addr_unnamed(out, SP_AF_LOCAL);
+    memcpy(out->u.path, path, len);
+    return 0;
+}
+
 int sp_addr_parse(const char *text, sp_addr *out)
 {
     if (text == NULL || out == NULL)
@@ -223,8 +247,10 @@ int sp_addr_parse(const char *text, sp_addr *out)
     size_t len = strlen(text);
     if (len == 0)
         return SP_EINVAL;
-    if (text[0] == '/' || text[0] == '.')
-        return sp_addr_local(out, text);
+    if (strncmp(text, spc_local_prefix, SPC_LOCAL_PREFIX_LEN) == 0)
+        return spc_parse_local(text + SPC_LOCAL_PREFIX_LEN, len - SPC_LOCAL_PREFIX_LEN, out);
+    if (spc_path_is_plain(text))
+        return spc_parse_local(text, len, out);
 
     sp_addr parsed;
     memset(&parsed, 0, sizeof(parsed));
@@ -325,7 +351,8 @@ int sp_addr_format(const sp_addr *addr, char *buf, size_t size)
     case SP_AF_LOCAL:
         if (memchr(addr->u.path, '\0', sizeof(addr->u.path)) == NULL)
             return SP_EINVAL;
-        n = snprintf(buf, size, "%s", addr->u.path);
+        n = snprintf(buf, size, "%s%s", spc_path_is_plain(addr->u.path) ? "" : spc_local_prefix,
+                     addr->u.path);
         break;
     default:
         return SP_EINVAL;

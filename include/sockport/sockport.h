@@ -81,7 +81,8 @@ enum sp_protocol {
 #define SP_LOCAL_PATH_MAX 104
 
 /** Longest text sp_addr_format() writes, including the NUL:
- *  "[ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255%4294967295]:65535" or a path. */
+ *  "[ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255%4294967295]:65535", or "unix:" and
+ *  a path of SP_LOCAL_PATH_MAX - 1 bytes. */
 #define SP_ADDR_STRLEN 112
 
 /**
@@ -144,8 +145,10 @@ int sp_addr_any(sp_addr *out, int family, uint16_t port);
  * @brief Parse a numeric address with an optional port.
  *
  * Accepted forms: "192.0.2.1", "192.0.2.1:80", "2001:db8::1", "[2001:db8::1]",
- * "[2001:db8::1]:443", "[fe80::1%3]:80" (numeric zone), and local paths,
- * which are any text starting with '/' or '.' ("/tmp/app.sock").
+ * "[2001:db8::1]:443", "[fe80::1%3]:80" (numeric zone), and local paths:
+ * "unix:" followed by any path ("unix:app.sock", "unix:1.2.3.4"; "unix:"
+ * alone is an unnamed local socket, as sp_getpeername() may report one), or
+ * a path starting with '/' or '.' as it stands ("/tmp/app.sock", "./a.sock").
  * A missing port is 0. No name lookup is done (see sp_resolve()).
  *
  * @param[in]  text  NUL-terminated; must not be NULL.
@@ -159,7 +162,10 @@ int sp_addr_parse(const char *text, sp_addr *out);
  * @brief Format an address as text in the forms sp_addr_parse() accepts.
  *
  * IPv4 "a.b.c.d:port", IPv6 "[x:x::x]:port" (RFC 5952 shortest form), local
- * the path itself. sp_addr_parse() of the result gives back the same address.
+ * the path itself if it starts with '/' or '.', else "unix:" and the path
+ * ("unix:app.sock", "unix:" for an unnamed socket). sp_addr_parse() of the
+ * result gives back the same address (sp_addr_equal()), for every family.
+ * Linux's abstract local names are not supported: ports report them as unnamed.
  *
  * @param[in]  addr  must not be NULL.
  * @param[out] buf   where the text goes; SP_ADDR_STRLEN bytes always suffice.

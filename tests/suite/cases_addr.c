@@ -5,19 +5,13 @@
 
 /* Texts already in the one form sp_addr_format() writes. */
 static const char *const k_canonical[] = {
-    "192.0.2.1:80",
-    "0.0.0.0:0",
-    "255.255.255.255:65535",
-    "127.0.0.1:7",
-    "[::1]:443",
-    "[::]:0",
+    "192.0.2.1:80", "0.0.0.0:0", "255.255.255.255:65535", "127.0.0.1:7", "[::1]:443", "[::]:0",
     "[2001:db8::1]:8080",
-    "[2001:db8::1:0:0:1]:1",  /* the first of two equal zero runs is the one compressed */
+    "[2001:db8::1:0:0:1]:1",    /* the first of two equal zero runs is the one compressed */
     "[2001:db8:0:1:1:1:1:1]:2", /* a single zero group is not compressed */
-    "[fe80::1%3]:80",
-    "[1:2:3:4:5:6:7:8]:9",
-    "/tmp/app.sock",
-    "./relative.sock",
+    "[fe80::1%3]:80", "[1:2:3:4:5:6:7:8]:9", "/tmp/app.sock", "./relative.sock",
+    /* Any other local path carries "unix:", so that it never reads as an IP address. */
+    "unix:app.sock", "unix:1.2.3.4", "unix:[::1]:80", "unix:unix:x", "unix:", /* unnamed */
 };
 
 SP_CASE(addr_canonical_texts_round_trip)
@@ -44,6 +38,8 @@ static const struct {
     {"[2001:0db8:0000::0001]:443", "[2001:db8::1]:443"},
     {"::ffff:192.0.2.1", "[::ffff:192.0.2.1]:0"},
     {"[fe80::0:1%12]:1", "[fe80::1%12]:1"},
+    {"unix:/tmp/a.sock", "/tmp/a.sock"},
+    {"unix:./a.sock", "./a.sock"},
 };
 
 SP_CASE(addr_accepted_texts_normalise)
@@ -105,6 +101,9 @@ static const char *const k_rejected[] = {
     "[fe80::1%]:80",
     "[fe80::1%x]:80",
     "[1.2.3.4]:80",
+    "app.sock",
+    "unix", /* no colon: not the prefix */
+    "UNIX:x",
 };
 
 SP_CASE(addr_parse_rejects_malformed_and_leaves_output)
@@ -139,6 +138,95 @@ SP_CASE(addr_parse_path_length_limit)
     path[SP_LOCAL_PATH_MAX] = '\0'; /* one byte too long */
     SP_ASSERT_RC(sp_addr_parse(path, &addr), SP_EINVAL);
     SP_ASSERT_RC(sp_addr_local(&addr, path), SP_EINVAL);
+}
+
+/* xorshift32: the property case's addresses, the same on every port. */
+static uint32_t addr_rand(uint32_t *state)
+{
+    uint32_t x = *state;
+    x ^= x << 13;
+    x ^= x >> 17;
+    x ^= x << 5;
+    *state = x;
+    return x;
+}
+
+/* An address of any family with random contents, built through the helpers
+ * (so that unused bytes are zero, as sp_addr_parse() leaves them). IPv6 gets
+ * runs of zero groups and IPv4-mapped forms; paths get every byte but NUL,
+ * and often look like IP addresses or the "unix:" prefix on purpose. */
+static void addr_random(uint32_t *rng, sp_addr *out)
+{
+    static const char *const tricky[] = {
+        "1.2.3.4", "::1", "[::1]:80", "unix:", "unix:x", "0.0.0.0:0",
+        ":",       "%",   "app.sock", "",      "[",      "fe80::1%3"};
+    uint32_t kind = addr_rand(rng) % 3;
+    uint16_t port = (uint16_t)addr_rand(rng);
+    if (kind == 0) {
+        uint32_t v = addr_rand(rng);
+        SP_ASSERT_RC(sp_addr_ipv4(out, (uint8_t)(v >> 24), (uint8_t)(v >> 16), (uint8_t)(v >> 8),
+                                  (uint8_t)v, port),
+                     0);
+        return;
+    }
+    if (kind == 1) {
+        uint8_t bytes[16];
+        for (int g = 0; g < 8; g++) {
+            uint32_t r = addr_rand(rng);
+            uint16_t group = (r & 3) == 0 ? 0 : (uint16_t)(r >> 8);
+            bytes[2 * g] = (uint8_t)(group >> 8);
+            bytes[2 * g + 1] = (uint8_t)group;
+        }
+        if (addr_rand(rng) % 8 == 0) { /* ::ffff:a.b.c.d */
+            memset(bytes, 0, 10);
+            bytes[10] = bytes[11] = 0xff;
+        }
+        uint32_t scope = addr_rand(rng) % 4 == 0 ? addr_rand(rng) : 0;
+        SP_ASSERT_RC(sp_addr_ipv6(out, bytes, port, scope), 0);
+        return;
+    }
+    char path[SP_LOCAL_PATH_MAX];
+    size_t len;
+    if (addr_rand(rng) % 4 == 0) {
+        const char *t = tricky[addr_rand(rng) % (sizeof tricky / sizeof tricky[0])];
+        len = strlen(t);
+        memcpy(path, t, len);
+    } else {
+        len = addr_rand(rng) % SP_LOCAL_PATH_MAX;
+        for (size_t i = 0; i < len; i++)
+            path[i] = (char)(1 + addr_rand(rng) % 255);
+    }
+    path[len] = '\0';
+    memset(out, 0, sizeof *out);
+    out->family = SP_AF_LOCAL;
+    memcpy(out->u.path, path, len + 1);
+}
+
+/* parse(format(x)) == x for many generated addresses of every family, and the
+ * text always fits SP_ADDR_STRLEN. */
+SP_CASE(addr_format_then_parse_gives_the_same_address)
+{
+    uint32_t rng = 20261129;
+    for (int i = 0; i < 20000; i++) {
+        sp_addr addr;
+        sp_addr back;
+        char text[SP_ADDR_STRLEN];
+        addr_random(&rng, &addr);
+        int len = sp_addr_format(&addr, text, sizeof text);
+        SP_ASSERT_OK(len);
+        assert_true((size_t)len < sizeof text);
+        memset(&back, 0xA5, sizeof back);
+        int rc = sp_addr_parse(text, &back);
+        if (rc != 0 || !sp_addr_equal(&addr, &back)) {
+            fail_msg("address %d of family %d: \"%s\" parses back as %s (family %d)", i,
+                     addr.family, text, rc == 0 ? "another address" : sp_err_name(rc),
+                     rc == 0 ? back.family : -1);
+        }
+        /* Formatting the result gives the same text again. */
+        char again[SP_ADDR_STRLEN];
+        SP_ASSERT_RC(sp_addr_format(&back, again, sizeof again), len);
+        assert_string_equal(again, text);
+    }
 }
 
 SP_CASE(addr_null_arguments)
@@ -279,6 +367,7 @@ int sp_suite_group_addr(void)
         SP_TEST(addr_parse_fills_fields),
         SP_TEST(addr_parse_rejects_malformed_and_leaves_output),
         SP_TEST(addr_parse_path_length_limit),
+        SP_TEST(addr_format_then_parse_gives_the_same_address),
         SP_TEST(addr_null_arguments),
         SP_TEST(addr_builders_match_parsed),
         SP_TEST(addr_loopback_any_reject_other_families),
