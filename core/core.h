@@ -10,13 +10,48 @@
 
 #include <sockport/port.h>
 
-#if SP_MAX_SOCKETS < 1 || SP_MAX_SOCKETS > 1023
-#error "SP_MAX_SOCKETS must be between 1 and 1023"
+#if SP_MAX_SOCKETS < 1 || SP_MAX_SOCKETS > 65536
+#error "SP_MAX_SOCKETS must be between 1 and 65536"
 #endif
 
-/** A handle is (generation << SPC_INDEX_BITS) | slot index. 10 index bits
- *  leave 21 generation bits below the sign bit, so handles stay positive. */
+/** A handle is (generation << SPC_INDEX_BITS) | slot index: as few index bits
+ *  as the table needs, the rest of the 31 below the sign bit for the
+ *  generation, so that a bigger table trades generations per slot for slots
+ *  and the total stays near 2^31 sockets (see SP_MAX_SOCKETS). */
+#if SP_MAX_SOCKETS <= 2
+#define SPC_INDEX_BITS 1
+#elif SP_MAX_SOCKETS <= 4
+#define SPC_INDEX_BITS 2
+#elif SP_MAX_SOCKETS <= 8
+#define SPC_INDEX_BITS 3
+#elif SP_MAX_SOCKETS <= 16
+#define SPC_INDEX_BITS 4
+#elif SP_MAX_SOCKETS <= 32
+#define SPC_INDEX_BITS 5
+#elif SP_MAX_SOCKETS <= 64
+#define SPC_INDEX_BITS 6
+#elif SP_MAX_SOCKETS <= 128
+#define SPC_INDEX_BITS 7
+#elif SP_MAX_SOCKETS <= 256
+#define SPC_INDEX_BITS 8
+#elif SP_MAX_SOCKETS <= 512
+#define SPC_INDEX_BITS 9
+#elif SP_MAX_SOCKETS <= 1024
 #define SPC_INDEX_BITS 10
+#elif SP_MAX_SOCKETS <= 2048
+#define SPC_INDEX_BITS 11
+#elif SP_MAX_SOCKETS <= 4096
+#define SPC_INDEX_BITS 12
+#elif SP_MAX_SOCKETS <= 8192
+#define SPC_INDEX_BITS 13
+#elif SP_MAX_SOCKETS <= 16384
+#define SPC_INDEX_BITS 14
+#elif SP_MAX_SOCKETS <= 32768
+#define SPC_INDEX_BITS 15
+#else
+#define SPC_INDEX_BITS 16
+#endif
+/** The last generation a slot issues; after it the slot retires for good. */
 #define SPC_GENERATION_MAX ((1u << (31 - SPC_INDEX_BITS)) - 1u)
 
 /** Connection state as far as core needs it to give every port the same errors. */
@@ -84,6 +119,41 @@ struct spc_socket {
     sp_addr peer;
 };
 
+/* --- dispatch.c: the only place core calls a port ---------------------- */
+
+/* Each calls the port's operation of that name, or, where the port has none
+ * (NULL), gives what the public header documents: SP_EOPNOTSUPP; 0 for close
+ * and take_error; SP_ENOPROTOOPT for options; SP_ENONAME for resolve. A code
+ * the port returns that is not SP_E* fails an assertion (debug) or becomes
+ * SP_EIO. */
+const char *spc_port_name(const sp_stack *stack);
+/** The stack's clock; 0 if the port has none (spc_port_has_clock()). */
+int64_t spc_port_now_ms(sp_stack *stack);
+bool spc_port_has_clock(const sp_stack *stack);
+int spc_port_open(sp_stack *stack, int family, int type, int protocol, sp_port_sock *out);
+int spc_port_close(sp_stack *stack, sp_port_sock sock);
+int spc_port_bind(sp_stack *stack, sp_port_sock sock, const sp_addr *addr);
+int spc_port_listen(sp_stack *stack, sp_port_sock sock, int backlog);
+int spc_port_accept(sp_stack *stack, sp_port_sock sock, sp_port_sock *out, sp_addr *peer);
+int spc_port_connect(sp_stack *stack, sp_port_sock sock, const sp_addr *addr);
+int spc_port_take_error(sp_stack *stack, sp_port_sock sock);
+ptrdiff_t spc_port_send(sp_stack *stack, sp_port_sock sock, const void *buf, size_t len, int flags,
+                        const sp_addr *to);
+ptrdiff_t spc_port_recv(sp_stack *stack, sp_port_sock sock, void *buf, size_t len, int flags,
+                        sp_addr *from);
+int spc_port_shutdown(sp_stack *stack, sp_port_sock sock, int how);
+int spc_port_local_addr(sp_stack *stack, sp_port_sock sock, sp_addr *out);
+int spc_port_peer_addr(sp_stack *stack, sp_port_sock sock, sp_addr *out);
+int spc_port_set_option(sp_stack *stack, sp_port_sock sock, int option, int value);
+int spc_port_get_option(sp_stack *stack, sp_port_sock sock, int option, int *value);
+int spc_port_set_native_option(sp_stack *stack, sp_port_sock sock, int level, int name,
+                               const void *value, size_t len);
+int spc_port_get_native_option(sp_stack *stack, sp_port_sock sock, int level, int name, void *value,
+                               size_t *len);
+int spc_port_poll(sp_stack *stack, struct sp_port_pollent *ents, size_t n, int timeout_ms);
+int spc_port_resolve(sp_stack *stack, const char *host, int family, sp_addr *out, size_t max,
+                     int timeout_ms);
+
 /* --- handles.c --------------------------------------------------------- */
 
 /** Find the open socket @p handle names; SP_EBADF if none (never issued, closed, stale). */
@@ -96,8 +166,15 @@ bool spc_has_free_slot(void);
  *  The caller checked spc_has_free_slot() first. */
 int spc_claim(sp_stack *stack, sp_port_sock native, int family, int type, int protocol);
 
-/** Release the slot of @p s; its handle becomes stale. */
+/** Release the slot of @p s; its handle becomes stale. The slot is reused
+ *  after every slot released before it (oldest first), and never again once
+ *  it has issued SPC_GENERATION_MAX: a generation never repeats. */
 void spc_release(struct spc_socket *s);
+
+/** Test hook: make the free slot @p index issue @p generation (1 ..
+ *  SPC_GENERATION_MAX) at its next claim, as if it had been reused that often.
+ *  Returns 0, or SP_EINVAL if the slot is in use or an argument out of range. */
+int spc_test_set_generation(int index, uint32_t generation);
 
 /** The slot at @p index (0..SP_MAX_SOCKETS-1), in use or not; for iteration. */
 struct spc_socket *spc_slot(int index);

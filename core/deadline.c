@@ -18,7 +18,9 @@ int spc_deadline_left(sp_stack *stack, struct spc_deadline *d)
 {
     if (d->timeout_ms < 0)
         return SP_FOREVER;
-    int64_t now = stack->ops->now_ms(stack->state);
+    if (!spc_port_has_clock(stack))
+        return 0; /* a port without a clock cannot wait for a time: only look */
+    int64_t now = spc_port_now_ms(stack);
     if (!d->fixed) {
         d->at_ms = now + d->timeout_ms;
         d->fixed = true;
@@ -44,6 +46,6 @@ int spc_wait(struct spc_socket *s, short events, struct spc_deadline *d)
     if (timer >= 0 && (left < 0 || timer < left))
         left = timer;
     struct sp_port_pollent ent = {s->native, events, 0};
-    int rc = s->stack->ops->poll(s->stack->state, &ent, 1, left);
+    int rc = spc_port_poll(s->stack, &ent, 1, left);
     return rc < 0 ? rc : 0;
 }

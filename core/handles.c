@@ -3,6 +3,11 @@
  * Handles carry the slot's generation in their upper bits; closing a socket
  * bumps the generation, so an old handle no longer matches and gets SP_EBADF
  * instead of reaching whatever socket reuses the slot.
+ *
+ * A generation must never repeat, or an old handle would match again: a slot
+ * that has issued SPC_GENERATION_MAX retires instead of wrapping. Free slots
+ * wait in a FIFO, so every slot is used in turn and each retires as late as
+ * possible (after about 2^31 sockets in all, see SP_MAX_SOCKETS).
  */
 #include "core.h"
 
@@ -11,6 +16,24 @@
 #define SPC_INDEX_MASK ((1u << SPC_INDEX_BITS) - 1u)
 
 static struct spc_socket spc_table[SP_MAX_SOCKETS];
+
+/* Free slot indices, oldest release first: a ring of spc_free_count entries
+ * from spc_free_head. Filled with every slot on first use. */
+static uint32_t spc_free[SP_MAX_SOCKETS];
+static uint32_t spc_free_head;
+static uint32_t spc_free_count;
+static bool spc_free_ready;
+
+static void spc_free_init(void)
+{
+    if (spc_free_ready)
+        return;
+    for (uint32_t i = 0; i < SP_MAX_SOCKETS; i++)
+        spc_free[i] = i;
+    spc_free_head = 0;
+    spc_free_count = SP_MAX_SOCKETS;
+    spc_free_ready = true;
+}
 
 int spc_lookup(int handle, struct spc_socket **out)
 {
@@ -29,10 +52,8 @@ int spc_lookup(int handle, struct spc_socket **out)
 
 bool spc_has_free_slot(void)
 {
-    for (int i = 0; i < SP_MAX_SOCKETS; i++)
-        if (!spc_table[i].in_use)
-            return true;
-    return false;
+    spc_free_init();
+    return spc_free_count > 0;
 }
 
 int spc_handle_of(const struct spc_socket *s)
@@ -43,33 +64,46 @@ int spc_handle_of(const struct spc_socket *s)
 
 int spc_claim(sp_stack *stack, sp_port_sock native, int family, int type, int protocol)
 {
-    for (int i = 0; i < SP_MAX_SOCKETS; i++) {
-        struct spc_socket *s = &spc_table[i];
-        if (s->in_use)
-            continue;
-        uint32_t generation = s->generation;
-        memset(s, 0, sizeof(*s));
-        /* Generation 0 is never issued, so a zeroed int is never a valid handle. */
-        s->generation = (generation >= SPC_GENERATION_MAX || generation == 0) ? 1 : generation;
-        s->in_use = true;
-        s->stack = stack;
-        s->native = native;
-        s->family = (uint8_t)family;
-        s->type = (uint8_t)type;
-        s->protocol = protocol;
-        s->state = SPC_IDLE;
-        s->rcv_timeout_ms = SP_FOREVER;
-        s->snd_timeout_ms = SP_FOREVER;
-        return spc_handle_of(s);
-    }
-    return SP_EMFILE;
+    spc_free_init();
+    if (spc_free_count == 0)
+        return SP_EMFILE;
+    struct spc_socket *s = &spc_table[spc_free[spc_free_head]];
+    spc_free_head = (spc_free_head + 1) % SP_MAX_SOCKETS;
+    spc_free_count--;
+    /* Generation 0 is never issued, so a zeroed int is never a valid handle. */
+    uint32_t generation = s->generation == 0 ? 1 : s->generation;
+    memset(s, 0, sizeof(*s));
+    s->generation = generation;
+    s->in_use = true;
+    s->stack = stack;
+    s->native = native;
+    s->family = (uint8_t)family;
+    s->type = (uint8_t)type;
+    s->protocol = protocol;
+    s->state = SPC_IDLE;
+    s->rcv_timeout_ms = SP_FOREVER;
+    s->snd_timeout_ms = SP_FOREVER;
+    return spc_handle_of(s);
 }
 
 void spc_release(struct spc_socket *s)
 {
     s->in_use = false;
     s->stack = NULL;
-    s->generation = s->generation >= SPC_GENERATION_MAX ? 1 : s->generation + 1;
+    if (s->generation >= SPC_GENERATION_MAX)
+        return; /* retired: its every handle has been issued once */
+    s->generation++;
+    spc_free[(spc_free_head + spc_free_count) % SP_MAX_SOCKETS] = (uint32_t)(s - spc_table);
+    spc_free_count++;
+}
+
+int spc_test_set_generation(int index, uint32_t generation)
+{
+    if (index < 0 || index >= SP_MAX_SOCKETS || spc_table[index].in_use || generation == 0 ||
+        generation > SPC_GENERATION_MAX)
+        return SP_EINVAL;
+    spc_table[index].generation = generation;
+    return 0;
 }
 
 struct spc_socket *spc_slot(int index)

@@ -104,9 +104,8 @@ static ptrdiff_t spc_send(struct spc_socket *s, const void *buf, size_t len, int
                 return SP_EPIPE;
             if (len == 0 && s->type == SP_SOCK_STREAM)
                 return 0; /* nothing to send; a message type sends an empty message */
-            rc = s->service != NULL
-                     ? s->service->send(s, buf, len, to)
-                     : s->stack->ops->send(s->stack->state, s->native, buf, len, flags, to);
+            rc = s->service != NULL ? s->service->send(s, buf, len, to)
+                                    : spc_port_send(s->stack, s->native, buf, len, flags, to);
         }
         if (rc != SP_EAGAIN)
             return rc;
@@ -157,7 +156,7 @@ static ptrdiff_t spc_recv(struct spc_socket *s, void *buf, size_t len, int flags
             else if (s->service != NULL)
                 rc = s->service->recv(s, buf, len, flags, port_from);
             else
-                rc = s->stack->ops->recv(s->stack->state, s->native, buf, len, flags, port_from);
+                rc = spc_port_recv(s->stack, s->native, buf, len, flags, port_from);
             if (rc >= 0 && connection && from != NULL)
                 spc_peer_of(s, from);
             /* Ports report a message's full length; the caller asked for that only

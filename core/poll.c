@@ -41,7 +41,7 @@ static int spc_poll_stack(sp_stack *stack, sp_pollfd *fds, size_t nfds, int time
         spc_poll_owner[n] = i;
         n++;
     }
-    int rc = stack->ops->poll(stack->state, spc_poll_ents, n, timeout_ms);
+    int rc = spc_port_poll(stack, spc_poll_ents, n, timeout_ms);
     if (rc < 0)
         return rc;
     int ready = 0;
@@ -98,7 +98,7 @@ int sp_poll(sp_pollfd *fds, size_t nfds, int timeout_ms)
     if (nstacks == 0) {
         sp_stack *stack = sp_default_stack();
         if (invalid == 0 && stack != NULL)
-            stack->ops->poll(stack->state, NULL, 0, timeout_ms);
+            spc_port_poll(stack, NULL, 0, timeout_ms);
         return invalid;
     }
 

@@ -80,7 +80,7 @@ static struct spc_rdm *spc_rdm(struct spc_socket *s)
 
 static int64_t spc_rdm_now(struct spc_socket *s)
 {
-    return s->stack->ops->now_ms(s->stack->state);
+    return spc_port_now_ms(s->stack);
 }
 
 static void spc_put32(uint8_t *p, uint32_t v)
@@ -136,8 +136,7 @@ static void spc_rdm_transmit(struct spc_socket *s, struct spc_rdm_outgoing *o)
     spc_rdm_header(r->datagram, SPC_RDM_KIND_DATA, r->session, o->seq, spc_rdm_floor(r));
     memcpy(r->datagram + SPC_RDM_HEADER, o->payload, o->len);
     /* A lost or refused send is just another loss: the retransmission covers it. */
-    s->stack->ops->send(s->stack->state, s->native, r->datagram, SPC_RDM_HEADER + o->len, 0,
-                        &o->to);
+    spc_port_send(s->stack, s->native, r->datagram, SPC_RDM_HEADER + o->len, 0, &o->to);
     r->stats.transmissions++;
 }
 
@@ -146,7 +145,7 @@ static void spc_rdm_send_ack(struct spc_socket *s, const sp_addr *to, uint32_t s
 {
     uint8_t ack[SPC_RDM_HEADER];
     spc_rdm_header(ack, SPC_RDM_KIND_ACK, session, seq, 0);
-    s->stack->ops->send(s->stack->state, s->native, ack, sizeof(ack), 0, to);
+    spc_port_send(s->stack, s->native, ack, sizeof(ack), 0, to);
 }
 
 static struct spc_rdm_peer *spc_rdm_peer_for(struct spc_socket *s, const sp_addr *from,
@@ -242,8 +241,8 @@ static void spc_rdm_run(struct spc_socket *s)
     struct spc_rdm *r = spc_rdm(s);
     for (int n = 0; n < SPC_RDM_BATCH; n++) {
         sp_addr from;
-        ptrdiff_t len = s->stack->ops->recv(s->stack->state, s->native, r->datagram,
-                                            sizeof(r->datagram), 0, &from);
+        ptrdiff_t len =
+            spc_port_recv(s->stack, s->native, r->datagram, sizeof(r->datagram), 0, &from);
         if (len == SP_EAGAIN)
             break;
         if (len < 0)
@@ -295,7 +294,7 @@ static ptrdiff_t spc_rdm_send(struct spc_socket *s, const void *buf, size_t len,
         return SP_EMSGSIZE;
     sp_addr peer;
     if (to == NULL) {
-        int rc = s->stack->ops->peer_addr(s->stack->state, s->native, &peer);
+        int rc = spc_port_peer_addr(s->stack, s->native, &peer);
         if (rc < 0)
             return rc;
         to = &peer;
@@ -403,7 +402,7 @@ int spc_rdm_attach(struct spc_socket *s)
         r->in_use = true;
         /* A session that differs from earlier sockets' keeps a receiver from
          * taking this socket's first messages for duplicates of theirs. */
-        spc_rdm_seed ^= (uint32_t)s->stack->ops->now_ms(s->stack->state) + (uint32_t)i;
+        spc_rdm_seed ^= (uint32_t)spc_port_now_ms(s->stack) + (uint32_t)i;
         spc_rdm_seed ^= spc_rdm_seed << 13;
         spc_rdm_seed ^= spc_rdm_seed >> 17;
         spc_rdm_seed ^= spc_rdm_seed << 5;

@@ -13,8 +13,8 @@ struct spc_service_name {
 
 /* The services a program is likely to name; any other service is given as a number. */
 static const struct spc_service_name spc_services[] = {
-    {"echo", 7},     {"ftp", 21},    {"ssh", 22},    {"telnet", 23},  {"smtp", 25},
-    {"domain", 53},  {"http", 80},   {"ntp", 123},   {"https", 443},  {"mqtt", 1883},
+    {"echo", 7},    {"ftp", 21},  {"ssh", 22},  {"telnet", 23}, {"smtp", 25},
+    {"domain", 53}, {"http", 80}, {"ntp", 123}, {"https", 443}, {"mqtt", 1883},
 };
 
 static int spc_parse_service(const char *service, uint16_t *port)
@@ -75,8 +75,8 @@ int sp_resolve(const char *host, const char *service, int family, sp_addr *out, 
     return sp_resolve_on(sp_default_stack(), host, service, family, out, max, timeout_ms);
 }
 
-int sp_resolve_on(sp_stack *stack, const char *host, const char *service, int family,
-                  sp_addr *out, size_t max, int timeout_ms)
+int sp_resolve_on(sp_stack *stack, const char *host, const char *service, int family, sp_addr *out,
+                  size_t max, int timeout_ms)
 {
     if (stack == NULL || host == NULL || out == NULL || max == 0 || timeout_ms < -1)
         return SP_EINVAL;
@@ -101,9 +101,7 @@ int sp_resolve_on(sp_stack *stack, const char *host, const char *service, int fa
         if (family != SP_AF_INET && (size_t)count < max)
             sp_addr_loopback(&out[count++], SP_AF_INET6, 0);
     } else {
-        if (stack->ops->resolve == NULL)
-            return SP_ENONAME;
-        count = stack->ops->resolve(stack->state, host, family, out, max, timeout_ms);
+        count = spc_port_resolve(stack, host, family, out, max, timeout_ms);
         if (count < 0)
             return count;
         if (count == 0)

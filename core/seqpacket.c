@@ -43,7 +43,7 @@ static int spc_seq_flush(struct spc_socket *s);
 
 static ptrdiff_t spc_seq_port_recv(struct spc_socket *s, void *buf, size_t len)
 {
-    return s->stack->ops->recv(s->stack->state, s->native, buf, len, 0, NULL);
+    return spc_port_recv(s->stack, s->native, buf, len, 0, NULL);
 }
 
 /*
@@ -119,8 +119,8 @@ static int spc_seq_flush(struct spc_socket *s)
 {
     struct spc_seqpacket *q = spc_seq(s);
     while (q->tx_sent < q->tx_len) {
-        ptrdiff_t n = s->stack->ops->send(s->stack->state, s->native, q->tx_buf + q->tx_sent,
-                                          q->tx_len - q->tx_sent, 0, NULL);
+        ptrdiff_t n = spc_port_send(s->stack, s->native, q->tx_buf + q->tx_sent,
+                                    q->tx_len - q->tx_sent, 0, NULL);
         if (n == SP_EAGAIN)
             return SP_EAGAIN;
         if (n < 0) {

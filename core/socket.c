@@ -60,11 +60,11 @@ int sp_socket_on(sp_stack *stack, int family, int type, int protocol)
         native_type = SP_SOCK_DGRAM;
     }
     sp_port_sock native = 0;
-    int rc = stack->ops->open(stack->state, family, native_type, protocol, &native);
+    int rc = spc_port_open(stack, family, native_type, protocol, &native);
     bool framed = false;
     if (rc == SP_EPROTONOSUPPORT && type == SP_SOCK_SEQPACKET && family != SP_AF_LOCAL) {
         framed = true;
-        rc = stack->ops->open(stack->state, family, SP_SOCK_STREAM, protocol, &native);
+        rc = spc_port_open(stack, family, SP_SOCK_STREAM, protocol, &native);
     }
     if (rc < 0)
         return rc;
@@ -78,7 +78,7 @@ int sp_socket_on(sp_stack *stack, int family, int type, int protocol)
     else if (framed)
         rc = spc_seqpacket_attach(s);
     if (rc < 0) {
-        stack->ops->close(stack->state, native);
+        spc_port_close(stack, native);
         spc_release(s);
         return rc;
     }
@@ -93,7 +93,7 @@ int sp_close(int sock)
         return rc;
     if (s->service != NULL)
         s->service->close(s);
-    rc = s->stack->ops->close(s->stack->state, s->native);
+    rc = spc_port_close(s->stack, s->native);
     spc_release(s);
     return rc < 0 ? rc : 0;
 }
@@ -140,7 +140,7 @@ int sp_bind(int sock, const sp_addr *addr)
         return rc;
     if (s->bound || s->state != SPC_IDLE)
         return SP_EINVAL;
-    rc = s->stack->ops->bind(s->stack->state, s->native, addr);
+    rc = spc_port_bind(s->stack, s->native, addr);
     if (rc < 0)
         return rc;
     s->bound = true;
@@ -157,7 +157,7 @@ int sp_listen(int sock, int backlog)
         return SP_EOPNOTSUPP;
     if (s->state == SPC_CONNECTED || s->state == SPC_CONNECTING || s->state == SPC_FAILED)
         return SP_EINVAL;
-    rc = s->stack->ops->listen(s->stack->state, s->native, backlog < 1 ? 1 : backlog);
+    rc = spc_port_listen(s->stack, s->native, backlog < 1 ? 1 : backlog);
     if (rc < 0)
         return rc;
     /* A listener carries no records: its framing state goes to the connections. */
@@ -188,7 +188,7 @@ int sp_accept(int sock, sp_addr *peer)
         sp_port_sock native = 0;
         sp_addr from;
         spc_addr_unnamed(&from, s->family);
-        rc = s->stack->ops->accept(s->stack->state, s->native, &native, &from);
+        rc = spc_port_accept(s->stack, s->native, &native, &from);
         if (rc >= 0) {
             int handle = spc_claim(s->stack, native, s->family, s->type, s->protocol);
             struct spc_socket *child;
@@ -220,7 +220,7 @@ static void spc_set_connected(struct spc_socket *s)
     s->state = SPC_CONNECTED;
     s->bound = true;
     if (spc_is_connection_type(s->type))
-        s->peer_known = s->stack->ops->peer_addr(s->stack->state, s->native, &s->peer) == 0;
+        s->peer_known = spc_port_peer_addr(s->stack, s->native, &s->peer) == 0;
 }
 
 int spc_settle_connect(struct spc_socket *s)
@@ -228,12 +228,12 @@ int spc_settle_connect(struct spc_socket *s)
     if (s->state != SPC_CONNECTING)
         return 0;
     struct sp_port_pollent ent = {s->native, SP_POLLOUT, 0};
-    int rc = s->stack->ops->poll(s->stack->state, &ent, 1, 0);
+    int rc = spc_port_poll(s->stack, &ent, 1, 0);
     if (rc < 0)
         return rc;
     if (ent.revents == 0)
         return SP_EALREADY;
-    rc = s->stack->ops->take_error(s->stack->state, s->native);
+    rc = spc_port_take_error(s->stack, s->native);
     if (rc < 0) {
         s->state = SPC_FAILED;
         s->failure = rc;
@@ -284,7 +284,7 @@ int sp_connect(int sock, const sp_addr *addr)
         return SP_EISCONN; /* as Linux: a listener is not free to connect */
 
     if (!spc_is_connection_type(s->type)) {
-        rc = s->stack->ops->connect(s->stack->state, s->native, addr);
+        rc = spc_port_connect(s->stack, s->native, addr);
         if (rc < 0)
             return rc;
         s->state = SPC_CONNECTED;
@@ -306,7 +306,7 @@ int sp_connect(int sock, const sp_addr *addr)
         return spc_finish_connect(s, &deadline);
     }
 
-    rc = s->stack->ops->connect(s->stack->state, s->native, addr);
+    rc = spc_port_connect(s->stack, s->native, addr);
     if (rc == 0) {
         spc_set_connected(s);
         return 0;
@@ -333,7 +333,7 @@ int sp_shutdown(int sock, int how)
         return SP_ENOTCONN;
     if (how != SP_SHUT_RD && s->service != NULL && s->service->drain != NULL)
         s->service->drain(s); /* the stream's end must come after the last record */
-    rc = s->stack->ops->shutdown(s->stack->state, s->native, how);
+    rc = spc_port_shutdown(s->stack, s->native, how);
     if (rc < 0)
         return rc;
     if (how != SP_SHUT_WR)
@@ -351,7 +351,7 @@ int sp_getsockname(int sock, sp_addr *out)
         return rc;
     if (out == NULL)
         return SP_EINVAL;
-    return s->stack->ops->local_addr(s->stack->state, s->native, out);
+    return spc_port_local_addr(s->stack, s->native, out);
 }
 
 int sp_getpeername(int sock, sp_addr *out)
@@ -365,7 +365,7 @@ int sp_getpeername(int sock, sp_addr *out)
     spc_settle_connect(s); /* a failed attempt is not connected; its error stays pending */
     if (s->state != SPC_CONNECTED)
         return SP_ENOTCONN;
-    return s->stack->ops->peer_addr(s->stack->state, s->native, out);
+    return spc_port_peer_addr(s->stack, s->native, out);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -474,9 +474,7 @@ int sp_setsockopt(int sock, int option, int value)
     case SP_OPT_RDM_RTO:
         return spc_rdm_set_option(s, option, value);
     default:
-        if (s->stack->ops->set_option == NULL)
-            return SP_ENOPROTOOPT;
-        return s->stack->ops->set_option(s->stack->state, s->native, option, value);
+        return spc_port_set_option(s->stack, s->native, option, value);
     }
 }
 
@@ -517,12 +515,10 @@ int sp_getsockopt(int sock, int option, int *value)
             *value = spc_take_failure(s);
             return 0;
         }
-        *value = s->stack->ops->take_error(s->stack->state, s->native);
+        *value = spc_port_take_error(s->stack, s->native);
         return 0;
     default:
-        if (s->stack->ops->get_option == NULL)
-            return SP_ENOPROTOOPT;
-        return s->stack->ops->get_option(s->stack->state, s->native, option, value);
+        return spc_port_get_option(s->stack, s->native, option, value);
     }
 }
 
@@ -534,9 +530,7 @@ int sp_setsockopt_native(int sock, int level, int name, const void *value, size_
         return rc;
     if (value == NULL && len > 0)
         return SP_EINVAL;
-    if (s->stack->ops->set_native_option == NULL)
-        return SP_ENOPROTOOPT;
-    return s->stack->ops->set_native_option(s->stack->state, s->native, level, name, value, len);
+    return spc_port_set_native_option(s->stack, s->native, level, name, value, len);
 }
 
 int sp_getsockopt_native(int sock, int level, int name, void *value, size_t *len)
@@ -547,7 +541,5 @@ int sp_getsockopt_native(int sock, int level, int name, void *value, size_t *len
         return rc;
     if (len == NULL || (value == NULL && *len > 0))
         return SP_EINVAL;
-    if (s->stack->ops->get_native_option == NULL)
-        return SP_ENOPROTOOPT;
-    return s->stack->ops->get_native_option(s->stack->state, s->native, level, name, value, len);
+    return spc_port_get_native_option(s->stack, s->native, level, name, value, len);
 }

@@ -20,18 +20,18 @@ void sp_set_default_stack(sp_stack *stack)
 
 const char *sp_stack_name(const sp_stack *stack)
 {
-    return stack == NULL ? "(none)" : stack->ops->name;
+    return stack == NULL ? "(none)" : spc_port_name(stack);
 }
 
 int sp_stack_pump(sp_stack *stack, int timeout_ms)
 {
     if (stack == NULL || timeout_ms < -1)
         return SP_EINVAL;
-    int rc = stack->ops->poll(stack->state, NULL, 0, timeout_ms);
+    int rc = spc_port_poll(stack, NULL, 0, timeout_ms);
     return rc < 0 ? rc : 0;
 }
 
 int64_t sp_stack_now_ms(sp_stack *stack)
 {
-    return stack == NULL ? 0 : stack->ops->now_ms(stack->state);
+    return stack == NULL ? 0 : spc_port_now_ms(stack);
 }

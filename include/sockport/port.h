@@ -5,19 +5,33 @@
  * For people writing or configuring a port; portable application code never
  * includes this. A port fills in one const struct sp_port_ops and creates
  * struct sp_stack instances that pair those operations with the port's state.
+ * This header is the contract; docs/porting.md explains the reasons and walks
+ * through the lwIP port as an example.
  *
- * The contract every operation follows:
+ * Rules every operation follows:
  * - **Never block.** Do what can be done now; if the call would have to wait,
- *   return SP_EAGAIN (send, recv, accept) and let core wait through poll().
- *   Core owns timeouts, deadlines and non-blocking mode; a port writes none.
+ *   return SP_EAGAIN (send, recv, accept) or SP_EINPROGRESS (connect) and let
+ *   core wait through poll(). Core owns timeouts, deadlines and non-blocking
+ *   mode; a port writes none. (resolve() alone may wait, bounded by its timeout.)
  * - **Core has already checked** the handle, the pointers, the lengths
  *   (<= PTRDIFF_MAX), that an address has the socket's family, and the
  *   socket's state as far as core tracks it (see each operation). A port may
  *   assume those preconditions.
  * - **Return sockport codes only**: >= 0 on success, SP_E* on failure, each
- *   translated from the native error in one table of the port's own.
- * - A NULL operation means "not supported": core then returns the error the
- *   public header documents for that case (SP_EOPNOTSUPP, SP_ENOPROTOOPT...).
+ *   translated from the native error in one table of the port's own. Core
+ *   calls every operation through one dispatch point (core/dispatch.c): in
+ *   debug builds it asserts that a port returned nothing else; in release
+ *   builds another negative value reaches the caller as SP_EIO.
+ * - **A NULL operation means "not supported"**: core then returns the error
+ *   the public header documents for that case, noted at each operation below
+ *   ("NULL:"). A port need not fill in what its stack cannot do.
+ * - **Errors that arrive on their own** (a reset, an ICMP error, how a
+ *   connect attempt ended) are kept on the socket and reported once:
+ *   take_error() returns and clears them, and otherwise the next send or recv
+ *   reports them before anything else. After a reset a connection gives
+ *   SP_ECONNRESET once, then SP_EPIPE from every send and end of stream (0)
+ *   from every recv, as Linux does.
+ * - A port calls nothing of core's but what <sockport/sockport.h> offers.
  */
 #ifndef SOCKPORT_PORT_H
 #define SOCKPORT_PORT_H
@@ -28,103 +42,247 @@
 extern "C" {
 #endif
 
-/** A port's own reference to one socket: a file descriptor, a pool index, a pointer. */
+/** A port's own reference to one socket: a file descriptor, a pool index, a
+ *  pointer. Make a stale one detectable where the port can (the lwIP port
+ *  packs a generation into it: SP_EBADF instead of reaching a new socket). */
 typedef intptr_t sp_port_sock;
 
-/** One entry of sp_port_ops.poll(). */
+/**
+ * One entry of sp_port_ops.poll(). The port sets @c revents:
+ * - SP_POLLIN: data, a datagram, a queued connection, end of stream (the
+ *   peer's FIN), or a pending error to read;
+ * - SP_POLLOUT: room to send; a connect attempt has ended (either way); a
+ *   socket shut for writing (a send would fail at once, so it does not block);
+ * - SP_POLLHUP: the peer closed its side (FIN received), or the connection is
+ *   gone (reset, aborted); also a stream socket neither connected nor listening;
+ * - SP_POLLERR: take_error() would return non-zero;
+ * - SP_POLLNVAL: the port no longer knows @c sock (core never passes one it
+ *   closed, so this only reports a port's own stale reference).
+ * SP_POLLERR and SP_POLLHUP are reported whether asked for or not.
+ */
 struct sp_port_pollent {
     sp_port_sock sock;
     short events;  /**< SP_POLLIN | SP_POLLOUT */
-    short revents; /**< set by the port: SP_POLLIN/OUT/ERR/HUP as sp_poll() documents */
+    short revents; /**< set by the port, as above */
 };
 
 struct sp_port_ops {
-    /** Short name, "posix", "lwip": shown by sp_stack_name() and test output. */
+    /** Short name, "posix", "lwip": shown by sp_stack_name() and test output.
+     *  NULL: "(unnamed port)". */
     const char *name;
 
     /** Milliseconds on the stack's monotonic clock. Core computes every
-     *  deadline on it; a port with a simulated clock returns simulated time. */
+     *  deadline on it; a port with a simulated clock returns simulated time.
+     *  NULL: no clock; every wait with a timeout ends at once (SP_ETIMEDOUT),
+     *  and sp_stack_now_ms() gives 0. */
     int64_t (*now_ms)(void *state);
 
-    /** Create a socket. @p family and @p type are valid enum values; protocol is
-     *  0 or a protocol number. Return SP_EAFNOSUPPORT for a family the stack lacks,
-     *  SP_EPROTONOSUPPORT for a type it lacks in that family (core may then
-     *  build the type itself over another, e.g. sequenced packets over streams). */
+    /**
+     * Create a socket. Core checked: @p family and @p type are enum values,
+     * @p protocol fits the type (0, or 1..255 for raw), the handle table has room.
+     * @return 0 and the reference in @p out;
+     *         SP_EAFNOSUPPORT the stack lacks @p family;
+     *         SP_EPROTONOSUPPORT the stack lacks @p type in that family (core
+     *                         then builds sequenced packets over a stream itself,
+     *                         and always builds RDM over datagrams);
+     *         SP_EACCES       raw sockets need a privilege the program lacks;
+     *         SP_ENOBUFS      out of memory or socket records;
+     *         SP_EIO          the stack is not running.
+     * NULL: SP_EOPNOTSUPP from sp_socket().
+     */
     int (*open)(void *state, int family, int type, int protocol, sp_port_sock *out);
 
-    /** Release the socket. Must not block; honour SP_OPT_LINGER 0 by resetting.
-     *  Core forgets the socket whatever this returns. */
+    /**
+     * Release the socket. Must not block: data already accepted still goes out
+     * in the background, unless SP_OPT_LINGER is 0 (then reset the connection).
+     * Core forgets the socket whatever this returns.
+     * @return 0; SP_EIO the stack reported a failure (the socket is gone anyway).
+     * NULL: 0.
+     */
     int (*close)(void *state, sp_port_sock sock);
 
-    /** Bind. Core checked: @p addr has the socket's family; the socket is not yet
-     *  bound, connected or listening. */
+    /**
+     * Bind. Core checked: @p addr has the socket's family; the socket is not
+     * yet bound, connected or listening.
+     * @return 0;
+     *         SP_EADDRINUSE    the address or local path is taken;
+     *         SP_EADDRNOTAVAIL the address is not one of the stack's;
+     *         SP_EACCES        privileged port, or a path not writable;
+     *         SP_EINVAL        the stack refuses the address for this socket;
+     *         SP_ENOBUFS.
+     * NULL: SP_EOPNOTSUPP.
+     */
     int (*bind)(void *state, sp_port_sock sock, const sp_addr *addr);
 
-    /** Listen. Core checked: connection-oriented type, not connected/connecting;
-     *  backlog >= 1. The port binds an unbound socket to an ephemeral port. On a
-     *  listening socket it only changes the backlog and returns 0 (as Linux). */
+    /**
+     * Listen. Core checked: a connection-oriented type, not connected or
+     * connecting; @p backlog >= 1. An unbound socket is bound to an ephemeral
+     * port of the wildcard address first. On a listening socket it only
+     * changes the backlog and returns 0 (as Linux).
+     * @return 0;
+     *         SP_EADDRINUSE the implicit bind found no free port, or another
+     *                       socket listens on the address;
+     *         SP_EINVAL     the socket cannot listen in its state;
+     *         SP_ENOBUFS.
+     * NULL: SP_EOPNOTSUPP.
+     */
     int (*listen)(void *state, sp_port_sock sock, int backlog);
 
-    /** Take one queued connection, or SP_EAGAIN. Core checked: listening, and the
-     *  handle table has room for the new socket. @p peer may be NULL. */
+    /**
+     * Take one queued connection. Core checked: listening, and the handle
+     * table has room for the new socket. @p peer is never NULL.
+     * @return 0, the new socket in @p out and its peer in @p peer;
+     *         SP_EAGAIN       none queued;
+     *         SP_ECONNABORTED a queued connection died before it was taken;
+     *         SP_EMFILE, SP_ENOBUFS  out of descriptors or memory.
+     * NULL: SP_EOPNOTSUPP.
+     */
     int (*accept)(void *state, sp_port_sock sock, sp_port_sock *out, sp_addr *peer);
 
-    /** Start connecting. Return 0 if connected already, SP_EINPROGRESS if the
-     *  attempt goes on (core then waits for SP_POLLOUT and asks take_error()),
-     *  or the failure. For datagram/raw sockets: set the default peer, return 0.
-     *  A stream whose earlier attempt failed (core reported that attempt) is
-     *  connected anew: a new attempt, from where the user bound it. */
+    /**
+     * Start connecting; for datagram and raw sockets set the default peer.
+     * Core checked: @p addr has the socket's family; a stream socket is
+     * neither listening nor connected, and no attempt of its is under way. A
+     * stream whose earlier attempt failed (core reported that attempt) is
+     * connected anew: a new attempt, from where the user bound it.
+     * @return 0              connected already (datagram and raw: always);
+     *         SP_EINPROGRESS the attempt goes on (core waits for SP_POLLOUT,
+     *                        then asks take_error() how it ended);
+     *         SP_ECONNREFUSED nobody listens there (also a full local listener);
+     *         SP_ENOENT      a local path that does not exist;
+     *         SP_ENETUNREACH, SP_EHOSTUNREACH  no route;
+     *         SP_EADDRNOTAVAIL no local address or port to connect from;
+     *         SP_EACCES      broadcast without SP_OPT_BROADCAST, or a firewall;
+     *         SP_ETIMEDOUT, SP_ENOBUFS.
+     *         Never SP_EAGAIN.
+     * NULL: SP_EOPNOTSUPP.
+     */
     int (*connect)(void *state, sp_port_sock sock, const sp_addr *addr);
 
-    /** Return and clear the socket's pending error (0 if none): how a connect
-     *  attempt ended, an asynchronous reset, an ICMP error. */
+    /**
+     * Return and clear the socket's pending error: how a connect attempt ended,
+     * an asynchronous reset, an ICMP error of a connected datagram socket.
+     * @return 0 if none; else the error (SP_ECONNREFUSED, SP_ECONNRESET,
+     *         SP_ETIMEDOUT, SP_ENETUNREACH, SP_EHOSTUNREACH...), once.
+     * NULL: 0 (the port keeps no pending errors).
+     */
     int (*take_error)(void *state, sp_port_sock sock);
 
-    /** Send. @p to is NULL for connected sockets. Stream: take what fits (> 0)
-     *  or SP_EAGAIN; message: all or SP_EAGAIN. Core checked: stream connected and
-     *  not shut for writing; flags hold only SP_MSG_DONTWAIT (ignore it). */
+    /**
+     * Send. @p to is NULL for a connected socket. A stream takes what fits now;
+     * a message socket takes all of @p buf or nothing. Core checked: a stream is
+     * connected and not shut for writing by sp_shutdown(); a message socket
+     * without @p to has a default peer; a datagram fits its family's limit;
+     * flags hold only SP_MSG_DONTWAIT (ignore it: never wait anyway).
+     * @return the bytes taken (> 0 on a stream; @p len for a message);
+     *         SP_EAGAIN     no room now;
+     *         SP_EPIPE      the connection is gone (after its reset was reported)
+     *                       or the socket is shut for writing;
+     *         SP_ECONNRESET the peer reset the connection (once, then SP_EPIPE);
+     *         SP_ECONNREFUSED a connected datagram socket's peer port is closed;
+     *         SP_EMSGSIZE   a message over the stack's own limit;
+     *         SP_EACCES     broadcast without SP_OPT_BROADCAST;
+     *         SP_EDESTADDRREQ, SP_ENOBUFS, SP_ENETUNREACH, SP_EHOSTUNREACH.
+     * NULL: SP_EOPNOTSUPP.
+     */
     ptrdiff_t (*send)(void *state, sp_port_sock sock, const void *buf, size_t len, int flags,
                       const sp_addr *to);
 
-    /** Receive. Stream: > 0 bytes, 0 at end of stream, or SP_EAGAIN. Message:
-     *  one message, returning its FULL length even if longer than @p len (core
-     *  clamps unless the caller asked SP_MSG_TRUNC). @p from may be NULL.
-     *  flags: SP_MSG_PEEK honoured, SP_MSG_DONTWAIT/SP_MSG_TRUNC ignored. */
+    /**
+     * Receive. A stream returns what is there; a message socket one whole
+     * message, returning its FULL length even if longer than @p len (core
+     * clamps unless the caller asked SP_MSG_TRUNC). @p from may be NULL (core
+     * names a connection's peer itself). flags: SP_MSG_PEEK honoured,
+     * SP_MSG_DONTWAIT and SP_MSG_TRUNC ignored.
+     * @return bytes (> 0), or the message's full length (>= 0);
+     *         0             end of stream (the peer's FIN, or after a reset
+     *                       was reported), or this side shut for reading;
+     *         SP_EAGAIN     nothing there now;
+     *         SP_ECONNRESET the peer reset the connection (once);
+     *         SP_ECONNREFUSED a connected datagram socket's peer port is closed;
+     *         SP_ENOTCONN   a stream not connected.
+     * NULL: SP_EOPNOTSUPP.
+     */
     ptrdiff_t (*recv)(void *state, sp_port_sock sock, void *buf, size_t len, int flags,
                       sp_addr *from);
 
-    /** Shut down a direction (enum sp_shutdown_how). Core checked: connected. */
+    /**
+     * Shut down a direction (enum sp_shutdown_how). Core checked: @p how is
+     * valid, and the socket is connected. A shutdown for writing sends the
+     * FIN after what is queued.
+     * @return 0; SP_ENOTCONN the connection is gone; SP_ENOBUFS.
+     * NULL: SP_EOPNOTSUPP.
+     */
     int (*shutdown)(void *state, sp_port_sock sock, int how);
 
-    /** The socket's own / peer's address. */
+    /**
+     * The socket's own address (the wildcard, port 0, before bind; a local
+     * socket's path, "" when unnamed).
+     * @return 0; SP_ENOBUFS. NULL: SP_EOPNOTSUPP.
+     */
     int (*local_addr)(void *state, sp_port_sock sock, sp_addr *out);
+
+    /**
+     * The connected peer's address.
+     * @return 0; SP_ENOTCONN not connected (or no longer: after a reset).
+     * NULL: SP_EOPNOTSUPP.
+     */
     int (*peer_addr)(void *state, sp_port_sock sock, sp_addr *out);
 
-    /** Portable options that reach the stack (core itself handles NONBLOCK,
-     *  RCVTIMEO, SNDTIMEO, TYPE, FAMILY, ERROR). Core checked the value's range.
-     *  Return SP_ENOPROTOOPT where the option does not apply or the stack lacks it. */
+    /**
+     * Portable options that reach the stack (core itself keeps NONBLOCK,
+     * RCVTIMEO, SNDTIMEO, TYPE, FAMILY, ERROR and the RDM options). Core
+     * checked: the option exists, applies to the socket's family and type
+     * (NODELAY only on IP streams, BROADCAST only on message sockets...), and
+     * the value is in range.
+     * @return 0; SP_ENOPROTOOPT the stack lacks the option; SP_EINVAL the
+     *         stack refuses the value.
+     * NULL: SP_ENOPROTOOPT.
+     */
     int (*set_option)(void *state, sp_port_sock sock, int option, int value);
+    /** Read a portable option, as set_option(). @p value is never NULL.
+     *  @return 0; SP_ENOPROTOOPT. NULL: SP_ENOPROTOOPT. */
     int (*get_option)(void *state, sp_port_sock sock, int option, int *value);
 
-    /** Native pass-through options; may be NULL (then SP_ENOPROTOOPT). */
-    int (*set_native_option)(void *state, sp_port_sock sock, int level, int name,
-                             const void *value, size_t len);
+    /**
+     * Native pass-through options: the stack's own levels and names, as its
+     * public header (posix.h, lwip.h) documents them. Core checked only the
+     * pointers (@p value may be NULL when @p len is 0).
+     * @return 0; SP_ENOPROTOOPT unknown level or name; SP_EINVAL a bad value or
+     *         length; another code as the port's header documents.
+     * NULL: SP_ENOPROTOOPT.
+     */
+    int (*set_native_option)(void *state, sp_port_sock sock, int level, int name, const void *value,
+                             size_t len);
+    /** As set_native_option(); @p len is in: room in @p value, out: bytes stored. */
     int (*get_native_option)(void *state, sp_port_sock sock, int level, int name, void *value,
                              size_t *len);
 
-    /** Report readiness of @p n sockets in revents, waiting up to @p timeout_ms
-     *  (-1: no limit, 0: just look) for at least one to be ready. While waiting
-     *  the port keeps its stack running (lwIP: driver input, timers, idle hook).
-     *  @p n may be 0: then just run the stack for @p timeout_ms.
-     *  Return the number of entries with revents != 0. Core only ever passes
-     *  sockets of this stack. */
+    /**
+     * Report readiness of @p n sockets in their revents (see struct
+     * sp_port_pollent), waiting up to @p timeout_ms (-1: no limit, 0: just
+     * look) for at least one to be ready. While waiting the port keeps its
+     * stack running (lwIP: driver input, timers, an idle hook). @p n may be
+     * 0: then just run the stack for @p timeout_ms (sp_stack_pump()). Core
+     * only ever passes open sockets of this stack.
+     * @return the number of entries with revents != 0 (0: the time passed);
+     *         SP_ENOBUFS no memory for the wait.
+     * NULL: SP_EOPNOTSUPP from every call that has to wait or poll.
+     */
     int (*poll)(void *state, struct sp_port_pollent *ents, size_t n, int timeout_ms);
 
-    /** Resolve a non-numeric host name to up to @p max addresses of @p family
-     *  (SP_AF_UNSPEC: any), port 0, within @p timeout_ms. May be NULL (then
-     *  SP_ENONAME for every name). Return the count or SP_ENONAME /
-     *  SP_ENAMETEMP / SP_ETIMEDOUT. This one may block: it is bounded by its
-     *  timeout, and the lwIP port keeps its stack running meanwhile. */
+    /**
+     * Resolve a host name that is neither numeric nor "localhost" (core
+     * answers those) to up to @p max addresses of @p family (SP_AF_UNSPEC:
+     * any), port 0, within @p timeout_ms. The only operation that may wait:
+     * bounded by its timeout, and the lwIP port keeps its stack running meanwhile.
+     * @return the number of addresses stored (0 counts as SP_ENONAME);
+     *         SP_ENONAME   no such name, or no address of @p family;
+     *         SP_ENAMETEMP no answer from the resolver, try later;
+     *         SP_ETIMEDOUT no answer within @p timeout_ms;
+     *         SP_ENOBUFS.
+     * NULL: SP_ENONAME for every such name.
+     */
     int (*resolve)(void *state, const char *host, int family, sp_addr *out, size_t max,
                    int timeout_ms);
 };

@@ -20,6 +20,10 @@
  *   not wait at all. Each call turns its timeout into one deadline at its start,
  *   so a call never takes (much) longer than its timeout, however many partial
  *   steps it makes.
+ * - A call that needs an operation the stack's port does not provide (a port
+ *   may leave out what its stack cannot do, see <sockport/port.h>) returns
+ *   SP_EOPNOTSUPP; options then give SP_ENOPROTOOPT and names SP_ENONAME.
+ *   Each call's list below includes these.
  * - Threads: sockport keeps no locks. Call it from one thread, or serialise
  *   the calls yourself. On the lwIP port the calls themselves run the stack.
  */
@@ -221,13 +225,15 @@ const char *sp_stack_name(const sp_stack *stack);
  *        does other work; on POSIX the kernel needs no help and this just waits.
  * @param[in] stack  must not be NULL.
  * @param[in] timeout_ms  0 = process what is pending and return.
- * @return 0; SP_EINVAL if @p stack is NULL or @p timeout_ms < -1.
+ * @return 0; SP_EINVAL if @p stack is NULL or @p timeout_ms < -1;
+ *         SP_EOPNOTSUPP the port has no poll operation.
  */
 int sp_stack_pump(sp_stack *stack, int timeout_ms);
 
 /**
  * @brief The stack's millisecond clock (monotonic; on lwIP, sys_now()).
- * @return milliseconds since an arbitrary start; 0 if @p stack is NULL.
+ * @return milliseconds since an arbitrary start; 0 if @p stack is NULL (or its
+ *         port has no clock).
  */
 int64_t sp_stack_now_ms(sp_stack *stack);
 
@@ -248,7 +254,18 @@ sp_stack *sp_socket_stack(int sock);
 /* Sockets                                                                  */
 /* ------------------------------------------------------------------------ */
 
-/** Build-time size of the socket table (override with -DSP_MAX_SOCKETS=n, 1..1023). */
+/**
+ * Build-time size of the socket table (override with -DSP_MAX_SOCKETS=n, 1..65536).
+ *
+ * A handle is a slot index in the low bits (as many as the table needs:
+ * 6 for 64 slots, 16 for 65536) and the slot's generation above them, up to
+ * bit 30. A generation is never issued twice: a slot serves
+ * 2^(31 - index bits) - 1 sockets (33 554 431 with 64 slots, 32 767 with
+ * 65536), then retires for good, so a stale handle can never name a newer
+ * socket. Closed slots are reused oldest first, so the table runs out
+ * (sp_socket() gives SP_EMFILE) only after about 2^31 sockets have been
+ * opened in the process's life: at a million a second, after 35 minutes.
+ */
 #ifndef SP_MAX_SOCKETS
 #define SP_MAX_SOCKETS 64
 #endif
@@ -277,11 +294,13 @@ int sp_socket(int family, int type, int protocol);
  *         SP_EPROTONOSUPPORT the stack has no such type in that family, or
  *                         @p protocol does not fit @p type;
  *         SP_EACCES      raw socket without the privilege for it;
- *         SP_EMFILE      the socket table (SP_MAX_SOCKETS) is full;
+ *         SP_EMFILE      the socket table (SP_MAX_SOCKETS) is full, or every
+ *                        free slot has retired (see SP_MAX_SOCKETS);
  *         SP_ENOBUFS     the stack is out of memory for a new socket, or (for
  *                        SP_SOCK_SEQPACKET over IP and SP_SOCK_RDM) core's pool
  *                        for that service is full;
- *         SP_EIO         the stack is not running (an lwIP stack after sp_lwip_stop()).
+ *         SP_EIO         the stack is not running (an lwIP stack after sp_lwip_stop());
+ *         SP_EOPNOTSUPP  the stack's port cannot open sockets at all.
  */
 int sp_socket_on(sp_stack *stack, int family, int type, int protocol);
 
@@ -304,7 +323,8 @@ int sp_close(int sock);
  *         SP_EAFNOSUPPORT  @p addr is of another family than the socket;
  *         SP_EADDRINUSE    the address (or local path) is taken;
  *         SP_EADDRNOTAVAIL the address is not one of this host's;
- *         SP_EACCES        privileged port or path not writable.
+ *         SP_EACCES        privileged port or path not writable;
+ *         SP_EOPNOTSUPP    the stack's port cannot bind.
  */
 int sp_bind(int sock, const sp_addr *addr);
 
@@ -318,7 +338,8 @@ int sp_bind(int sock, const sp_addr *addr);
  *         SP_EINVAL the socket is connected or connecting (or its connect failed);
  *         SP_EADDRINUSE the implicit bind found no free port, or another socket
  *                       listens on this port (SP_OPT_REUSEADDR does not share it);
- *         SP_ENOBUFS the stack has no memory for a listening socket.
+ *         SP_ENOBUFS the stack has no memory for a listening socket;
+ *         SP_EOPNOTSUPP also when the stack's port cannot listen.
  */
 int sp_listen(int sock, int backlog);
 
@@ -367,7 +388,9 @@ int sp_accept(int sock, sp_addr *peer);
  *         SP_ECONNREFUSED nobody listens there;
  *         SP_ENOENT     local path that does not exist;
  *         SP_ETIMEDOUT  no answer before the send timeout;
- *         SP_ENETUNREACH, SP_EHOSTUNREACH, SP_EADDRNOTAVAIL, SP_ENOBUFS.
+ *         SP_ENETUNREACH, SP_EHOSTUNREACH, SP_EADDRNOTAVAIL, SP_ENOBUFS;
+ *         SP_EOPNOTSUPP the stack's port cannot connect (or cannot poll, for
+ *                       an attempt that has to be waited for).
  */
 int sp_connect(int sock, const sp_addr *addr);
 
@@ -402,7 +425,8 @@ int sp_connect(int sock, const sp_addr *addr);
  *         SP_EAGAIN     non-blocking and no room;
  *         SP_ETIMEDOUT  no room before SP_OPT_SNDTIMEO passed;
  *         SP_EMSGSIZE   a message larger than the socket type allows;
- *         SP_ENOBUFS, SP_ENETUNREACH, SP_EHOSTUNREACH.
+ *         SP_ENOBUFS, SP_ENETUNREACH, SP_EHOSTUNREACH;
+ *         SP_EOPNOTSUPP the stack's port cannot send (or poll, to wait).
  */
 ptrdiff_t sp_send(int sock, const void *buf, size_t len, int flags);
 
@@ -438,7 +462,8 @@ ptrdiff_t sp_sendto(int sock, const void *buf, size_t len, int flags, const sp_a
  *         SP_ECONNRESET the peer reset the connection;
  *         SP_ECONNREFUSED a connected datagram socket's peer port is closed (ICMP), or a
  *                       stream's non-blocking connect was refused and no call reported
- *                       it yet (once; 0, end of stream, after).
+ *                       it yet (once; 0, end of stream, after);
+ *         SP_EOPNOTSUPP the stack's port cannot receive (or poll, to wait).
  */
 ptrdiff_t sp_recv(int sock, void *buf, size_t len, int flags);
 
@@ -486,19 +511,22 @@ enum sp_shutdown_how {
 /**
  * @brief Shut down one or both directions of a connection.
  * @return 0; SP_EBADF; SP_EINVAL @p how is not an enum sp_shutdown_how value;
- *         SP_ENOTCONN the socket is not connected.
+ *         SP_ENOTCONN the socket is not connected; SP_EOPNOTSUPP the stack's
+ *         port cannot shut down.
  */
 int sp_shutdown(int sock, int how);
 
 /**
  * @brief The socket's own address (after bind, connect or listen).
- * @return 0; SP_EBADF; SP_EINVAL @p out is NULL.
+ * @return 0; SP_EBADF; SP_EINVAL @p out is NULL; SP_EOPNOTSUPP the stack's
+ *         port cannot tell.
  */
 int sp_getsockname(int sock, sp_addr *out);
 
 /**
  * @brief The connected peer's address.
- * @return 0; SP_EBADF; SP_EINVAL @p out is NULL; SP_ENOTCONN not connected.
+ * @return 0; SP_EBADF; SP_EINVAL @p out is NULL; SP_ENOTCONN not connected;
+ *         SP_EOPNOTSUPP the stack's port cannot tell.
  */
 int sp_getpeername(int sock, sp_addr *out);
 
@@ -677,7 +705,7 @@ typedef struct sp_pollfd {
  *                     running the default stack).
  * @return the number of entries with revents != 0 (0 on timeout);
  *         SP_EINVAL NULL @p fds with @p nfds > 0, @p nfds over SP_MAX_SOCKETS * 4,
- *         or @p timeout_ms < -1.
+ *         or @p timeout_ms < -1; SP_EOPNOTSUPP a socket's port cannot poll.
  */
 int sp_poll(sp_pollfd *fds, size_t nfds, int timeout_ms);
 
