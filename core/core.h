@@ -153,6 +153,8 @@ int spc_port_get_native_option(sp_stack *stack, sp_port_sock sock, int level, in
 int spc_port_poll(sp_stack *stack, struct sp_port_pollent *ents, size_t n, int timeout_ms);
 int spc_port_resolve(sp_stack *stack, const char *host, int family, sp_addr *out, size_t max,
                      int timeout_ms);
+/** Unpredictable bytes from the port; SP_EIO when it has none (NULL op too). */
+int spc_port_entropy(sp_stack *stack, void *buf, size_t len);
 
 /* --- handles.c --------------------------------------------------------- */
 
@@ -239,6 +241,10 @@ bool spc_seqpacket_has_room(void);
 /** Attach core's RDM protocol to a datagram socket. SP_ENOBUFS when all
  *  SP_RDM_MAX_SOCKETS states are taken. */
 int spc_rdm_attach(struct spc_socket *s);
+
+/** Test hook: forget what RDM's fallback session generator has drawn, as a
+ *  reboot does, so that a test can check sessions still differ. */
+void spc_test_rdm_reboot(void);
 
 /** RDM options (SP_OPT_RDM_*); SP_ENOPROTOOPT on another socket. */
 int spc_rdm_set_option(struct spc_socket *s, int option, int value);

@@ -144,6 +144,11 @@ int spc_port_poll(sp_stack *stack, struct sp_port_pollent *ents, size_t n, int t
     return (int)SPC_DISPATCH(stack, poll, SP_EOPNOTSUPP, ents, n, timeout_ms);
 }
 
+int spc_port_entropy(sp_stack *stack, void *buf, size_t len)
+{
+    return (int)SPC_DISPATCH(stack, entropy, SP_EIO, buf, len);
+}
+
 int spc_port_resolve(sp_stack *stack, const char *host, int family, sp_addr *out, size_t max,
                      int timeout_ms)
 {

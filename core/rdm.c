@@ -71,7 +71,16 @@ struct spc_rdm {
 };
 
 static struct spc_rdm spc_rdm_pool[SP_RDM_MAX_SOCKETS];
-static uint32_t spc_rdm_seed = 0x9e3779b9u;
+#define SPC_RDM_SEED_AT_BOOT 0x9e3779b9u
+/* Only for ports without entropy: a reboot starts it again (docs/rdm.md). */
+static uint32_t spc_rdm_seed = SPC_RDM_SEED_AT_BOOT;
+
+/* Sequence numbers wrap after 2^32 messages: they are compared as serial
+ * numbers (RFC 1982), by the sign of their 32-bit difference, never with <. */
+static bool spc_seq_before(uint32_t a, uint32_t b)
+{
+    return (int32_t)(a - b) < 0;
+}
 
 static struct spc_rdm *spc_rdm(struct spc_socket *s)
 {
@@ -112,7 +121,7 @@ static uint32_t spc_rdm_floor(const struct spc_rdm *r)
 {
     uint32_t floor = r->next_seq;
     for (int i = 0; i < SP_RDM_WINDOW; i++)
-        if (r->out[i].in_use && r->out[i].seq < floor)
+        if (r->out[i].in_use && spc_seq_before(r->out[i].seq, floor))
             floor = r->out[i].seq;
     return floor;
 }
@@ -176,7 +185,7 @@ static struct spc_rdm_peer *spc_rdm_peer_for(struct spc_socket *s, const sp_addr
 /* Moves the peer's window so that it starts at @p next or later. */
 static void spc_rdm_peer_advance(struct spc_rdm_peer *p, uint32_t next)
 {
-    if (next > p->next) {
+    if (spc_seq_before(p->next, next)) {
         uint32_t shift = next - p->next;
         p->seen_above = shift >= 64 ? 0 : p->seen_above >> shift;
         p->next = next;
@@ -192,14 +201,15 @@ static void spc_rdm_take_data(struct spc_socket *s, const uint8_t *d, size_t len
 {
     struct spc_rdm *r = spc_rdm(s);
     uint32_t session = spc_get32(d + 4), seq = spc_get32(d + 8), floor = spc_get32(d + 12);
-    if (floor > seq) {
+    if (spc_seq_before(seq, floor)) {
         r->stats.malformed++; /* a sender never settles a message it is still sending */
         return;
     }
     struct spc_rdm_peer *p = spc_rdm_peer_for(s, from, session, floor);
     spc_rdm_peer_advance(p, floor);
-    bool ahead = seq >= p->next && seq - p->next >= SPC_RDM_SEQ_SPAN;
-    if (!ahead && (seq < p->next || (p->seen_above >> (seq - p->next) & 1u))) {
+    bool behind = spc_seq_before(seq, p->next);
+    bool ahead = !behind && seq - p->next >= SPC_RDM_SEQ_SPAN;
+    if (behind || (!ahead && (p->seen_above >> (seq - p->next) & 1u))) {
         r->stats.duplicates++;
         spc_rdm_send_ack(s, from, session, seq);
         return;
@@ -392,6 +402,30 @@ static const struct spc_service spc_rdm_service = {
     .close = spc_rdm_close,
 };
 
+/*
+ * A session that differs from every earlier socket's at this address, in this
+ * run and in every run before it: otherwise a receiver takes the new socket's
+ * first messages (sequence 1, 2...) for duplicates of the old one's, and
+ * acknowledges them without delivering them. The port's entropy gives that;
+ * without it, the clock mixed with a counter at least differs within a run.
+ */
+static uint32_t spc_rdm_new_session(struct spc_socket *s, int slot)
+{
+    uint32_t session;
+    if (spc_port_entropy(s->stack, &session, sizeof(session)) == 0)
+        return session;
+    spc_rdm_seed ^= (uint32_t)spc_port_now_ms(s->stack) + (uint32_t)slot;
+    spc_rdm_seed ^= spc_rdm_seed << 13;
+    spc_rdm_seed ^= spc_rdm_seed >> 17;
+    spc_rdm_seed ^= spc_rdm_seed << 5;
+    return spc_rdm_seed;
+}
+
+void spc_test_rdm_reboot(void)
+{
+    spc_rdm_seed = SPC_RDM_SEED_AT_BOOT;
+}
+
 int spc_rdm_attach(struct spc_socket *s)
 {
     for (int i = 0; i < SP_RDM_MAX_SOCKETS; i++) {
@@ -400,13 +434,7 @@ int spc_rdm_attach(struct spc_socket *s)
             continue;
         memset(r, 0, sizeof(*r));
         r->in_use = true;
-        /* A session that differs from earlier sockets' keeps a receiver from
-         * taking this socket's first messages for duplicates of theirs. */
-        spc_rdm_seed ^= (uint32_t)spc_port_now_ms(s->stack) + (uint32_t)i;
-        spc_rdm_seed ^= spc_rdm_seed << 13;
-        spc_rdm_seed ^= spc_rdm_seed >> 17;
-        spc_rdm_seed ^= spc_rdm_seed << 5;
-        r->session = spc_rdm_seed;
+        r->session = spc_rdm_new_session(s, i);
         r->next_seq = 1;
         r->timeout_ms = SPC_RDM_DEFAULT_TIMEOUT_MS;
         r->rto_ms = SPC_RDM_DEFAULT_RTO_MS;

@@ -114,7 +114,8 @@ static void protect_memory(void)
     MPU_RASR = MPU_RASR_NO_ACCESS | MPU_RASR_EXECUTE_NEVER | MPU_RASR_SIZE_1KB | MPU_RASR_ENABLE;
     MPU_CTRL = MPU_CTRL_ENABLE | MPU_CTRL_DEFAULT_MAP_FOR_PRIVILEGED;
     __asm volatile("dsb\n"
-                   "isb" ::: "memory");
+                   "isb" ::
+                       : "memory");
 }
 
 static uint32_t semihosting_call(uint32_t operation, void *argument)
@@ -242,6 +243,50 @@ uint32_t board_random(void)
     return state;
 }
 
+/* murmur3's finaliser: every input bit reaches every output bit. */
+static uint32_t entropy_mix(uint32_t x)
+{
+    x ^= x >> 16;
+    x *= 0x85EBCA6Bu;
+    x ^= x >> 13;
+    x *= 0xC2B2AE35u;
+    x ^= x >> 16;
+    return x;
+}
+
+/*
+ * WEAK ENTROPY: the mps2-an385 has no hardware random number generator.
+ * What varies from boot to boot is timing: how many loop turns pass before
+ * TIMER0 moves on depends on everything the CPU did before, on a real board
+ * on the oscillators' drift, and in QEMU on the host's scheduling. Sixteen
+ * such samples per word, with SysTick and TIMER0 themselves, are mixed into
+ * a pool that every call stirs further. That makes identifiers that differ
+ * from one boot to the next (what RDM sessions need), not secrets: never use
+ * it for keys. (RAM left uninitialised at power-up is another weak source on
+ * real silicon; QEMU zeroes RAM, so it is not used here.)
+ */
+int board_entropy(void *buf, size_t len)
+{
+    static uint32_t pool = 0x6A09E667u;
+    uint8_t *out = buf;
+    while (len > 0) {
+        for (int sample = 0; sample < 16; sample++) {
+            uint32_t start = TIMER0_VALUE;
+            uint32_t turns = 0;
+            while (TIMER0_VALUE == start && turns < 100000u) {
+                turns++;
+            }
+            pool = entropy_mix(pool ^ turns ^ (SYST_CVR << 8) ^ (TIMER0_VALUE << 16) ^
+                               (uint32_t)elapsed_ticks());
+        }
+        size_t take = len < sizeof pool ? len : sizeof pool;
+        memcpy(out, &pool, take);
+        out += take;
+        len -= take;
+    }
+    return 0;
+}
+
 void board_semihost_exit(int status)
 {
     uint32_t block[2] = {ADP_STOPPED_APPLICATION_EXIT, (uint32_t)status};
@@ -318,15 +363,24 @@ static int in_stack_guard(uint32_t address)
 static const char *exception_name(uint32_t number)
 {
     switch (number) {
-    case 2: return "NMI";
-    case 3: return "HardFault";
-    case 4: return "MemManage";
-    case 5: return "BusFault";
-    case 6: return "UsageFault";
-    case 11: return "SVCall";
-    case 14: return "PendSV";
-    case 15: return "SysTick";
-    default: return number >= 16 ? "unhandled IRQ" : "reserved exception";
+    case 2:
+        return "NMI";
+    case 3:
+        return "HardFault";
+    case 4:
+        return "MemManage";
+    case 5:
+        return "BusFault";
+    case 6:
+        return "UsageFault";
+    case 11:
+        return "SVCall";
+    case 14:
+        return "PendSV";
+    case 15:
+        return "SysTick";
+    default:
+        return number >= 16 ? "unhandled IRQ" : "reserved exception";
     }
 }
 

@@ -21,6 +21,7 @@
 #ifndef SOCKPORT_BOARD_MPS2_AN385_H
 #define SOCKPORT_BOARD_MPS2_AN385_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #ifdef __cplusplus
@@ -86,6 +87,15 @@ void board_console_write(const char *text, int len);
 /** A 32-bit pseudo-random number (xorshift seeded from the cycle counter at
  *  the first call): lwIP's LWIP_RAND for port numbers and sequence numbers. */
 uint32_t board_random(void);
+
+/**
+ * @brief Fill @p buf with @p len bytes from the board's WEAK entropy source
+ *        (timer jitter: this board has no hardware RNG), for identifiers that
+ *        must differ from boot to boot; never for keys.
+ *        Signature of sp_lwip_config.entropy.
+ * @return 0.
+ */
+int board_entropy(void *buf, size_t len);
 
 /**
  * @brief Add the LAN9118 as lwIP's default interface with the static IPv4

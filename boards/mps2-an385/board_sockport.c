@@ -15,6 +15,7 @@ sp_stack *board_start_lwip(int with_lan9118)
     struct sp_lwip_config config = {
         .clock_ms = board_millis,
         .idle = board_idle,
+        .entropy = board_entropy, /* weak: timer jitter, see board.c */
     };
     if (with_lan9118) {
         config.add_netifs = board_netif_add;

@@ -11,6 +11,7 @@
 #ifndef SOCKPORT_LWIP_H
 #define SOCKPORT_LWIP_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include <sockport/sockport.h>
@@ -41,6 +42,19 @@ struct sp_lwip_config {
      *  WFI, a host's short sleep). NULL: the port's own default. */
     void (*idle)(void *ctx);
     void *idle_ctx;
+
+    /**
+     * Fill @p buf with @p len unpredictable bytes; return 0, or SP_EIO if none
+     * are available. Core draws RDM session identifiers from it, and the port
+     * seeds lwIP's LWIP_RAND (ephemeral ports, TCP initial sequence numbers,
+     * DNS query ids) from it at every start (not on the simulated clock, whose
+     * runs stay the same every time). A hardware RNG if the board has one;
+     * else the board's best weak source, documented as such (mps2-an385:
+     * board_entropy(), timer jitter). NULL: host builds read /dev/urandom;
+     * a board build then has none, and RDM sessions and lwIP's numbers may
+     * repeat after a reboot.
+     */
+    int (*entropy)(void *buf, size_t len);
 
     /** Called at every sp_lwip_start() to add the board's network interfaces
      *  (lwIP netif_add() and friends) besides the loopback; sp_lwip_stop()

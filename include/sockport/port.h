@@ -285,6 +285,17 @@ struct sp_port_ops {
      */
     int (*resolve)(void *state, const char *host, int family, sp_addr *out, size_t max,
                    int timeout_ms);
+
+    /**
+     * Fill @p buf with @p len unpredictable bytes: what core draws identifiers
+     * from that must differ between runs and reboots (RDM sessions). The host
+     * kernel's generator, a hardware RNG, or a board's best weak source (say
+     * so in its documentation). Must not block for long.
+     * @return 0; SP_EIO no entropy available now.
+     * NULL (or SP_EIO): core falls back to mixing the clock with a counter,
+     * which a device that reboots may repeat (docs/rdm.md).
+     */
+    int (*entropy)(void *state, void *buf, size_t len);
 };
 
 /** A stack instance. Ports create and own these (often static storage). */

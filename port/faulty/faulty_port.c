@@ -320,6 +320,14 @@ static int sp_faulty_resolve(void *state, const char *host, int family, sp_addr 
     return SP_FAULTY_INNER(f)->resolve(f->inner->state, host, family, out, max, timeout_ms);
 }
 
+static int sp_faulty_entropy(void *state, void *buf, size_t len)
+{
+    struct sp_faulty *f = sp_faulty_of(state);
+    if (SP_FAULTY_INNER(f)->entropy == NULL)
+        return SP_EIO;
+    return SP_FAULTY_INNER(f)->entropy(f->inner->state, buf, len);
+}
+
 static const struct sp_port_ops sp_faulty_ops = {
     .name = "faulty",
     .now_ms = sp_faulty_now,
@@ -341,6 +349,7 @@ static const struct sp_port_ops sp_faulty_ops = {
     .get_native_option = sp_faulty_get_native_option,
     .poll = sp_faulty_poll,
     .resolve = sp_faulty_resolve,
+    .entropy = sp_faulty_entropy,
 };
 
 sp_stack *sp_faulty_wrap(struct sp_faulty *faulty, sp_stack *inner,

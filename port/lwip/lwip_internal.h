@@ -216,6 +216,7 @@ void sp_lwip_dgram_icmp_error(const ip_addr_t *local, uint16_t local_port, const
 
 /* ---- lwip_stack.c: the clock and the pump ---- */
 int64_t sp_lwip_op_now_ms(void *state);
+int sp_lwip_op_entropy(void *state, void *buf, size_t len);
 int sp_lwip_op_poll(void *state, struct sp_port_pollent *ents, size_t n, int timeout_ms);
 uint32_t sp_lwip_now32(void);
 /* Ask the pump to wake by sys_now() == @p at_ms even if no timer is due. */

@@ -586,4 +586,5 @@ const struct sp_port_ops sp_lwip_ops = {
     .get_native_option = lwip_get_native_option,
     .poll = sp_lwip_op_poll,
     .resolve = sp_lwip_op_resolve,
+    .entropy = sp_lwip_op_entropy,
 };

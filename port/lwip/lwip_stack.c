@@ -13,6 +13,7 @@
 #define SP_LWIP_HOST 0
 #endif
 
+#include <stdio.h>
 #include <string.h>
 
 #include "lwip/dns.h"
@@ -57,6 +58,31 @@ void sp_lwip_assert_failed(const char *message, const char *file, int line)
     printf("lwIP assertion \"%s\" failed at %s:%d\n", message, file, line);
     fflush(stdout);
     abort();
+}
+
+/* ---- Entropy ---- */
+
+static int host_entropy(void *buf, size_t len)
+{
+#if SP_LWIP_HOST
+    FILE *source = fopen("/dev/urandom", "rb");
+    if (source == NULL) {
+        return SP_EIO;
+    }
+    size_t got = fread(buf, 1, len, source);
+    fclose(source);
+    return got == len ? 0 : SP_EIO;
+#else
+    (void)buf;
+    (void)len;
+    return SP_EIO; /* a board without config.entropy has none */
+#endif
+}
+
+int sp_lwip_op_entropy(void *state, void *buf, size_t len)
+{
+    const struct sp_lwip_state *st = state;
+    return st->config.entropy != NULL ? st->config.entropy(buf, len) : host_entropy(buf, len);
 }
 
 /* ---- Clock ---- */
@@ -259,6 +285,12 @@ sp_stack *sp_lwip_start(const struct sp_lwip_config *config)
     st->now_ms = now;
     st->last_source_ms = clock_source_ms();
     rand_state = 0x2545F491u;
+    uint32_t seed = 0;
+    /* Unpredictable ports and sequence numbers, unless a test wants its run
+     * the same every time (the simulated clock). */
+    if (!chosen.simulated_clock && sp_lwip_op_entropy(st, &seed, sizeof seed) == 0 && seed != 0) {
+        rand_state = seed;
+    }
     wake_pending = false;
     if (!st->initialised) {
         /* lwIP cannot be initialised twice (its timer list and pools would be

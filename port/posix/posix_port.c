@@ -20,6 +20,9 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
+#if defined(__linux__)
+#include <sys/random.h>
+#endif
 #include <time.h>
 #include <unistd.h>
 
@@ -583,6 +586,46 @@ static int posix_poll(void *state, struct sp_port_pollent *ents, size_t n, int t
     return rc;
 }
 
+/*
+ * The kernel's generator: getrandom() on Linux, arc4random_buf() on the BSDs
+ * and macOS (which never fails), /dev/urandom elsewhere.
+ */
+static int posix_entropy(void *state, void *buf, size_t len)
+{
+    (void)state;
+#if defined(__linux__)
+    uint8_t *at = buf;
+    while (len > 0) {
+        ssize_t n;
+        POSIX_RETRY(n, getrandom(at, len, 0));
+        if (n <= 0)
+            return SP_EIO;
+        at += n;
+        len -= (size_t)n;
+    }
+    return 0;
+#elif defined(__APPLE__) || defined(__FreeBSD__) || defined(__OpenBSD__) || defined(__NetBSD__)
+    arc4random_buf(buf, len);
+    return 0;
+#else
+    int fd;
+    POSIX_RETRY(fd, open("/dev/urandom", O_RDONLY | O_CLOEXEC));
+    if (fd < 0)
+        return SP_EIO;
+    uint8_t *at = buf;
+    while (len > 0) {
+        ssize_t n;
+        POSIX_RETRY(n, read(fd, at, len));
+        if (n <= 0)
+            break;
+        at += n;
+        len -= (size_t)n;
+    }
+    close(fd);
+    return len == 0 ? 0 : SP_EIO;
+#endif
+}
+
 static const struct sp_port_ops posix_ops = {
     .name = "posix",
     .now_ms = posix_now_ms,
@@ -604,6 +647,7 @@ static const struct sp_port_ops posix_ops = {
     .get_native_option = posix_get_native_option,
     .poll = posix_poll,
     .resolve = sp_posix_resolve,
+    .entropy = posix_entropy,
 };
 
 /* The kernel keeps all socket state, so one stateless instance serves the process. */

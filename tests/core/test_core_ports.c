@@ -83,14 +83,20 @@ static int mock_take_error(void *state, sp_port_sock sock)
     return 0;
 }
 
+/* The session of the last RDM DATA datagram sent (docs/rdm.md). */
+static uint32_t mock_last_session;
+
 static ptrdiff_t mock_send(void *state, sp_port_sock sock, const void *buf, size_t len, int flags,
                            const sp_addr *to)
 {
     (void)state;
     (void)sock;
-    (void)buf;
     (void)flags;
     (void)to;
+    const uint8_t *d = buf;
+    if (len >= 16 && d[0] == 1 && d[1] == 1)
+        mock_last_session =
+            (uint32_t)d[4] << 24 | (uint32_t)d[5] << 16 | (uint32_t)d[6] << 8 | d[7];
     return (ptrdiff_t)len;
 }
 
@@ -186,12 +192,27 @@ static int mock_resolve(void *state, const char *host, int family, sp_addr *out,
     return SP_ENONAME;
 }
 
+/* A generator that, like a real one, does not start over at a reboot. */
+static int mock_entropy(void *state, void *buf, size_t len)
+{
+    (void)state;
+    static uint32_t x = 0x1234567u;
+    uint8_t *out = buf;
+    for (size_t i = 0; i < len; i++) {
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        out[i] = (uint8_t)x;
+    }
+    return 0;
+}
+
 /* The operations by number, so that a test can leave out any one of them. */
-enum { OP_COUNT = 19 };
+enum { OP_COUNT = 20, OP_ENTROPY = 19 };
 static const char *const op_names[OP_COUNT] = {
     "now_ms",     "open",       "close",      "bind",     "listen",     "accept",    "connect",
     "take_error", "send",       "recv",       "shutdown", "local_addr", "peer_addr", "set_option",
-    "get_option", "set_native", "get_native", "poll",     "resolve"};
+    "get_option", "set_native", "get_native", "poll",     "resolve",    "entropy"};
 
 static struct sp_port_ops mock_ops;
 static sp_stack mock_stack = {&mock_ops, NULL};
@@ -220,6 +241,7 @@ static void mock_build(int missing)
         .get_native_option = mock_get_native,
         .poll = mock_poll,
         .resolve = mock_resolve,
+        .entropy = mock_entropy,
     };
     if (missing == OP_COUNT) {
         memset(&ops, 0, sizeof ops);
@@ -281,6 +303,9 @@ static void mock_build(int missing)
             break;
         case 18:
             ops.resolve = NULL;
+            break;
+        case OP_ENTROPY:
+            ops.entropy = NULL;
             break;
         default:
             break;
@@ -527,6 +552,48 @@ static void port_without_any_operation(void **state)
                      SP_ENONAME);
 }
 
+/* ---- RDM sessions ---- */
+
+/* The session of an RDM socket opened at the same moment of the same boot. */
+static uint32_t session_of_one_message(void)
+{
+    mock_clock = 1000;
+    mock_last_session = 0;
+    int sock = sp_socket_on(&mock_stack, SP_AF_INET, SP_SOCK_RDM, 0);
+    assert_true(sock >= 0);
+    sp_addr to;
+    sp_addr_loopback(&to, SP_AF_INET, 9);
+    assert_int_equal(sp_sendto(sock, "x", 1, 0, &to), 1);
+    assert_int_equal(sp_close(sock), 0);
+    return mock_last_session;
+}
+
+/*
+ * A device that reboots opens its RDM socket at the same clock reading as the
+ * boot before, with core's state fresh: its session must still differ, or the
+ * receiver drops its messages as duplicates of the last boot's (after
+ * acknowledging them). The port's entropy makes it differ. Without entropy
+ * the fallback repeats, as docs/rdm.md warns: that half shows the simulated
+ * reboot is a faithful one (the old code always behaved so).
+ */
+static void rdm_sessions_differ_across_a_simulated_reboot(void **state)
+{
+    (void)state;
+    mock_build(-1);
+    spc_test_rdm_reboot();
+    uint32_t before = session_of_one_message();
+    spc_test_rdm_reboot();
+    uint32_t after = session_of_one_message();
+    assert_int_not_equal(before, after);
+
+    mock_build(OP_ENTROPY);
+    spc_test_rdm_reboot();
+    before = session_of_one_message();
+    spc_test_rdm_reboot();
+    after = session_of_one_message();
+    assert_int_equal(before, after);
+}
+
 /* ---- Handles ---- */
 
 #define INDEX_MASK ((1u << SPC_INDEX_BITS) - 1u)
@@ -634,6 +701,7 @@ int main(void)
         cmocka_unit_test(port_with_every_operation),
         cmocka_unit_test(port_without_one_operation_at_a_time),
         cmocka_unit_test(port_without_any_operation),
+        cmocka_unit_test(rdm_sessions_differ_across_a_simulated_reboot),
         cmocka_unit_test(free_slots_are_reused_oldest_first),
         /* Last: it retires a slot for the rest of the process. */
         cmocka_unit_test(a_slot_retires_after_its_last_generation),

@@ -195,6 +195,149 @@ SP_CASE(rdm_malformed_datagrams_are_counted_and_dropped)
     SP_ASSERT_RC(sp_close(b), 0);
 }
 
+/* One DATA datagram of the wire format (docs/rdm.md), written by hand. */
+static size_t rdm_data(uint8_t *out, uint32_t session, uint32_t seq, uint32_t floor,
+                       const char *payload)
+{
+    uint32_t fields[3] = {session, seq, floor};
+    out[0] = 1; /* version */
+    out[1] = 1; /* DATA */
+    out[2] = 0;
+    out[3] = 0;
+    for (int i = 0; i < 3; i++) {
+        out[4 + 4 * i] = (uint8_t)(fields[i] >> 24);
+        out[5 + 4 * i] = (uint8_t)(fields[i] >> 16);
+        out[6 + 4 * i] = (uint8_t)(fields[i] >> 8);
+        out[7 + 4 * i] = (uint8_t)fields[i];
+    }
+    size_t len = strlen(payload);
+    memcpy(out + 16, payload, len);
+    return 16 + len;
+}
+
+/*
+ * Sequence numbers wrap after 0xFFFFFFFF. A sender that has sent 2^32
+ * messages (here: a plain UDP socket speaking the wire format) goes on from
+ * 0, and copies of messages on both sides of the wrap, as the network or a
+ * retransmission repeats them, are each delivered once and acknowledged
+ * every time.
+ */
+SP_CASE(rdm_sequence_numbers_wrap_without_delivering_twice)
+{
+    static const struct {
+        uint32_t seq, floor;
+        const char *payload;
+    } sends[] = {
+        {0xFFFFFFFEu, 0xFFFFFFFEu, "m0"}, {0xFFFFFFFFu, 0xFFFFFFFEu, "m1"},
+        {0xFFFFFFFFu, 0xFFFFFFFEu, "m1"}, {0x00000000u, 0xFFFFFFFFu, "m2"},
+        {0xFFFFFFFFu, 0xFFFFFFFFu, "m1"}, {0x00000001u, 0x00000000u, "m3"},
+        {0x00000000u, 0x00000000u, "m2"}, {0xFFFFFFFEu, 0xFFFFFFFEu, "m0"},
+    };
+    enum { SENDS = sizeof sends / sizeof sends[0], MESSAGES = 4 };
+    sp_addr addr_b, addr_udp;
+    int b = rdm_socket_on(stack, SP_AF_INET, &addr_b);
+    int udp = sp_t_socket(SP_AF_INET, SP_SOCK_DGRAM);
+    sp_t_loopback(&addr_udp, SP_AF_INET);
+    SP_ASSERT_RC(sp_bind(udp, &addr_udp), 0);
+    sp_t_setopt(udp, SP_OPT_NONBLOCK, 1);
+    int delivered[MESSAGES] = {0};
+    int acks = 0;
+    for (int i = 0; i < SENDS; i++) {
+        uint8_t datagram[32];
+        size_t len =
+            rdm_data(datagram, 0x5E551011u, sends[i].seq, sends[i].floor, sends[i].payload);
+        SP_ASSERT_RC(sp_sendto(udp, datagram, len, 0, &addr_b), (long long)len);
+        /* Each copy is handled (delivered or dropped, and acknowledged) in turn. */
+        int64_t deadline = sp_t_now() + SP_T_SAFETY_MS;
+        int acked = 0;
+        for (int turn = 0; !acked && turn < 10000 && sp_t_now() < deadline; turn++) {
+            sp_pollfd fds[2] = {{b, SP_POLLIN, 0}, {udp, SP_POLLIN, 0}};
+            SP_ASSERT_OK(sp_poll(fds, 2, 20));
+            char msg[8];
+            ptrdiff_t n;
+            while ((n = sp_recv(b, msg, sizeof(msg), 0)) != SP_EAGAIN) {
+                SP_ASSERT_RC(n, 2);
+                assert_true(msg[0] == 'm' && msg[1] >= '0' && msg[1] < '0' + MESSAGES);
+                delivered[msg[1] - '0']++;
+            }
+            uint8_t ack[32];
+            while ((n = sp_recv(udp, ack, sizeof(ack), 0)) != SP_EAGAIN) {
+                SP_ASSERT_RC(n, 16);
+                assert_int_equal(ack[1], 2); /* ACK */
+                uint32_t seq = (uint32_t)ack[8] << 24 | (uint32_t)ack[9] << 16 |
+                               (uint32_t)ack[10] << 8 | ack[11];
+                assert_true(seq == sends[i].seq);
+                acks++;
+                acked = 1;
+            }
+        }
+        assert_true(acked);
+    }
+    for (int m = 0; m < MESSAGES; m++) {
+        if (delivered[m] != 1)
+            fail_msg("message m%d was delivered %d times", m, delivered[m]);
+    }
+    assert_int_equal(acks, SENDS);
+    sp_rdm_stats stats;
+    SP_ASSERT_RC(sp_rdm_get_stats(b, &stats), 0);
+    assert_int_equal(stats.received, MESSAGES);
+    assert_int_equal(stats.duplicates, SENDS - MESSAGES);
+    SP_ASSERT_RC(sp_close(udp), 0);
+    SP_ASSERT_RC(sp_close(b), 0);
+}
+
+/* Sends @p count messages from @p tx to @p to and waits until @p rx received
+ * them all and @p tx has a delivery report for each; returns how many @p rx got. */
+static int rdm_exchange(int tx, int rx, const sp_addr *to, int count)
+{
+    int received = 0, reported = 0;
+    for (int i = 0; i < count; i++)
+        SP_ASSERT_RC(sp_sendto(tx, "boot", 4, 0, to), 4);
+    int64_t deadline = sp_t_now() + SP_T_SAFETY_MS;
+    for (int turn = 0;
+         (received < count || reported < count) && turn < 10000 && sp_t_now() < deadline; turn++) {
+        sp_pollfd fds[2] = {{tx, SP_POLLIN, 0}, {rx, SP_POLLIN, 0}};
+        SP_ASSERT_OK(sp_poll(fds, 2, 20));
+        char buf[8];
+        while (sp_recv(rx, buf, sizeof(buf), 0) >= 0)
+            received++;
+        sp_rdm_report report;
+        while (SP_ASSERT_OK(sp_rdm_report_take(tx, &report)) == 1) {
+            assert_int_equal(report.result, 0);
+            reported++;
+        }
+    }
+    assert_int_equal(reported, count);
+    return received;
+}
+
+/*
+ * A sender that restarts (a board that reboots: a new socket on the same
+ * address, numbering its messages from 1 again) must start a new session:
+ * with the old one, the receiver would take its messages for duplicates,
+ * acknowledge them and drop them.
+ */
+SP_CASE(rdm_restarted_sender_is_delivered_not_dropped)
+{
+    sp_addr addr_rx, addr_tx;
+    int rx = rdm_socket_on(stack, SP_AF_INET, &addr_rx);
+    int tx = rdm_socket_on(stack, SP_AF_INET, &addr_tx);
+    assert_int_equal(rdm_exchange(tx, rx, &addr_rx, 3), 3);
+    SP_ASSERT_RC(sp_close(tx), 0);
+    /* The "rebooted" sender, at the very same address. */
+    tx = (int)SP_ASSERT_OK(sp_socket(SP_AF_INET, SP_SOCK_RDM, 0));
+    sp_t_setopt(tx, SP_OPT_REUSEADDR, 1);
+    SP_ASSERT_RC(sp_bind(tx, &addr_tx), 0);
+    sp_t_setopt(tx, SP_OPT_NONBLOCK, 1);
+    assert_int_equal(rdm_exchange(tx, rx, &addr_rx, 3), 3);
+    sp_rdm_stats stats;
+    SP_ASSERT_RC(sp_rdm_get_stats(rx, &stats), 0);
+    assert_int_equal(stats.received, 6);
+    assert_int_equal(stats.duplicates, 0);
+    SP_ASSERT_RC(sp_close(tx), 0);
+    SP_ASSERT_RC(sp_close(rx), 0);
+}
+
 /*
  * The service's promise under a hostile network: 20% of datagrams lost, 20%
  * duplicated, some reordered and delayed, both ways. Every message arrives
@@ -251,8 +394,8 @@ static void rdm_exactly_once_under_loss(sp_stack *inner, int family, uint32_t wa
             if (n == SP_EAGAIN)
                 break;
             SP_ASSERT_RC(n, (long long)sizeof(msg));
-            uint32_t index = (uint32_t)msg[0] << 24 | (uint32_t)msg[1] << 16 |
-                             (uint32_t)msg[2] << 8 | msg[3];
+            uint32_t index =
+                (uint32_t)msg[0] << 24 | (uint32_t)msg[1] << 16 | (uint32_t)msg[2] << 8 | msg[3];
             assert_true(index < total);
             assert_int_equal(sp_t_mismatch(msg + 4, sizeof(msg) - 4, index), sizeof(msg) - 4);
             if (seen[index / 8] & (1u << (index % 8)))
@@ -278,17 +421,17 @@ static void rdm_exactly_once_under_loss(sp_stack *inner, int family, uint32_t wa
     SP_ASSERT_RC(sp_rdm_get_stats(tx, &tx_stats), 0);
     SP_ASSERT_RC(sp_rdm_get_stats(rx, &rx_stats), 0);
     SP_ASSERT_RC(sp_faulty_get_stats(&lossy, &shim), 0);
-    print_message("rdm under loss (%s, %s): %u messages, %u received, %u delivered twice, "
-                  "%u reports ok, %u reports failed; %u transmissions (%u retransmissions), "
-                  "%u duplicates dropped by the receiver, %u overruns; shim: %u datagrams, "
-                  "%u dropped, %u duplicated, %u reordered, %u delayed; %lld ms on the stack clock\n",
-                  sp_test_fixture.port_name, family == SP_AF_INET ? "IPv4" : "IPv6",
-                  (unsigned)total, (unsigned)received, (unsigned)duplicates,
-                  (unsigned)reported_ok, (unsigned)reported_bad, (unsigned)tx_stats.transmissions,
-                  (unsigned)tx_stats.retransmissions, (unsigned)rx_stats.duplicates,
-                  (unsigned)rx_stats.overrun, (unsigned)shim.datagrams, (unsigned)shim.dropped,
-                  (unsigned)shim.duplicated, (unsigned)shim.reordered, (unsigned)shim.delayed,
-                  (long long)(sp_t_now() - started));
+    print_message(
+        "rdm under loss (%s, %s): %u messages, %u received, %u delivered twice, "
+        "%u reports ok, %u reports failed; %u transmissions (%u retransmissions), "
+        "%u duplicates dropped by the receiver, %u overruns; shim: %u datagrams, "
+        "%u dropped, %u duplicated, %u reordered, %u delayed; %lld ms on the stack clock\n",
+        sp_test_fixture.port_name, family == SP_AF_INET ? "IPv4" : "IPv6", (unsigned)total,
+        (unsigned)received, (unsigned)duplicates, (unsigned)reported_ok, (unsigned)reported_bad,
+        (unsigned)tx_stats.transmissions, (unsigned)tx_stats.retransmissions,
+        (unsigned)rx_stats.duplicates, (unsigned)rx_stats.overrun, (unsigned)shim.datagrams,
+        (unsigned)shim.dropped, (unsigned)shim.duplicated, (unsigned)shim.reordered,
+        (unsigned)shim.delayed, (long long)(sp_t_now() - started));
     assert_int_equal(duplicates, 0);
     assert_int_equal(received, total);
     assert_int_equal(reported_ok, total);
@@ -321,6 +464,8 @@ int sp_suite_group_rdm(void)
         SP_TEST(rdm_truncation_and_peek_like_datagrams),
         SP_TEST(rdm_dead_peer_is_reported_as_timed_out),
         SP_TEST(rdm_malformed_datagrams_are_counted_and_dropped),
+        SP_TEST(rdm_sequence_numbers_wrap_without_delivering_twice),
+        SP_TEST(rdm_restarted_sender_is_delivered_not_dropped),
         SP_TEST(rdm_exactly_once_under_loss_and_duplication_ipv4),
         SP_TEST(rdm_exactly_once_under_loss_and_duplication_ipv6),
     };
