@@ -172,6 +172,9 @@ struct cf_run {
     struct cf_outcome out[CF_MAX_STEPS]; /* per step */
 };
 
+/** The families (SP_AF_*) of @p sc's rows, in row order; returns how many. */
+int cf_row_families(const struct cf_scenario *sc, int out[3]);
+
 /** Run @p sc in @p family (SP_AF_*) on @p backend. */
 void cf_run_scenario(const struct cf_backend *backend, const struct cf_scenario *sc, int family,
                      struct cf_run *run);

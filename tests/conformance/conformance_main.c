@@ -7,6 +7,8 @@
  *   conformance              run, print disagreements; exit 1 if any row fails
  *   conformance --markdown   print docs/conformance.md instead
  *   conformance --only NAME  run the scenarios whose name starts with NAME (verbose)
+ *   conformance --board-log FILE   judge the lwIP port's outcomes that the board
+ *                            firmware (fw_conformance) printed instead of running lwIP here
  *
  * A row fails when a port's outcome differs from the kernel's at any step
  * (unless the row declares that port's limitation, and the port really
@@ -146,6 +148,50 @@ static void cf_lwip_stop(sp_stack *stack)
     sp_lwip_stop(stack);
 }
 
+/* The lwIP port's outcomes on the board, by row, from fw_conformance's log:
+ * "CF <row> <step> <value> <detail>" per step, "CFROW <row> <steps> <shown>". */
+static struct cf_run *cf_board_runs;
+
+static int cf_load_board_log(const char *path, size_t rows)
+{
+    FILE *f = fopen(path, "r");
+    if (f == NULL) {
+        fprintf(stderr, "cannot read %s: %s\n", path, strerror(errno));
+        return -1;
+    }
+    cf_board_runs = calloc(rows, sizeof *cf_board_runs);
+    if (cf_board_runs == NULL) {
+        fclose(f);
+        return -1;
+    }
+    char line[256];
+    size_t complete = 0;
+    while (fgets(line, sizeof line, f) != NULL) {
+        unsigned row, step;
+        long value;
+        int steps, shown, used = 0;
+        line[strcspn(line, "\r\n")] = '\0';
+        if (sscanf(line, "CFROW %u %d %d", &row, &steps, &shown) == 3 && row < rows && steps > 0 &&
+            steps <= CF_MAX_STEPS && shown >= 0 && shown < steps) {
+            cf_board_runs[row].steps = steps;
+            cf_board_runs[row].shown = shown;
+            complete++;
+        } else if (sscanf(line, "CF %u %u %ld %n", &row, &step, &value, &used) == 3 && row < rows &&
+                   step < CF_MAX_STEPS) {
+            struct cf_outcome *o = &cf_board_runs[row].out[step];
+            o->value = value;
+            snprintf(o->detail, sizeof o->detail, "%s", line + used);
+        }
+    }
+    fclose(f);
+    if (complete != rows) {
+        fprintf(stderr, "%s holds %zu complete rows of %zu: the board run did not finish\n", path,
+                complete, rows);
+        return -1;
+    }
+    return 0;
+}
+
 /* The first step where @p port differs from @p ref, or -1. */
 static int cf_first_difference(const struct cf_scenario *sc, const struct cf_run *ref,
                                const struct cf_run *port)
@@ -270,7 +316,9 @@ static void cf_md_header(size_t rows)
         "Each scenario below is written once, as a few steps in `tests/conformance/scenarios.c`,\n"
         "and runs three ways inside a network namespace that holds only a loopback interface:\n"
         "with plain BSD calls on the Linux kernel (the reference), through sockport on the POSIX\n"
-        "port, and through sockport on the lwIP port in-process (simulated clock). Every step's\n"
+        "port, and through sockport on the lwIP port in-process (simulated clock). The lwIP\n"
+        "port also runs every row on the QEMU board (`qemu.conformance_board`: the firmware\n"
+        "prints its outcomes, the host judges them by the same rules). Every step's\n"
         "outcome is compared, not only the one shown: an error by its meaning (the kernel's\n"
         "`ECONNREFUSED` is `SP_ECONNREFUSED`; the few kernel codes without a namesake are read by\n"
         "meaning in `backend_kernel.c`), a byte count exactly, an address by its shape (`=s1` is\n"
@@ -346,7 +394,7 @@ static void cf_print_header_lists(const char *bullet)
 int main(int argc, char **argv)
 {
     bool markdown = false, list_header = false;
-    const char *only = NULL;
+    const char *only = NULL, *board_log = NULL;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--markdown") == 0)
             markdown = true;
@@ -354,8 +402,12 @@ int main(int argc, char **argv)
             only = argv[++i];
         else if (strcmp(argv[i], "--header") == 0)
             list_header = true;
+        else if (strcmp(argv[i], "--board-log") == 0 && i + 1 < argc)
+            board_log = argv[++i];
         else {
-            fprintf(stderr, "usage: %s [--markdown | --header | --only NAME-PREFIX]\n", argv[0]);
+            fprintf(stderr,
+                    "usage: %s [--markdown | --header | --only NAME-PREFIX | --board-log FILE]\n",
+                    argv[0]);
             return 2;
         }
     }
@@ -388,8 +440,11 @@ int main(int argc, char **argv)
     backends[CF_LWIP] = cf_sockport_backend("lwip", cf_lwip_start, cf_lwip_stop);
 
     size_t rows = 0;
+    int row_families[3];
     for (size_t s = 0; s < cf_scenario_count; s++)
-        rows += (size_t)__builtin_popcount(cf_scenarios[s].families);
+        rows += (size_t)cf_row_families(&cf_scenarios[s], row_families);
+    if (board_log != NULL && cf_load_board_log(board_log, rows) < 0)
+        return 2;
     if (markdown)
         cf_md_header(rows);
 
@@ -397,16 +452,19 @@ int main(int argc, char **argv)
     static struct cf_row_result r;
     for (size_t s = 0; s < cf_scenario_count; s++) {
         const struct cf_scenario *sc = &cf_scenarios[s];
-        if (only != NULL && strncmp(sc->name, only, strlen(only)) != 0)
+        if (only != NULL && strncmp(sc->name, only, strlen(only)) != 0) {
+            number += cf_row_families(sc, row_families);
             continue;
-        static const int families[] = {SP_AF_INET, SP_AF_INET6, SP_AF_LOCAL};
-        static const unsigned bits[] = {CF_V4, CF_V6, CF_LOCAL};
-        for (int f = 0; f < 3; f++) {
-            if (!(sc->families & bits[f]))
-                continue;
+        }
+        int families[3];
+        int nfamilies = cf_row_families(sc, families);
+        for (int f = 0; f < nfamilies; f++) {
             memset(&r, 0, sizeof r);
             for (int col = 0; col < CF_COLUMNS; col++) {
-                cf_run_scenario(&backends[col], sc, families[f], &r.run[col]);
+                if (col == CF_LWIP && board_log != NULL)
+                    r.run[col] = cf_board_runs[number]; /* the same port, on the board */
+                else
+                    cf_run_scenario(&backends[col], sc, families[f], &r.run[col]);
                 cf_clear_dir();
             }
             cf_judge(sc, families[f], &r);
@@ -422,7 +480,7 @@ int main(int argc, char **argv)
                        cf_family_name(families[f]), sc->situation);
                 cf_print_run("kernel", sc, &r.run[CF_KERNEL], true);
                 cf_print_run("posix", sc, &r.run[CF_POSIX], false);
-                cf_print_run("lwip", sc, &r.run[CF_LWIP], false);
+                cf_print_run(board_log != NULL ? "board" : "lwip", sc, &r.run[CF_LWIP], false);
                 for (int col = CF_POSIX; col < CF_COLUMNS; col++) {
                     if (r.verdict[col][0] != '\0')
                         printf("    %s\n", r.verdict[col]);
@@ -443,7 +501,8 @@ int main(int argc, char **argv)
             number, number - failed - limited, limited, failed);
         return 0;
     }
-    printf("conformance: %d rows, %d agree, %d differ as declared, %d failing\n", number,
+    printf("conformance%s: %d rows, %d agree, %d differ as declared, %d failing\n",
+           board_log != NULL ? " (lwIP column from the board)" : "", number,
            number - failed - limited, limited, failed);
     return failed != 0 ? 1 : 0;
 }

@@ -133,7 +133,7 @@ static void cf_describe_addr(struct cf_engine *e, const sp_addr *a, char *buf, s
     }
     if (a->family == SP_AF_LOCAL) {
         const char *leaf = strrchr(a->u.path, '/');
-        snprintf(buf, size, "path %s",
+        snprintf(buf, size, "path %.24s",
                  a->u.path[0] == '\0' ? "(unnamed)"
                  : leaf               ? leaf + 1
                                       : a->u.path);
@@ -314,6 +314,18 @@ static long cf_step(struct cf_engine *e, const struct cf_step *st, struct cf_out
     default:
         return SP_EINVAL;
     }
+}
+
+int cf_row_families(const struct cf_scenario *sc, int out[3])
+{
+    static const unsigned bits[] = {CF_V4, CF_V6, CF_LOCAL};
+    static const int families[] = {SP_AF_INET, SP_AF_INET6, SP_AF_LOCAL};
+    int n = 0;
+    for (int f = 0; f < 3; f++) {
+        if (sc->families & bits[f])
+            out[n++] = families[f];
+    }
+    return n;
 }
 
 void cf_run_scenario(const struct cf_backend *backend, const struct cf_scenario *sc, int family,
