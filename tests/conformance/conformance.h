@@ -46,22 +46,26 @@ enum cf_op {
     CF_SETTLE,      /* let in-flight packets arrive (lwIP: run the stack a while) */
     CF_STALL,       /* slot = listener, a = first of 3 free slots: fill its queue until a
                        non-blocking connect stays in progress; that one ends in slot a */
+    CF_FILL,        /* slot: send with SP_MSG_DONTWAIT until the stack takes no more; the
+                       outcome is the error that ended it */
 };
 
 /** Symbolic addresses, resolved per backend when the step runs. */
 enum cf_addr_kind {
-    CF_AD_LOOP = 1,   /* the family's loopback, port 0 */
-    CF_AD_ANY,        /* the family's wildcard, port 0 */
-    CF_AD_DEAD,       /* loopback, a port where nobody of this type is bound */
-    CF_AD_OTHER,      /* the loopback of the other IP family, port 9 */
-    CF_AD_BCAST,      /* 127.255.255.255 port 9 (IPv4 loopback's broadcast) */
-    CF_AD_FOREIGN6,   /* ::2, an address this host does not have (bind only: no packet leaves) */
-    CF_AD_NULL,       /* a NULL pointer */
-    CF_AD_V4_OF0 = 8, /* + k: 127.0.0.1 with slot k's port (IPv4 into an IPv6 socket) */
-    CF_AD_NAME0 = 16  /* + k: slot k's own address (wildcard replaced by loopback) */
+    CF_AD_LOOP = 1,    /* the family's loopback, port 0 */
+    CF_AD_ANY,         /* the family's wildcard, port 0 */
+    CF_AD_DEAD,        /* loopback, a port where nobody of this type is bound */
+    CF_AD_OTHER,       /* the loopback of the other IP family, port 9 */
+    CF_AD_BCAST,       /* 127.255.255.255 port 9 (IPv4 loopback's broadcast) */
+    CF_AD_FOREIGN6,    /* ::2, an address this host does not have (bind only: no packet leaves) */
+    CF_AD_NULL,        /* a NULL pointer */
+    CF_AD_V4_OF0 = 8,  /* + k: 127.0.0.1 with slot k's port (IPv4 into an IPv6 socket) */
+    CF_AD_NAME0 = 16,  /* + k: slot k's own address (wildcard replaced by loopback) */
+    CF_AD_MAPPED0 = 24 /* + k: ::ffff:127.0.0.1 with slot k's port */
 };
 #define CF_AD_NAME(k) (CF_AD_NAME0 + (k))
 #define CF_AD_V4_OF(k) (CF_AD_V4_OF0 + (k))
+#define CF_AD_MAPPED(k) (CF_AD_MAPPED0 + (k))
 
 /** A length: the largest UDP payload of the row's family (65507 IPv4, 65527 IPv6). */
 #define CF_LEN_MAX_UDP (-1)

@@ -210,7 +210,7 @@ static int cf_unlisted(const struct cf_scenario *sc, const struct cf_run *run, i
     for (int i = 0; i < run->steps; i++) {
         const struct cf_step *st = &sc->steps[i];
         long v = run->out[i].value;
-        if (v >= 0 || st->op == CF_SETTLE || st->op == CF_STALL)
+        if (v >= 0 || st->op == CF_SETTLE)
             continue;
         const char *fn = cf_step_function(st);
         if (st->op == CF_RESET && i >= 0)

@@ -14,6 +14,9 @@
 #define CF_BUFFER_BYTES 70000
 /* Connections a CF_STALL step may queue before the listener's queue is full. */
 #define CF_STALL_TRIES 8
+/* Sends of CF_BUFFER_BYTES a CF_FILL step makes at most (about 280 MB: far
+ * more than any socket buffer on loopback). */
+#define CF_FILL_TRIES 4000
 
 static unsigned char cf_out_buf[CF_BUFFER_BYTES];
 static unsigned char cf_in_buf[CF_BUFFER_BYTES];
@@ -27,6 +30,7 @@ struct cf_engine {
     int family;
     int handle[CF_SLOTS];
     int type[CF_SLOTS];
+    int fam[CF_SLOTS];                   /* the slot's family (a row may mix IPv4 into IPv6) */
     bool closed[CF_SLOTS];               /* the handle stays, to show what a closed one gives */
     sp_addr last_name[CF_SLOTS];         /* a closed slot's address, for binding it again */
     uint16_t dead_port[SP_SOCK_RDM + 1]; /* per type, found once per row */
@@ -78,7 +82,9 @@ static const sp_addr *cf_resolve(struct cf_engine *e, int kind, int slot, sp_add
     case CF_AD_NULL:
         return NULL;
     case CF_AD_LOOP:
-        if (e->family == SP_AF_LOCAL) {
+        if (slot >= 0 && e->fam[slot] != 0 && e->fam[slot] != SP_AF_LOCAL) {
+            sp_addr_loopback(out, e->fam[slot], 0);
+        } else if (e->family == SP_AF_LOCAL) {
             char leaf[8];
             snprintf(leaf, sizeof leaf, "s%d", slot);
             cf_local_path(out, leaf);
@@ -103,6 +109,13 @@ static const sp_addr *cf_resolve(struct cf_engine *e, int kind, int slot, sp_add
         return out;
     default:
         break;
+    }
+    if (kind >= CF_AD_MAPPED0 && kind < CF_AD_MAPPED0 + CF_SLOTS) {
+        static const uint8_t mapped[16] = {[10] = 0xFF, [11] = 0xFF, [12] = 127, [15] = 1};
+        sp_addr name;
+        cf_resolve(e, CF_AD_NAME(kind - CF_AD_MAPPED0), slot, &name);
+        sp_addr_ipv6(out, mapped, name.port, 0);
+        return out;
     }
     if (kind >= CF_AD_V4_OF0 && kind < CF_AD_V4_OF0 + CF_SLOTS) {
         sp_addr name;
@@ -237,6 +250,7 @@ static long cf_step(struct cf_engine *e, const struct cf_step *st, struct cf_out
         if (rc >= 0) {
             e->handle[st->slot] = (int)rc;
             e->type[st->slot] = st->a;
+            e->fam[st->slot] = family;
             e->closed[st->slot] = false;
             rc = 0; /* a handle's value means nothing across backends */
         }
@@ -261,6 +275,7 @@ static long cf_step(struct cf_engine *e, const struct cf_step *st, struct cf_out
         if (rc >= 0) {
             e->handle[st->a] = (int)rc;
             e->type[st->a] = e->type[st->slot];
+            e->fam[st->a] = e->fam[st->slot];
             e->closed[st->a] = false;
             cf_describe_addr(e, &from, o->detail, sizeof o->detail);
             rc = 0;
@@ -311,6 +326,21 @@ static long cf_step(struct cf_engine *e, const struct cf_step *st, struct cf_out
         return 0;
     case CF_STALL:
         return cf_stall(e, st->slot, st->a);
+    case CF_FILL:
+        /* Full means no room even after the data in flight has landed: lwIP
+         * frees its send buffer as the peer acknowledges, the kernel too. */
+        for (int i = 0, full = 0; i < CF_FILL_TRIES; i++) {
+            rc = be->sendto(ctx, h, cf_out_buf, sizeof cf_out_buf, SP_MSG_DONTWAIT, NULL);
+            if (rc >= 0) {
+                full = 0;
+                continue;
+            }
+            if (rc != SP_EAGAIN || ++full == 3)
+                return rc;
+            be->settle(ctx);
+        }
+        snprintf(o->detail, sizeof o->detail, "never full");
+        return 0;
     default:
         return SP_EINVAL;
     }
@@ -415,6 +445,7 @@ const char *cf_step_function(const struct cf_step *step)
         [CF_POLL] = "sp_poll",
         [CF_SETTLE] = "(settle)",
         [CF_STALL] = "sp_connect",
+        [CF_FILL] = "sp_send",
     };
     return step->op < sizeof names / sizeof names[0] && names[step->op] ? names[step->op] : "?";
 }

@@ -39,6 +39,7 @@
 #define POLL(k, ev) ST(CF_POLL, k, ev, 0, 0)
 #define SETTLE ST(CF_SETTLE, -1, 0, 0, 0)
 #define STALL(k, into) ST(CF_STALL, k, into, 0, 0)
+#define FILL(k) ST(CF_FILL, k, 0, 0, 0)
 
 #define NB(k) SET(k, SP_OPT_NONBLOCK, 1)
 #define STREAM SP_SOCK_STREAM
@@ -69,8 +70,9 @@ static const char rule_send_unconnected[] =
     "which would tell the program a connection broke that never was";
 #define RULE_SEND_UNCONNECTED rule_send_unconnected, rule_send_unconnected
 static const char rule_shutdown_listener[] =
-    "sockport rule: POSIX's SP_ENOTCONN; Linux takes shutdown() on a listener (its source calls "
-    "that branch a temporary hack for close() in threads)";
+    "sockport rule: POSIX's SP_ENOTCONN; Linux takes shutdown() on a listener or a connect in "
+    "progress and drops them (its source calls that branch a temporary hack for close() in "
+    "threads)";
 #define RULE_SHUTDOWN_LISTENER rule_shutdown_listener, rule_shutdown_listener
 
 /* The table is laid out by hand, one scenario to a few lines: clang-format
@@ -236,6 +238,16 @@ const struct cf_scenario cf_scenarios[] = {
      {SOCK(0, STREAM), SET(0, SP_OPT_V6ONLY, 1), BIND(0, CF_AD_ANY), LISTEN(0, 1),
       SOCKF(1, SP_AF_INET, STREAM, 0), CONNECT(1, CF_AD_V4_OF(0))}},
 
+    {"connect_timeout", "a blocking connect with a 1 ms send timeout to a listener whose queue is full",
+     CF_IP, 0, 0, 0, {CONNECTING, SOCK(4, STREAM), SET(4, SP_OPT_SNDTIMEO, 1), CONNECT(4, CF_AD_NAME(0))}},
+    {"connect_mapped_v6only", "an IPv6-only socket connecting to an IPv4-mapped address", CF_V6, 0, 0, 0,
+     {SOCK(0, STREAM), BIND(0, CF_AD_LOOP), SOCK(1, STREAM), SET(1, SP_OPT_V6ONLY, 1),
+      CONNECT(1, CF_AD_MAPPED(0))}},
+    {"connect_bound_client", "a client bound to loopback first, then connected: its address", CF_IP, 0, 0,
+     0, {SOCK(0, STREAM), BIND(0, CF_AD_LOOP), LISTEN(0, 1), SOCK(1, STREAM), BIND(1, CF_AD_LOOP),
+         CONNECT(1, CF_AD_NAME(0)), SOCKNAME(1)}},
+    {"connect_after_peer_reset", "connecting again after the peer reset the connection", CF_IP, 0, 0, 0,
+     {PAIR, RESET(2), SETTLE, CONNECT(1, CF_AD_NAME(0))}},
     /* ---- a connect in progress ----------------------------------------- */
     {"connecting_send", "sending while the connect is in progress (non-blocking)", CF_IP, 0, 0, 0,
      {CONNECTING, SEND(3, 1, 0)}},
@@ -247,7 +259,13 @@ const struct cf_scenario cf_scenarios[] = {
      {CONNECTING, POLL(3, IO)}},
     {"connecting_error", "SP_OPT_ERROR while the connect is in progress", CF_IP, 0, 0, 0,
      {CONNECTING, GET(3, SP_OPT_ERROR)}},
-    {"connecting_close", "closing while the connect is in progress", CF_IP, 0, 0, 0, {CONNECTING, CLOSE(3)}},
+ {"connecting_shutdown", "shutting down while the connect is in progress", CF_IP, 0,
+     RULE_SHUTDOWN_LISTENER, {CONNECTING, SHUT(3, SP_SHUT_WR)}},
+    {"connecting_bind", "binding while the connect is in progress", CF_IP, 0, 0, 0,
+     {CONNECTING, BIND(3, CF_AD_LOOP)}},
+    {"connecting_sockname", "the address of a socket whose connect is in progress", CF_IP, 0, 0, 0,
+     {CONNECTING, SOCKNAME(3)}},
+       {"connecting_close", "closing while the connect is in progress", CF_IP, 0, 0, 0, {CONNECTING, CLOSE(3)}},
 
     /* ---- sp_send / sp_sendto ----------------------------------------- */
     {"send_fresh_stream", "sending on a stream socket never connected", CF_IP, 0, RULE_SEND_UNCONNECTED,
@@ -278,6 +296,16 @@ const struct cf_scenario cf_scenarios[] = {
      {SOCK(1, DGRAM), SENDTO(1, 4, 0, CF_AD_BCAST)}},
     {"sendto_broadcast_allowed", "a datagram to 127.255.255.255 with SP_OPT_BROADCAST", CF_V4, 0, 0, 0,
      {SOCK(1, DGRAM), SET(1, SP_OPT_BROADCAST, 1), SENDTO(1, 4, 0, CF_AD_BCAST)}},
+    {"sendto_mapped_v6only", "an IPv6-only datagram socket sending to an IPv4-mapped address", CF_V6, 0,
+     0, 0, {SOCK(1, DGRAM), SET(1, SP_OPT_V6ONLY, 1), SENDTO(1, 4, 0, CF_AD_MAPPED(1))}},
+    {"sendto_mapped_dual_stack", "an IPv6 datagram socket sending to an IPv4 socket by its mapped address",
+     CF_V6, 0, 0, 0,
+     {SOCKF(0, SP_AF_INET, DGRAM, 0), BIND(0, CF_AD_LOOP), SOCK(1, DGRAM), SENDTO(1, 3, 0, CF_AD_MAPPED(0)),
+      SETTLE, RECVFROM(0, 10, DW)}},
+    {"send_full_nonblocking", "sending without waiting to a peer that reads nothing, until no room", CF_IP,
+     0, 0, 0, {PAIR, FILL(1)}},
+    {"send_full_timeout", "with no room, a blocking send with a 1 ms send timeout", CF_IP, 0, 0, 0,
+     {PAIR, FILL(1), SET(1, SP_OPT_SNDTIMEO, 1), SEND(1, 1000, 0)}},
     {"sendto_other_family", "a datagram from an IPv4 socket to an IPv6 address", CF_V4, 0, 0, 0,
      {SOCK(1, DGRAM), SENDTO(1, 4, 0, CF_AD_OTHER)}},
     {"sendto_connected_stream", "sp_sendto with an address on a connected stream", CF_IP, 0, 0, 0,
@@ -331,6 +359,26 @@ const struct cf_scenario cf_scenarios[] = {
     {"recvfrom_dgram", "the sender's address of a datagram", CF_IP, 0, 0, 0,
      {DPAIR, SEND(1, 3, 0), SETTLE, RECVFROM(0, 10, 0)}},
     {"recv_closed", "receiving on a closed handle", CF_IP, 0, 0, 0, {SOCK(1, DGRAM), CLOSE(1), RECV(1, 1, 0)}},
+
+    {"bound_recv", "receiving on a bound stream socket", CF_IP, 0, 0, 0,
+     {SOCK(1, STREAM), BIND(1, CF_AD_LOOP), RECV(1, 10, DW)}},
+    {"bound_peername", "the peer of a bound stream socket", CF_IP, 0, 0, 0,
+     {SOCK(1, STREAM), BIND(1, CF_AD_LOOP), PEERNAME(1)}},
+    {"bound_poll", "polling a bound stream socket", CF_IP, 0, 0, 0,
+     {SOCK(1, STREAM), BIND(1, CF_AD_LOOP), POLL(1, IO)}},
+    {"bound_shutdown", "shutting down a bound stream socket", CF_IP, 0, 0, 0,
+     {SOCK(1, STREAM), BIND(1, CF_AD_LOOP), SHUT(1, SP_SHUT_RD)}},
+    {"connected_bind", "binding a connected stream socket", CF_IP, 0, 0, 0, {PAIR, BIND(1, CF_AD_LOOP)}},
+    {"half_closed_receives", "after shutting the sending side, the peer's data still arrives", CF_IP, 0, 0,
+     0, {PAIR, SHUT(1, SP_SHUT_WR), SEND(2, 3, 0), SETTLE, RECV(1, 10, 0)}},
+    {"half_closed_peer_sends", "after the peer shut its sending side, sending to it", CF_IP, 0, 0, 0,
+     {PAIR, SHUT(2, SP_SHUT_WR), SETTLE, RECV(1, 10, 0), SEND(1, 3, 0), SETTLE, RECV(2, 10, 0)}},
+    {"half_closed_peername", "the peer of a socket that shut its sending side", CF_IP, 0, 0, 0,
+     {PAIR, SHUT(1, SP_SHUT_WR), PEERNAME(1)}},
+    {"half_closed_both_then_close", "both sides shut their sending side, then each reads", CF_IP, 0, 0, 0,
+     {PAIR, SHUT(1, SP_SHUT_WR), SHUT(2, SP_SHUT_WR), SETTLE, RECV(1, 10, 0), RECV(2, 10, 0), POLL(1, IO)}},
+    {"sockname_after_peer_reset", "the own address after the peer reset", CF_IP, 0, 0, 0,
+     {PAIR, RESET(2), SETTLE, SOCKNAME(1)}},
 
     /* ---- sp_shutdown -------------------------------------------------- */
     {"shutdown_fresh", "shutting down a stream socket never connected", CF_IP, 0, 0, 0,
@@ -433,6 +481,8 @@ const struct cf_scenario cf_scenarios[] = {
     {"poll_shut_rdwr", "polling after shutting both sides", CF_IP, 0, 0, 0,
      {PAIR, SHUT(1, SP_SHUT_RDWR), SETTLE, POLL(1, IO)}},
     {"poll_refused", "polling after a refused non-blocking connect", CF_IP, 0, 0, 0, {REFUSED_NB, POLL(1, IO)}},
+    {"poll_full", "polling a connection whose send buffer is full", CF_IP, 0, 0, 0,
+     {PAIR, FILL(1), POLL(1, IO)}},
     {"poll_closed", "polling a closed handle", CF_IP, 0, 0, 0, {SOCK(1, STREAM), CLOSE(1), POLL(1, IO)}},
     {"poll_dgram_readable", "polling a datagram socket with a datagram queued", CF_IP, 0, 0, 0,
      {DPAIR, SEND(1, 3, 0), SETTLE, POLL(0, IO)}},
@@ -444,6 +494,13 @@ const struct cf_scenario cf_scenarios[] = {
      {SOCKP(0, SP_SOCK_RAW, CF_PROTO_ICMP), ACCEPT(0, 1)}},
     {"raw_shutdown", "shutting down an unconnected raw socket", CF_IP, 0, 0, 0,
      {SOCKP(0, SP_SOCK_RAW, CF_PROTO_ICMP), SHUT(0, SP_SHUT_RDWR)}},
+
+    {"raw_sendto_echo", "an 8-byte ICMP echo request to loopback on a raw socket", CF_IP, 0, 0, 0,
+     {SOCKP(0, SP_SOCK_RAW, CF_PROTO_ICMP), SENDTO(0, 8, 0, CF_AD_LOOP)}},
+    {"raw_sendto_short", "a 2-byte ICMP message on a raw socket", CF_IP, 0, 0, 0,
+     {SOCKP(0, SP_SOCK_RAW, CF_PROTO_ICMP), SENDTO(0, 2, 0, CF_AD_LOOP)}},
+    {"raw_connect_send", "a connected raw socket sends", CF_IP, 0, 0, 0,
+     {SOCKP(0, SP_SOCK_RAW, CF_PROTO_ICMP), CONNECT(0, CF_AD_LOOP), SEND(0, 8, 0)}},
 
     /* ---- services core builds: the ports must agree ------------------- */
     {"seqpacket_refused", "a sequenced-packet connect to a port where nobody listens", CF_IP, CF_REF_PORTS, 0,
