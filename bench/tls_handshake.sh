@@ -5,11 +5,20 @@
 # over N fresh connections (no session resumption: curl keeps no session
 # between runs). Measured, never asserted.
 #
-#   bash bench/tls_handshake.sh [N] [FIRMWARE.elf]
+#   bash bench/tls_handshake.sh [--device-speed] [N] [FIRMWARE.elf]
 # Default firmware: build/host/tests/qemu/firmware/fw_ssl_server2.elf (the
 # host preset builds it). Prints each time, then min / median / max in ms.
+# --device-speed: QEMU with -icount shift=5,align=on, i.e. 32 ns per
+# instruction (about 31 million per second) held to the host's clock, an
+# estimate of a real 25 MHz Cortex-M3 (which retires at most one instruction
+# per cycle); without it, QEMU runs the guest as fast as it can.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+speed=()
+if [ "${1:-}" = --device-speed ]; then
+    speed=(--icount-align 5)
+    shift
+fi
 count=${1:-10}
 firmware=${2:-$root/build/host/tests/qemu/firmware/fw_ssl_server2.elf}
 ca="$root/third_party/mbedtls/tests/data_files/test-ca-sha256.crt"
@@ -21,7 +30,7 @@ client='for i in $(seq '"$count"'); do
   curl -sS -o /dev/null --max-time 60 --cacert '"'$ca'"' --resolve localhost:$SP_QEMU_TCP_PORT:127.0.0.1 \
     -w "%{time_connect} %{time_appconnect}\n" https://localhost:$SP_QEMU_TCP_PORT/ || exit 1
 done >'"'$results'"
-bash "$root/tests/qemu/run_firmware.sh" --timeout 600 --ready-timeout 60 --tcp 4433 \
+bash "$root/tests/qemu/run_firmware.sh" "${speed[@]}" --timeout 600 --ready-timeout 60 --tcp 4433 \
     --arg server_port=4433 --ready "Waiting for a remote connection" --stop-after-client \
     --client "$client" "$firmware" >/dev/null
 awk '{ printf "handshake %d: %.1f ms\n", NR, ($2 - $1) * 1000 }' "$results"
