@@ -14,8 +14,10 @@
 # Each step prints one line; what apt and dpkg say goes to build/setup.log
 # (SOCKPORT_SETUP_LOG overrides), whose tail is printed when a step fails.
 
+# libclang-rt-14-dev: clang's sanitizer and libFuzzer runtimes, which
+# --no-install-recommends leaves out (preset host-clang links UBSan).
 sp_setup_packages=(
-    build-essential cmake pkg-config clang libcmocka-dev
+    build-essential cmake pkg-config clang libclang-rt-14-dev libcmocka-dev
     gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm
     socat netcat-openbsd dnsmasq-base iproute2 nftables curl dpkg-dev valgrind
     python3 openssl
