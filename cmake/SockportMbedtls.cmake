@@ -6,10 +6,11 @@
 # (tls/check_unmodified.sh proves it).
 
 # sockport_mbedtls_library(<target> DIR <mbedtls-dir> [CONFIG_FILE <header>]
-#                          [INCLUDES <dir>...] [DEFINITIONS <d>...])
+#                          [INCLUDES <dir>...] [DEFINITIONS <d>...] [EXCLUDE <file>...])
 # A STATIC library of every library/*.c (crypto, X.509 and TLS in one: the
-# options in the configuration decide what each file compiles to). Without
-# CONFIG_FILE, mbedTLS's own default include/mbedtls/config.h is used.
+# options in the configuration decide what each file compiles to) but the
+# EXCLUDE'd ones (names in library/, e.g. net_sockets.c to build it apart).
+# Without CONFIG_FILE, mbedTLS's own default include/mbedtls/config.h is used.
 # INCLUDES (PUBLIC) hold the configuration's own headers (timing_alt.h).
 function(sockport_mbedtls_library target)
   cmake_parse_arguments(ARG "" "DIR;CONFIG_FILE" "INCLUDES;DEFINITIONS;EXCLUDE" ${ARGN})
@@ -29,8 +30,8 @@ function(sockport_mbedtls_library target)
   if(ARG_DEFINITIONS)
     target_compile_definitions(${target} PUBLIC ${ARG_DEFINITIONS})
   endif()
-  # mbedTLS is not ours to fix: its own flags (C99, its warnings), and
-  # optimised even in Debug builds so that handshakes stay quick.
+  # mbedTLS is not ours to fix: C99 as it asks, none of sockport's warning
+  # flags, and optimised even in Debug builds so that handshakes stay quick.
   set_target_properties(${target} PROPERTIES C_STANDARD 99 C_EXTENSIONS OFF)
   target_compile_options(${target} PRIVATE -O2)
 endfunction()
