@@ -24,7 +24,10 @@ struct spc_seqpacket {
     uint8_t rx_header_got;
     uint32_t rx_len;
     uint32_t rx_got;
-    int rx_end; /* 0 while open; 1 at a clean end of stream; or an SP_E* error */
+    bool rx_end; /* the stream ended (cleanly, or with rx_error) */
+    /* The stream's error (a reset), or the framing's, not yet reported: as on
+     * TCP, the next send or receive reports it once, and poll shows it. */
+    int rx_error;
     uint8_t rx_buf[SP_SEQPACKET_MAX_RECORD];
     /* send side: the part of the last record the stream has not taken yet */
     uint32_t tx_len;
@@ -46,17 +49,25 @@ static ptrdiff_t spc_seq_port_recv(struct spc_socket *s, void *buf, size_t len)
     return spc_port_recv(s->stack, s->native, buf, len, 0, NULL);
 }
 
+/* Reports the stored error once: the stream's end is all that is left. */
+static int spc_seq_take_error(struct spc_seqpacket *q)
+{
+    int error = q->rx_error;
+    q->rx_error = 0;
+    return error;
+}
+
 /*
  * Reads what the stream has towards the current record. Returns 1 when a whole
- * record is buffered, 0 at end of stream, SP_EAGAIN when more must arrive, or
- * the stream's error.
+ * record is buffered, 0 once the stream ended (q->rx_error may then hold an
+ * error to report), SP_EAGAIN when more must arrive.
  */
 static int spc_seq_fill(struct spc_socket *s)
 {
     struct spc_seqpacket *q = spc_seq(s);
     for (;;) {
-        if (q->rx_end != 0)
-            return q->rx_end == 1 ? 0 : q->rx_end;
+        if (q->rx_end)
+            return 0;
         if (q->rx_header_got == SPC_SEQ_HEADER && q->rx_got == q->rx_len)
             return 1;
         ptrdiff_t n;
@@ -69,8 +80,10 @@ static int spc_seq_fill(struct spc_socket *s)
                     q->rx_len = (uint32_t)q->rx_header[0] << 24 | (uint32_t)q->rx_header[1] << 16 |
                                 (uint32_t)q->rx_header[2] << 8 | q->rx_header[3];
                     q->rx_got = 0;
-                    if (q->rx_len > SP_SEQPACKET_MAX_RECORD)
-                        q->rx_end = SP_ECONNABORTED; /* the peer broke the framing */
+                    if (q->rx_len > SP_SEQPACKET_MAX_RECORD) {
+                        q->rx_end = true;
+                        q->rx_error = SP_ECONNABORTED; /* the peer broke the framing */
+                    }
                 }
                 continue;
             }
@@ -84,10 +97,11 @@ static int spc_seq_fill(struct spc_socket *s)
         if (n == SP_EAGAIN)
             return SP_EAGAIN;
         /* End of stream between records is a clean close; inside one, the rest is lost. */
-        if (n == 0)
-            q->rx_end = (q->rx_header_got == 0) ? 1 : SP_ECONNRESET;
-        else
-            q->rx_end = (int)n;
+        q->rx_end = true;
+        if (n < 0)
+            q->rx_error = (int)n;
+        else if (q->rx_header_got != 0)
+            q->rx_error = SP_ECONNRESET;
     }
 }
 
@@ -98,6 +112,8 @@ static ptrdiff_t spc_seq_recv(struct spc_socket *s, void *buf, size_t len, int f
     /* A request's rest must go out while its sender waits for the answer. */
     spc_seq_flush(s);
     int rc = spc_seq_fill(s);
+    if (rc == 0)
+        return spc_seq_take_error(q); /* or 0: end of stream */
     if (rc != 1)
         return rc;
     size_t copied = len < q->rx_len ? len : q->rx_len;
@@ -141,6 +157,8 @@ static ptrdiff_t spc_seq_send(struct spc_socket *s, const void *buf, size_t len,
     struct spc_seqpacket *q = spc_seq(s);
     if (len > SP_SEQPACKET_MAX_RECORD)
         return SP_EMSGSIZE;
+    if (q->rx_error != 0)
+        return spc_seq_take_error(q); /* a reset the reading side met first */
     int rc = spc_seq_flush(s);
     if (rc < 0)
         return rc;
@@ -175,6 +193,8 @@ static short spc_seq_poll(struct spc_socket *s, short port_revents)
     int rc = spc_seq_fill(s);
     if (rc != SP_EAGAIN)
         revents |= SP_POLLIN; /* a record, end of stream, or an error to read */
+    if (spc_seq(s)->rx_error != 0)
+        revents |= SP_POLLERR;
     if ((port_revents & SP_POLLOUT) && flushed)
         revents |= SP_POLLOUT;
     /* The stream's data may be only part of a record: readable only when whole. */
@@ -242,7 +262,8 @@ int spc_seqpacket_attach(struct spc_socket *s)
         q->rx_header_got = 0;
         q->rx_len = 0;
         q->rx_got = 0;
-        q->rx_end = 0;
+        q->rx_end = false;
+        q->rx_error = 0;
         q->tx_len = 0;
         q->tx_sent = 0;
         s->service = &spc_seqpacket_service;
