@@ -110,6 +110,9 @@ struct spc_socket {
     uint8_t type;
     uint8_t state; /**< enum spc_state */
     int failure;   /**< SPC_FAILED: the attempt's error until a call reported it, then 0 */
+    /** A non-blocking connect no sp_connect() has reported the end of yet: as on
+     *  Linux, the next sp_connect() says 0 once, only later SP_EISCONN. */
+    bool connect_unreported;
     int protocol;
     int rcv_timeout_ms;
     int snd_timeout_ms;

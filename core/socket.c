@@ -292,8 +292,10 @@ int sp_connect(int sock, const sp_addr *addr)
         return 0;
     }
 
+    bool unreported = s->connect_unreported;
+    s->connect_unreported = false;
     if (s->state == SPC_CONNECTED)
-        return SP_EISCONN;
+        return unreported ? 0 : SP_EISCONN;
     if (s->state == SPC_FAILED)
         return spc_restart_after_failure(s);
     struct spc_deadline deadline = spc_deadline_in(s->snd_timeout_ms);
@@ -301,8 +303,10 @@ int sp_connect(int sock, const sp_addr *addr)
         rc = spc_settle_connect(s);
         if (s->state == SPC_FAILED)
             return spc_restart_after_failure(s);
-        if (rc != SP_EALREADY || s->nonblocking)
+        if (rc != SP_EALREADY || s->nonblocking) {
+            s->connect_unreported = rc == SP_EALREADY;
             return rc;
+        }
         return spc_finish_connect(s, &deadline);
     }
 
@@ -315,8 +319,10 @@ int sp_connect(int sock, const sp_addr *addr)
         return rc;
     s->state = SPC_CONNECTING;
     s->bound = true;
-    if (s->nonblocking)
+    if (s->nonblocking) {
+        s->connect_unreported = true;
         return SP_EINPROGRESS;
+    }
     return spc_finish_connect(s, &deadline);
 }
 
