@@ -118,6 +118,13 @@ static int cf_sp_family(int native)
                                 : -1;
 }
 
+static bool cf_seqpacket_as_tcp;
+
+void cf_kernel_seqpacket_as_tcp(bool on)
+{
+    cf_seqpacket_as_tcp = on;
+}
+
 static int cf_native_type(int type)
 {
     switch (type) {
@@ -128,7 +135,7 @@ static int cf_native_type(int type)
     case SP_SOCK_RAW:
         return SOCK_RAW;
     case SP_SOCK_SEQPACKET:
-        return SOCK_SEQPACKET;
+        return cf_seqpacket_as_tcp ? SOCK_STREAM : SOCK_SEQPACKET;
     case SP_SOCK_RDM:
         return SOCK_RDM;
     default:

@@ -6,4 +6,7 @@
 
 struct cf_backend cf_kernel_backend(void);
 
+/** Run sequenced-packet sockets of IPv4/IPv6 rows as TCP (CF_REF_TCP rows). */
+void cf_kernel_seqpacket_as_tcp(bool on);
+
 #endif

@@ -101,6 +101,8 @@ enum cf_reference {
     CF_REF_KERNEL = 0, /* the kernel runs the same steps: it is the reference */
     CF_REF_PORTS,      /* the kernel has no such service (sequenced packets over IP):
                           the ports must agree with each other */
+    CF_REF_TCP,        /* sequenced packets over IP, on the kernel's TCP: core builds them
+                          over a stream, so connecting, closing and resets are TCP's */
 };
 
 struct cf_scenario {

@@ -231,8 +231,8 @@ static void cf_judge(const struct cf_scenario *sc, int family, struct cf_row_res
         const char *port = col == CF_LWIP ? "lwip" : "posix";
         char *v = r->verdict[col];
         const struct cf_run *mine = &r->run[col];
-        const struct cf_run *ref =
-            sc->reference == CF_REF_KERNEL ? &r->run[CF_KERNEL] : &r->run[CF_POSIX];
+        bool kernel = sc->reference != CF_REF_PORTS;
+        const struct cf_run *ref = kernel ? &r->run[CF_KERNEL] : &r->run[CF_POSIX];
         /* lwIP has no local sockets: it must say so at sp_socket(), nothing else. */
         if (col == CF_LWIP && family == SP_AF_LOCAL) {
             if (mine->out[0].value == SP_EAFNOSUPPORT) {
@@ -273,8 +273,8 @@ static void cf_judge(const struct cf_scenario *sc, int family, struct cf_row_res
             cf_format_outcome(&ref->out[diff], false, want, sizeof want);
             cf_format_outcome(&mine->out[diff], false, got, sizeof got);
             snprintf(v, 200, "FAIL: step %d (%s): %s %s, %s %s", diff + 1,
-                     cf_step_function(&sc->steps[diff]),
-                     sc->reference == CF_REF_KERNEL ? "kernel" : "posix", want, port, got);
+                     cf_step_function(&sc->steps[diff]), kernel ? "kernel" : "posix", want, port,
+                     got);
             r->failed = true;
         } else {
             v[0] = '\0';
@@ -342,9 +342,11 @@ static void cf_md_row(int number, const struct cf_scenario *sc, int family,
     printf("| %d | **%s**: ", number, sc->name);
     cf_md_cell(sc->situation);
     printf(" | %s | `%s` | ", cf_family_name(family), cf_step_function(&sc->steps[shown]));
-    if (sc->reference == CF_REF_KERNEL) {
+    if (sc->reference != CF_REF_PORTS) {
         cf_format_outcome(&r->run[CF_KERNEL].out[r->run[CF_KERNEL].shown], true, cell, sizeof cell);
         cf_md_cell(cell);
+        if (sc->reference == CF_REF_TCP)
+            printf(" (TCP)");
     } else {
         printf("(no kernel counterpart)");
     }
@@ -362,7 +364,7 @@ static void cf_md_row(int number, const struct cf_scenario *sc, int family,
     if (strncmp(posix, "sockport rule", 13) == 0 && lwip[0] == '\0') {
         cf_md_cell(posix);
     } else if (posix[0] == '\0' && lwip[0] == '\0') {
-        printf(sc->reference == CF_REF_KERNEL ? "agree" : "ports agree");
+        printf(sc->reference != CF_REF_PORTS ? "agree" : "ports agree");
     } else {
         if (posix[0] != '\0') {
             printf("posix: ");
@@ -461,6 +463,7 @@ int main(int argc, char **argv)
         for (int f = 0; f < nfamilies; f++) {
             memset(&r, 0, sizeof r);
             for (int col = 0; col < CF_COLUMNS; col++) {
+                cf_kernel_seqpacket_as_tcp(sc->reference == CF_REF_TCP);
                 if (col == CF_LWIP && board_log != NULL)
                     r.run[col] = cf_board_runs[number]; /* the same port, on the board */
                 else
