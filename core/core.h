@@ -13,6 +13,9 @@
 #if SP_MAX_SOCKETS < 1 || SP_MAX_SOCKETS > 65536
 #error "SP_MAX_SOCKETS must be between 1 and 65536"
 #endif
+#if SP_MAX_POLLERS < 1 || SP_MAX_POLLERS > 255
+#error "SP_MAX_POLLERS must be between 1 and 255"
+#endif
 
 /** A handle is (generation << SPC_INDEX_BITS) | slot index: as few index bits
  *  as the table needs, the rest of the 31 below the sign bit for the
@@ -109,6 +112,8 @@ struct spc_socket {
     uint8_t family;
     uint8_t type;
     uint8_t state; /**< enum spc_state */
+    uint8_t poller;      /**< 1 + index of the poller holding this socket; 0: none */
+    uint8_t poll_events; /**< its interest there (SP_POLLIN | SP_POLLOUT) */
     int failure;   /**< SPC_FAILED: the attempt's error until a call reported it, then 0 */
     /** A non-blocking connect no sp_connect() has reported the end of yet: as on
      *  Linux, the next sp_connect() says 0 once, only later SP_EISCONN. */
@@ -154,6 +159,14 @@ int spc_port_set_native_option(sp_stack *stack, sp_port_sock sock, int level, in
 int spc_port_get_native_option(sp_stack *stack, sp_port_sock sock, int level, int name, void *value,
                                size_t *len);
 int spc_port_poll(sp_stack *stack, struct sp_port_pollent *ents, size_t n, int timeout_ms);
+/** Whether the port has all four poller operations (else core's generic poller). */
+bool spc_port_has_poller(const sp_stack *stack);
+int spc_port_poller_open(sp_stack *stack, sp_port_poller *out);
+void spc_port_poller_close(sp_stack *stack, sp_port_poller poller);
+int spc_port_poller_ctl(sp_stack *stack, sp_port_poller poller, int op, sp_port_sock sock,
+                        uint32_t key, short events);
+int spc_port_poller_wait(sp_stack *stack, sp_port_poller poller, sp_poller_event *out, size_t max,
+                         int timeout_ms);
 int spc_port_resolve(sp_stack *stack, const char *host, int family, sp_addr *out, size_t max,
                      int timeout_ms);
 /** Unpredictable bytes from the port; SP_EIO when it has none (NULL op too). */
@@ -186,6 +199,11 @@ struct spc_socket *spc_slot(int index);
 
 /** The handle that currently names @p s. */
 int spc_handle_of(const struct spc_socket *s);
+
+/* --- poller.c ---------------------------------------------------------- */
+
+/** Take @p s out of its poller, if it is in one (before the socket closes). */
+void spc_poller_forget(struct spc_socket *s);
 
 /* --- deadline.c -------------------------------------------------------- */
 

@@ -154,3 +154,35 @@ int spc_port_resolve(sp_stack *stack, const char *host, int family, sp_addr *out
 {
     return (int)SPC_DISPATCH(stack, resolve, SP_ENONAME, host, family, out, max, timeout_ms);
 }
+
+bool spc_port_has_poller(const sp_stack *stack)
+{
+    const struct sp_port_ops *ops = stack->ops;
+    return ops->poller_open != NULL && ops->poller_close != NULL && ops->poller_ctl != NULL &&
+           ops->poller_wait != NULL;
+}
+
+/* The poller operations are called only when spc_port_has_poller() said yes. */
+int spc_port_poller_open(sp_stack *stack, sp_port_poller *out)
+{
+    return (int)spc_port_result(stack->ops->poller_open(stack->state, out));
+}
+
+void spc_port_poller_close(sp_stack *stack, sp_port_poller poller)
+{
+    stack->ops->poller_close(stack->state, poller);
+}
+
+int spc_port_poller_ctl(sp_stack *stack, sp_port_poller poller, int op, sp_port_sock sock,
+                        uint32_t key, short events)
+{
+    return (int)spc_port_result(
+        stack->ops->poller_ctl(stack->state, poller, op, sock, key, events));
+}
+
+int spc_port_poller_wait(sp_stack *stack, sp_port_poller poller, sp_poller_event *out, size_t max,
+                         int timeout_ms)
+{
+    return (int)spc_port_result(
+        stack->ops->poller_wait(stack->state, poller, out, max, timeout_ms));
+}

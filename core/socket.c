@@ -91,6 +91,7 @@ int sp_close(int sock)
     int rc = spc_lookup(sock, &s);
     if (rc < 0)
         return rc;
+    spc_poller_forget(s);
     if (s->service != NULL)
         s->service->close(s);
     rc = spc_port_close(s->stack, s->native);

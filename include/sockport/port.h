@@ -66,6 +66,20 @@ struct sp_port_pollent {
     short revents; /**< set by the port, as above */
 };
 
+/** A port's own reference to one poller (an epoll descriptor, a pool index). */
+typedef intptr_t sp_port_poller;
+
+/** What sp_port_ops.poller_ctl() is asked to do. */
+enum sp_port_poller_op {
+    SP_PORT_POLLER_ADD = 1,
+    SP_PORT_POLLER_MODIFY,
+    SP_PORT_POLLER_REMOVE,
+};
+
+/** A key with this bit names a native descriptor a program added itself
+ *  (sp_posix_poller_add_fd()); the port reports it as sock -1, fd = the rest. */
+#define SP_PORT_KEY_NATIVE 0x80000000u
+
 struct sp_port_ops {
     /** Short name, "posix", "lwip": shown by sp_stack_name() and test output.
      *  NULL: "(unnamed port)". */
@@ -296,6 +310,28 @@ struct sp_port_ops {
      * which a device that reboots may repeat (docs/rdm.md).
      */
     int (*entropy)(void *state, void *buf, size_t len);
+
+    /* A persistent readiness set (sp_poller_*). All four, or none: with none,
+     * core holds the set itself and polls every member on each wait. */
+
+    /** Make an empty poller. SP_ENOBUFS when the port has no room for one. */
+    int (*poller_open)(void *state, sp_port_poller *out);
+    /** Release it; core removed its sockets first. */
+    void (*poller_close)(void *state, sp_port_poller poller);
+    /** Add @p sock with @p events (SP_POLLIN|SP_POLLOUT, maybe 0), change its
+     *  events, or remove it. @p key (< SP_PORT_KEY_NATIVE) is what poller_wait
+     *  reports for it. Core checked: the socket is of this stack, added once,
+     *  and removed before it is closed. Return 0 or SP_ENOBUFS. */
+    int (*poller_ctl)(void *state, sp_port_poller poller, int op, sp_port_sock sock, uint32_t key,
+                      short events);
+    /** Level-triggered wait, as poll() above: keep the stack running up to
+     *  @p timeout_ms until a member is ready, then store up to @p max ready
+     *  members in @p out (sock = its key, fd = -1; a native descriptor:
+     *  sock = -1, fd = the descriptor) with revents restricted to its
+     *  events | SP_POLLERR | SP_POLLHUP. Return how many were stored. When more
+     *  are ready than fit, report the others first next time. */
+    int (*poller_wait)(void *state, sp_port_poller poller, sp_poller_event *out, size_t max,
+                       int timeout_ms);
 };
 
 /** A stack instance. Ports create and own these (often static storage). */
@@ -312,6 +348,22 @@ struct sp_stack {
  * sp_default_stack() calls it once, on first use.
  */
 sp_stack *sp_port_default_stack(void);
+
+/**
+ * @brief For a port's own extensions of the poller (sp_posix_poller_add_fd()):
+ *        the stack and the port's reference of an open poller.
+ * @return 0; SP_EBADF not an open poller; SP_EOPNOTSUPP core's generic poller
+ *         (the port has no poller operations).
+ */
+int sp_port_poller_of(int poller, sp_stack **stack, sp_port_poller *native);
+
+/**
+ * @brief For a port's own extensions (sp_posix_native_fd()): the stack and the
+ *        port's reference of an open socket.
+ * @return 0; SP_EBADF not an open handle; SP_EOPNOTSUPP a socket core builds
+ *         a service over (its native socket does not carry the user's data as is).
+ */
+int sp_port_socket_of(int sock, sp_stack **stack, sp_port_sock *native);
 
 #ifdef __cplusplus
 }

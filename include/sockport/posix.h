@@ -21,6 +21,52 @@ extern "C" {
  */
 sp_stack *sp_posix_stack(void);
 
+/**
+ * @brief Add a descriptor of the program's own (a pipe, a timerfd, stdin, a
+ *        socket made outside sockport) to a poller of the POSIX stack, so that
+ *        one sp_poller_wait() serves both. Its events come back with sock -1
+ *        and fd set. The program keeps owning the descriptor: remove it before
+ *        closing it (the kernel may otherwise keep reporting it, or not).
+ * @param[in] events  SP_POLLIN and/or SP_POLLOUT, or 0.
+ * @return 0; SP_EBADF @p poller not open, or @p fd not an open descriptor;
+ *         SP_EINVAL @p events holds other bits, the poller is of another stack,
+ *                   or @p fd is a regular file or directory (always ready);
+ *         SP_EALREADY @p fd is in this poller already;
+ *         SP_ENOBUFS the kernel's limit of watched descriptors;
+ *         SP_EOPNOTSUPP a host with neither epoll nor kqueue (core's generic
+ *                       poller knows only sockets).
+ */
+int sp_posix_poller_add_fd(int poller, int fd, short events);
+
+/**
+ * @brief Change the events of a descriptor added by sp_posix_poller_add_fd().
+ * @return 0; the errors of sp_posix_poller_add_fd(), but SP_ENOENT instead of
+ *         SP_EALREADY: @p fd is not in this poller.
+ */
+int sp_posix_poller_modify_fd(int poller, int fd, short events);
+
+/**
+ * @brief Take out a descriptor added by sp_posix_poller_add_fd().
+ * @return 0; SP_EBADF @p poller not open or @p fd not open; SP_EINVAL the
+ *         poller is of another stack; SP_ENOENT @p fd is not in this poller;
+ *         SP_EOPNOTSUPP as for sp_posix_poller_add_fd().
+ */
+int sp_posix_poller_remove_fd(int poller, int fd);
+
+/**
+ * @brief The kernel descriptor of a POSIX socket, to watch it from another
+ *        event loop (libuv, libevent, a GUI toolkit's). Wait there for
+ *        readiness, then call sockport on the handle; do not read, write or
+ *        close the descriptor directly, and do not change its flags (sockport
+ *        keeps it non-blocking and does its own blocking in core).
+ * @return the descriptor (>= 0); SP_EBADF @p sock not open;
+ *         SP_EINVAL a socket of another stack;
+ *         SP_EOPNOTSUPP a socket core builds a service over (SP_SOCK_RDM,
+ *                       SP_SOCK_SEQPACKET over IP): its descriptor carries
+ *                       core's protocol, not the program's data.
+ */
+int sp_posix_native_fd(int sock);
+
 #ifdef __cplusplus
 }
 #endif

@@ -710,6 +710,101 @@ typedef struct sp_pollfd {
 int sp_poll(sp_pollfd *fds, size_t nfds, int timeout_ms);
 
 /* ------------------------------------------------------------------------ */
+/* Pollers: persistent readiness sets                                       */
+/* ------------------------------------------------------------------------ */
+
+/**
+ * A poller holds a set of sockets of one stack, each with its interest
+ * (SP_POLLIN, SP_POLLOUT), and a wait returns only the sockets that are ready,
+ * so that its cost follows the number of ready sockets, not the number held
+ * (sp_poll() looks at every socket it is given on every call). Readiness is
+ * level-triggered, as sp_poll() and epoll's default: a socket is reported by
+ * every wait while it stays ready.
+ *
+ * How each port waits: POSIX uses epoll (Linux) or kqueue (the BSDs, macOS);
+ * the lwIP port keeps a list of sockets that lwIP's callbacks touched since
+ * they were last seen idle; a port without such a facility gets core's
+ * generic poller, which looks at the sockets it holds on every wait.
+ *
+ * A socket belongs to at most one poller. Closing it removes it from its
+ * poller. Sockets core builds a service over (SP_SOCK_RDM, SP_SOCK_SEQPACKET
+ * over IP) may be added too; each wait then also looks at those, because
+ * their readiness is core's and not the stack's.
+ *
+ * On POSIX, a program can also add descriptors of its own (a pipe, a timerfd,
+ * stdin) and get a socket's descriptor for another event loop: see
+ * <sockport/posix.h>.
+ */
+
+/** How many pollers may be open at once (build-time). */
+#ifndef SP_MAX_POLLERS
+#define SP_MAX_POLLERS 8
+#endif
+
+/** One ready entry stored by sp_poller_wait(). */
+typedef struct sp_poller_event {
+    int sock;      /**< the ready socket's handle; -1 for a native descriptor */
+    int fd;        /**< POSIX: the ready native descriptor (sp_posix_poller_add_fd()); else -1 */
+    short revents; /**< SP_POLLIN/OUT as asked, SP_POLLERR/HUP always, as sp_poll() */
+} sp_poller_event;
+
+/**
+ * @brief Open a poller for the sockets of @p stack.
+ * @param[in] stack  NULL: the default stack.
+ * @return the poller's id (>= 0); SP_EINVAL no stack (NULL and no default);
+ *         SP_EMFILE SP_MAX_POLLERS pollers are open;
+ *         SP_ENOBUFS the stack could not make one (POSIX: the process is out of descriptors).
+ */
+int sp_poller_open(sp_stack *stack);
+
+/**
+ * @brief Close a poller. Its sockets stay open and can join another poller.
+ * @return 0; SP_EBADF @p poller is not an open poller (never opened, closed).
+ */
+int sp_poller_close(int poller);
+
+/**
+ * @brief Add a socket with its interest.
+ * @param[in] events  SP_POLLIN and/or SP_POLLOUT, or 0 (then only
+ *                    SP_POLLERR and SP_POLLHUP are reported).
+ * @return 0; SP_EBADF @p poller or @p sock is not open;
+ *         SP_EINVAL @p events holds other bits, or the socket lives on another
+ *                   stack than the poller;
+ *         SP_EALREADY the socket is in a poller already (this one or another);
+ *         SP_ENOBUFS the stack has no room for it (POSIX: the kernel's limit).
+ */
+int sp_poller_add(int poller, int sock, short events);
+
+/**
+ * @brief Change the interest of a socket in the poller.
+ * @return 0; SP_EBADF @p poller or @p sock is not open;
+ *         SP_EINVAL @p events holds other bits than SP_POLLIN and SP_POLLOUT;
+ *         SP_ENOENT the socket is not in this poller.
+ */
+int sp_poller_modify(int poller, int sock, short events);
+
+/**
+ * @brief Take a socket out of the poller (sp_close() does it too).
+ * @return 0; SP_EBADF @p poller or @p sock is not open;
+ *         SP_ENOENT the socket is not in this poller.
+ */
+int sp_poller_remove(int poller, int sock);
+
+/**
+ * @brief Wait until at least one socket (or descriptor) of the poller is ready,
+ *        or @p timeout_ms passes, and store up to @p max ready entries.
+ *
+ * Runs the stack while it waits, as sp_poll() does. When more than @p max are
+ * ready, the next wait starts with those not reported this time.
+ * @param[out] out  room for @p max entries.
+ * @return the number of entries stored (0 on timeout);
+ *         SP_EBADF @p poller is not open;
+ *         SP_EINVAL @p out NULL, @p max 0 or over INT_MAX, or @p timeout_ms < -1;
+ *         a stack failure while waiting (SP_EIO, SP_ENOBUFS).
+ */
+int sp_poller_wait(int poller, sp_poller_event *out, size_t max, int timeout_ms);
+
+/* ------------------------------------------------------------------------ */
 /* Names                                                                    */
 /* ------------------------------------------------------------------------ */
 

@@ -32,6 +32,7 @@ static void enqueue(struct sp_lwip_sock *sock, struct pbuf *p, const ip_addr_t *
     ip_addr_copy(sock->dgrams[slot].from, *from);
     sock->dgrams[slot].from_port = port;
     sock->dgram_count++;
+    sp_lwip_touch(sock);
 }
 
 static void on_udp_recv(void *arg, struct udp_pcb *pcb, struct pbuf *p, const ip_addr_t *addr,
@@ -311,6 +312,7 @@ void sp_lwip_dgram_icmp_error(const ip_addr_t *local, uint16_t local_port, const
             ip_addr_cmp(&sock->peer, remote) &&
             (ip_addr_isany(&pcb->local_ip) || ip_addr_cmp(&pcb->local_ip, local))) {
             sock->pending_error = error;
+            sp_lwip_touch(sock);
         }
     }
 }

@@ -128,6 +128,15 @@ struct sp_lwip_sock {
     bool has_peer;
     ip_addr_t peer;
     uint16_t peer_port;
+
+    /* Poller membership (lwip_poller.c): the poller (1 + index, 0: none),
+     * the interest, core's key, and the links of its ready list. */
+    uint8_t poller;
+    uint8_t poll_events;
+    bool on_ready;
+    uint16_t ready_prev;
+    uint16_t ready_next;
+    uint32_t poll_key;
 };
 
 /* The running stack. */
@@ -214,10 +223,35 @@ void sp_lwip_dgram_apply_options(struct sp_lwip_sock *sock);
 void sp_lwip_dgram_icmp_error(const ip_addr_t *local, uint16_t local_port, const ip_addr_t *remote,
                               uint16_t remote_port, int error);
 
+/* ---- lwip_poller.c: ready lists fed by lwIP's callbacks ---- */
+#ifndef SP_LWIP_MAX_POLLERS
+#define SP_LWIP_MAX_POLLERS SP_MAX_POLLERS
+#endif
+/* Something happened to @p sock that may make it ready: its poller looks at
+ * it at the next wait. Called from every lwIP callback and port operation. */
+void sp_lwip_poller_mark(struct sp_lwip_sock *sock);
+static inline void sp_lwip_touch(struct sp_lwip_sock *sock)
+{
+    if (sock->poller != 0 && !sock->on_ready) {
+        sp_lwip_poller_mark(sock);
+    }
+}
+/* Take @p sock off its poller's ready list (the record is being released). */
+void sp_lwip_poller_unlink(struct sp_lwip_sock *sock);
+int sp_lwip_op_poller_open(void *state, sp_port_poller *out);
+void sp_lwip_op_poller_close(void *state, sp_port_poller poller);
+int sp_lwip_op_poller_ctl(void *state, sp_port_poller poller, int op, sp_port_sock ref,
+                          uint32_t key, short events);
+int sp_lwip_op_poller_wait(void *state, sp_port_poller poller, sp_poller_event *out, size_t max,
+                           int timeout_ms);
+
 /* ---- lwip_stack.c: the clock and the pump ---- */
 int64_t sp_lwip_op_now_ms(void *state);
 int sp_lwip_op_entropy(void *state, void *buf, size_t len);
 int sp_lwip_op_poll(void *state, struct sp_port_pollent *ents, size_t n, int timeout_ms);
+/* Run the stack until @p look finds something (returns > 0) or @p timeout_ms
+ * passes, as sp_lwip_op_poll() does; returns what @p look returned last. */
+int sp_lwip_run_until(int timeout_ms, int (*look)(void *ctx), void *ctx);
 uint32_t sp_lwip_now32(void);
 /* Ask the pump to wake by sys_now() == @p at_ms even if no timer is due. */
 void sp_lwip_wake_at(uint32_t at_ms);

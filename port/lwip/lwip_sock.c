@@ -36,6 +36,7 @@ struct sp_lwip_sock *sp_lwip_sock_alloc(int family, int type, int kind)
 
 void sp_lwip_sock_release(struct sp_lwip_sock *sock)
 {
+    sp_lwip_poller_unlink(sock);
     if (sock->rx != NULL) {
         pbuf_free(sock->rx);
     }
@@ -99,7 +100,9 @@ short sp_lwip_sock_revents(struct sp_lwip_sock *sock, short events)
     struct sp_lwip_sock *sock = sp_lwip_sock_from_ref(ref);                                        \
     if ((sock) == NULL) {                                                                          \
         return SP_EBADF;                                                                           \
-    }
+    }                                                                                              \
+    /* whatever the operation changes, the socket's poller sees at its next wait */                \
+    sp_lwip_touch(sock);
 
 static int lwip_open(void *state, int family, int type, int protocol, sp_port_sock *out)
 {
@@ -585,6 +588,10 @@ const struct sp_port_ops sp_lwip_ops = {
     .set_native_option = lwip_set_native_option,
     .get_native_option = lwip_get_native_option,
     .poll = sp_lwip_op_poll,
+    .poller_open = sp_lwip_op_poller_open,
+    .poller_close = sp_lwip_op_poller_close,
+    .poller_ctl = sp_lwip_op_poller_ctl,
+    .poller_wait = sp_lwip_op_poller_wait,
     .resolve = sp_lwip_op_resolve,
     .entropy = sp_lwip_op_entropy,
 };

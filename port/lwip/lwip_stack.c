@@ -206,17 +206,34 @@ static void wait_quietly(int64_t wait_ms)
 #endif
 }
 
+struct scan_args {
+    struct sp_port_pollent *ents;
+    size_t n;
+};
+
+static int scan_look(void *ctx)
+{
+    struct scan_args *args = ctx;
+    return scan(args->ents, args->n);
+}
+
 int sp_lwip_op_poll(void *state, struct sp_port_pollent *ents, size_t n, int timeout_ms)
 {
     (void)state;
+    struct scan_args args = {ents, n};
+    return sp_lwip_run_until(timeout_ms, scan_look, &args);
+}
+
+int sp_lwip_run_until(int timeout_ms, int (*look)(void *ctx), void *ctx)
+{
     if (!sp_lwip_state.started) {
-        return scan(ents, n);
+        return look(ctx);
     }
     int64_t started = clock_now();
     int64_t deadline = timeout_ms < 0 ? -1 : started + timeout_ms;
     for (;;) {
         pump_once();
-        int ready = scan(ents, n);
+        int ready = look(ctx);
         if (ready > 0 || timeout_ms == 0) {
             /* On the simulated clock time moves only while a call waits; a
              * caller that polls in a loop while something is always ready

@@ -82,6 +82,7 @@ static err_t on_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
 {
     struct sp_lwip_sock *sock = arg;
     (void)err; /* always ERR_OK in lwIP 2.x */
+    sp_lwip_touch(sock);
     if (p == NULL) {
         sock->fin_received = true;
         release_if_both_closed(sock);
@@ -112,6 +113,7 @@ static err_t on_sent(void *arg, struct tcp_pcb *pcb, u16_t len)
     (void)pcb;
     (void)len;
     sock->memory_waiting = false;
+    sp_lwip_touch(sock);
     return ERR_OK;
 }
 
@@ -141,6 +143,7 @@ static void on_error(void *arg, err_t err)
     }
     sock->pending_error = error;
     sock->state = SP_LWIP_GONE;
+    sp_lwip_touch(sock);
 }
 
 static err_t on_connected(void *arg, struct tcp_pcb *pcb, err_t err)
@@ -149,6 +152,7 @@ static err_t on_connected(void *arg, struct tcp_pcb *pcb, err_t err)
     (void)err; /* always ERR_OK: failures come through on_error */
     sock->state = SP_LWIP_CONNECTED;
     remember_local(sock, pcb);
+    sp_lwip_touch(sock);
     return ERR_OK;
 }
 
@@ -183,6 +187,7 @@ static err_t on_accept(void *arg, struct tcp_pcb *newpcb, err_t err)
         listener->queue_head = conn;
     }
     listener->queue_tail = conn;
+    sp_lwip_touch(listener);
     return ERR_OK;
 }
 

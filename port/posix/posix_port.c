@@ -31,6 +31,7 @@
 
 #include "posix_addr.h"
 #include "posix_errors.h"
+#include "posix_poller.h"
 
 /* Repeat a system call that a signal interrupted. */
 #define POSIX_RETRY(result, call)                                                                  \
@@ -62,6 +63,11 @@ struct posix_socket {
 static struct posix_socket *from_port_sock(sp_port_sock sock)
 {
     return (struct posix_socket *)sock;
+}
+
+int sp_posix_fd_of(sp_port_sock sock)
+{
+    return from_port_sock(sock)->fd;
 }
 
 static int fail(enum sp_posix_call call)
@@ -519,7 +525,7 @@ static int posix_get_native_option(void *state, sp_port_sock sock, int level, in
 #define POSIX_POLL_ALWAYS 0
 #endif
 
-static short revents_from_native(short native)
+short sp_posix_revents(short native)
 {
     short revents = 0;
     if (native & POLLIN)
@@ -574,7 +580,7 @@ static int posix_poll(void *state, struct sp_port_pollent *ents, size_t n, int t
     if (rc > 0) {
         rc = 0;
         for (size_t i = 0; i < n; i++) {
-            ents[i].revents = revents_from_native(fds[i].revents);
+            ents[i].revents = sp_posix_revents(fds[i].revents);
             rc += ents[i].revents != 0;
         }
     } else {
@@ -648,6 +654,12 @@ static const struct sp_port_ops posix_ops = {
     .poll = posix_poll,
     .resolve = sp_posix_resolve,
     .entropy = posix_entropy,
+#if SP_POSIX_HAS_POLLER
+    .poller_open = sp_posix_poller_open,
+    .poller_close = sp_posix_poller_close,
+    .poller_ctl = sp_posix_poller_ctl,
+    .poller_wait = sp_posix_poller_wait,
+#endif
 };
 
 /* The kernel keeps all socket state, so one stateless instance serves the process. */

@@ -79,6 +79,7 @@
     X(stream)                                                                                      \
     X(dgram)                                                                                       \
     X(poll)                                                                                        \
+    X(poller)                                                                                      \
     X(transfer)                                                                                    \
     X(ipv6)                                                                                        \
     X(local)                                                                                       \

@@ -14,6 +14,7 @@ set(SOCKPORT_SUITE_SOURCES
   ${SOCKPORT_SUITE_DIR}/cases_stream.c
   ${SOCKPORT_SUITE_DIR}/cases_dgram.c
   ${SOCKPORT_SUITE_DIR}/cases_poll.c
+  ${SOCKPORT_SUITE_DIR}/cases_poller.c
   ${SOCKPORT_SUITE_DIR}/cases_transfer.c
   ${SOCKPORT_SUITE_DIR}/cases_ipv6.c
   ${SOCKPORT_SUITE_DIR}/cases_local.c

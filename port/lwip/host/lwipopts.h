@@ -73,14 +73,15 @@ extern unsigned short sp_lwip_dns_server_port;
 #define DNS_SERVER_PORT sp_lwip_dns_server_port
 #endif
 /* ---- Sizes: generous, a host has memory ---- */
-#define SP_LWIP_MAX_SOCKETS 96        /* port socket records (incl. not yet accepted) */
+/* Above core's host table (1023), so that the table, not the port, runs out first. */
+#define SP_LWIP_MAX_SOCKETS 1100      /* port socket records (incl. not yet accepted) */
 #define SP_LWIP_DGRAM_QUEUE_LEN 16    /* datagrams queued per UDP/raw socket */
 #define MEM_SIZE (4 * 1024 * 1024)
 #define MEMP_NUM_PBUF 256
 #define PBUF_POOL_SIZE 64
 #define MEMP_NUM_TCP_PCB 128          /* sockets + connections lingering in TIME_WAIT */
 #define MEMP_NUM_TCP_PCB_LISTEN 32
-#define MEMP_NUM_UDP_PCB 64
+#define MEMP_NUM_UDP_PCB 1100         /* a poller case holds 1 000 datagram sockets */
 #define MEMP_NUM_RAW_PCB 16
 #define TCP_MSS 1460
 #define TCP_WND (32 * TCP_MSS)
