@@ -705,7 +705,8 @@ typedef struct sp_pollfd {
  *                     running the default stack).
  * @return the number of entries with revents != 0 (0 on timeout);
  *         SP_EINVAL NULL @p fds with @p nfds > 0, @p nfds over SP_MAX_SOCKETS * 4,
- *         or @p timeout_ms < -1; SP_EOPNOTSUPP a socket's port cannot poll.
+ *         @p timeout_ms < -1, or sockets of more than 8 stacks in one call;
+ *         SP_EOPNOTSUPP a socket's port cannot poll.
  */
 int sp_poll(sp_pollfd *fds, size_t nfds, int timeout_ms);
 

@@ -544,9 +544,13 @@ short sp_posix_revents(short native)
 /* poll() until something is ready or @p timeout_ms passes, across signals. */
 static int poll_native(struct pollfd *fds, nfds_t n, int timeout_ms)
 {
+    int rc = poll(fds, n, timeout_ms);
+    if (rc >= 0 || errno != EINTR)
+        return rc < 0 ? fail(SP_POSIX_CALL_ANY) : rc;
+    /* Only a signal makes this read the clock: the rest of the wait. */
     int64_t deadline = posix_now_ms(NULL) + timeout_ms;
     for (;;) {
-        int rc = poll(fds, n, timeout_ms);
+        rc = poll(fds, n, timeout_ms);
         if (rc >= 0 || errno != EINTR)
             return rc < 0 ? fail(SP_POSIX_CALL_ANY) : rc;
         if (timeout_ms > 0) {
@@ -559,14 +563,11 @@ static int poll_native(struct pollfd *fds, nfds_t n, int timeout_ms)
 static int posix_poll(void *state, struct sp_port_pollent *ents, size_t n, int timeout_ms)
 {
     (void)state;
-    enum { ON_STACK = 16 };
-    struct pollfd stack_fds[ON_STACK];
-    struct pollfd *fds = stack_fds;
-    if (n > ON_STACK) {
-        fds = calloc(n, sizeof *fds);
-        if (fds == NULL)
-            return SP_ENOBUFS;
-    }
+    /* Core never passes more than its own scratch holds, and is not
+     * re-entrant: one static array, no allocation per call. */
+    static struct pollfd fds[SP_MAX_SOCKETS * 4];
+    if (n > sizeof fds / sizeof fds[0])
+        return SP_EINVAL;
     for (size_t i = 0; i < n; i++) {
         fds[i].fd = from_port_sock(ents[i].sock)->fd;
         fds[i].events = POSIX_POLL_ALWAYS;
@@ -587,8 +588,6 @@ static int posix_poll(void *state, struct sp_port_pollent *ents, size_t n, int t
         for (size_t i = 0; i < n; i++)
             ents[i].revents = 0;
     }
-    if (fds != stack_fds)
-        free(fds);
     return rc;
 }
 

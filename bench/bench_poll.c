@@ -1,0 +1,165 @@
+/*
+ * What one wait costs with one ready socket among N registered ones: the
+ * question a server with thousands of mostly idle connections asks. Each
+ * method registers N bound UDP sockets on loopback, makes one of them
+ * readable (a datagram that is never read, so it stays ready), then waits
+ * W times. Run under callgrind by bench/run.sh: (Ir at W waits - Ir at 0)
+ * / W is the user-space cost of one wait, setup cancelled out.
+ *
+ *   bench_poll <method> <sockets> <waits>
+ *   method: sp-poll | sp-poller | poll | epoll | lwip-poller | lwip-poll
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <sockport/lwip.h>
+#include <sockport/posix.h>
+#include <sockport/sockport.h>
+
+static void die(const char *what, long rc)
+{
+    fprintf(stderr, "bench_poll: %s failed: %ld\n", what, rc);
+    exit(1);
+}
+
+/* N sockets of @p stack bound to loopback; the last one gets a datagram. */
+static int *sp_sockets(sp_stack *stack, long n)
+{
+    int *socks = calloc((size_t)n, sizeof *socks);
+    if (socks == NULL)
+        die("calloc", 0);
+    sp_addr addr;
+    for (long i = 0; i < n; i++) {
+        socks[i] = sp_socket_on(stack, SP_AF_INET, SP_SOCK_DGRAM, 0);
+        if (socks[i] < 0)
+            die("sp_socket_on", socks[i]);
+        sp_addr_loopback(&addr, SP_AF_INET, 0);
+        int rc = sp_bind(socks[i], &addr);
+        if (rc < 0)
+            die("sp_bind", rc);
+    }
+    int sender = sp_socket_on(stack, SP_AF_INET, SP_SOCK_DGRAM, 0);
+    sp_getsockname(socks[n / 2], &addr);
+    if (sp_sendto(sender, "ready", 5, 0, &addr) != 5)
+        die("sp_sendto", 0);
+    return socks;
+}
+
+static void sp_poll_waits(sp_stack *stack, long n, long waits)
+{
+    int *socks = sp_sockets(stack, n);
+    sp_pollfd *fds = calloc((size_t)n, sizeof *fds);
+    for (long i = 0; i < n; i++)
+        fds[i] = (sp_pollfd){socks[i], SP_POLLIN, 0};
+    for (long w = 0; w < waits; w++)
+        if (sp_poll(fds, (size_t)n, SP_FOREVER) != 1)
+            die("sp_poll", w);
+}
+
+static void sp_poller_waits(sp_stack *stack, long n, long waits)
+{
+    int *socks = sp_sockets(stack, n);
+    int poller = sp_poller_open(stack);
+    if (poller < 0)
+        die("sp_poller_open", poller);
+    for (long i = 0; i < n; i++)
+        if (sp_poller_add(poller, socks[i], SP_POLLIN) < 0)
+            die("sp_poller_add", i);
+    sp_poller_event evs[16];
+    for (long w = 0; w < waits; w++)
+        if (sp_poller_wait(poller, evs, 16, SP_FOREVER) != 1)
+            die("sp_poller_wait", w);
+}
+
+/* Plain kernel sockets for the poll(2) and epoll baselines. */
+static int *bsd_sockets(long n)
+{
+    int *fds = calloc((size_t)n, sizeof *fds);
+    struct sockaddr_in sin = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    for (long i = 0; i < n; i++) {
+        fds[i] = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+        if (fds[i] < 0 || bind(fds[i], (struct sockaddr *)&sin, sizeof sin) < 0)
+            die("socket/bind", i);
+    }
+    socklen_t len = sizeof sin;
+    getsockname(fds[n / 2], (struct sockaddr *)&sin, &len);
+    int sender = socket(AF_INET, SOCK_DGRAM, 0);
+    if (sendto(sender, "ready", 5, 0, (struct sockaddr *)&sin, sizeof sin) != 5)
+        die("sendto", 0);
+    return fds;
+}
+
+static void poll_waits(long n, long waits)
+{
+    int *fds = bsd_sockets(n);
+    struct pollfd *pfds = calloc((size_t)n, sizeof *pfds);
+    for (long i = 0; i < n; i++)
+        pfds[i] = (struct pollfd){fds[i], POLLIN, 0};
+    for (long w = 0; w < waits; w++)
+        if (poll(pfds, (nfds_t)n, -1) != 1)
+            die("poll", w);
+}
+
+static void epoll_waits(long n, long waits)
+{
+    int *fds = bsd_sockets(n);
+    int ep = epoll_create1(EPOLL_CLOEXEC);
+    for (long i = 0; i < n; i++) {
+        struct epoll_event ev = {.events = EPOLLIN, .data.u64 = (uint64_t)i};
+        if (epoll_ctl(ep, EPOLL_CTL_ADD, fds[i], &ev) < 0)
+            die("epoll_ctl", i);
+    }
+    struct epoll_event evs[16];
+    for (long w = 0; w < waits; w++)
+        if (epoll_wait(ep, evs, 16, -1) != 1)
+            die("epoll_wait", w);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 4) {
+        fprintf(stderr, "usage: bench_poll <method> <sockets> <waits>\n");
+        return 2;
+    }
+    const char *method = argv[1];
+    long n = atol(argv[2]);
+    long waits = atol(argv[3]);
+    if (n < 1 || waits < 0)
+        die("arguments", n);
+    /* 10 000 sockets need more descriptors than a default soft limit. */
+    struct rlimit lim;
+    if (getrlimit(RLIMIT_NOFILE, &lim) == 0 && lim.rlim_cur < lim.rlim_max) {
+        lim.rlim_cur = lim.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &lim);
+    }
+    if (strcmp(method, "sp-poll") == 0)
+        sp_poll_waits(sp_posix_stack(), n, waits);
+    else if (strcmp(method, "sp-poller") == 0)
+        sp_poller_waits(sp_posix_stack(), n, waits);
+    else if (strcmp(method, "poll") == 0)
+        poll_waits(n, waits);
+    else if (strcmp(method, "epoll") == 0)
+        epoll_waits(n, waits);
+    else if (strcmp(method, "lwip-poller") == 0 || strcmp(method, "lwip-poll") == 0) {
+        sp_stack *stack = sp_lwip_start(NULL);
+        if (stack == NULL)
+            die("sp_lwip_start", 0);
+        /* The datagram crosses lwIP's loopback netif on the first pump. */
+        if (strcmp(method, "lwip-poller") == 0)
+            sp_poller_waits(stack, n, waits);
+        else
+            sp_poll_waits(stack, n, waits);
+    } else {
+        die("method", 0);
+    }
+    return 0;
+}
