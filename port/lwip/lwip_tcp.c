@@ -249,6 +249,10 @@ static void abort_pending(struct sp_lwip_sock *conn)
     sp_lwip_sock_release(conn);
 }
 
+/* Records in SP_LWIP_CLOSING whose tcp_close() met ERR_MEM (an upper bound:
+ * lwIP may free one by an error callback in the meantime). */
+static size_t closes_pending;
+
 int sp_lwip_tcp_close(struct sp_lwip_sock *sock)
 {
     struct tcp_pcb *pcb = sock->pcb.tcp;
@@ -287,11 +291,18 @@ int sp_lwip_tcp_close(struct sp_lwip_sock *sock)
     /* Out of memory for the FIN: keep the record (callbacks back on) and let
      * the pump try again; the pcb is never left behind. */
     attach(sock, pcb);
+    closes_pending++;
     return 0;
 }
 
 void sp_lwip_tcp_retry_closes(void)
 {
+    /* Called on every turn of the pump: look at the records only when a
+     * close is known to wait, and count again what is still waiting. */
+    if (closes_pending == 0) {
+        return;
+    }
+    size_t still = 0;
     for (size_t i = 0; i < SP_LWIP_MAX_SOCKETS; i++) {
         struct sp_lwip_sock *sock = &sp_lwip_socks[i];
         if (!sock->in_use || sock->kind != SP_LWIP_KIND_TCP || sock->state != SP_LWIP_CLOSING) {
@@ -307,8 +318,10 @@ void sp_lwip_tcp_retry_closes(void)
             sp_lwip_sock_release(sock);
         } else {
             attach(sock, pcb);
+            still++;
         }
     }
+    closes_pending = still;
 }
 
 void sp_lwip_tcp_abort_all(void)
