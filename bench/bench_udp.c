@@ -83,7 +83,8 @@ static void bsd_udp(long count)
     a_addr.sin_addr.s_addr = b_addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     int a = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0);
     int b = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0);
-    if (bind(a, (struct sockaddr *)&a_addr, len) < 0 || bind(b, (struct sockaddr *)&b_addr, len) < 0)
+    if (bind(a, (struct sockaddr *)&a_addr, len) < 0 ||
+        bind(b, (struct sockaddr *)&b_addr, len) < 0)
         die("bind", 0);
     getsockname(a, (struct sockaddr *)&a_addr, &len);
     getsockname(b, (struct sockaddr *)&b_addr, &len);
@@ -123,7 +124,8 @@ static void sp_tcp(long mib)
         sp_pollfd fds[2] = {{client, left_out > 0 ? SP_POLLOUT : 0, 0}, {server, SP_POLLIN, 0}};
         sp_poll(fds, 2, -1);
         if (left_out > 0) {
-            ptrdiff_t n = sp_send(client, buffer, left_out < STREAM_CHUNK ? (size_t)left_out : STREAM_CHUNK, 0);
+            ptrdiff_t n = sp_send(client, buffer,
+                                  left_out < STREAM_CHUNK ? (size_t)left_out : STREAM_CHUNK, 0);
             if (n > 0)
                 left_out -= n;
         }
@@ -155,8 +157,9 @@ static void bsd_tcp(long mib)
         struct pollfd fds[2] = {{client, left_out > 0 ? POLLOUT : 0, 0}, {server, POLLIN, 0}};
         poll(fds, 2, -1);
         if (left_out > 0) {
-            ssize_t n = send(client, buffer, left_out < STREAM_CHUNK ? (size_t)left_out : STREAM_CHUNK,
-                             MSG_NOSIGNAL);
+            ssize_t n =
+                send(client, buffer, left_out < STREAM_CHUNK ? (size_t)left_out : STREAM_CHUNK,
+                     MSG_NOSIGNAL);
             if (n > 0)
                 left_out -= n;
         }
@@ -167,6 +170,113 @@ static void bsd_tcp(long mib)
     close(client);
     close(server);
     close(listener);
+}
+
+/*
+ * Per-call cost, for the instruction counts: N times one small send and one
+ * receive that finds the data already there (both are system calls), so
+ * that (Ir_sp - Ir_bsd) / 2N is what sockport adds to one call. Stream: a
+ * connected TCP pair, 1 byte each way. Datagram: sendto() with an address
+ * and recvfrom() that reports one, 64 bytes.
+ */
+static void sp_stream_calls(long count)
+{
+    sp_addr addr;
+    int listener = sp_socket(SP_AF_INET, SP_SOCK_STREAM, 0);
+    sp_addr_loopback(&addr, SP_AF_INET, 0);
+    sp_bind(listener, &addr);
+    sp_listen(listener, 1);
+    sp_getsockname(listener, &addr);
+    int client = sp_socket(SP_AF_INET, SP_SOCK_STREAM, 0);
+    if (sp_connect(client, &addr) < 0)
+        die("sp_connect", 0);
+    int server = sp_accept(listener, NULL);
+    sp_setsockopt(client, SP_OPT_NODELAY, 1);
+    for (long i = 0; i < count; i++) {
+        if (sp_send(client, buffer, 1, 0) != 1)
+            die("sp_send", i);
+        if (sp_recv(server, buffer, 1, 0) != 1)
+            die("sp_recv", i);
+    }
+    sp_close(client);
+    sp_close(server);
+    sp_close(listener);
+}
+
+static void bsd_stream_calls(long count)
+{
+    struct sockaddr_in addr = {.sin_family = AF_INET};
+    socklen_t len = sizeof(addr);
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    int listener = socket(AF_INET, SOCK_STREAM, 0);
+    bind(listener, (struct sockaddr *)&addr, len);
+    listen(listener, 1);
+    getsockname(listener, (struct sockaddr *)&addr, &len);
+    int client = socket(AF_INET, SOCK_STREAM, 0);
+    if (connect(client, (struct sockaddr *)&addr, len) < 0)
+        die("connect", 0);
+    int server = accept4(listener, NULL, NULL, SOCK_NONBLOCK);
+    int one = 1;
+    setsockopt(client, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    for (long i = 0; i < count; i++) {
+        if (send(client, buffer, 1, MSG_NOSIGNAL) != 1)
+            die("send", i);
+        ssize_t n;
+        while ((n = recv(server, buffer, 1, 0)) < 0)
+            bsd_wait(server, POLLIN);
+        if (n != 1)
+            die("recv", i);
+    }
+    close(client);
+    close(server);
+    close(listener);
+}
+
+static void sp_dgram_calls(long count)
+{
+    sp_addr a_addr, b_addr, from;
+    int a = sp_socket(SP_AF_INET, SP_SOCK_DGRAM, 0);
+    int b = sp_socket(SP_AF_INET, SP_SOCK_DGRAM, 0);
+    sp_addr_loopback(&a_addr, SP_AF_INET, 0);
+    sp_addr_loopback(&b_addr, SP_AF_INET, 0);
+    if (sp_bind(a, &a_addr) < 0 || sp_bind(b, &b_addr) < 0)
+        die("sp_bind", 0);
+    sp_getsockname(b, &b_addr);
+    for (long i = 0; i < count; i++) {
+        if (sp_sendto(a, buffer, DGRAM_BYTES, 0, &b_addr) != DGRAM_BYTES)
+            die("sp_sendto", i);
+        if (sp_recvfrom(b, buffer, DGRAM_BYTES, 0, &from) != DGRAM_BYTES)
+            die("sp_recvfrom", i);
+    }
+    sp_close(a);
+    sp_close(b);
+}
+
+static void bsd_dgram_calls(long count)
+{
+    struct sockaddr_in a_addr = {.sin_family = AF_INET}, b_addr = {.sin_family = AF_INET}, from;
+    socklen_t len = sizeof(a_addr);
+    a_addr.sin_addr.s_addr = b_addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    int a = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0);
+    int b = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0);
+    if (bind(a, (struct sockaddr *)&a_addr, len) < 0 ||
+        bind(b, (struct sockaddr *)&b_addr, len) < 0)
+        die("bind", 0);
+    getsockname(b, (struct sockaddr *)&b_addr, &len);
+    for (long i = 0; i < count; i++) {
+        if (sendto(a, buffer, DGRAM_BYTES, MSG_NOSIGNAL, (struct sockaddr *)&b_addr,
+                   sizeof b_addr) != DGRAM_BYTES)
+            die("sendto", i);
+        ssize_t n;
+        socklen_t from_len = sizeof from;
+        while ((n = recvfrom(b, buffer, DGRAM_BYTES, MSG_TRUNC, (struct sockaddr *)&from,
+                             &from_len)) < 0)
+            bsd_wait(b, POLLIN);
+        if (n != DGRAM_BYTES)
+            die("recvfrom", i);
+    }
+    close(a);
+    close(b);
 }
 
 struct variant {
@@ -180,6 +290,10 @@ static const struct variant variants[] = {
     {"bsd-udp", bsd_udp, "round trips"},
     {"sp-tcp", sp_tcp, "MiB"},
     {"bsd-tcp", bsd_tcp, "MiB"},
+    {"sp-scall", sp_stream_calls, "stream send+recv pairs"},
+    {"bsd-scall", bsd_stream_calls, "stream send+recv pairs"},
+    {"sp-dcall", sp_dgram_calls, "sendto+recvfrom pairs"},
+    {"bsd-dcall", bsd_dgram_calls, "sendto+recvfrom pairs"},
 };
 
 static double timed(const struct variant *v, long count)
@@ -192,14 +306,17 @@ static double timed(const struct variant *v, long count)
 int main(int argc, char **argv)
 {
     if (argc != 3) {
-        fprintf(stderr, "usage: bench_udp sp-udp|bsd-udp|sp-tcp|bsd-tcp|all <count>\n");
+        fprintf(
+            stderr,
+            "usage: bench_udp "
+            "sp-udp|bsd-udp|sp-tcp|bsd-tcp|sp-scall|bsd-scall|sp-dcall|bsd-dcall|all <count>\n");
         return 2;
     }
     long count = atol(argv[2]);
     if (strcmp(argv[1], "all") == 0) {
         /* Alternate the pair five times and keep each one's best, so that a
          * burst of noise from elsewhere hits both sides alike. */
-        for (size_t pair = 0; pair < 2; pair++) {
+        for (size_t pair = 0; pair < 2; pair++) { /* UDP round trips, TCP bulk */
             double best[2] = {1e9, 1e9};
             for (int round = 0; round < 5; round++)
                 for (int k = 0; k < 2; k++) {

@@ -111,10 +111,10 @@ struct spc_socket {
     bool framed; /**< sequenced packets built by core over a stream (also when listening) */
     uint8_t family;
     uint8_t type;
-    uint8_t state; /**< enum spc_state */
+    uint8_t state;       /**< enum spc_state */
     uint8_t poller;      /**< 1 + index of the poller holding this socket; 0: none */
     uint8_t poll_events; /**< its interest there (SP_POLLIN | SP_POLLOUT) */
-    int failure;   /**< SPC_FAILED: the attempt's error until a call reported it, then 0 */
+    int failure;         /**< SPC_FAILED: the attempt's error until a call reported it, then 0 */
     /** A non-blocking connect no sp_connect() has reported the end of yet: as on
      *  Linux, the next sp_connect() says 0 once, only later SP_EISCONN. */
     bool connect_unreported;
@@ -145,10 +145,26 @@ int spc_port_listen(sp_stack *stack, sp_port_sock sock, int backlog);
 int spc_port_accept(sp_stack *stack, sp_port_sock sock, sp_port_sock *out, sp_addr *peer);
 int spc_port_connect(sp_stack *stack, sp_port_sock sock, const sp_addr *addr);
 int spc_port_take_error(sp_stack *stack, sp_port_sock sock);
-ptrdiff_t spc_port_send(sp_stack *stack, sp_port_sock sock, const void *buf, size_t len, int flags,
-                        const sp_addr *to);
-ptrdiff_t spc_port_recv(sp_stack *stack, sp_port_sock sock, void *buf, size_t len, int flags,
-                        sp_addr *from);
+/** What a port returned that is negative, made a documented code (below). */
+ptrdiff_t spc_port_failure(ptrdiff_t rc);
+/* Send and receive are every data call's one port call: inline, so that the
+ * common case costs the check for a missing operation and nothing more. */
+static inline ptrdiff_t spc_port_send(sp_stack *stack, sp_port_sock sock, const void *buf,
+                                      size_t len, int flags, const sp_addr *to)
+{
+    if (stack->ops->send == NULL)
+        return SP_EOPNOTSUPP;
+    ptrdiff_t rc = stack->ops->send(stack->state, sock, buf, len, flags, to);
+    return rc >= 0 ? rc : spc_port_failure(rc);
+}
+static inline ptrdiff_t spc_port_recv(sp_stack *stack, sp_port_sock sock, void *buf, size_t len,
+                                      int flags, sp_addr *from)
+{
+    if (stack->ops->recv == NULL)
+        return SP_EOPNOTSUPP;
+    ptrdiff_t rc = stack->ops->recv(stack->state, sock, buf, len, flags, from);
+    return rc >= 0 ? rc : spc_port_failure(rc);
+}
 int spc_port_shutdown(sp_stack *stack, sp_port_sock sock, int how);
 int spc_port_local_addr(sp_stack *stack, sp_port_sock sock, sp_addr *out);
 int spc_port_peer_addr(sp_stack *stack, sp_port_sock sock, sp_addr *out);
@@ -174,8 +190,22 @@ int spc_port_entropy(sp_stack *stack, void *buf, size_t len);
 
 /* --- handles.c --------------------------------------------------------- */
 
-/** Find the open socket @p handle names; SP_EBADF if none (never issued, closed, stale). */
-int spc_lookup(int handle, struct spc_socket **out);
+extern struct spc_socket spc_table[SP_MAX_SOCKETS];
+
+/** Find the open socket @p handle names; SP_EBADF if none (never issued, closed, stale).
+ *  Inline: every public call starts here. */
+static inline int spc_lookup(int handle, struct spc_socket **out)
+{
+    uint32_t index = (uint32_t)handle & ((1u << SPC_INDEX_BITS) - 1u);
+    uint32_t generation = (uint32_t)handle >> SPC_INDEX_BITS;
+    struct spc_socket *s = &spc_table[index < SP_MAX_SOCKETS ? index : 0];
+    if (handle < 0 || index >= SP_MAX_SOCKETS || !s->in_use || s->generation != generation) {
+        *out = NULL;
+        return SP_EBADF;
+    }
+    *out = s;
+    return 0;
+}
 
 /** Whether a free slot exists (checked before a port creates anything). */
 bool spc_has_free_slot(void);
@@ -233,10 +263,16 @@ int spc_wait(struct spc_socket *s, short events, struct spc_deadline *d);
 /* --- socket.c ---------------------------------------------------------- */
 
 /** Whether @p type keeps message boundaries (datagram, raw, seqpacket, rdm). */
-bool spc_is_message_type(int type);
+static inline bool spc_is_message_type(int type)
+{
+    return type != SP_SOCK_STREAM;
+}
 
 /** Whether @p type is connection-oriented (stream, seqpacket). */
-bool spc_is_connection_type(int type);
+static inline bool spc_is_connection_type(int type)
+{
+    return type == SP_SOCK_STREAM || type == SP_SOCK_SEQPACKET;
+}
 
 /**
  * If a connect attempt of @p s is under way, see whether it has ended (without

@@ -33,6 +33,11 @@ static ptrdiff_t spc_port_result(ptrdiff_t rc)
     return SP_EIO;
 }
 
+ptrdiff_t spc_port_failure(ptrdiff_t rc)
+{
+    return spc_port_result(rc);
+}
+
 #define SPC_DISPATCH(stack, op, unsupported, ...)                                                  \
     ((stack)->ops->op == NULL ? (unsupported)                                                      \
                               : spc_port_result((stack)->ops->op((stack)->state, __VA_ARGS__)))
@@ -86,18 +91,6 @@ int spc_port_connect(sp_stack *stack, sp_port_sock sock, const sp_addr *addr)
 int spc_port_take_error(sp_stack *stack, sp_port_sock sock)
 {
     return (int)SPC_DISPATCH(stack, take_error, 0, sock);
-}
-
-ptrdiff_t spc_port_send(sp_stack *stack, sp_port_sock sock, const void *buf, size_t len, int flags,
-                        const sp_addr *to)
-{
-    return SPC_DISPATCH(stack, send, SP_EOPNOTSUPP, sock, buf, len, flags, to);
-}
-
-ptrdiff_t spc_port_recv(sp_stack *stack, sp_port_sock sock, void *buf, size_t len, int flags,
-                        sp_addr *from)
-{
-    return SPC_DISPATCH(stack, recv, SP_EOPNOTSUPP, sock, buf, len, flags, from);
 }
 
 int spc_port_shutdown(sp_stack *stack, sp_port_sock sock, int how)

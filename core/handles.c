@@ -15,7 +15,8 @@
 
 #define SPC_INDEX_MASK ((1u << SPC_INDEX_BITS) - 1u)
 
-static struct spc_socket spc_table[SP_MAX_SOCKETS];
+/* Not static: core.h's inline spc_lookup() reads it (every call's first step). */
+struct spc_socket spc_table[SP_MAX_SOCKETS];
 
 /* Free slot indices, oldest release first: a ring of spc_free_count entries
  * from spc_free_head. Filled with every slot on first use. */
@@ -33,21 +34,6 @@ static void spc_free_init(void)
     spc_free_head = 0;
     spc_free_count = SP_MAX_SOCKETS;
     spc_free_ready = true;
-}
-
-int spc_lookup(int handle, struct spc_socket **out)
-{
-    if (handle < 0)
-        return SP_EBADF;
-    uint32_t index = (uint32_t)handle & SPC_INDEX_MASK;
-    uint32_t generation = (uint32_t)handle >> SPC_INDEX_BITS;
-    if (index >= SP_MAX_SOCKETS)
-        return SP_EBADF;
-    struct spc_socket *s = &spc_table[index];
-    if (!s->in_use || s->generation != generation)
-        return SP_EBADF;
-    *out = s;
-    return 0;
 }
 
 bool spc_has_free_slot(void)

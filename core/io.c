@@ -6,6 +6,14 @@
 
 #include <stddef.h>
 
+/* The general paths stay out of the fast paths' functions, so that those
+ * need no registers saved for code they do not run. */
+#if defined(__GNUC__) || defined(__clang__)
+#define SPC_COLD __attribute__((noinline))
+#else
+#define SPC_COLD
+#endif
+
 /* The largest UDP payload: 65535 minus the IP and UDP headers (IPv6's header
  * is not counted in its payload length); a raw payload likewise. */
 #define SPC_UDP4_MAX 65507u
@@ -70,8 +78,8 @@ static bool spc_raw_too_short(const struct spc_socket *s, size_t len)
 }
 
 /* One send: checks, then the port, waiting (if @p may_wait) until @p deadline. */
-static ptrdiff_t spc_send(struct spc_socket *s, const void *buf, size_t len, int flags,
-                          const sp_addr *to, struct spc_deadline *deadline, bool may_wait)
+SPC_COLD static ptrdiff_t spc_send(struct spc_socket *s, const void *buf, size_t len, int flags,
+                                   const sp_addr *to, struct spc_deadline *deadline, bool may_wait)
 {
     if (!spc_len_ok(buf, len) || (flags & ~SP_MSG_DONTWAIT) != 0)
         return SP_EINVAL;
@@ -127,8 +135,8 @@ static void spc_peer_of(const struct spc_socket *s, sp_addr *out)
 }
 
 /* One receive: checks, then the port, waiting (if @p may_wait) until @p deadline. */
-static ptrdiff_t spc_recv(struct spc_socket *s, void *buf, size_t len, int flags, sp_addr *from,
-                          struct spc_deadline *deadline, bool may_wait)
+SPC_COLD static ptrdiff_t spc_recv(struct spc_socket *s, void *buf, size_t len, int flags,
+                                   sp_addr *from, struct spc_deadline *deadline, bool may_wait)
 {
     if (!spc_len_ok(buf, len) || (flags & ~(SP_MSG_PEEK | SP_MSG_DONTWAIT | SP_MSG_TRUNC)) != 0)
         return SP_EINVAL;
@@ -174,12 +182,38 @@ static ptrdiff_t spc_recv(struct spc_socket *s, void *buf, size_t len, int flags
     }
 }
 
+/*
+ * The common case in few instructions: a stream or datagram socket of the
+ * port's own, ready for data, a buffer the port can take at once. Whatever
+ * this does not settle (another type or state, a first SP_EAGAIN that may
+ * wait) goes to spc_send()/spc_recv(), which check and decide everything;
+ * the fast path only skips checks whose answer its conditions already fix.
+ */
+static inline bool spc_fast_send_ok(const struct spc_socket *s, const void *buf, size_t len,
+                                    int flags, const sp_addr *to)
+{
+    if (s->service != NULL || s->shut_wr || buf == NULL || len == 0 || len > SPC_UDP4_MAX ||
+        (flags & ~SP_MSG_DONTWAIT) != 0)
+        return false;
+    if (s->type == SP_SOCK_STREAM)
+        return s->state == SPC_CONNECTED; /* a stream ignores @p to */
+    if (s->type == SP_SOCK_DGRAM)
+        return to != NULL ? to->family == s->family : s->state == SPC_CONNECTED;
+    return false;
+}
+
 ptrdiff_t sp_sendto(int sock, const void *buf, size_t len, int flags, const sp_addr *to)
 {
     struct spc_socket *s;
     int rc = spc_lookup(sock, &s);
     if (rc < 0)
         return rc;
+    if (spc_fast_send_ok(s, buf, len, flags, to)) {
+        ptrdiff_t sent = spc_port_send(s->stack, s->native, buf, len, flags,
+                                       s->type == SP_SOCK_STREAM ? NULL : to);
+        if (sent != SP_EAGAIN || s->nonblocking || (flags & SP_MSG_DONTWAIT))
+            return sent;
+    }
     struct spc_deadline deadline = spc_deadline_in(s->snd_timeout_ms);
     return spc_send(s, buf, len, flags, to, &deadline, !s->nonblocking);
 }
@@ -200,6 +234,23 @@ ptrdiff_t sp_recvfrom(int sock, void *buf, size_t len, int flags, sp_addr *from)
     int rc = spc_lookup(sock, &s);
     if (rc < 0)
         return rc;
+    /* The fast path, as for sp_sendto(): a connected stream (its sender is
+     * the peer core noted) or any datagram socket. */
+    if (s->service == NULL && !s->shut_rd && buf != NULL && len > 0 && len <= PTRDIFF_MAX &&
+        (flags & ~(SP_MSG_PEEK | SP_MSG_DONTWAIT | SP_MSG_TRUNC)) == 0 &&
+        ((s->type == SP_SOCK_STREAM && s->state == SPC_CONNECTED) || s->type == SP_SOCK_DGRAM)) {
+        bool stream = s->type == SP_SOCK_STREAM;
+        ptrdiff_t got = spc_port_recv(s->stack, s->native, buf, len, flags, stream ? NULL : from);
+        if (got >= 0) {
+            if (stream && from != NULL)
+                spc_peer_of(s, from);
+            if (!stream && (size_t)got > len && !(flags & SP_MSG_TRUNC))
+                got = (ptrdiff_t)len;
+            return got;
+        }
+        if (got != SP_EAGAIN || s->nonblocking || (flags & SP_MSG_DONTWAIT))
+            return got;
+    }
     struct spc_deadline deadline = spc_deadline_in(s->rcv_timeout_ms);
     return spc_recv(s, buf, len, flags, from, &deadline, !s->nonblocking);
 }

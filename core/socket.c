@@ -7,16 +7,6 @@
 
 #include <stddef.h>
 
-bool spc_is_message_type(int type)
-{
-    return type != SP_SOCK_STREAM;
-}
-
-bool spc_is_connection_type(int type)
-{
-    return type == SP_SOCK_STREAM || type == SP_SOCK_SEQPACKET;
-}
-
 /* Whether @p protocol fits @p type in @p family (0 always picks the default). */
 static bool spc_protocol_fits(int family, int type, int protocol)
 {

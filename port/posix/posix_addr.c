@@ -20,17 +20,20 @@ int sp_posix_native_family(int family)
     }
 }
 
+/* Each case clears only the structure it fills: the union's largest member
+ * (sockaddr_un, 110 bytes) would cost every datagram a memset. */
 int sp_posix_addr_to_native(const sp_addr *addr, union sp_posix_sockaddr *out, socklen_t *len)
 {
-    memset(out, 0, sizeof *out);
     switch (addr->family) {
     case SP_AF_INET:
+        memset(&out->in, 0, sizeof out->in);
         out->in.sin_family = AF_INET;
         out->in.sin_port = htons(addr->port);
         memcpy(&out->in.sin_addr, addr->u.v4, sizeof addr->u.v4);
         *len = sizeof out->in;
         return 0;
     case SP_AF_INET6:
+        memset(&out->in6, 0, sizeof out->in6);
         out->in6.sin6_family = AF_INET6;
         out->in6.sin6_port = htons(addr->port);
         out->in6.sin6_scope_id = addr->scope_id;
@@ -43,6 +46,7 @@ int sp_posix_addr_to_native(const sp_addr *addr, union sp_posix_sockaddr *out, s
         size_t path_len = strnlen(addr->u.path, sizeof addr->u.path);
         if (path_len >= sizeof addr->u.path || path_len >= sizeof out->un.sun_path)
             return SP_EINVAL;
+        memset(&out->un, 0, sizeof out->un);
         out->un.sun_family = AF_UNIX;
         memcpy(out->un.sun_path, addr->u.path, path_len + 1);
         *len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + path_len + 1);
@@ -68,13 +72,16 @@ static void local_path_from_native(const struct sockaddr_un *un, socklen_t len, 
     out->u.path[path_len] = '\0';
 }
 
+/* An IP address clears the header fields and the 16 bytes an IPv6 address
+ * takes, not the whole sp_addr (its local path makes it over 100 bytes). */
 int sp_posix_addr_from_native(const union sp_posix_sockaddr *in, socklen_t len, sp_addr *out)
 {
-    memset(out, 0, sizeof *out);
     switch (in->sa.sa_family) {
     case AF_INET:
         out->family = SP_AF_INET;
         out->port = ntohs(in->in.sin_port);
+        out->scope_id = 0;
+        memset(out->u.v6, 0, sizeof out->u.v6);
         memcpy(out->u.v4, &in->in.sin_addr, sizeof out->u.v4);
         return 0;
     case AF_INET6:
@@ -84,6 +91,7 @@ int sp_posix_addr_from_native(const union sp_posix_sockaddr *in, socklen_t len, 
         memcpy(out->u.v6, &in->in6.sin6_addr, sizeof out->u.v6);
         return 0;
     case AF_UNIX:
+        memset(out, 0, sizeof *out);
         out->family = SP_AF_LOCAL;
         local_path_from_native(&in->un, len, out);
         return 0;

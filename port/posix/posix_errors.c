@@ -118,6 +118,10 @@ static int find_code(const struct errno_row *rows, size_t count, int native)
 
 int sp_posix_error(enum sp_posix_call call, int native)
 {
+    /* The failure of every non-blocking call that would wait: first, not
+     * after a scan of the per-call exceptions. */
+    if (native == EAGAIN || native == EWOULDBLOCK)
+        return SP_EAGAIN;
     for (size_t i = 0; i < sizeof override_table / sizeof override_table[0]; i++) {
         if (override_table[i].call == call && override_table[i].native == native)
             return override_table[i].code;

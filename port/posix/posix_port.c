@@ -292,22 +292,36 @@ static int posix_take_error(void *state, sp_port_sock sock)
     return err == 0 ? 0 : sp_posix_error(SP_POSIX_CALL_CONNECT, err);
 }
 
+/* The paths every data call takes are kept short: one system call, and an
+ * errno looked at only when it failed (EAGAIN first, see posix_errors.c);
+ * the address conversion and the retry after a signal live apart. */
+static ptrdiff_t send_to_address(const struct posix_socket *s, const void *buf, size_t len,
+                                 const sp_addr *to);
+
 static ptrdiff_t posix_send(void *state, sp_port_sock sock, const void *buf, size_t len, int flags,
                             const sp_addr *to)
 {
     (void)state;
     (void)flags; /* only SP_MSG_DONTWAIT, and this port never waits anyway */
-    struct posix_socket *s = from_port_sock(sock);
+    const struct posix_socket *s = from_port_sock(sock);
+    if (to != NULL)
+        return send_to_address(s, buf, len, to);
+    ssize_t n = send(s->fd, buf, len, POSIX_SEND_FLAGS);
+    if (n < 0 && errno == EINTR)
+        POSIX_RETRY(n, send(s->fd, buf, len, POSIX_SEND_FLAGS));
+    return n < 0 ? fail(SP_POSIX_CALL_SEND) : (ptrdiff_t)n;
+}
+
+static ptrdiff_t send_to_address(const struct posix_socket *s, const void *buf, size_t len,
+                                 const sp_addr *to)
+{
     union sp_posix_sockaddr native;
     socklen_t native_len = 0;
-    if (to != NULL) {
-        int rc = sp_posix_addr_to_native(to, &native, &native_len);
-        if (rc < 0)
-            return rc;
-    }
+    int rc = sp_posix_addr_to_native(to, &native, &native_len);
+    if (rc < 0)
+        return rc;
     ssize_t n;
-    POSIX_RETRY(
-        n, sendto(s->fd, buf, len, POSIX_SEND_FLAGS, to != NULL ? &native.sa : NULL, native_len));
+    POSIX_RETRY(n, sendto(s->fd, buf, len, POSIX_SEND_FLAGS, &native.sa, native_len));
     return n < 0 ? fail(SP_POSIX_CALL_SEND) : (ptrdiff_t)n;
 }
 
@@ -319,6 +333,13 @@ static ptrdiff_t posix_send(void *state, sp_port_sock sock, const void *buf, siz
  * that is what it returns (core stores len bytes either way, and a caller
  * asking SP_MSG_TRUNC learns the message did not fit, not by how much).
  */
+static ssize_t recv_retrying(int fd, void *buf, size_t len, int native_flags)
+{
+    ssize_t n;
+    POSIX_RETRY(n, recv(fd, buf, len, native_flags));
+    return n;
+}
+
 static ptrdiff_t receive_message(int fd, void *buf, size_t len, int native_flags,
                                  union sp_posix_sockaddr *from, socklen_t *from_len)
 {
@@ -343,12 +364,26 @@ static ptrdiff_t receive_message(int fd, void *buf, size_t len, int native_flags
     return n;
 }
 
+static ptrdiff_t receive_with_sender(const struct posix_socket *s, void *buf, size_t len,
+                                     int native_flags, sp_addr *from);
+
 static ptrdiff_t posix_recv(void *state, sp_port_sock sock, void *buf, size_t len, int flags,
                             sp_addr *from)
 {
     (void)state;
-    struct posix_socket *s = from_port_sock(sock);
+    const struct posix_socket *s = from_port_sock(sock);
     int native_flags = (flags & SP_MSG_PEEK) ? MSG_PEEK : 0;
+    if (from != NULL)
+        return receive_with_sender(s, buf, len, native_flags, from);
+    ptrdiff_t n = is_message_type(s->type)
+                      ? receive_message(s->fd, buf, len, native_flags, NULL, NULL)
+                      : (ptrdiff_t)recv_retrying(s->fd, buf, len, native_flags);
+    return n < 0 ? fail(SP_POSIX_CALL_ANY) : n;
+}
+
+static ptrdiff_t receive_with_sender(const struct posix_socket *s, void *buf, size_t len,
+                                     int native_flags, sp_addr *from)
+{
     union sp_posix_sockaddr native;
     socklen_t native_len = sizeof native;
     union sp_posix_sockaddr *native_from = from != NULL ? &native : NULL;
