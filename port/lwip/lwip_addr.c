@@ -36,8 +36,11 @@ int sp_lwip_addr_to_ip(const sp_addr *addr, ip_addr_t *ip, uint16_t *port)
 
 void sp_lwip_addr_from_ip(int family, const ip_addr_t *ip, uint16_t port, sp_addr *out)
 {
-    memset(out, 0, sizeof *out);
+    /* The header and the 16 bytes an IP address takes: not the whole sp_addr,
+     * whose local path makes it over 100 bytes, on every datagram. */
     out->port = port;
+    out->scope_id = 0;
+    memset(out->u.v6, 0, sizeof out->u.v6);
     if (IP_IS_V4(ip)) {
         uint32_t word = ip4_addr_get_u32(ip_2_ip4(ip));
         if (family == SP_AF_INET6) {

@@ -191,12 +191,31 @@ static bool drop_storm_ack6(struct pbuf *packet)
 }
 #endif
 
+/* The IPv4 protocol byte, read in place when the first pbuf holds it: most
+ * packets (UDP, and TCP but for the storm check) need nothing more. */
+static int ip4_protocol(const struct pbuf *packet)
+{
+    uint8_t head[IP4_HEADER];
+    const uint8_t *bytes = packet->payload;
+    if (packet->len < IP4_HEADER) {
+        if (pbuf_copy_partial(packet, head, IP4_HEADER, 0) < IP4_HEADER) {
+            return -1;
+        }
+        bytes = head;
+    }
+    return (bytes[0] >> 4) == 4 ? bytes[9] : -1;
+}
+
 int sp_lwip_hook_ip4_input(struct pbuf *packet, struct netif *input_netif)
 {
     (void)input_netif;
-    if (drop_storm_ack4(packet)) {
+    int protocol = ip4_protocol(packet);
+    if (protocol == PROTO_TCP && drop_storm_ack4(packet)) {
         pbuf_free(packet); /* the hook took it */
         return 1;
+    }
+    if (protocol != PROTO_ICMP) {
+        return 0;
     }
     uint8_t head[IP4_HEADER + ICMP_HEADER + 60 + UDP_PORTS];
     u16_t got = pbuf_copy_partial(packet, head, sizeof head, 0);

@@ -143,6 +143,19 @@ void sp_lwip_wake_at(uint32_t at_ms)
 
 /* ---- The pump ---- */
 
+static void pump_once(void);
+
+bool sp_lwip_deliver_loopback(void)
+{
+#if LWIP_NETIF_LOOPBACK
+    if (sp_lwip_state.started && loopback_netif != NULL && loopback_netif->loop_first != NULL) {
+        netif_poll(loopback_netif);
+        return true;
+    }
+#endif
+    return false;
+}
+
 static void pump_once(void)
 {
     const struct sp_lwip_config *config = &sp_lwip_state.config;

@@ -1,0 +1,329 @@
+/*
+ * The lwIP port against the floor under it: the same work done through
+ * sockport on the lwIP port and by a hand-written program on lwIP's raw API,
+ * with the same lwIP build (the host's lwipopts.h), in one process, over
+ * lwIP's loopback netif. bench/run.sh runs each under callgrind (instructions
+ * are repeatable) and side by side for wall time.
+ *
+ *   bench_lwip <variant> <count>
+ *   variant: sp-tcp | raw-tcp   count: MiB sent in 1 KiB writes
+ *            sp-udp | raw-udp   count: 64-byte round trips
+ *            all                16 MiB TCP and <count> UDP round trips, each
+ *                               pair alternated five times, best of each
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "lwip/ip_addr.h"
+#include "lwip/netif.h"
+#include "lwip/pbuf.h"
+#include "lwip/tcp.h"
+#include "lwip/timeouts.h"
+#include "lwip/udp.h"
+
+#include <sockport/lwip.h>
+#include <sockport/sockport.h>
+
+#define WRITE_BYTES 1024
+#define DGRAM_BYTES 64
+
+static uint8_t buffer[65536];
+
+static void die(const char *what, long rc)
+{
+    fprintf(stderr, "bench_lwip: %s failed: %ld\n", what, rc);
+    exit(1);
+}
+
+static double seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* ---- Through sockport ---- */
+
+static void sp_tcp(sp_stack *stack, long mib)
+{
+    sp_addr addr;
+    int listener = sp_socket_on(stack, SP_AF_INET, SP_SOCK_STREAM, 0);
+    sp_addr_loopback(&addr, SP_AF_INET, 0);
+    sp_bind(listener, &addr);
+    sp_listen(listener, 1);
+    sp_getsockname(listener, &addr);
+    int client = sp_socket_on(stack, SP_AF_INET, SP_SOCK_STREAM, 0);
+    if (sp_connect(client, &addr) < 0)
+        die("sp_connect", 0);
+    int server = sp_accept(listener, NULL);
+    if (server < 0)
+        die("sp_accept", server);
+    sp_setsockopt(client, SP_OPT_NONBLOCK, 1);
+    sp_setsockopt(server, SP_OPT_NONBLOCK, 1);
+    long long left_out = (long long)mib << 20, left_in = (long long)mib << 20;
+    while (left_in > 0) {
+        /* Write until the stack takes no more, then read what arrived. */
+        while (left_out > 0) {
+            size_t piece = left_out < WRITE_BYTES ? (size_t)left_out : WRITE_BYTES;
+            ptrdiff_t n = sp_send(client, buffer, piece, 0);
+            if (n == SP_EAGAIN)
+                break;
+            if (n <= 0)
+                die("sp_send", (long)n);
+            left_out -= n;
+        }
+        ptrdiff_t n;
+        while ((n = sp_recv(server, buffer, sizeof buffer, 0)) > 0)
+            left_in -= n;
+        if (n != SP_EAGAIN && left_in > 0)
+            die("sp_recv", (long)n);
+        if (left_in > 0)
+            sp_stack_pump(stack, 0);
+    }
+    if (left_out != 0 || left_in != 0)
+        die("sp-tcp byte count", (long)(left_out - left_in));
+    sp_close(client);
+    sp_close(server);
+    sp_close(listener);
+}
+
+static void sp_udp(sp_stack *stack, long count)
+{
+    sp_addr a_addr, b_addr;
+    int a = sp_socket_on(stack, SP_AF_INET, SP_SOCK_DGRAM, 0);
+    int b = sp_socket_on(stack, SP_AF_INET, SP_SOCK_DGRAM, 0);
+    sp_addr_loopback(&a_addr, SP_AF_INET, 0);
+    sp_addr_loopback(&b_addr, SP_AF_INET, 0);
+    if (sp_bind(a, &a_addr) < 0 || sp_bind(b, &b_addr) < 0)
+        die("sp_bind", 0);
+    sp_getsockname(a, &a_addr);
+    sp_getsockname(b, &b_addr);
+    sp_connect(a, &b_addr);
+    sp_connect(b, &a_addr);
+    for (long i = 0; i < count; i++) {
+        if (sp_send(a, buffer, DGRAM_BYTES, 0) != DGRAM_BYTES)
+            die("sp_send a", i);
+        if (sp_recv(b, buffer, DGRAM_BYTES, 0) != DGRAM_BYTES)
+            die("sp_recv b", i);
+        if (sp_send(b, buffer, DGRAM_BYTES, 0) != DGRAM_BYTES)
+            die("sp_send b", i);
+        if (sp_recv(a, buffer, DGRAM_BYTES, 0) != DGRAM_BYTES)
+            die("sp_recv a", i);
+    }
+    sp_close(a);
+    sp_close(b);
+}
+
+/* ---- On lwIP's raw API: what a careful hand-written program does ---- */
+
+/* One turn of what runs lwIP without an OS: loopback frames, then timers. */
+static void raw_pump(void)
+{
+    netif_poll_all();
+    sys_check_timeouts();
+}
+
+struct raw_tcp {
+    struct tcp_pcb *server;
+    long long received;
+    u32_t unacknowledged; /* read since the last window update */
+    bool connected;
+};
+
+static err_t raw_tcp_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
+{
+    struct raw_tcp *t = arg;
+    (void)err;
+    if (p == NULL)
+        return ERR_OK;
+    /* The application reads the data: copy it out, as a socket read does. */
+    for (struct pbuf *q = p; q != NULL; q = q->next)
+        memcpy(buffer, q->payload, q->len);
+    t->received += p->tot_len;
+    t->unacknowledged += p->tot_len;
+    (void)pcb;
+    pbuf_free(p);
+    return ERR_OK;
+}
+
+static err_t raw_tcp_accept(void *arg, struct tcp_pcb *pcb, err_t err)
+{
+    struct raw_tcp *t = arg;
+    if (err != ERR_OK || pcb == NULL)
+        return ERR_VAL;
+    t->server = pcb;
+    tcp_arg(pcb, t);
+    tcp_recv(pcb, raw_tcp_recv);
+    return ERR_OK;
+}
+
+static err_t raw_tcp_connected(void *arg, struct tcp_pcb *pcb, err_t err)
+{
+    struct raw_tcp *t = arg;
+    (void)pcb;
+    t->connected = err == ERR_OK;
+    return ERR_OK;
+}
+
+static void raw_tcp(long mib)
+{
+    struct raw_tcp t = {NULL, 0, 0, false};
+    struct tcp_pcb *listener = tcp_new();
+    tcp_bind(listener, IP4_ADDR_ANY, 0);
+    u16_t port = listener->local_port;
+    listener = tcp_listen(listener);
+    tcp_arg(listener, &t);
+    tcp_accept(listener, raw_tcp_accept);
+    struct tcp_pcb *client = tcp_new();
+    tcp_arg(client, &t);
+    ip_addr_t loopback;
+    IP_ADDR4(&loopback, 127, 0, 0, 1);
+    tcp_connect(client, &loopback, port, raw_tcp_connected);
+    for (int i = 0; i < 1000 && !(t.connected && t.server != NULL); i++)
+        raw_pump();
+    if (!t.connected || t.server == NULL)
+        die("tcp_connect", 0);
+    long long total = (long long)mib << 20, left_out = total;
+    while (t.received < total) {
+        /* Write 1 KiB pieces while the send buffer has room, then send them. */
+        while (left_out > 0 && tcp_sndbuf(client) >= WRITE_BYTES) {
+            if (tcp_write(client, buffer, WRITE_BYTES, TCP_WRITE_FLAG_COPY) != ERR_OK)
+                break;
+            left_out -= WRITE_BYTES;
+        }
+        tcp_output(client);
+        raw_pump();
+        /* The reader opens the window once per turn for all it read, as a
+         * socket read of everything queued does. */
+        while (t.unacknowledged > 0) {
+            u16_t step = (u16_t)(t.unacknowledged > 0xFFFFu ? 0xFFFFu : t.unacknowledged);
+            tcp_recved(t.server, step);
+            t.unacknowledged -= step;
+        }
+    }
+    if (left_out != 0 || t.received != total)
+        die("raw-tcp byte count", (long)left_out);
+    tcp_arg(client, NULL);
+    tcp_abort(client);
+    tcp_arg(t.server, NULL);
+    tcp_recv(t.server, NULL);
+    tcp_abort(t.server);
+    tcp_close(listener);
+}
+
+struct raw_udp {
+    long got;
+};
+
+static void raw_udp_recv(void *arg, struct udp_pcb *pcb, struct pbuf *p, const ip_addr_t *addr,
+                         u16_t port)
+{
+    struct raw_udp *u = arg;
+    (void)pcb;
+    (void)addr;
+    (void)port;
+    pbuf_copy_partial(p, buffer, DGRAM_BYTES, 0); /* the application reads it */
+    pbuf_free(p);
+    u->got++;
+}
+
+static void raw_udp_send(struct udp_pcb *pcb)
+{
+    struct pbuf *p = pbuf_alloc(PBUF_TRANSPORT, DGRAM_BYTES, PBUF_RAM);
+    if (p == NULL)
+        die("pbuf_alloc", 0);
+    memcpy(p->payload, buffer, DGRAM_BYTES);
+    if (udp_send(pcb, p) != ERR_OK)
+        die("udp_send", 0);
+    pbuf_free(p);
+}
+
+static void raw_udp(long count)
+{
+    struct raw_udp ua = {0}, ub = {0};
+    struct udp_pcb *a = udp_new();
+    struct udp_pcb *b = udp_new();
+    ip_addr_t loopback;
+    IP_ADDR4(&loopback, 127, 0, 0, 1);
+    udp_bind(a, &loopback, 0);
+    udp_bind(b, &loopback, 0);
+    udp_connect(a, &loopback, b->local_port);
+    udp_connect(b, &loopback, a->local_port);
+    udp_recv(a, raw_udp_recv, &ua);
+    udp_recv(b, raw_udp_recv, &ub);
+    for (long i = 0; i < count; i++) {
+        raw_udp_send(a);
+        while (ub.got <= i)
+            raw_pump();
+        raw_udp_send(b);
+        while (ua.got <= i)
+            raw_pump();
+    }
+    udp_remove(a);
+    udp_remove(b);
+}
+
+struct variant {
+    const char *name;
+    bool sockport;
+    void (*run_sp)(sp_stack *, long);
+    void (*run_raw)(long);
+};
+
+static const struct variant variants[] = {
+    {"sp-tcp", true, sp_tcp, NULL},
+    {"raw-tcp", false, NULL, raw_tcp},
+    {"sp-udp", true, sp_udp, NULL},
+    {"raw-udp", false, NULL, raw_udp},
+};
+
+static double timed(sp_stack *stack, const struct variant *v, long count)
+{
+    double start = seconds();
+    if (v->sockport)
+        v->run_sp(stack, count);
+    else
+        v->run_raw(count);
+    return seconds() - start;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 3) {
+        fprintf(stderr, "usage: bench_lwip sp-tcp|raw-tcp|sp-udp|raw-udp|all <count>\n");
+        return 2;
+    }
+    long count = atol(argv[2]);
+    /* Both sides run on the same started lwIP: its loopback netif and clock. */
+    sp_stack *stack = sp_lwip_start(NULL);
+    if (stack == NULL)
+        die("sp_lwip_start", 0);
+    if (strcmp(argv[1], "all") == 0) {
+        for (size_t pair = 0; pair < 2; pair++) {
+            double best[2] = {1e9, 1e9};
+            long n = pair == 0 ? 16 : count;
+            for (int round = 0; round < 5; round++)
+                for (int k = 0; k < 2; k++) {
+                    double t = timed(stack, &variants[2 * pair + k], n);
+                    if (t < best[k])
+                        best[k] = t;
+                }
+            printf("%-8s %.4f s  %-8s %.4f s  sockport/raw time ratio %.3f\n",
+                   variants[2 * pair].name, best[0], variants[2 * pair + 1].name, best[1],
+                   best[0] / best[1]);
+        }
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof variants / sizeof variants[0]; i++) {
+        if (strcmp(argv[1], variants[i].name) == 0) {
+            double t = timed(stack, &variants[i], count);
+            printf("%s: %ld in %.4f s\n", variants[i].name, count, t);
+            return 0;
+        }
+    }
+    die("variant", 0);
+}
