@@ -3,7 +3,11 @@
 #  1. wall time, sockport and BSD alternated five times in one run (best of each);
 #  2. instructions per operation from callgrind, which are repeatable on a
 #     noisy machine: (Ir at N operations - Ir at 0) / N, for each variant;
-#  3. instructions (callgrind) and wall time per wait with one ready socket
+#     and per single call (a stream send or receive; a datagram sendto or
+#     recvfrom with an address) over the same BSD call;
+#  3. the lwIP port against a raw-API program doing the same work, same lwIP
+#     build: 16 MiB TCP in 1 KiB writes, 64-byte UDP round trips;
+#  4. instructions (callgrind) and wall time per wait with one ready socket
 #     among 10 .. 10 000 registered ones, for sp_poll, the poller, poll(2),
 #     epoll and the lwIP port, drawn into bench/poll_scaling.png.
 # Usage: bash bench/run.sh   (builds an optimised tree, Release = -O3, in build/bench)
@@ -29,9 +33,10 @@ fi
 # A table of 16384 handles, so that 10 000 sockets fit.
 cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release -DSOCKPORT_BUILD_TESTS=OFF \
     -DSOCKPORT_BUILD_EXAMPLES=OFF -DSOCKPORT_MAX_SOCKETS=16384 >/dev/null
-cmake --build "$build" --target bench_udp bench_poll -j2 >/dev/null
+cmake --build "$build" --target bench_udp bench_poll bench_lwip -j2 >/dev/null
 bin="$build/bench/bench_udp"
 poll_bin="$build/bench/bench_poll"
+lwip_bin="$build/bench/bench_lwip"
 
 echo "== wall time, side by side (100000 UDP round trips; 2001 MiB TCP) =="
 "$bin" all 100000
@@ -55,6 +60,31 @@ for pair in "udp 20000 round-trip" "tcp 64 MiB"; do
     done
     awk -v s="$per_sp" -v b="$per_bsd" -v what="$1" \
         'BEGIN { printf "%s: sockport adds %d instructions per %s (%.2fx)\n", what, s - b, "op", s / b }'
+done
+
+echo "== instructions per call over the same BSD call (callgrind) =="
+for pair in "scall stream send/recv" "dcall datagram sendto/recvfrom"; do
+    set -- $pair
+    for impl in sp bsd; do
+        base=$(ir "$bin" "$impl-$1" 0)
+        full=$(ir "$bin" "$impl-$1" 20000)
+        eval "per_$impl=$(((full - base) / 20000))"
+    done
+    awk -v s="$per_sp" -v b="$per_bsd" -v what="$2 $3" \
+        'BEGIN { printf "%-32s sockport %4d, BSD %4d Ir per pair: +%d per call\n", what, s, b, (s - b) / 2 }'
+done
+
+echo "== the lwIP port against lwIP's raw API, same lwIP build =="
+"$lwip_bin" all 100000
+for pair in "tcp 16 MiB" "udp 20000 round-trip"; do
+    set -- $pair
+    for impl in sp raw; do
+        base=$(ir "$lwip_bin" "$impl-$1" 0)
+        full=$(ir "$lwip_bin" "$impl-$1" "$2")
+        eval "per_$impl=$(((full - base) / $2))"
+    done
+    awk -v s="$per_sp" -v r="$per_raw" -v what="$1" -v unit="$3" \
+        'BEGIN { printf "lwip %s: sockport %d, raw API %d Ir per %s (%.3fx)\n", what, s, r, unit, s / r }'
 done
 
 echo "== one ready socket among N: instructions per wait (callgrind) / ns per wait (wall) =="

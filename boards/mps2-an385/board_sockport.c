@@ -5,10 +5,36 @@
 #include "board_sockport.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include <sockport/lwip.h>
 
 #include "board.h"
+
+static void console_text(const char *text)
+{
+    board_console_write(text, (int)strlen(text));
+}
+
+/* Written without printf: see sp_lwip_board_assert() in <sockport/lwip.h>. */
+void sp_lwip_board_assert(const char *message, const char *file, int line)
+{
+    char digits[12];
+    int at = (int)sizeof digits;
+    unsigned value = line > 0 ? (unsigned)line : 0u;
+    do {
+        digits[--at] = (char)('0' + value % 10u);
+        value /= 10u;
+    } while (value > 0 && at > 0);
+    console_text("lwIP assertion \"");
+    console_text(message);
+    console_text("\" failed at ");
+    console_text(file);
+    console_text(":");
+    board_console_write(digits + at, (int)sizeof digits - at);
+    console_text("\n");
+    board_exit(134); /* as a host's abort() */
+}
 
 sp_stack *board_start_lwip(int with_lan9118)
 {

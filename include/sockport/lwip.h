@@ -131,6 +131,17 @@ enum sp_lwip_native_name {
  */
 int sp_lwip_set_dns_server(sp_stack *stack, unsigned index, const sp_addr *server);
 
+/**
+ * @brief What a board does when lwIP's own checks (LWIP_ASSERT) find a bug:
+ *        say so on its console and stop. A board build (no host OS) must
+ *        define it; on a host the port reports on stderr and aborts itself.
+ *
+ * It is the board's so that the port needs no stdio: printf() and abort()
+ * would pull newlib's stdio and with it malloc into every firmware (6-7 KB
+ * of flash), for a message that only a bug prints.
+ */
+void sp_lwip_board_assert(const char *message, const char *file, int line);
+
 /** Counters of the running stack: what a test asserts to prove nothing leaked. */
 struct sp_lwip_stats {
     uint32_t tcp_pcbs_used;       /**< TCP pcbs allocated now (incl. listening, TIME_WAIT) */

@@ -8,12 +8,13 @@
 #if defined(__unix__) || defined(__APPLE__)
 #define _POSIX_C_SOURCE 200809L
 #define SP_LWIP_HOST 1
+#include <stdio.h>
+#include <stdlib.h>
 #include <time.h>
 #else
 #define SP_LWIP_HOST 0
 #endif
 
-#include <stdio.h>
 #include <string.h>
 
 #include "lwip/dns.h"
@@ -55,9 +56,12 @@ uint32_t sp_lwip_rand(void)
 
 void sp_lwip_assert_failed(const char *message, const char *file, int line)
 {
-    printf("lwIP assertion \"%s\" failed at %s:%d\n", message, file, line);
-    fflush(stdout);
+#if SP_LWIP_HOST
+    fprintf(stderr, "lwIP assertion \"%s\" failed at %s:%d\n", message, file, line);
     abort();
+#else
+    sp_lwip_board_assert(message, file, line); /* no stdio on a board: see lwip.h */
+#endif
 }
 
 /* ---- Entropy ---- */
