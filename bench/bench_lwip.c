@@ -64,6 +64,9 @@ static void sp_tcp(sp_stack *stack, long mib)
         die("sp_accept", server);
     sp_setsockopt(client, SP_OPT_NONBLOCK, 1);
     sp_setsockopt(server, SP_OPT_NONBLOCK, 1);
+    /* Nagle off on both sides: with it, the last short segment waits for a
+     * delayed ACK (lwIP's 250 ms timer) on one run and not on the next. */
+    sp_setsockopt(client, SP_OPT_NODELAY, 1);
     long long left_out = (long long)mib << 20, left_in = (long long)mib << 20;
     while (left_in > 0) {
         /* Write until the stack takes no more, then read what arrived. */
@@ -180,6 +183,7 @@ static void raw_tcp(long mib)
     tcp_accept(listener, raw_tcp_accept);
     struct tcp_pcb *client = tcp_new();
     tcp_arg(client, &t);
+    tcp_nagle_disable(client); /* as the sockport side, see sp_tcp() */
     ip_addr_t loopback;
     IP_ADDR4(&loopback, 127, 0, 0, 1);
     tcp_connect(client, &loopback, port, raw_tcp_connected);

@@ -133,6 +133,7 @@ struct sp_lwip_sock {
      * the interest, core's key, and the links of its ready list. */
     uint8_t poller;
     uint8_t poll_events;
+    bool output_pending; /* TCP: written, tcp_output() still to come (lwip_tcp.c) */
     bool on_ready;
     uint16_t ready_prev;
     uint16_t ready_next;
@@ -201,6 +202,10 @@ int sp_lwip_tcp_addr(struct sp_lwip_sock *sock, bool local, ip_addr_t *ip, uint1
 int sp_lwip_tcp_accepted_peer(struct sp_lwip_sock *sock, ip_addr_t *ip, uint16_t *port);
 /* Apply the socket's options that live in the pcb (nodelay, keepalive...). */
 void sp_lwip_tcp_apply_options(struct sp_lwip_sock *sock);
+/* Send what was written since the last call (one tcp_output() per connection). */
+void sp_lwip_flush_output(void);
+/* The record is going: drop it from the connections waiting for output. */
+void sp_lwip_forget_output(struct sp_lwip_sock *sock);
 /* Retry closes that met ERR_MEM; called on every turn of the pump. */
 void sp_lwip_tcp_retry_closes(void);
 /* Abort every TCP pcb lwIP still holds (sp_lwip_stop). */

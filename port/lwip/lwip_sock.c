@@ -37,6 +37,7 @@ struct sp_lwip_sock *sp_lwip_sock_alloc(int family, int type, int kind)
 void sp_lwip_sock_release(struct sp_lwip_sock *sock)
 {
     sp_lwip_poller_unlink(sock);
+    sp_lwip_forget_output(sock);
     if (sock->rx != NULL) {
         pbuf_free(sock->rx);
     }

@@ -151,6 +151,7 @@ static void pump_once(void);
 
 bool sp_lwip_deliver_loopback(void)
 {
+    sp_lwip_flush_output();
 #if LWIP_NETIF_LOOPBACK
     if (sp_lwip_state.started && loopback_netif != NULL && loopback_netif->loop_first != NULL) {
         netif_poll(loopback_netif);
@@ -162,6 +163,7 @@ bool sp_lwip_deliver_loopback(void)
 
 static void pump_once(void)
 {
+    sp_lwip_flush_output();
     const struct sp_lwip_config *config = &sp_lwip_state.config;
     if (config->poll_netifs != NULL) {
         config->poll_netifs(config->netif_ctx);

@@ -249,6 +249,53 @@ static void abort_pending(struct sp_lwip_sock *conn)
     sp_lwip_sock_release(conn);
 }
 
+/* Connections with data written since their last tcp_output(): sent in one
+ * go by sp_lwip_flush_output(), so that small writes share segments as they
+ * do in a raw-API program that calls tcp_output() once per turn. */
+#define SP_LWIP_OUTPUT_PENDING_MAX 16
+static struct sp_lwip_sock *output_pending[SP_LWIP_OUTPUT_PENDING_MAX];
+static size_t output_pending_count;
+
+static void output_later(struct sp_lwip_sock *sock)
+{
+    if (sock->output_pending) {
+        return;
+    }
+    if (output_pending_count == SP_LWIP_OUTPUT_PENDING_MAX) {
+        tcp_output(sock->pcb.tcp); /* no room to remember it: send now */
+        return;
+    }
+    sock->output_pending = true;
+    output_pending[output_pending_count++] = sock;
+}
+
+void sp_lwip_flush_output(void)
+{
+    for (size_t i = 0; i < output_pending_count; i++) {
+        struct sp_lwip_sock *sock = output_pending[i];
+        sock->output_pending = false;
+        /* If this fails for memory, lwIP retries from its fast timer (TF_NAGLEMEMERR). */
+        if (sock->pcb.tcp != NULL) {
+            tcp_output(sock->pcb.tcp);
+        }
+    }
+    output_pending_count = 0;
+}
+
+void sp_lwip_forget_output(struct sp_lwip_sock *sock)
+{
+    if (!sock->output_pending) {
+        return;
+    }
+    for (size_t i = 0; i < output_pending_count; i++) {
+        if (output_pending[i] == sock) {
+            output_pending[i] = output_pending[--output_pending_count];
+            break;
+        }
+    }
+    sock->output_pending = false;
+}
+
 /* Records in SP_LWIP_CLOSING whose tcp_close() met ERR_MEM (an upper bound:
  * lwIP may free one by an error callback in the meantime). */
 static size_t closes_pending;
@@ -256,6 +303,11 @@ static size_t closes_pending;
 int sp_lwip_tcp_close(struct sp_lwip_sock *sock)
 {
     struct tcp_pcb *pcb = sock->pcb.tcp;
+    /* What was written goes out before the FIN or the reset, as on a host. */
+    if (sock->output_pending && pcb != NULL) {
+        tcp_output(pcb);
+    }
+    sp_lwip_forget_output(sock);
     if (sock->state == SP_LWIP_LISTENING) {
         while (sock->queue_head != NULL) {
             struct sp_lwip_sock *conn = sock->queue_head;
@@ -542,8 +594,9 @@ ptrdiff_t sp_lwip_tcp_send(struct sp_lwip_sock *sock, const void *buf, size_t le
     if (err != ERR_OK) {
         return err == ERR_CONN ? SP_EPIPE : sp_lwip_error(err);
     }
-    /* If this fails for memory, lwIP retries from its fast timer (TF_NAGLEMEMERR). */
-    tcp_output(pcb);
+    /* Not tcp_output() now: the next writes may fill the same segment. The
+     * pump, a wait, or a receive on this stack sends it (sp_lwip_flush_output). */
+    output_later(sock);
     return (ptrdiff_t)chunk;
 }
 
