@@ -5,6 +5,10 @@
  *
  *   ping [-6] [-c count] [-i interval_ms] [-W timeout_ms] [host]
  *
+ * Exit status: 0 every request answered; 1 not; 2 bad usage; 77 the stack
+ * refused the raw socket for want of privilege (SP_EACCES: the host kernel
+ * without CAP_NET_RAW), which the tests count as skipped, not failed.
+ *
  * Raw sockets deliver what the stack gives every raw socket of that protocol:
  * for IPv4 the whole packet with its IP header, for IPv6 the ICMPv6 message
  * alone (the stack fills in the ICMPv6 checksum). Replies are matched by
@@ -209,6 +213,9 @@ int main(int argc, char **argv)
         }
     }
     struct ping_result result;
-    return ping_run(sp_default_stack(), &opt, &result) == 0 ? 0 : 1;
+    int rc = ping_run(sp_default_stack(), &opt, &result);
+    if (rc == SP_EACCES && result.transmitted == 0)
+        return 77;
+    return rc == 0 ? 0 : 1;
 }
 #endif

@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Build and test sockport the way CI does: presets host, host-asan and host-clang, each
 # configured, built and run through CTest, going on past failures; then a
-# per-port summary of the shared suite and one last line
+# per-port summary of the shared suite, the reason for every skip, and one
+# last line
 #   "N passed, N failed[, N skipped]"
-# counted over all CTest tests (a configure or build failure counts as one
-# failed test). Exit status: 0 only if nothing failed.
+# which counts checks: every CTest test, except that a shared-suite binary
+# (suite_posix, suite_lwip, qemu.suite_lwip_qemu) counts as its CMocka cases,
+# one each (a configure or build failure counts as one failed check). The line
+# before it says how many of each. Exit status: 0 only if nothing failed.
 #
 #   bash scripts/test.sh [--no-setup] [PRESET...]      (default presets: host host-asan host-clang)
 set -uo pipefail
@@ -34,6 +37,9 @@ mkdir -p "$log_dir"
 total_passed=0
 total_failed=0
 total_skipped=0
+total_tests=0
+total_suites=0
+total_cases=0
 problems=()
 
 stamp() { date +%s; }
@@ -64,6 +70,39 @@ junit_counts() {
     echo "${tests:-0} ${failures:-0} $((${skipped:-0} + ${disabled:-0}))"
 }
 
+# Each shared-suite binary prints "sockport-suite <port>: R ran, P passed,
+# F failed, S skipped". Prints "passed failed skipped suites cases": how the
+# preset's totals change when each such CTest test is replaced by its cases.
+# A suite that CTest failed with no failed case (a crash after the summary, a
+# sanitizer report) stays one failure.
+suite_case_adjustment() {
+    local test_log="$1"
+    if [ ! -f "$test_log" ]; then
+        echo "0 0 0 0 0"
+        return
+    fi
+    awk '
+        function flush() {
+            if (has_suite) {
+                dp += p - (outcome == "passed"); df += f - (outcome == "failed")
+                ds += s - (outcome == "skipped")
+                if (outcome == "failed" && f == 0) df++
+                suites++; cases += p + f + s
+            }
+            has_suite = 0; p = f = s = 0; outcome = ""
+        }
+        / Testing: / { flush(); next }
+        /^[[:space:]]*sockport-suite [^:]+: [0-9]+ ran, [0-9]+ passed, [0-9]+ failed, [0-9]+ skipped/ {
+            line = $0; sub(/^[^:]*: /, "", line); split(line, n, /[^0-9]+/)
+            p += n[2]; f += n[3]; s += n[4]; has_suite = 1; next
+        }
+        /^Test Passed\./ { outcome = "passed" }
+        /^Test Failed\./ { outcome = "failed" }
+        /^Test (Skipped|Not Run)/ { outcome = "skipped" }
+        END { flush(); printf "%d %d %d %d %d\n", dp, df, ds, suites, cases }
+    ' "$test_log"
+}
+
 # What the shared suite printed about each port, and why cases were skipped.
 suite_summary() {
     local preset="$1" test_log="$2"
@@ -78,12 +117,25 @@ suite_summary() {
         echo "  [$preset] no 'sockport-suite' summary lines in the test output"
     fi
     # "<count> <test>: <reason>", the test taken from CTest's "n/m Testing: <test>".
+    # A test skipped as a whole (exit status 77) without a "SKIP reason:" line
+    # gives the last line it printed instead.
     reasons="$(awk '
-        / Testing: / { test = $NF; next }
+        function flush() {
+            if (skipped && !has_reason && test != "") print test ": " last
+            skipped = 0; has_reason = 0; last = ""
+        }
+        / Testing: / { flush(); test = $NF; next }
         /^[[:space:]]*SKIP reason:/ {
             sub(/^[[:space:]]*SKIP reason:[[:space:]]*/, "")
             print test ": " $0
-        }' "$test_log" | sort | uniq -c | sort -rn || true)"
+            has_reason = 1
+            next
+        }
+        /^<end of output>/ { in_output = 0; next }
+        /^Output:/ { in_output = 1; getline; next }
+        /^Test (Skipped|Not Run)/ { skipped = 1; next }
+        in_output && NF > 0 { last = $0 }
+        END { flush() }' "$test_log" | sort | uniq -c | sort -rn || true)"
     if [ -n "$reasons" ]; then
         echo "  [$preset] skip reasons (count, reason):"
         printf '%s\n' "$reasons" | sed 's/^/      /'
@@ -126,9 +178,15 @@ run_preset() {
         problems+=("$preset: ctest ran no tests")
         total_failed=$((total_failed + 1))
     else
-        total_passed=$((total_passed + tests - failures - skipped))
-        total_failed=$((total_failed + failures))
-        total_skipped=$((total_skipped + skipped))
+        local adjust d_passed d_failed d_skipped suites cases
+        adjust="$(suite_case_adjustment "$build_dir/Testing/Temporary/LastTest.log")"
+        read -r d_passed d_failed d_skipped suites cases <<<"$adjust"
+        total_passed=$((total_passed + tests - failures - skipped + d_passed))
+        total_failed=$((total_failed + failures + d_failed))
+        total_skipped=$((total_skipped + skipped + d_skipped))
+        total_tests=$((total_tests + tests))
+        total_suites=$((total_suites + suites))
+        total_cases=$((total_cases + cases))
         if [ "$failures" -gt 0 ]; then
             problems+=("$preset: $failures of $tests tests failed")
         fi
@@ -152,6 +210,8 @@ if [ "${#problems[@]}" -gt 0 ]; then
 fi
 echo
 echo "total time $(($(stamp) - overall_start)) s"
+echo "counted: $total_tests CTest tests over ${#presets[@]} presets, of which $total_suites" \
+    "shared-suite binaries count as their $total_cases cases"
 if [ "$total_skipped" -gt 0 ]; then
     echo "$total_passed passed, $total_failed failed, $total_skipped skipped"
 else
