@@ -1,5 +1,6 @@
 /* lwIP netif over a TAP device (see tap_netif.h). The device's fd is read
- * from the port's pump, one frame per pbuf; frames go out whole. */
+ * from the port's pump, one frame per pbuf; frames go out whole. Both ways
+ * pass link_faults, which loses, doubles and reorders frames when a test asks. */
 #include "tap_netif.h"
 
 #include <string.h>
@@ -8,15 +9,41 @@
 #include "lwip/ethip6.h"
 #include "lwip/netif.h"
 #include "lwip/pbuf.h"
+#include "lwip/stats.h"
+#include "lwip/sys.h"
 #include "netif/ethernet.h"
 
 #include "tap_io.h"
 
-#define TAP_FRAME_MAX 1518
+#define TAP_FRAME_MAX LINK_FRAME_MAX
+/* A frame held back for reordering goes out at the latest this long after,
+ * when no later frame overtook it. */
+#define TAP_MAX_HOLD_MS 5
 
 static struct netif tap_netif;
 static int tap_fd = -1;
 static uint32_t tap_in, tap_out;
+static struct link_faults to_lwip, to_kernel;
+
+static void deliver_to_kernel(void *ctx, const uint8_t *frame, size_t len)
+{
+    (void)ctx;
+    /* A full TAP queue loses the frame, as a real link would. */
+    if (tap_io_write(tap_fd, frame, len) == 0)
+        tap_out++;
+}
+
+static void deliver_to_lwip(void *ctx, const uint8_t *frame, size_t len)
+{
+    (void)ctx;
+    struct pbuf *p = pbuf_alloc(PBUF_RAW, (u16_t)len, PBUF_POOL);
+    if (p == NULL)
+        return; /* out of pbufs: the frame is lost, as on a real NIC */
+    pbuf_take(p, frame, (u16_t)len);
+    tap_in++;
+    if (tap_netif.input(p, &tap_netif) != ERR_OK)
+        pbuf_free(p);
+}
 
 static err_t tap_linkoutput(struct netif *netif, struct pbuf *p)
 {
@@ -25,9 +52,7 @@ static err_t tap_linkoutput(struct netif *netif, struct pbuf *p)
     if (p->tot_len > sizeof(frame))
         return ERR_BUF;
     pbuf_copy_partial(p, frame, p->tot_len, 0);
-    if (tap_io_write(tap_fd, frame, p->tot_len) < 0)
-        return ERR_IF;
-    tap_out++;
+    link_faults_pass(&to_kernel, frame, p->tot_len, (int64_t)sys_now());
     return ERR_OK;
 }
 
@@ -52,9 +77,13 @@ static err_t tap_init(struct netif *netif)
 int tap_netif_add(void *ctx)
 {
     const struct tap_netif_config *cfg = ctx;
-    tap_fd = tap_io_open(cfg->device);
+    /* A restarted lwIP keeps the device: a second attach would be refused. */
+    if (tap_fd < 0)
+        tap_fd = tap_io_open(cfg->device);
     if (tap_fd < 0)
         return -1;
+    link_faults_init(&to_lwip, deliver_to_lwip, NULL);
+    link_faults_init(&to_kernel, deliver_to_kernel, NULL);
     ip4_addr_t ip, mask, gw;
     IP4_ADDR(&ip, cfg->ipv4[0], cfg->ipv4[1], cfg->ipv4[2], cfg->ipv4[3]);
     IP4_ADDR(&mask, cfg->netmask[0], cfg->netmask[1], cfg->netmask[2], cfg->netmask[3]);
@@ -67,9 +96,9 @@ int tap_netif_add(void *ctx)
         ip6_addr_t ip6;
         uint32_t words[4];
         for (int i = 0; i < 4; i++)
-            words[i] = lwip_htonl((uint32_t)cfg->ipv6[4 * i] << 24 |
-                                  (uint32_t)cfg->ipv6[4 * i + 1] << 16 |
-                                  (uint32_t)cfg->ipv6[4 * i + 2] << 8 | cfg->ipv6[4 * i + 3]);
+            words[i] =
+                lwip_htonl((uint32_t)cfg->ipv6[4 * i] << 24 | (uint32_t)cfg->ipv6[4 * i + 1] << 16 |
+                           (uint32_t)cfg->ipv6[4 * i + 2] << 8 | cfg->ipv6[4 * i + 3]);
         IP6_ADDR(&ip6, words[0], words[1], words[2], words[3]);
         /* Slot 0 is the link-local address; no duplicate-address detection on
          * a link the test owns alone. */
@@ -89,17 +118,14 @@ void tap_netif_poll(void *ctx)
 {
     (void)ctx;
     static uint8_t frame[TAP_FRAME_MAX];
+    int64_t now = (int64_t)sys_now();
+    link_faults_flush(&to_lwip, now, TAP_MAX_HOLD_MS);
+    link_faults_flush(&to_kernel, now, TAP_MAX_HOLD_MS);
     for (int n = 0; n < 64; n++) {
         long len = tap_io_read(tap_fd, frame, sizeof(frame));
         if (len <= 0)
             return;
-        struct pbuf *p = pbuf_alloc(PBUF_RAW, (u16_t)len, PBUF_POOL);
-        if (p == NULL)
-            return; /* out of pbufs: the frame is lost, as on a real NIC */
-        pbuf_take(p, frame, (u16_t)len);
-        tap_in++;
-        if (tap_netif.input(p, &tap_netif) != ERR_OK)
-            pbuf_free(p);
+        link_faults_pass(&to_lwip, frame, (size_t)len, now);
     }
 }
 
@@ -113,4 +139,28 @@ void tap_netif_counts(uint32_t *frames_in, uint32_t *frames_out)
 {
     *frames_in = tap_in;
     *frames_out = tap_out;
+}
+
+void tap_netif_set_faults(const struct link_faults_config *config)
+{
+    struct link_faults_config other = *config;
+    /* Each direction draws its own sequence from the one seed. */
+    other.seed = config->seed ^ 0x5bd1e9955bd1e995u;
+    link_faults_configure(&to_lwip, config);
+    link_faults_configure(&to_kernel, &other);
+}
+
+void tap_netif_fault_counts(struct link_faults_counts *into_lwip,
+                            struct link_faults_counts *into_kernel)
+{
+    *into_lwip = to_lwip.counts;
+    *into_kernel = to_kernel.counts;
+}
+
+void tap_netif_lwip_mib(struct tap_lwip_mib *out)
+{
+    out->tcp_in_segs = lwip_stats.mib2.tcpinsegs;
+    out->tcp_out_segs = lwip_stats.mib2.tcpoutsegs;
+    out->tcp_retrans_segs = lwip_stats.mib2.tcpretranssegs;
+    out->tcp_dropped = lwip_stats.tcp.drop;
 }
