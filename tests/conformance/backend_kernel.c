@@ -118,11 +118,11 @@ static int cf_sp_family(int native)
                                 : -1;
 }
 
-static bool cf_seqpacket_as_tcp;
+static bool cf_as_carriers;
 
-void cf_kernel_seqpacket_as_tcp(bool on)
+void cf_kernel_services_as_carriers(bool on)
 {
-    cf_seqpacket_as_tcp = on;
+    cf_as_carriers = on;
 }
 
 static int cf_native_type(int type)
@@ -135,9 +135,9 @@ static int cf_native_type(int type)
     case SP_SOCK_RAW:
         return SOCK_RAW;
     case SP_SOCK_SEQPACKET:
-        return cf_seqpacket_as_tcp ? SOCK_STREAM : SOCK_SEQPACKET;
+        return cf_as_carriers ? SOCK_STREAM : SOCK_SEQPACKET;
     case SP_SOCK_RDM:
-        return SOCK_RDM;
+        return cf_as_carriers ? SOCK_DGRAM : SOCK_RDM;
     default:
         return type;
     }

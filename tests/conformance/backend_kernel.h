@@ -6,7 +6,8 @@
 
 struct cf_backend cf_kernel_backend(void);
 
-/** Run sequenced-packet sockets of IPv4/IPv6 rows as TCP (CF_REF_TCP rows). */
-void cf_kernel_seqpacket_as_tcp(bool on);
+/** Run core's services as the types they are built over: sequenced packets
+ *  as TCP, acknowledged datagrams as UDP (CF_REF_CARRIER rows). */
+void cf_kernel_services_as_carriers(bool on);
 
 #endif

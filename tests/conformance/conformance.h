@@ -101,8 +101,10 @@ enum cf_reference {
     CF_REF_KERNEL = 0, /* the kernel runs the same steps: it is the reference */
     CF_REF_PORTS,      /* the kernel has no such service (sequenced packets over IP):
                           the ports must agree with each other */
-    CF_REF_TCP,        /* sequenced packets over IP, on the kernel's TCP: core builds them
-                          over a stream, so connecting, closing and resets are TCP's */
+    CF_REF_CARRIER,    /* a service core builds over another type, run on the kernel as
+                          that type: sequenced packets over IP as TCP (connecting, closing,
+                          resets are TCP's), acknowledged datagrams as UDP (addresses,
+                          binding, the calls' errors are UDP's) */
 };
 
 struct cf_scenario {

@@ -40,6 +40,9 @@
 #error "CF_HEADER_PATH must name include/sockport/sockport.h"
 #endif
 
+/* Room for a verdict: a declared reason is a sentence or two. */
+#define CF_VERDICT 400
+
 /* The exit status CTest reads as "skipped" (SKIP_RETURN_CODE). */
 #define CF_EXIT_SKIP 77
 
@@ -51,7 +54,7 @@ enum cf_column { CF_KERNEL, CF_POSIX, CF_LWIP, CF_COLUMNS };
 
 struct cf_row_result {
     struct cf_run run[CF_COLUMNS];
-    char verdict[CF_COLUMNS][200]; /* per port: "" agrees, else why */
+    char verdict[CF_COLUMNS][CF_VERDICT]; /* per port: "" agrees, else why */
     bool failed;
     bool limited;
 };
@@ -236,10 +239,11 @@ static void cf_judge(const struct cf_scenario *sc, int family, struct cf_row_res
         /* lwIP has no local sockets: it must say so at sp_socket(), nothing else. */
         if (col == CF_LWIP && family == SP_AF_LOCAL) {
             if (mine->out[0].value == SP_EAFNOSUPPORT) {
-                snprintf(v, 200, "limitation: lwIP has no local sockets (SP_EAFNOSUPPORT)");
+                snprintf(v, CF_VERDICT, "limitation: lwIP has no local sockets (SP_EAFNOSUPPORT)");
                 r->limited = true;
             } else {
-                snprintf(v, 200, "FAIL: lwip should refuse local sockets with SP_EAFNOSUPPORT");
+                snprintf(v, CF_VERDICT,
+                         "FAIL: lwip should refuse local sockets with SP_EAFNOSUPPORT");
                 r->failed = true;
             }
             continue;
@@ -247,8 +251,9 @@ static void cf_judge(const struct cf_scenario *sc, int family, struct cf_row_res
         int step = 0;
         int unlisted = cf_unlisted(sc, mine, &step);
         if (unlisted != 0) {
-            snprintf(v, 200, "FAIL: %s step %d: %s returned %s, which sockport.h does not list",
-                     port, step + 1, cf_step_function(&sc->steps[step]), sp_err_name(unlisted));
+            snprintf(v, CF_VERDICT,
+                     "FAIL: %s step %d: %s returned %s, which sockport.h does not list", port,
+                     step + 1, cf_step_function(&sc->steps[step]), sp_err_name(unlisted));
             r->failed = true;
             continue;
         }
@@ -258,7 +263,7 @@ static void cf_judge(const struct cf_scenario *sc, int family, struct cf_row_res
         }
         int diff = cf_first_difference(sc, ref, mine);
         if (diff < 0 && limit != NULL) {
-            snprintf(v, 200, "FAIL: %s agrees now: remove its declared limitation", port);
+            snprintf(v, CF_VERDICT, "FAIL: %s agrees now: remove its declared limitation", port);
             r->failed = true;
         } else if (diff >= 0 && limit != NULL) {
             /* The same text on both ports is a rule of sockport's, not a port's limit. */
@@ -266,13 +271,13 @@ static void cf_judge(const struct cf_scenario *sc, int family, struct cf_row_res
             if (rule && col == CF_LWIP)
                 v[0] = '\0'; /* said once, under posix */
             else
-                snprintf(v, 200, "%s%s", rule ? "" : "limitation: ", limit);
+                snprintf(v, CF_VERDICT, "%s%s", rule ? "" : "limitation: ", limit);
             r->limited = true;
         } else if (diff >= 0) {
             char want[64], got[64];
             cf_format_outcome(&ref->out[diff], false, want, sizeof want);
             cf_format_outcome(&mine->out[diff], false, got, sizeof got);
-            snprintf(v, 200, "FAIL: step %d (%s): %s %s, %s %s", diff + 1,
+            snprintf(v, CF_VERDICT, "FAIL: step %d (%s): %s %s, %s %s", diff + 1,
                      cf_step_function(&sc->steps[diff]), kernel ? "kernel" : "posix", want, port,
                      got);
             r->failed = true;
@@ -345,8 +350,8 @@ static void cf_md_row(int number, const struct cf_scenario *sc, int family,
     if (sc->reference != CF_REF_PORTS) {
         cf_format_outcome(&r->run[CF_KERNEL].out[r->run[CF_KERNEL].shown], true, cell, sizeof cell);
         cf_md_cell(cell);
-        if (sc->reference == CF_REF_TCP)
-            printf(" (TCP)");
+        if (sc->reference == CF_REF_CARRIER)
+            printf(" (as %s)", sc->steps[0].a == SP_SOCK_RDM ? "UDP" : "TCP");
     } else {
         printf("(no kernel counterpart)");
     }
@@ -450,7 +455,7 @@ int main(int argc, char **argv)
     if (markdown)
         cf_md_header(rows);
 
-    int number = 0, failed = 0, limited = 0;
+    int number = 0, ran = 0, failed = 0, limited = 0;
     static struct cf_row_result r;
     for (size_t s = 0; s < cf_scenario_count; s++) {
         const struct cf_scenario *sc = &cf_scenarios[s];
@@ -463,7 +468,7 @@ int main(int argc, char **argv)
         for (int f = 0; f < nfamilies; f++) {
             memset(&r, 0, sizeof r);
             for (int col = 0; col < CF_COLUMNS; col++) {
-                cf_kernel_seqpacket_as_tcp(sc->reference == CF_REF_TCP);
+                cf_kernel_services_as_carriers(sc->reference == CF_REF_CARRIER);
                 if (col == CF_LWIP && board_log != NULL)
                     r.run[col] = cf_board_runs[number]; /* the same port, on the board */
                 else
@@ -472,6 +477,7 @@ int main(int argc, char **argv)
             }
             cf_judge(sc, families[f], &r);
             number++;
+            ran++;
             failed += r.failed;
             limited += r.limited && !r.failed;
             if (markdown) {
@@ -493,19 +499,17 @@ int main(int argc, char **argv)
     }
     if (markdown) {
         printf("\n## What sockport.h lists\n\nThe codes each call may return, as the test reads "
-               "them from the "
-               "`@return` paragraphs of `include/sockport/sockport.h` (with those of the calls a "
-               "paragraph "
-               "refers to, such as \"as sp_send()\"):\n\n");
+               "them from the `@return` paragraphs of `include/sockport/sockport.h` (with those of "
+               "the calls a paragraph refers to, such as \"as sp_send()\"):\n\n");
         cf_print_header_lists("- ");
         printf(
             "\n%d rows: %d agree with the kernel, %d differ as declared (a port's limitation or a "
             "sockport rule), %d failing.\n",
-            number, number - failed - limited, limited, failed);
+            ran, ran - failed - limited, limited, failed);
         return 0;
     }
     printf("conformance%s: %d rows, %d agree, %d differ as declared, %d failing\n",
-           board_log != NULL ? " (lwIP column from the board)" : "", number,
-           number - failed - limited, limited, failed);
+           board_log != NULL ? " (lwIP column from the board)" : "", ran, ran - failed - limited,
+           limited, failed);
     return failed != 0 ? 1 : 0;
 }

@@ -47,6 +47,10 @@
 #define IO (SP_POLLIN | SP_POLLOUT)
 #define DW SP_MSG_DONTWAIT
 #define SEQ SP_SOCK_SEQPACKET
+#define RDM SP_SOCK_RDM
+/* Slot 0 receives acknowledged datagrams, slot 1 is connected to it. */
+#define RPAIR                                                                                      \
+    SOCK(0, RDM), BIND(0, CF_AD_LOOP), SOCK(1, RDM), BIND(1, CF_AD_LOOP), CONNECT(1, CF_AD_NAME(0))
 
 /* Slot 0 listens, slot 1 connects, slot 2 is the accepted end. */
 #define PAIR_OF(type)                                                                              \
@@ -75,6 +79,11 @@ static const char rule_shutdown_listener[] =
     "progress and drops them (its source calls that branch a temporary hack for close() in "
     "threads)";
 #define RULE_SHUTDOWN_LISTENER rule_shutdown_listener, rule_shutdown_listener
+static const char rule_typed_family[] =
+    "sockport rule: an address of another family is SP_EAFNOSUPPORT, as sockport.h says; Linux's "
+    "dual-stack IPv6 socket takes a plain IPv4 address as mapped: sockport wants the mapped "
+    "address itself (::ffff:a.b.c.d), which works (row sendto_mapped_dual_stack)";
+#define RULE_TYPED_FAMILY rule_typed_family, rule_typed_family
 
 /* The table is laid out by hand, one scenario to a few lines: clang-format
  * would put every field on a line of its own. */
@@ -316,6 +325,8 @@ const struct cf_scenario cf_scenarios[] = {
      {PAIR, FILL(1), SET(1, SP_OPT_SNDTIMEO, 1), SEND(1, 1000, 0)}},
     {"sendto_other_family", "a datagram from an IPv4 socket to an IPv6 address", CF_V4, 0, 0, 0,
      {SOCK(1, DGRAM), SENDTO(1, 4, 0, CF_AD_OTHER)}},
+    {"sendto_other_family_ipv6", "a datagram from an IPv6 socket to an IPv4 address", CF_V6, 0,
+     RULE_TYPED_FAMILY, {SOCK(1, DGRAM), SENDTO(1, 4, 0, CF_AD_OTHER)}},
     {"sendto_connected_stream", "sp_sendto with an address on a connected stream", CF_IP, 0, 0, 0,
      {PAIR, SENDTO(1, 1, 0, CF_AD_NAME(0))}},
     {"sendto_connected_dgram_elsewhere", "sp_sendto to another address on a connected datagram socket", CF_IP,
@@ -522,41 +533,65 @@ const struct cf_scenario cf_scenarios[] = {
     /* Sequenced packets over IP are core's framing over TCP: connecting,
      * closing and resets must be what the kernel's TCP does. */
     {"seqpacket_refused_then_listener", "sequenced packets: refused, then connecting again once a listener is there",
-     CF_IP, CF_REF_TCP, 0, 0,
+     CF_IP, CF_REF_CARRIER, 0, 0,
      {SOCK(1, SEQ), CONNECT(1, CF_AD_DEAD), SOCK(0, SEQ), BIND(0, CF_AD_DEAD), LISTEN(0, 1),
       CONNECT(1, CF_AD_DEAD), ACCEPT(0, 2), SEND(1, 3, 0), SETTLE, RECV(2, 10, 0)}},
     {"seqpacket_nb_refused", "sequenced packets: non-blocking connect refused; poll, SP_OPT_ERROR, connect",
-     CF_IP, CF_REF_TCP, 0, 0,
+     CF_IP, CF_REF_CARRIER, 0, 0,
      {SOCK(1, SEQ), NB(1), CONNECT(1, CF_AD_DEAD), SETTLE, POLL(1, SP_POLLOUT), GET(1, SP_OPT_ERROR),
       CONNECT(1, CF_AD_DEAD), CONNECT(1, CF_AD_DEAD)}},
     {"seqpacket_nb_refused_send", "sequenced packets: non-blocking connect refused, then sending twice",
-     CF_IP, CF_REF_TCP, 0, 0,
+     CF_IP, CF_REF_CARRIER, 0, 0,
      {SOCK(1, SEQ), NB(1), CONNECT(1, CF_AD_DEAD), SETTLE, SEND(1, 1, 0), SEND(1, 1, 0)}},
     {"seqpacket_poll_before_connect", "sequenced packets: polled before connecting, then a record goes through",
-     CF_IP, CF_REF_TCP, 0, 0,
+     CF_IP, CF_REF_CARRIER, 0, 0,
      {SOCK(0, SEQ), BIND(0, CF_AD_LOOP), LISTEN(0, 1), SOCK(1, SEQ), POLL(1, IO), CONNECT(1, CF_AD_NAME(0)),
       ACCEPT(0, 2), SEND(1, 3, 0), SETTLE, RECV(2, 10, 0)}},
     {"seqpacket_nb_connect", "sequenced packets: a non-blocking connect, polled until it is done",
-     CF_IP, CF_REF_TCP, 0, 0,
+     CF_IP, CF_REF_CARRIER, 0, 0,
      {SOCK(0, SEQ), BIND(0, CF_AD_LOOP), LISTEN(0, 1), SOCK(1, SEQ), NB(1), CONNECT(1, CF_AD_NAME(0)),
       SETTLE, POLL(1, SP_POLLOUT), GET(1, SP_OPT_ERROR), CONNECT(1, CF_AD_NAME(0))}},
     {"seqpacket_after_peer_reset", "sequenced packets: the peer reset; sending twice, receiving",
-     CF_IP, CF_REF_TCP, 0, 0,
+     CF_IP, CF_REF_CARRIER, 0, 0,
      {PAIR_OF(SEQ), RESET(2), SETTLE, POLL(1, IO), SEND(1, 1, 0), SEND(1, 1, 0), RECV(1, 10, DW)}},
     {"seqpacket_after_peer_close", "sequenced packets: the peer closed; polling and receiving",
-     CF_IP, CF_REF_TCP, 0, 0,
+     CF_IP, CF_REF_CARRIER, 0, 0,
      {PAIR_OF(SEQ), CLOSE(2), SETTLE, POLL(1, IO), RECV(1, 10, DW), RECV(1, 10, DW)}},
     {"seqpacket_shut_wr", "sequenced packets: a record, then the end of stream; the peer reads both",
-     CF_IP, CF_REF_TCP, 0, 0,
+     CF_IP, CF_REF_CARRIER, 0, 0,
      {PAIR_OF(SEQ), SEND(1, 5, 0), SHUT(1, SP_SHUT_WR), SEND(1, 1, 0), SETTLE, RECV(2, 10, 0),
       RECV(2, 10, 0), POLL(2, IO)}},
     {"seqpacket_states", "sequenced packets: listen twice, connect a listener, accept on a client",
-     CF_IP, CF_REF_TCP, 0, 0,
+     CF_IP, CF_REF_CARRIER, 0, 0,
      {PAIR_OF(SEQ), LISTEN(0, 4), CONNECT(0, CF_AD_NAME(0)), ACCEPT(1, 3), RECV(0, 10, DW)}},
     {"seqpacket_local_truncated", "a local 100-byte record into 10 bytes with SP_MSG_TRUNC, then the next",
      CF_LOCAL, 0, 0, 0,
      {PAIR_OF(SP_SOCK_SEQPACKET), SEND(1, 100, 0), SEND(1, 7, 0), SETTLE, RECV(2, 10, SP_MSG_TRUNC),
       RECV(2, 100, 0)}},
+    /* Acknowledged datagrams are core's protocol over UDP: addresses, binding
+     * and the calls' errors must be what the kernel's UDP gives. */
+    {"rdm_exchange", "acknowledged datagrams: one message, its sender's address", CF_IP, CF_REF_CARRIER, 0,
+     0, {RPAIR, SEND(1, 5, 0), SETTLE, RECVFROM(0, 10, 0)}},
+    {"rdm_bind_twice", "acknowledged datagrams: binding twice", CF_IP, CF_REF_CARRIER, 0, 0,
+     {SOCK(0, RDM), BIND(0, CF_AD_LOOP), BIND(0, CF_AD_LOOP)}},
+    {"rdm_bind_in_use", "acknowledged datagrams: binding a port another socket has", CF_IP,
+     CF_REF_CARRIER, 0, 0, {SOCK(0, RDM), BIND(0, CF_AD_LOOP), SOCK(1, RDM), BIND(1, CF_AD_NAME(0))}},
+    {"rdm_send_no_peer", "acknowledged datagrams: sending without a peer", CF_IP, CF_REF_CARRIER, 0, 0,
+     {SOCK(1, RDM), SEND(1, 4, 0)}},
+    {"rdm_sendto_other_family", "acknowledged datagrams: to an address of the other family", CF_V4,
+     CF_REF_CARRIER, 0, 0, {SOCK(1, RDM), SENDTO(1, 4, 0, CF_AD_OTHER)}},
+    {"rdm_recv_empty", "acknowledged datagrams: receiving without waiting, nothing there", CF_IP,
+     CF_REF_CARRIER, 0, 0, {SOCK(0, RDM), BIND(0, CF_AD_LOOP), RECV(0, 10, DW)}},
+    {"rdm_recv_timeout", "acknowledged datagrams: receiving with a 1 ms timeout, nothing there", CF_IP,
+     CF_REF_CARRIER, 0, 0,
+     {SOCK(0, RDM), BIND(0, CF_AD_LOOP), SET(0, SP_OPT_RCVTIMEO, 1), RECV(0, 10, 0)}},
+    {"rdm_peername", "acknowledged datagrams: the peer before and after connecting", CF_IP, CF_REF_CARRIER,
+     0, 0, {SOCK(0, RDM), BIND(0, CF_AD_LOOP), SOCK(1, RDM), PEERNAME(1), CONNECT(1, CF_AD_NAME(0)),
+            PEERNAME(1)}},
+    {"rdm_poll", "acknowledged datagrams: polling a fresh socket, then one with a message", CF_IP,
+     CF_REF_CARRIER, 0, 0, {RPAIR, POLL(0, IO), SEND(1, 3, 0), SETTLE, POLL(0, IO)}},
+    {"rdm_truncated", "acknowledged datagrams: a 100-byte message into 10 bytes with SP_MSG_TRUNC", CF_IP,
+     CF_REF_CARRIER, 0, 0, {RPAIR, SEND(1, 100, 0), SETTLE, RECV(0, 10, SP_MSG_TRUNC), RECV(0, 10, DW)}},
     {"rdm_oversize", "an acknowledged datagram over SP_RDM_MAX_MESSAGE", CF_IP, CF_REF_PORTS, 0, 0,
      {SOCK(0, SP_SOCK_RDM), BIND(0, CF_AD_LOOP), SOCK(1, SP_SOCK_RDM),
       SENDTO(1, SP_RDM_MAX_MESSAGE + 1, 0, CF_AD_NAME(0))}},
