@@ -1,8 +1,9 @@
 /*
  * The calls under their standard names, for C libraries without sockets
  * (newlib on bare metal): what bsd/newlib/'s headers declare. read(),
- * write(), close() and fcntl() are the C library's own, which reach the
- * layer through the board's system calls (<sockport/bsd_syscalls.h>).
+ * write() and close() are the C library's own, which reach the layer
+ * through the board's system calls, and fcntl() is the board's own (newlib's
+ * for arm-none-eabi is a stub): see <sockport/bsd_syscalls.h>.
  * Each is its own small function, so --gc-sections keeps only those used.
  */
 #include <arpa/inet.h>

@@ -3,7 +3,8 @@
 # 127.0.0.1, both bounded in time, and requires both to exit 0.
 #   run_pair.sh SERVER [SERVER_ARGS...] -- CLIENT [CLIENT_ARGS...]
 # The server is started with port 0 as its first argument prepended; its
-# first line must be "PORT <n>". The client gets "127.0.0.1 <n>" prepended.
+# first line must be "PORT <n>". The client gets "<host> <n>" prepended:
+# 127.0.0.1, or $BSD_PAIR_HOST (run_tap_pair.sh: the other end of a TAP link).
 set -u
 server=()
 while [ $# -gt 0 ] && [ "$1" != "--" ]; do server+=("$1"); shift; done
@@ -33,7 +34,7 @@ if [ -z "$port" ]; then
     cat "$out"
     exit 1
 fi
-timeout 60 "${client[0]}" 127.0.0.1 "$port" "${client[@]:1}"
+timeout 60 "${client[0]}" "${BSD_PAIR_HOST:-127.0.0.1}" "$port" "${client[@]:1}"
 client_status=$?
 wait "$server_pid"
 server_status=$?

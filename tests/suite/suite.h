@@ -86,7 +86,8 @@
     X(resolve)                                                                                     \
     X(raw)                                                                                         \
     X(seqpacket)                                                                                   \
-    X(rdm)
+    X(rdm)                                                                                         \
+    X(bsd)
 
 #define SP_SUITE_GROUP_DECLARE(name) int sp_suite_group_##name(void);
 SP_SUITE_GROUPS(SP_SUITE_GROUP_DECLARE)

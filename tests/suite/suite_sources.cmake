@@ -21,4 +21,9 @@ set(SOCKPORT_SUITE_SOURCES
   ${SOCKPORT_SUITE_DIR}/cases_resolve.c
   ${SOCKPORT_SUITE_DIR}/cases_raw.c
   ${SOCKPORT_SUITE_DIR}/cases_seqpacket.c
-  ${SOCKPORT_SUITE_DIR}/cases_rdm.c)
+  ${SOCKPORT_SUITE_DIR}/cases_rdm.c
+  ${SOCKPORT_SUITE_DIR}/cases_bsd.c)
+# cases_bsd.c calls the BSD layer by its classic names (socket, read, select):
+# a build links sockport_bsd, and on a host force-includes
+# <sockport/bsd_hosted.h> into this one file (sockport_suite_use_bsd below).
+set(SOCKPORT_SUITE_BSD_SOURCE ${SOCKPORT_SUITE_DIR}/cases_bsd.c)

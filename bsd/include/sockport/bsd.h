@@ -11,8 +11,8 @@
  * written for BSD sockets reaches these functions unmodified:
  * - on bare metal, bsd/newlib/ on the include path declares socket(),
  *   connect() ... under their standard names (bsd_names.c defines them), and
- *   the board's newlib system calls hand read(), write(), close() and fcntl()
- *   on a socket descriptor to sp_bsd_sys_*() (<sockport/bsd_syscalls.h>);
+ *   the board's system calls hand read(), write(), close() and fcntl() on a
+ *   socket descriptor to sp_bsd_sys_*() (<sockport/bsd_syscalls.h>);
  * - on a host, <sockport/bsd_hosted.h>, force-included with -include, renames
  *   the calls to these functions (see docs/bsd.md, sockport_use_bsd() in CMake).
  *
