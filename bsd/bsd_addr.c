@@ -384,7 +384,7 @@ int sp_bsd_getaddrinfo(const char *node, const char *service, const struct addri
     if ((flags & ~SPB_AI_KNOWN) != 0) {
         return EAI_BADFLAGS;
     }
-    if (node == NULL && service == NULL) {
+    if ((node == NULL && service == NULL) || (node != NULL && node[0] == '\0')) {
         return EAI_NONAME;
     }
     int family = af == AF_UNSPEC  ? SP_AF_UNSPEC

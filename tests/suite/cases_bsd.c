@@ -741,6 +741,7 @@ SP_CASE(bsd_getaddrinfo_and_getnameinfo)
     res = (struct addrinfo *)&hints; /* must come back NULL on failure */
     assert_int_equal(getaddrinfo(NULL, NULL, NULL, &res), EAI_NONAME);
     assert_null(res);
+    assert_int_equal(getaddrinfo("", "80", NULL, &res), EAI_NONAME);
     hints.ai_family = 12345;
     assert_int_equal(getaddrinfo("127.0.0.1", NULL, &hints, &res), EAI_FAMILY);
     hints.ai_family = AF_UNSPEC;

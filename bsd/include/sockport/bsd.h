@@ -306,7 +306,7 @@ int sp_bsd_poll(struct pollfd *fds, nfds_t nfds, int timeout);
  *        given), AI_NUMERICHOST, AI_NUMERICSERV; AI_ADDRCONFIG, AI_V4MAPPED and
  *        AI_ALL are accepted and change nothing.
  * @return 0 and *@p res (free it with sp_bsd_freeaddrinfo()); or EAI_NONAME
- *         both NULL, name not found, or not numeric under AI_NUMERICHOST /
+ *         both NULL, an empty @p node, name not found, or not numeric under AI_NUMERICHOST /
  *         AI_NUMERICSERV; EAI_AGAIN the resolver did not answer in time;
  *         EAI_FAMILY; EAI_SOCKTYPE; EAI_BADFLAGS; EAI_SERVICE unknown
  *         service name; EAI_MEMORY; EAI_FAIL anything else (@p res NULL too).
