@@ -44,8 +44,9 @@ dir=build/footprint-bsd-firmware
 cmake -S tests/qemu/firmware -B "$dir" -DCMAKE_TOOLCHAIN_FILE="$root/toolchains/arm-none-eabi-cortex-m3.cmake" \
   -DCMAKE_BUILD_TYPE=MinSizeRel >"$dir.log" 2>&1 || { cat "$dir.log"; exit 1; }
 firmware=(fw_bsd_tcp_client fw_bsd_tcp_server fw_bsd_udp_client fw_bsd_udp_server fw_suite)
-if cmake --build "$dir" --target help | grep -q fw_ssl_server2; then
-  firmware+=(fw_ssl_server2)
+targets=$(cmake --build "$dir" --target help)
+if [[ $targets == *fw_ssl_server2* ]]; then
+  firmware+=(fw_ssl_server2 fw_ssl_client2)
 fi
 cmake --build "$dir" -j2 --target "${firmware[@]}" >>"$dir.log" 2>&1 || { tail -20 "$dir.log"; exit 1; }
 echo
