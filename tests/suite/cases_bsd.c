@@ -932,6 +932,73 @@ SP_CASE(bsd_rdm_acknowledged_datagrams)
     BSD_ASSERT_OK(close(b));
 }
 
+SP_CASE(bsd_full_table_is_emfile)
+{
+    static int fds[SP_MAX_SOCKETS + 8];
+    int opened = 0;
+    int fd = 0;
+    while (opened < SP_MAX_SOCKETS + 8 && (fd = socket(AF_INET, SOCK_DGRAM, 0)) >= 0) {
+        fds[opened++] = fd;
+    }
+    int err = errno;
+    if (fd >= 0 || err == ENOBUFS) {
+        for (int i = 0; i < opened; i++) {
+            BSD_ASSERT_OK(close(fds[i]));
+        }
+        SP_SKIP("the stack has fewer sockets than descriptors; the table cannot fill");
+    }
+    assert_int_equal(err, EMFILE);
+    assert_true(opened > 0);
+    /* A freed descriptor is the next one given out. */
+    int freed = fds[opened / 2];
+    BSD_ASSERT_OK(close(freed));
+    fds[opened / 2] = (int)BSD_ASSERT_OK(socket(AF_INET, SOCK_DGRAM, 0));
+    assert_int_equal(fds[opened / 2], freed);
+    BSD_ASSERT_ERRNO(socket(AF_INET, SOCK_STREAM, 0), EMFILE);
+    for (int i = 0; i < opened; i++) {
+        BSD_ASSERT_OK(close(fds[i]));
+    }
+}
+
+SP_CASE(bsd_poll_and_select_mix_sockets_and_files)
+{
+#if BSD_T_HOSTED
+    int pipe_fds[2];
+    assert_int_equal(pipe(pipe_fds), 0);
+    int client, server;
+    bsd_pair(AF_INET, SOCK_STREAM, &client, &server);
+    /* Nothing ready: a short wait over both kinds times out. */
+    struct pollfd pfd[2] = {{pipe_fds[0], POLLIN, 0}, {server, POLLIN, 0}};
+    assert_int_equal(BSD_ASSERT_OK(poll(pfd, 2, 30)), 0);
+    /* The pipe becomes readable: poll() sees it while it also watches the socket. */
+    assert_int_equal(write(pipe_fds[1], "p", 1), 1);
+    assert_int_equal(BSD_ASSERT_OK(poll(pfd, 2, SP_T_SAFETY_MS)), 1);
+    assert_int_equal(pfd[0].revents, POLLIN);
+    assert_int_equal(pfd[1].revents, 0);
+    assert_int_equal(pfd[0].fd, pipe_fds[0]); /* the caller's array is as it was */
+    assert_int_equal(pfd[1].fd, server);
+    char byte;
+    assert_int_equal(read(pipe_fds[0], &byte, 1), 1);
+    /* Then the socket, through select() with the pipe in the same set. */
+    assert_int_equal(BSD_ASSERT_OK(write(client, "s", 1)), 1);
+    fd_set rset;
+    FD_ZERO(&rset);
+    FD_SET(pipe_fds[0], &rset);
+    FD_SET(server, &rset);
+    int nfds = (pipe_fds[0] > server ? pipe_fds[0] : server) + 1;
+    struct timeval wait = {SP_T_SAFETY_MS / 1000, 0};
+    assert_int_equal(BSD_ASSERT_OK(select(nfds, &rset, NULL, NULL, &wait)), 1);
+    assert_true(FD_ISSET(server, &rset));
+    assert_false(FD_ISSET(pipe_fds[0], &rset));
+    assert_int_equal(close(pipe_fds[0]), 0);
+    assert_int_equal(close(pipe_fds[1]), 0);
+    BSD_ASSERT_OK(close(client));
+    BSD_ASSERT_OK(close(server));
+#else
+    SP_SKIP("no files or pipes on this C library: nothing to mix with sockets");
+#endif
+}
+
 int sp_suite_group_bsd(void)
 {
     static const struct CMUnitTest tests[] = {
@@ -954,6 +1021,8 @@ int sp_suite_group_bsd(void)
         SP_TEST(bsd_local_stream_round_trip),
         SP_TEST(bsd_seqpacket_keeps_records),
         SP_TEST(bsd_rdm_acknowledged_datagrams),
+        SP_TEST(bsd_full_table_is_emfile),
+        SP_TEST(bsd_poll_and_select_mix_sockets_and_files),
     };
     return cmocka_run_group_tests_name(sp_suite_group_name("bsd"), tests, NULL, NULL);
 }
