@@ -932,6 +932,58 @@ SP_CASE(bsd_rdm_acknowledged_datagrams)
     BSD_ASSERT_OK(close(b));
 }
 
+/* Connections a backlog-1 listener may complete before it stalls. */
+#define BSD_T_BACKLOG_FILL_MAX 16
+
+SP_CASE(bsd_connect_cut_short_by_sndtimeo_is_einprogress)
+{
+    static int queued[BSD_T_BACKLOG_FILL_MAX];
+    struct sockaddr_storage addr;
+    socklen_t len;
+    int listener = (int)BSD_ASSERT_OK(socket(AF_INET, SOCK_STREAM, 0));
+    struct sockaddr_in in = loopback4(0);
+    BSD_ASSERT_OK(bind(listener, (struct sockaddr *)&in, sizeof in));
+    BSD_ASSERT_OK(listen(listener, 1));
+    len = sizeof addr;
+    BSD_ASSERT_OK(getsockname(listener, (struct sockaddr *)&addr, &len));
+    int stalled = -1;
+    int count = 0;
+    while (count < BSD_T_BACKLOG_FILL_MAX) {
+        int client = (int)BSD_ASSERT_OK(socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0));
+        if (connect(client, (struct sockaddr *)&addr, len) < 0) {
+            assert_int_equal(errno, EINPROGRESS);
+            struct pollfd pfd = {client, POLLOUT, 0};
+            if (BSD_ASSERT_OK(poll(&pfd, 1, 1000)) == 0) {
+                stalled = client;
+                break;
+            }
+            int err = -1;
+            socklen_t err_len = sizeof err;
+            BSD_ASSERT_OK(getsockopt(client, SOL_SOCKET, SO_ERROR, &err, &err_len));
+            assert_int_equal(err, 0);
+        }
+        queued[count++] = client;
+    }
+    if (stalled < 0) {
+        for (int i = 0; i < count; i++) {
+            BSD_ASSERT_OK(close(queued[i]));
+        }
+        BSD_ASSERT_OK(close(listener));
+        SP_SKIP("the stack never drops SYNs at a full backlog: no portable connect timeout");
+    }
+    BSD_ASSERT_ERRNO(connect(stalled, (struct sockaddr *)&addr, len), EALREADY);
+    /* Blocking, but SO_SNDTIMEO cuts it short: EINPROGRESS, as on Linux. */
+    int late = (int)BSD_ASSERT_OK(socket(AF_INET, SOCK_STREAM, 0));
+    set_timeout(late, SO_SNDTIMEO, 200);
+    BSD_ASSERT_ERRNO(connect(late, (struct sockaddr *)&addr, len), EINPROGRESS);
+    BSD_ASSERT_OK(close(late));
+    BSD_ASSERT_OK(close(stalled));
+    for (int i = 0; i < count; i++) {
+        BSD_ASSERT_OK(close(queued[i]));
+    }
+    BSD_ASSERT_OK(close(listener));
+}
+
 SP_CASE(bsd_full_table_is_emfile)
 {
     static int fds[SP_MAX_SOCKETS + 8];
@@ -1021,6 +1073,7 @@ int sp_suite_group_bsd(void)
         SP_TEST(bsd_local_stream_round_trip),
         SP_TEST(bsd_seqpacket_keeps_records),
         SP_TEST(bsd_rdm_acknowledged_datagrams),
+        SP_TEST(bsd_connect_cut_short_by_sndtimeo_is_einprogress),
         SP_TEST(bsd_full_table_is_emfile),
         SP_TEST(bsd_poll_and_select_mix_sockets_and_files),
     };
