@@ -142,7 +142,11 @@ int sp_bsd_socket(int domain, int type, int protocol)
     if (sp_type < 0) {
         return spb_fail_errno(EINVAL);
     }
-    int handle = sp_socket(family, sp_type, protocol);
+    sp_stack *stack = sp_default_stack();
+    if (stack == NULL) {
+        return spb_fail_errno(ENETDOWN); /* the default port did not start */
+    }
+    int handle = sp_socket_on(stack, family, sp_type, protocol);
     if (handle < 0) {
         return spb_fail(handle);
     }

@@ -377,7 +377,7 @@ int sp_bsd_getaddrinfo(const char *node, const char *service, const struct addri
     int af = hints != NULL ? hints->ai_family : AF_UNSPEC;
     int socktype = hints != NULL ? hints->ai_socktype : 0;
     int protocol = hints != NULL ? hints->ai_protocol : 0;
-    if (res == NULL) {
+    if (res == NULL || sp_default_stack() == NULL) {
         return EAI_FAIL;
     }
     *res = NULL;

@@ -95,7 +95,8 @@ int sp_bsd_handle(int fd);
  *         EMFILE        no descriptor left (sockport's table, FD_SETSIZE on a
  *                       host, the SP_BSD_FD_BASE range on bare metal);
  *         ENOBUFS       the stack (or a core service's pool) is out of memory;
- *         EIO           the default stack is not running.
+ *         EIO           the default stack is not running (lwIP after sp_lwip_stop());
+ *         ENETDOWN      there is no default stack (its port failed to start).
  */
 int sp_bsd_socket(int domain, int type, int protocol);
 
@@ -309,7 +310,8 @@ int sp_bsd_poll(struct pollfd *fds, nfds_t nfds, int timeout);
  *         both NULL, an empty @p node, name not found, or not numeric under AI_NUMERICHOST /
  *         AI_NUMERICSERV; EAI_AGAIN the resolver did not answer in time;
  *         EAI_FAMILY; EAI_SOCKTYPE; EAI_BADFLAGS; EAI_SERVICE unknown
- *         service name; EAI_MEMORY; EAI_FAIL anything else (@p res NULL too).
+ *         service name; EAI_MEMORY; EAI_FAIL no default stack, @p res NULL,
+ *         or anything else.
  */
 int sp_bsd_getaddrinfo(const char *node, const char *service, const struct addrinfo *hints,
                        struct addrinfo **res);
