@@ -984,6 +984,38 @@ SP_CASE(bsd_connect_cut_short_by_sndtimeo_is_einprogress)
     BSD_ASSERT_OK(close(listener));
 }
 
+SP_CASE(bsd_connected_socket_errors_and_reset)
+{
+    int client, server;
+    bsd_pair(AF_INET, SOCK_STREAM, &client, &server);
+    struct sockaddr_in peer;
+    socklen_t len = sizeof peer;
+    BSD_ASSERT_OK(getpeername(client, (struct sockaddr *)&peer, &len));
+    /* Connected: a further connect() is EISCONN (the first may still report
+     * the finished non-blocking attempt with 0, as on Linux). */
+    int rc = connect(client, (struct sockaddr *)&peer, len);
+    if (rc == 0) {
+        rc = connect(client, (struct sockaddr *)&peer, len);
+    }
+    BSD_ASSERT_ERRNO(rc, EISCONN);
+    BSD_ASSERT_ERRNO(getsockname(client, NULL, &len), EFAULT);
+    BSD_ASSERT_ERRNO(getpeername(client, (struct sockaddr *)&peer, NULL), EFAULT);
+    BSD_ASSERT_ERRNO(listen(client, 1), EINVAL); /* connected */
+    /* SO_LINGER {1, 0}: close() resets, and the peer reads ECONNRESET. */
+    struct linger lg = {1, 0};
+    BSD_ASSERT_OK(setsockopt(server, SOL_SOCKET, SO_LINGER, &lg, sizeof lg));
+    BSD_ASSERT_OK(close(server));
+    char buf[4];
+    BSD_ASSERT_ERRNO(read(client, buf, sizeof buf), ECONNRESET);
+    BSD_ASSERT_OK(close(client));
+
+    struct sockaddr_storage addr;
+    socklen_t addr_len;
+    int listener = bsd_listener(AF_INET, SOCK_STREAM, &addr, &addr_len);
+    BSD_ASSERT_ERRNO(accept(listener, (struct sockaddr *)&addr, NULL), EINVAL);
+    BSD_ASSERT_OK(close(listener));
+}
+
 SP_CASE(bsd_full_table_is_emfile)
 {
     static int fds[SP_MAX_SOCKETS + 8];
@@ -1074,6 +1106,7 @@ int sp_suite_group_bsd(void)
         SP_TEST(bsd_seqpacket_keeps_records),
         SP_TEST(bsd_rdm_acknowledged_datagrams),
         SP_TEST(bsd_connect_cut_short_by_sndtimeo_is_einprogress),
+        SP_TEST(bsd_connected_socket_errors_and_reset),
         SP_TEST(bsd_full_table_is_emfile),
         SP_TEST(bsd_poll_and_select_mix_sockets_and_files),
     };
