@@ -144,6 +144,8 @@ int sp_lwip_dgram_bind(struct sp_lwip_sock *sock, const ip_addr_t *ip, uint16_t 
     return err == ERR_VAL ? SP_EINVAL : sp_lwip_error(err);
 }
 
+static bool is_broadcast(const ip4_addr_t *dest);
+
 int sp_lwip_dgram_connect(struct sp_lwip_sock *sock, const ip_addr_t *ip, uint16_t port)
 {
     sp_lwip_dgram_apply_options(sock);
@@ -155,6 +157,8 @@ int sp_lwip_dgram_connect(struct sp_lwip_sock *sock, const ip_addr_t *ip, uint16
     ip_addr_copy(sock->peer, *ip);
     sock->peer_port = port;
     sock->has_peer = true;
+    /* Known once here, so that a send to the peer need not look again. */
+    sock->peer_broadcast = IP_IS_V4(ip) && is_broadcast(ip_2_ip4(ip));
     /* As on POSIX: datagrams queued from others before connect() are dropped. */
     for (uint8_t i = 0; i < sock->dgram_count;) {
         size_t slot = (size_t)(sock->dgram_head + i) % SP_LWIP_DGRAM_QUEUE_LEN;
@@ -216,7 +220,8 @@ ptrdiff_t sp_lwip_dgram_send(struct sp_lwip_sock *sock, const void *buf, size_t 
         return SP_EINVAL;
     }
 #endif
-    if (!sock->opt_broadcast && v4 && is_broadcast(ip_2_ip4(dest))) {
+    if (!sock->opt_broadcast && v4 &&
+        (to != NULL ? is_broadcast(ip_2_ip4(dest)) : sock->peer_broadcast)) {
         return SP_EACCES;
     }
     pbuf_layer layer = sock->kind == SP_LWIP_KIND_UDP ? PBUF_TRANSPORT : PBUF_IP;
@@ -257,8 +262,10 @@ ptrdiff_t sp_lwip_dgram_recv(struct sp_lwip_sock *sock, void *buf, size_t len, b
     if (take > 0) {
         pbuf_copy_partial(d->packet, buf, (u16_t)take, 0);
     }
-    ip_addr_copy(*from, d->from);
-    *from_port = d->from_port;
+    if (from != NULL) {
+        ip_addr_copy(*from, d->from);
+        *from_port = d->from_port;
+    }
     if (!peek) {
         pbuf_free(d->packet);
         d->packet = NULL;

@@ -126,6 +126,7 @@ struct sp_lwip_sock {
     uint16_t bound_port;
     /* Connected UDP/raw: the default peer (lwIP filters on it too). */
     bool has_peer;
+    bool peer_broadcast; /* the peer is a broadcast address (checked at connect) */
     ip_addr_t peer;
     uint16_t peer_port;
 
@@ -204,6 +205,12 @@ int sp_lwip_tcp_accepted_peer(struct sp_lwip_sock *sock, ip_addr_t *ip, uint16_t
 void sp_lwip_tcp_apply_options(struct sp_lwip_sock *sock);
 /* Send what was written since the last call (one tcp_output() per connection). */
 void sp_lwip_flush_output(void);
+/* Whether anything waits for sp_lwip_flush_output() (inline: every receive asks). */
+extern size_t sp_lwip_output_pending_count;
+static inline bool sp_lwip_output_waiting(void)
+{
+    return sp_lwip_output_pending_count > 0;
+}
 /* The record is going: drop it from the connections waiting for output. */
 void sp_lwip_forget_output(struct sp_lwip_sock *sock);
 /* Retry closes that met ERR_MEM; called on every turn of the pump. */
@@ -218,6 +225,7 @@ int sp_lwip_dgram_bind(struct sp_lwip_sock *sock, const ip_addr_t *ip, uint16_t 
 int sp_lwip_dgram_connect(struct sp_lwip_sock *sock, const ip_addr_t *ip, uint16_t port);
 ptrdiff_t sp_lwip_dgram_send(struct sp_lwip_sock *sock, const void *buf, size_t len,
                              const ip_addr_t *to, uint16_t to_port);
+/* @p from and @p from_port may be NULL: the sender is not wanted. */
 ptrdiff_t sp_lwip_dgram_recv(struct sp_lwip_sock *sock, void *buf, size_t len, bool peek,
                              ip_addr_t *from, uint16_t *from_port);
 short sp_lwip_dgram_revents(struct sp_lwip_sock *sock);

@@ -295,15 +295,14 @@ static ptrdiff_t lwip_recv(void *state, sp_port_sock ref, void *buf, size_t len,
     (void)state;
     SP_LWIP_LOOKUP(sock, ref);
     bool peek = (flags & SP_MSG_PEEK) != 0;
-    ptrdiff_t got = lwip_recv_now(sock, buf, len, peek, from);
-    if (got == SP_EAGAIN && sp_lwip_deliver_loopback()) {
-        /* Nothing runs lwIP but the calls: what was sent over the loopback
-         * arrives only when the pump turns. Delivering it here lets a
-         * receive that would otherwise fail, make core poll, and try again
-         * find its data at the first try. */
-        got = lwip_recv_now(sock, buf, len, peek, from);
+    /* Nothing runs lwIP but the calls: what was sent over the loopback
+     * arrives only when the pump turns. Delivering it before a receive that
+     * finds nothing queued lets it succeed at the first try, instead of
+     * failing, making core poll, and trying again. */
+    if (sock->rx_bytes == 0 && sock->dgram_count == 0) {
+        sp_lwip_deliver_loopback();
     }
-    return got;
+    return lwip_recv_now(sock, buf, len, peek, from);
 }
 
 static ptrdiff_t lwip_recv_now(struct sp_lwip_sock *sock, void *buf, size_t len, bool peek,
@@ -320,11 +319,14 @@ static ptrdiff_t lwip_recv_now(struct sp_lwip_sock *sock, void *buf, size_t len,
         }
         return got;
     }
+    if (from == NULL) {
+        return sp_lwip_dgram_recv(sock, buf, len, peek, NULL, NULL);
+    }
     ip_addr_t ip;
     uint16_t port = 0;
     ip_addr_set_zero(&ip);
     ptrdiff_t got = sp_lwip_dgram_recv(sock, buf, len, peek, &ip, &port);
-    if (got >= 0 && from != NULL) {
+    if (got >= 0) {
         sp_lwip_addr_from_ip(sock->family, &ip, port, from);
     }
     return got;

@@ -151,7 +151,9 @@ static void pump_once(void);
 
 bool sp_lwip_deliver_loopback(void)
 {
-    sp_lwip_flush_output();
+    if (sp_lwip_output_waiting()) {
+        sp_lwip_flush_output();
+    }
 #if LWIP_NETIF_LOOPBACK
     if (sp_lwip_state.started && loopback_netif != NULL && loopback_netif->loop_first != NULL) {
         netif_poll(loopback_netif);

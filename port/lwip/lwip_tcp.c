@@ -254,24 +254,24 @@ static void abort_pending(struct sp_lwip_sock *conn)
  * do in a raw-API program that calls tcp_output() once per turn. */
 #define SP_LWIP_OUTPUT_PENDING_MAX 16
 static struct sp_lwip_sock *output_pending[SP_LWIP_OUTPUT_PENDING_MAX];
-static size_t output_pending_count;
+size_t sp_lwip_output_pending_count;
 
 static void output_later(struct sp_lwip_sock *sock)
 {
     if (sock->output_pending) {
         return;
     }
-    if (output_pending_count == SP_LWIP_OUTPUT_PENDING_MAX) {
+    if (sp_lwip_output_pending_count == SP_LWIP_OUTPUT_PENDING_MAX) {
         tcp_output(sock->pcb.tcp); /* no room to remember it: send now */
         return;
     }
     sock->output_pending = true;
-    output_pending[output_pending_count++] = sock;
+    output_pending[sp_lwip_output_pending_count++] = sock;
 }
 
 void sp_lwip_flush_output(void)
 {
-    for (size_t i = 0; i < output_pending_count; i++) {
+    for (size_t i = 0; i < sp_lwip_output_pending_count; i++) {
         struct sp_lwip_sock *sock = output_pending[i];
         sock->output_pending = false;
         /* If this fails for memory, lwIP retries from its fast timer (TF_NAGLEMEMERR). */
@@ -279,7 +279,7 @@ void sp_lwip_flush_output(void)
             tcp_output(sock->pcb.tcp);
         }
     }
-    output_pending_count = 0;
+    sp_lwip_output_pending_count = 0;
 }
 
 void sp_lwip_forget_output(struct sp_lwip_sock *sock)
@@ -287,9 +287,9 @@ void sp_lwip_forget_output(struct sp_lwip_sock *sock)
     if (!sock->output_pending) {
         return;
     }
-    for (size_t i = 0; i < output_pending_count; i++) {
+    for (size_t i = 0; i < sp_lwip_output_pending_count; i++) {
         if (output_pending[i] == sock) {
-            output_pending[i] = output_pending[--output_pending_count];
+            output_pending[i] = output_pending[--sp_lwip_output_pending_count];
             break;
         }
     }
