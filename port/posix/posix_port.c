@@ -317,9 +317,18 @@ static ptrdiff_t send_to_address(const struct posix_socket *s, const void *buf, 
 {
     union sp_posix_sockaddr native;
     socklen_t native_len = 0;
-    int rc = sp_posix_addr_to_native(to, &native, &native_len);
-    if (rc < 0)
-        return rc;
+    if (to->family == SP_AF_INET) {
+        /* The common case built in place; every family in posix_addr.c. */
+        memset(&native.in, 0, sizeof native.in);
+        native.in.sin_family = AF_INET;
+        native.in.sin_port = htons(to->port);
+        memcpy(&native.in.sin_addr, to->u.v4, sizeof to->u.v4);
+        native_len = sizeof native.in;
+    } else {
+        int rc = sp_posix_addr_to_native(to, &native, &native_len);
+        if (rc < 0)
+            return rc;
+    }
     ssize_t n;
     POSIX_RETRY(n, sendto(s->fd, buf, len, POSIX_SEND_FLAGS, &native.sa, native_len));
     return n < 0 ? fail(SP_POSIX_CALL_SEND) : (ptrdiff_t)n;
@@ -406,7 +415,14 @@ static ptrdiff_t receive_with_sender(const struct posix_socket *s, void *buf, si
             if (getpeername(s->fd, &native.sa, &native_len) < 0)
                 native_len = 0;
         }
-        if (native_len == 0 || sp_posix_addr_from_native(&native, native_len, from) < 0) {
+        if (native_len >= sizeof native.in && native.sa.sa_family == AF_INET) {
+            /* The common case in place; every family in posix_addr.c. */
+            from->family = SP_AF_INET;
+            from->port = ntohs(native.in.sin_port);
+            from->scope_id = 0;
+            memset(from->u.v6, 0, sizeof from->u.v6);
+            memcpy(from->u.v4, &native.in.sin_addr, sizeof from->u.v4);
+        } else if (native_len == 0 || sp_posix_addr_from_native(&native, native_len, from) < 0) {
             memset(from, 0, sizeof *from);
             from->family = (uint8_t)s->family;
         }
