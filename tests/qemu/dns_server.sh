@@ -5,6 +5,8 @@
 # (--no-resolv, no upstream servers). First line: "PORT <n>" (run_firmware.sh
 # --server reads it). It runs in the foreground until run_firmware.sh stops it.
 set -eu
+# Debian puts dnsmasq in /usr/sbin, which a user's PATH (not root's) leaves out.
+PATH="$PATH:/usr/sbin:/sbin"
 port=$(python3 -c 'import socket
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.bind(("127.0.0.1", 0))
