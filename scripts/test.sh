@@ -117,12 +117,18 @@ suite_summary() {
         echo "  [$preset] no 'sockport-suite' summary lines in the test output"
     fi
     # "<count> <test>: <reason>", the test taken from CTest's "n/m Testing: <test>".
-    # A test skipped as a whole (exit status 77) without a "SKIP reason:" line
-    # gives the last line it printed instead.
-    reasons="$(awk '
+    # A test skipped as a whole (its skip exit status; the JUnit report says
+    # "notrun", CTest's log does not say) without a "SKIP reason:" line gives
+    # the last line it printed instead.
+    local skipped_tests
+    skipped_tests="$(tr '\n' ' ' <"$root/build/$preset/junit.xml" 2>/dev/null |
+        grep -o '<testcase name="[^"]*"[^>]*status="notrun"' | sed 's/<testcase name="\([^"]*\)".*/\1/' |
+        tr '\n' ' ' || true)"
+    reasons="$(awk -v skipped_tests=" $skipped_tests " '
         function flush() {
-            if (skipped && !has_reason && test != "") print test ": " last
-            skipped = 0; has_reason = 0; last = ""
+            if (index(skipped_tests, " " test " ") && !has_reason && test != "")
+                print test ": " last
+            has_reason = 0; last = ""
         }
         / Testing: / { flush(); test = $NF; next }
         /^[[:space:]]*SKIP reason:/ {
@@ -133,7 +139,6 @@ suite_summary() {
         }
         /^<end of output>/ { in_output = 0; next }
         /^Output:/ { in_output = 1; getline; next }
-        /^Test (Skipped|Not Run)/ { skipped = 1; next }
         in_output && NF > 0 { last = $0 }
         END { flush() }' "$test_log" | sort | uniq -c | sort -rn || true)"
     if [ -n "$reasons" ]; then
