@@ -95,6 +95,9 @@ struct spc_service {
     void (*drain)(struct spc_socket *s);
     /** Release the service's state (after a drain, if it has one). */
     void (*close)(struct spc_socket *s);
+    /** Return and clear an error the service took from the port first (a
+     *  reset its read-ahead met), for SP_OPT_ERROR; NULL: it keeps none. */
+    int (*take_error)(struct spc_socket *s);
 };
 
 struct spc_socket {

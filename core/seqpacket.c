@@ -201,6 +201,11 @@ static short spc_seq_poll(struct spc_socket *s, short port_revents)
     return revents;
 }
 
+static int spc_seq_error(struct spc_socket *s)
+{
+    return spc_seq_take_error(spc_seq(s));
+}
+
 static int spc_seq_timer_ms(struct spc_socket *s)
 {
     (void)s;
@@ -242,6 +247,7 @@ static const struct spc_service spc_seqpacket_service = {
     .wants = spc_seq_wants,
     .drain = spc_seq_drain,
     .close = spc_seq_close,
+    .take_error = spc_seq_error,
 };
 
 bool spc_seqpacket_has_room(void)

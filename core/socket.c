@@ -512,7 +512,10 @@ int sp_getsockopt(int sock, int option, int *value)
             *value = spc_take_failure(s);
             return 0;
         }
-        *value = spc_port_take_error(s->stack, s->native);
+        *value =
+            s->service != NULL && s->service->take_error != NULL ? s->service->take_error(s) : 0;
+        if (*value == 0)
+            *value = spc_port_take_error(s->stack, s->native);
         return 0;
     default:
         return spc_port_get_option(s->stack, s->native, option, value);
