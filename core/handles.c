@@ -17,6 +17,9 @@
 
 /* Not static: core.h's inline spc_lookup() reads it (every call's first step). */
 struct spc_socket spc_table[SP_MAX_SOCKETS];
+/* For sp_get_table_stats(): a server sees how close it came to a full table. */
+static uint32_t spc_peak_in_use;
+static uint32_t spc_full_refusals;
 
 /* Free slot indices, oldest release first: a ring of spc_free_count entries
  * from spc_free_head. Filled with every slot on first use. */
@@ -39,7 +42,28 @@ static void spc_free_init(void)
 bool spc_has_free_slot(void)
 {
     spc_free_init();
-    return spc_free_count > 0;
+    if (spc_free_count > 0)
+        return true;
+    /* Every caller refuses its socket with SP_EMFILE now. */
+    spc_full_refusals++;
+    return false;
+}
+
+static uint32_t spc_count_in_use(void)
+{
+    spc_free_init();
+    return SP_MAX_SOCKETS - spc_free_count;
+}
+
+int sp_get_table_stats(sp_table_stats *out)
+{
+    if (out == NULL)
+        return SP_EINVAL;
+    out->in_use = spc_count_in_use();
+    out->max = SP_MAX_SOCKETS;
+    out->peak = spc_peak_in_use;
+    out->refused = spc_full_refusals;
+    return 0;
 }
 
 int spc_handle_of(const struct spc_socket *s)
@@ -69,6 +93,8 @@ int spc_claim(sp_stack *stack, sp_port_sock native, int family, int type, int pr
     s->state = SPC_IDLE;
     s->rcv_timeout_ms = SP_FOREVER;
     s->snd_timeout_ms = SP_FOREVER;
+    if (spc_count_in_use() > spc_peak_in_use)
+        spc_peak_in_use = spc_count_in_use();
     return spc_handle_of(s);
 }
 

@@ -12,6 +12,8 @@
 
 #include <sockport/sockport.h>
 
+#include "http_status.h"
+
 /** Ports the host program uses unless told otherwise. */
 #define DEMO_DEFAULT_ECHO_PORT 7007
 #define DEMO_DEFAULT_HTTP_PORT 8080
@@ -30,6 +32,13 @@ struct demo_options {
     int allow_quit;
     /** End after this many ms without traffic; 0 = never. */
     int idle_ms;
+    /** Drop a TCP echo client idle this long; 0 = never. */
+    int echo_client_idle_ms;
+    /** Largest UDP datagram echoed; 0 = all the echo server can hold. */
+    int echo_udp_max_datagram;
+    /** Adds the stack's own counters (a port's memory pools) to the status
+     *  page: writes up to @p max items and returns how many. May be NULL. */
+    size_t (*report_stack)(sp_stack *stack, struct http_status_item *items, size_t max);
 };
 
 /**

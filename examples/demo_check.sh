@@ -186,6 +186,16 @@ counter() { sed -n "s/^$1: \([0-9][0-9]*\)$/\1/p" <<<"$out"; }
     fail "echo_udp_datagrams is '$(counter echo_udp_datagrams)', expected at least $udp_echoes"
 passed
 
+# Exhaustion must be visible: the socket table, and on lwIP its memory pools.
+[ "$(counter sockets_used)" -ge 2 ] 2>/dev/null && [ "$(counter sockets_max)" -gt "$(counter sockets_used)" ] ||
+    fail "no plausible sockets_used/sockets_max on the page ('$(counter sockets_used)', '$(counter sockets_max)')"
+if grep -q '^stack: lwip' <<<"$out"; then
+    [ "$(counter lwip_TCP_PCB_size)" -gt 0 ] 2>/dev/null && [ "$(counter lwip_TCP_PCB_used)" -ge 1 ] &&
+        [ -n "$(counter lwip_PBUF_POOL_err)" ] && [ "$(counter lwip_HEAP_size)" -gt 0 ] 2>/dev/null ||
+        fail "the lwIP pool counters (lwip_<POOL>_used/peak/size/err) are missing from the page"
+fi
+passed
+
 if [ "$quit" = 1 ]; then
     show curl "${curl_opts[@]}" --fail -X POST "$base/quit" || fail "POST /quit failed"
     [ "$out" = bye ] || fail "POST /quit answered '$out', not bye"

@@ -7,6 +7,7 @@
  *   curl http://127.0.0.1:8080/
  */
 #include "demo.h"
+#include "echo.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,12 +17,17 @@ static void print_usage(FILE *out, const char *program)
 {
     fprintf(out,
             "usage: %s [--bind ADDR] [--port N] [--http-port N] [--allow-quit] [--idle MS]\n"
+            "          [--client-idle MS] [--udp-max N]\n"
             "  --bind ADDR     numeric address to serve on (default 127.0.0.1)\n"
             "  --port N        TCP and UDP echo port, 0 = any (default %d)\n"
             "  --http-port N   status page port, 0 = any (default %d)\n"
             "  --allow-quit    POST /quit on the status page stops the server (exit 0)\n"
-            "  --idle MS       exit with failure after MS ms without traffic (default never)\n",
-            program, DEMO_DEFAULT_ECHO_PORT, DEMO_DEFAULT_HTTP_PORT);
+            "  --idle MS       exit with failure after MS ms without traffic (default never)\n"
+            "  --client-idle MS  drop a TCP echo client idle for MS ms, 0 = never (default %d)\n"
+            "  --udp-max N     echo UDP datagrams of up to N bytes, report larger ones\n"
+            "                  (default and most %d)\n",
+            program, DEMO_DEFAULT_ECHO_PORT, DEMO_DEFAULT_HTTP_PORT, ECHO_DEFAULT_CLIENT_IDLE_MS,
+            ECHO_UDP_MAX_DATAGRAM);
 }
 
 /* A whole decimal number in [0, max]; strtol alone accepts "12abc". */
@@ -67,6 +73,12 @@ static int parse_args(struct demo_options *opt, int argc, char **argv)
         } else if (strcmp(flag, "--idle") == 0 &&
                    parse_number(flag, value, 86400000, &number) == 0) {
             opt->idle_ms = (int)number;
+        } else if (strcmp(flag, "--client-idle") == 0 &&
+                   parse_number(flag, value, 86400000, &number) == 0) {
+            opt->echo_client_idle_ms = (int)number;
+        } else if (strcmp(flag, "--udp-max") == 0 &&
+                   parse_number(flag, value, ECHO_UDP_MAX_DATAGRAM, &number) == 0 && number > 0) {
+            opt->echo_udp_max_datagram = (int)number;
         } else {
             fprintf(stderr, "%s: bad option or value: %s\n", argv[0], flag);
             print_usage(stderr, argv[0]);
@@ -86,6 +98,9 @@ int main(int argc, char **argv)
         .title = "sockport demo: echo (TCP, UDP) and this page, on the host",
         .allow_quit = 0,
         .idle_ms = 0,
+        .echo_client_idle_ms = ECHO_DEFAULT_CLIENT_IDLE_MS,
+        .echo_udp_max_datagram = 0,
+        .report_stack = NULL,
     };
     sp_stack *stack;
     int rc = parse_args(&opt, argc, argv);

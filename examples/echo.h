@@ -38,9 +38,15 @@ struct echo_options {
     int count;
     /** Server: give up after this many ms without any traffic; 0 = never. */
     int idle_ms;
-    /** Bound in ms of every wait: the client's connect and each echo, the
-     *  server's reply to one client. */
+    /** Client: bound in ms of the connect and of each echo. Server: a TCP
+     *  client that takes none of its echo for this long is dropped. */
     int timeout_ms;
+    /** Server: a TCP client that sends nothing for this many ms is dropped,
+     *  so idle connections cannot keep the slots from others; 0 = never. */
+    int client_idle_ms;
+    /** Server: largest datagram echoed, 1 .. ECHO_UDP_MAX_DATAGRAM (the
+     *  default); a larger one is reported and dropped. */
+    int udp_max_datagram;
     /** Client: the text to send; each message gets " #n" appended. */
     const char *message;
     /** Server: called once both sockets listen, with the address served (a
@@ -67,29 +73,56 @@ void echo_options_default(struct echo_options *opt, enum echo_role role);
  */
 int echo_options_parse(struct echo_options *opt, enum echo_role role, int argc, char **argv);
 
-/** TCP clients an echo server serves at once. */
+/** TCP clients an echo server serves at once. When all are taken, a new
+ *  connection replaces the client idle longest, if that one has been idle for
+ *  ECHO_EVICT_IDLE_MS; else it waits in the backlog. */
 #define ECHO_MAX_CLIENTS 8
-/** Bytes one receive takes; small enough for a board's stack. */
-#define ECHO_BUFFER_BYTES 512
+#define ECHO_EVICT_IDLE_MS 1000
+/** Default of echo_options.client_idle_ms. */
+#define ECHO_DEFAULT_CLIENT_IDLE_MS 30000
+/** Bytes of one client's echo in flight: read, then written back before the
+ *  next read, so a client that does not read its echo is not read either. */
+#define ECHO_TCP_CHUNK_BYTES 2048
+/** Largest datagram echoed: a larger one is counted, reported and not echoed
+ *  (never cut short). The default is the most a UDP datagram over IPv4 carries;
+ *  a board sets what its link and memory allow. */
+#ifndef ECHO_UDP_MAX_DATAGRAM
+#define ECHO_UDP_MAX_DATAGRAM 65507
+#endif
 
-/** What an echo server has done so far. */
+/** What an echo server has done so far. 64 bits: a board echoes gigabytes. */
 struct echo_counters {
-    int tcp_clients;   /**< TCP connections accepted */
-    int tcp_finished;  /**< of those, closed again */
-    long tcp_bytes;    /**< bytes echoed over TCP */
-    int udp_datagrams; /**< datagrams echoed */
+    uint64_t tcp_clients;      /**< TCP connections accepted */
+    uint64_t tcp_finished;     /**< of those, closed again */
+    uint64_t tcp_dropped_idle; /**< of those, dropped for idling or not reading */
+    uint64_t tcp_evicted;      /**< of those, replaced by a new client while idle */
+    uint64_t tcp_bytes;        /**< bytes echoed over TCP */
+    uint64_t udp_datagrams;    /**< datagrams echoed */
+    uint64_t udp_bytes;        /**< bytes echoed over UDP */
+    uint64_t udp_too_large;    /**< datagrams over ECHO_UDP_MAX_DATAGRAM, not echoed */
+};
+
+/** One TCP client and the part of its echo not yet written back. */
+struct echo_client {
+    int sock; /**< -1: free slot */
+    size_t pending;
+    size_t sent;
+    int64_t last_active_ms;
+    unsigned char chunk[ECHO_TCP_CHUNK_BYTES];
 };
 
 /** An echo server's state: memory for echo_server_open() to fill (a board
- *  has no heap to spare); the fields are its own. */
+ *  has no heap to spare, and it is too large for a board's stack: keep it
+ *  static); the fields are its own. */
 struct echo_server {
     sp_stack *stack;
     const struct echo_options *opt;
     int listener;
     int udp;
-    int clients[ECHO_MAX_CLIENTS];
+    struct echo_client clients[ECHO_MAX_CLIENTS];
     struct echo_counters counters;
-    unsigned char buffer[ECHO_BUFFER_BYTES];
+    struct service_log log;
+    unsigned char datagram[ECHO_UDP_MAX_DATAGRAM];
 };
 
 /**

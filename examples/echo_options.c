@@ -14,6 +14,8 @@ void echo_options_default(struct echo_options *opt, enum echo_role role)
     opt->count = role == ECHO_ROLE_SERVER ? 0 : 3;
     opt->idle_ms = 0;
     opt->timeout_ms = 2000;
+    opt->client_idle_ms = ECHO_DEFAULT_CLIENT_IDLE_MS;
+    opt->udp_max_datagram = ECHO_UDP_MAX_DATAGRAM;
     opt->message = "hello from sockport";
     opt->on_ready = NULL;
     opt->on_ready_ctx = NULL;
@@ -24,15 +26,18 @@ static void print_usage(FILE *out, const char *program, enum echo_role role)
     if (role == ECHO_ROLE_SERVER) {
         fprintf(out,
                 "usage: %s [--bind ADDR] [--port N] [--tcp | --udp] [--count N | --once]\n"
-                "          [--idle MS] [--timeout MS]\n"
+                "          [--idle MS] [--timeout MS] [--client-idle MS]\n"
                 "  --bind ADDR   numeric address to serve on (default 127.0.0.1)\n"
                 "  --port N      TCP and UDP port, 0 = any (default %d)\n"
                 "  --tcp, --udp  serve only that transport (default both)\n"
                 "  --count N     exit after N TCP clients disconnected (UDP only: N datagrams)\n"
                 "  --once        same as --count 1\n"
                 "  --idle MS     exit with failure after MS ms without traffic (default never)\n"
-                "  --timeout MS  bound of each reply (default 2000)\n",
-                program, ECHO_DEFAULT_PORT);
+                "  --timeout MS  drop a TCP client that reads none of its echo for MS ms\n"
+                "                (default 2000)\n"
+                "  --client-idle MS  drop a TCP client that sends nothing for MS ms, 0 = never\n"
+                "                (default %d)\n",
+                program, ECHO_DEFAULT_PORT, ECHO_DEFAULT_CLIENT_IDLE_MS);
     } else {
         fprintf(out,
                 "usage: %s [--host HOST] [--port N] [--tcp | --udp] [--count N]\n"
@@ -76,7 +81,7 @@ static const struct number_flag number_flags[] = {
     {"--port", ECHO_ROLE_SERVER, 0, 65535},      {"--port", ECHO_ROLE_CLIENT, 1, 65535},
     {"--count", ECHO_ROLE_SERVER, 0, 1000000},   {"--count", ECHO_ROLE_CLIENT, 1, 1000000},
     {"--idle", ECHO_ROLE_SERVER, 0, 86400000},   {"--timeout", ECHO_ROLE_SERVER, 1, 3600000},
-    {"--timeout", ECHO_ROLE_CLIENT, 1, 3600000},
+    {"--timeout", ECHO_ROLE_CLIENT, 1, 3600000}, {"--client-idle", ECHO_ROLE_SERVER, 0, 86400000},
 };
 
 static const struct number_flag *find_number_flag(const char *name, enum echo_role role)
@@ -99,6 +104,8 @@ static void store_number(struct echo_options *opt, const char *name, long value)
         opt->count = (int)value;
     } else if (strcmp(name, "--idle") == 0) {
         opt->idle_ms = (int)value;
+    } else if (strcmp(name, "--client-idle") == 0) {
+        opt->client_idle_ms = (int)value;
     } else {
         opt->timeout_ms = (int)value;
     }

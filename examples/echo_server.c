@@ -59,6 +59,9 @@ static int open_sockets(struct echo_server *s)
            s->opt->tcp && s->opt->udp ? "+" : "", s->opt->udp ? "udp" : "",
            sp_stack_name(s->stack));
     print_addr("listening on ", &addr);
+    printf("echo_server: udp datagrams of up to %lu bytes are echoed, larger ones reported and "
+           "dropped; idle tcp clients dropped after %d ms\n",
+           (unsigned long)s->opt->udp_max_datagram, s->opt->client_idle_ms);
     fflush(stdout);
     if (s->opt->on_ready != NULL) {
         s->opt->on_ready(&addr, s->opt->on_ready_ctx);
@@ -71,11 +74,41 @@ static int free_client_slot(const struct echo_server *s)
     int i;
 
     for (i = 0; i < ECHO_MAX_CLIENTS; i++) {
-        if (s->clients[i] < 0) {
+        if (s->clients[i].sock < 0) {
             return i;
         }
     }
     return -1;
+}
+
+/* The client idle longest, if it has been idle long enough to give way to a
+ * new one; -1 if none has. */
+static int evictable_client(const struct echo_server *s, int64_t now)
+{
+    int best = -1;
+    int i;
+
+    for (i = 0; i < ECHO_MAX_CLIENTS; i++) {
+        const struct echo_client *c = &s->clients[i];
+
+        if (c->sock >= 0 && now - c->last_active_ms >= ECHO_EVICT_IDLE_MS &&
+            (best < 0 || c->last_active_ms < s->clients[best].last_active_ms)) {
+            best = i;
+        }
+    }
+    return best;
+}
+
+static void drop_client(struct echo_server *s, int slot, const char *why)
+{
+    char finished[SERVICE_U64_TEXT_BYTES];
+
+    service_close(&s->clients[slot].sock);
+    s->counters.tcp_finished++;
+    if (service_log_allow(&s->log, s->stack, "echo_server")) {
+        printf("echo_server: tcp client %d %s (%s finished)\n", slot, why,
+               service_u64_text(s->counters.tcp_finished, finished));
+    }
 }
 
 static void accept_client(struct echo_server *s)
@@ -85,7 +118,12 @@ static void accept_client(struct echo_server *s)
     int sock;
 
     if (slot < 0) {
-        return; /* not polled while full; the connection waits in the backlog */
+        slot = evictable_client(s, sp_stack_now_ms(s->stack));
+        if (slot < 0) {
+            return; /* the connection waits in the backlog */
+        }
+        s->counters.tcp_evicted++;
+        drop_client(s, slot, "idle, replaced by a new client");
     }
     sock = service_accept(s->listener, &peer);
     if (sock == SP_EAGAIN) {
@@ -95,28 +133,56 @@ static void accept_client(struct echo_server *s)
         report("accept", sock);
         return;
     }
-    s->clients[slot] = sock;
+    s->clients[slot].sock = sock;
+    s->clients[slot].pending = 0;
+    s->clients[slot].sent = 0;
+    s->clients[slot].last_active_ms = sp_stack_now_ms(s->stack);
     s->counters.tcp_clients++;
-    printf("echo_server: tcp client %d connected from ", slot);
-    print_addr("", &peer);
+    if (service_log_allow(&s->log, s->stack, "echo_server")) {
+        printf("echo_server: tcp client %d connected from ", slot);
+        print_addr("", &peer);
+    }
 }
 
-static void drop_client(struct echo_server *s, int slot, const char *why)
+/* Write back what is pending without waiting; what does not fit waits for
+ * SP_POLLOUT, and the client is not read meanwhile. */
+static void flush_client(struct echo_server *s, int slot)
 {
-    service_close(&s->clients[slot]);
-    s->counters.tcp_finished++;
-    printf("echo_server: tcp client %d %s (%d finished)\n", slot, why, s->counters.tcp_finished);
+    struct echo_client *c = &s->clients[slot];
+
+    while (c->sent < c->pending) {
+        ptrdiff_t n = sp_send(c->sock, c->chunk + c->sent, c->pending - c->sent, 0);
+
+        if (n == SP_EAGAIN) {
+            return;
+        }
+        if (n < 0) {
+            drop_client(s, slot, sp_strerror((int)n));
+            return;
+        }
+        c->sent += (size_t)n;
+        s->counters.tcp_bytes += (uint64_t)n;
+        c->last_active_ms = sp_stack_now_ms(s->stack);
+    }
+    c->pending = 0;
+    c->sent = 0;
 }
 
 static void serve_client(struct echo_server *s, int slot)
 {
-    ptrdiff_t got = sp_recv(s->clients[slot], s->buffer, sizeof s->buffer, 0);
-    int rc;
+    struct echo_client *c = &s->clients[slot];
+    ptrdiff_t got;
 
+    if (c->pending > 0) {
+        flush_client(s, slot);
+        return;
+    }
+    got = sp_recv(c->sock, c->chunk, sizeof c->chunk, 0);
     if (got == SP_EAGAIN) {
         return;
     }
     if (got == 0) {
+        /* Everything it sent was echoed (it is read only then): a clean close. */
         drop_client(s, slot, "closed");
         return;
     }
@@ -124,15 +190,17 @@ static void serve_client(struct echo_server *s, int slot)
         drop_client(s, slot, sp_strerror((int)got));
         return;
     }
-    /* The client socket is non-blocking, but sp_send_all() waits on its own
-     * deadline: a slow reader delays the others by at most timeout_ms. */
-    rc = sp_send_all(s->clients[slot], s->buffer, (size_t)got, s->opt->timeout_ms, NULL);
-    if (rc < 0) {
-        drop_client(s, slot, sp_strerror(rc));
-        return;
+    c->pending = (size_t)got;
+    c->sent = 0;
+    c->last_active_ms = sp_stack_now_ms(s->stack);
+    flush_client(s, slot);
+}
+
+static void format_peer(const sp_addr *from, char text[SP_ADDR_STRLEN])
+{
+    if (sp_addr_format(from, text, SP_ADDR_STRLEN) < 0) {
+        text[0] = '\0';
     }
-    s->counters.tcp_bytes += (long)got;
-    printf("echo_server: tcp client %d: echoed %ld bytes\n", slot, (long)got);
 }
 
 static void serve_udp(struct echo_server *s)
@@ -141,7 +209,9 @@ static void serve_udp(struct echo_server *s)
 
     for (i = 0; i < ECHO_UDP_BURST; i++) {
         sp_addr from;
-        ptrdiff_t got = sp_recvfrom(s->udp, s->buffer, sizeof s->buffer, 0, &from);
+        /* SP_MSG_TRUNC: the datagram's full length, so one too large for the
+         * buffer is recognised instead of being echoed cut short. */
+        ptrdiff_t got = sp_recvfrom(s->udp, s->datagram, sizeof s->datagram, SP_MSG_TRUNC, &from);
         ptrdiff_t sent;
         char text[SP_ADDR_STRLEN];
 
@@ -150,18 +220,55 @@ static void serve_udp(struct echo_server *s)
         }
         if (got < 0) {
             /* An ICMP error from an earlier reply's peer: not fatal to a server. */
-            report("udp receive", (int)got);
+            if (service_log_allow(&s->log, s->stack, "echo_server")) {
+                report("udp receive", (int)got);
+            }
             continue;
         }
-        sent = sp_sendto(s->udp, s->buffer, (size_t)got, 0, &from);
-        if (sp_addr_format(&from, text, sizeof text) < 0) {
-            text[0] = '\0';
+        if (got > s->opt->udp_max_datagram) {
+            s->counters.udp_too_large++;
+            if (service_log_allow(&s->log, s->stack, "echo_server")) {
+                format_peer(&from, text);
+                printf("echo_server: udp: a datagram of %ld bytes from %s is larger than the "
+                       "%lu this server echoes: dropped, not echoed\n",
+                       (long)got, text, (unsigned long)s->opt->udp_max_datagram);
+            }
+            continue;
         }
+        sent = sp_sendto(s->udp, s->datagram, (size_t)got, 0, &from);
         if (sent < 0) {
-            fprintf(stderr, "echo_server: udp reply to %s: %s\n", text, sp_strerror((int)sent));
+            if (service_log_allow(&s->log, s->stack, "echo_server")) {
+                format_peer(&from, text);
+                fprintf(stderr, "echo_server: udp reply of %ld bytes to %s: %s\n", (long)got, text,
+                        sp_strerror((int)sent));
+            }
         } else {
             s->counters.udp_datagrams++;
-            printf("echo_server: udp: echoed %ld bytes to %s\n", (long)got, text);
+            s->counters.udp_bytes += (uint64_t)got;
+        }
+    }
+}
+
+/* Drop the clients that stopped sending (client_idle_ms) or stopped reading
+ * their echo (timeout_ms). */
+static void drop_stale_clients(struct echo_server *s)
+{
+    int64_t now = sp_stack_now_ms(s->stack);
+    int i;
+
+    for (i = 0; i < ECHO_MAX_CLIENTS; i++) {
+        struct echo_client *c = &s->clients[i];
+        int64_t idle = now - c->last_active_ms;
+
+        if (c->sock < 0) {
+            continue;
+        }
+        if (c->pending > 0 && s->opt->timeout_ms > 0 && idle > s->opt->timeout_ms) {
+            s->counters.tcp_dropped_idle++;
+            drop_client(s, i, "read none of its echo in time");
+        } else if (c->pending == 0 && s->opt->client_idle_ms > 0 && idle > s->opt->client_idle_ms) {
+            s->counters.tcp_dropped_idle++;
+            drop_client(s, i, "idle too long");
         }
     }
 }
@@ -174,20 +281,23 @@ static int finished(const void *self)
         return 0;
     }
     if (s->opt->tcp) {
-        return s->counters.tcp_finished >= s->opt->count;
+        return s->counters.tcp_finished >= (uint64_t)s->opt->count;
     }
-    return s->counters.udp_datagrams >= s->opt->count;
+    return s->counters.udp_datagrams >= (uint64_t)s->opt->count;
 }
 
-/* The listener only while a client slot is free: a full server leaves new
- * connections waiting in the backlog. Entry order: listener, UDP, clients. */
+/* The listener while a client slot is free, or one can be freed for a new
+ * client; each client for reading, or for writing while its echo is pending.
+ * Entry order: listener, UDP, clients. */
 static size_t watch(void *self, sp_pollfd *fds, size_t room)
 {
-    const struct echo_server *s = self;
+    struct echo_server *s = self;
     size_t n = 0;
     int i;
 
-    if (s->listener >= 0 && free_client_slot(s) >= 0 && n < room) {
+    drop_stale_clients(s);
+    if (s->listener >= 0 && n < room &&
+        (free_client_slot(s) >= 0 || evictable_client(s, sp_stack_now_ms(s->stack)) >= 0)) {
         fds[n].sock = s->listener;
         fds[n++].events = SP_POLLIN;
     }
@@ -196,9 +306,9 @@ static size_t watch(void *self, sp_pollfd *fds, size_t room)
         fds[n++].events = SP_POLLIN;
     }
     for (i = 0; i < ECHO_MAX_CLIENTS && n < room; i++) {
-        if (s->clients[i] >= 0) {
-            fds[n].sock = s->clients[i];
-            fds[n++].events = SP_POLLIN;
+        if (s->clients[i].sock >= 0) {
+            fds[n].sock = s->clients[i].sock;
+            fds[n++].events = s->clients[i].pending > 0 ? SP_POLLOUT : SP_POLLIN;
         }
     }
     return n;
@@ -209,7 +319,7 @@ static int client_slot_of(const struct echo_server *s, int sock)
     int i;
 
     for (i = 0; i < ECHO_MAX_CLIENTS; i++) {
-        if (s->clients[i] == sock) {
+        if (s->clients[i].sock == sock) {
             return i;
         }
     }
@@ -240,12 +350,14 @@ static void handle(void *self, const sp_pollfd *fds, size_t n)
 
 int echo_server_open(struct echo_server *s, sp_stack *stack, const struct echo_options *opt)
 {
-    struct echo_counters none = {0, 0, 0, 0};
+    struct echo_counters none = {0, 0, 0, 0, 0, 0, 0, 0};
+    struct service_log quiet = {0, 0, 0};
     int rc;
     int i;
 
     if (s == NULL || stack == NULL || opt == NULL || opt->host == NULL ||
-        (!opt->tcp && !opt->udp)) {
+        (!opt->tcp && !opt->udp) || opt->udp_max_datagram < 1 ||
+        opt->udp_max_datagram > ECHO_UDP_MAX_DATAGRAM) {
         return SP_EINVAL;
     }
     s->stack = stack;
@@ -253,8 +365,10 @@ int echo_server_open(struct echo_server *s, sp_stack *stack, const struct echo_o
     s->listener = -1;
     s->udp = -1;
     s->counters = none;
+    s->log = quiet;
     for (i = 0; i < ECHO_MAX_CLIENTS; i++) {
-        s->clients[i] = -1;
+        s->clients[i].sock = -1;
+        s->clients[i].pending = 0;
     }
     rc = open_sockets(s);
     if (rc < 0) {
@@ -275,7 +389,7 @@ void echo_server_close(struct echo_server *s)
     int i;
 
     for (i = 0; i < ECHO_MAX_CLIENTS; i++) {
-        service_close(&s->clients[i]);
+        service_close(&s->clients[i].sock);
     }
     service_close(&s->listener);
     service_close(&s->udp);
@@ -283,9 +397,12 @@ void echo_server_close(struct echo_server *s)
 
 int echo_server_run(sp_stack *stack, const struct echo_options *opt)
 {
-    struct echo_server s;
+    /* Static: with its datagram buffer it is too large for a board's stack. */
+    static struct echo_server s;
     struct service service;
     int rc = echo_server_open(&s, stack, opt);
+    char tcp_text[SERVICE_U64_TEXT_BYTES];
+    char udp_text[SERVICE_U64_TEXT_BYTES];
 
     if (rc < 0) {
         return rc;
@@ -299,8 +416,9 @@ int echo_server_run(sp_stack *stack, const struct echo_options *opt)
     }
     echo_server_close(&s);
     if (rc == 0) {
-        printf("echo_server: done: %d tcp clients, %d udp datagrams\n", s.counters.tcp_finished,
-               s.counters.udp_datagrams);
+        printf("echo_server: done: %s tcp clients, %s udp datagrams\n",
+               service_u64_text(s.counters.tcp_finished, tcp_text),
+               service_u64_text(s.counters.udp_datagrams, udp_text));
     }
     fflush(stdout);
     return rc;

@@ -4,57 +4,76 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Longest method and path the server tells apart; longer ones get 400/404. */
-#define HTTP_METHOD_BYTES 8
-#define HTTP_PATH_BYTES 64
-
-struct http_request {
-    char method[HTTP_METHOD_BYTES];
-    char path[HTTP_PATH_BYTES];
-};
-
-static int report(const char *what, int err)
+static void report(struct http_status *h, const char *what, int err)
 {
-    fprintf(stderr, "http_status: %s: %s (%s)\n", what, sp_strerror(err), sp_err_name(err));
-    return err;
+    if (service_log_allow(&h->log, h->stack, "http")) {
+        fprintf(stderr, "http_status: %s: %s (%s)\n", what, sp_strerror(err), sp_err_name(err));
+    }
 }
 
-/* Copy the text up to the next space of @p *text into @p out, and step past
- * that space. 0 if there was a space and the word fit. */
-static int take_word(const char **text, char *out, size_t size)
+/* Offset just past the blank line that ends the head, or 0 if there is none
+ * yet. A bare "\n\n" counts too, for people typing into nc. */
+static size_t head_end(const char *data, size_t len)
 {
-    const char *end = strchr(*text, ' ');
-    size_t len;
+    size_t i;
 
-    if (end == NULL) {
-        return -1;
+    for (i = 1; i < len; i++) {
+        if (data[i] == '\n' && data[i - 1] == '\n') {
+            return i + 1;
+        }
+        if (i >= 3 && data[i] == '\n' && data[i - 1] == '\r' && data[i - 2] == '\n' &&
+            data[i - 3] == '\r') {
+            return i + 1;
+        }
     }
-    len = (size_t)(end - *text);
-    if (len == 0 || len >= size) {
-        return -1;
-    }
-    memcpy(out, *text, len);
-    out[len] = '\0';
-    *text = end + 1;
     return 0;
 }
 
-/* "METHOD PATH HTTP/1.x" on the first line. 0 if it is one. */
-static int parse_request_line(const char *head, struct http_request *req)
+/* Copy the word starting at @p *at of the line [*at, end) into @p out (room
+ * @p size), stopping at a space; step past that space. 0 if the word is not
+ * empty, fits, and holds no control character. */
+static int take_word(const char **at, const char *end, char *out, size_t size)
 {
-    const char *at = head;
+    size_t len = 0;
 
-    if (take_word(&at, req->method, sizeof req->method) != 0 ||
-        take_word(&at, req->path, sizeof req->path) != 0) {
+    while (*at + len < end && (*at)[len] != ' ') {
+        unsigned char c = (unsigned char)(*at)[len];
+
+        if (c < 0x21 || c == 0x7f || len + 1 >= size) {
+            return -1;
+        }
+        out[len] = (char)c;
+        len++;
+    }
+    if (len == 0 || *at + len == end) {
         return -1;
     }
-    return strncmp(at, "HTTP/1.", 7) == 0 ? 0 : -1;
+    out[len] = '\0';
+    *at += len + 1;
+    return 0;
 }
 
-/* A blank line ends the head; a bare "\n\n" too, for people typing into nc. */
-static int head_complete(const char *request)
+enum http_head http_request_parse(const char *data, size_t len, struct http_request *req)
 {
-    return strstr(request, "\r\n\r\n") != NULL || strstr(request, "\n\n") != NULL;
+    size_t end = head_end(data, len);
+    const char *line_end;
+    const char *at = data;
+
+    if (end == 0) {
+        return HTTP_HEAD_INCOMPLETE;
+    }
+    line_end = memchr(data, '\n', end);
+    if (line_end > data && line_end[-1] == '\r') {
+        line_end--;
+    }
+    if (take_word(&at, line_end, req->method, sizeof req->method) != 0 ||
+        take_word(&at, line_end, req->path, sizeof req->path) != 0) {
+        return HTTP_HEAD_BAD;
+    }
+    if (line_end - at != 8 || memcmp(at, "HTTP/1.", 7) != 0 || at[7] < '0' || at[7] > '9') {
+        return HTTP_HEAD_BAD;
+    }
+    return HTTP_HEAD_OK;
 }
 
 /* snprintf() that never runs past the page: a page too long is cut short. */
@@ -73,13 +92,26 @@ static size_t collect_items(struct http_status *h, struct http_status_item *item
     size_t n = 0;
 
     items[n].name = "uptime_ms";
-    items[n++].value = (long)(sp_stack_now_ms(h->stack) - h->started_ms);
+    items[n++].value = sp_stack_now_ms(h->stack) - h->started_ms;
     items[n].name = "http_requests";
-    items[n++].value = h->requests;
+    items[n++].value = (int64_t)h->requests;
+    items[n].name = "http_clients_dropped";
+    items[n++].value = (int64_t)h->clients_dropped;
     if (h->opt->report != NULL) {
         n += h->opt->report(h->opt->report_ctx, items + n, HTTP_STATUS_MAX_ITEMS - n);
     }
     return n;
+}
+
+/* A signed 64-bit number as text: newlib-nano's printf has no %lld. */
+static const char *value_text(int64_t value, char buf[SERVICE_U64_TEXT_BYTES + 1])
+{
+    if (value < 0) {
+        buf[0] = '-';
+        service_u64_text(0u - (uint64_t)value, buf + 1);
+        return buf;
+    }
+    return service_u64_text((uint64_t)value, buf);
 }
 
 /* The page as text ("name: value" lines) or as one JSON object. Titles and
@@ -97,9 +129,11 @@ static size_t format_page(struct http_status *h, int json)
                      h->opt->title, sp_stack_name(h->stack)),
             sizeof h->page);
     for (i = 0; i < count; i++) {
+        char number[SERVICE_U64_TEXT_BYTES + 1];
+
         advance(&len,
-                snprintf(h->page + len, sizeof h->page - len, json ? ", \"%s\": %ld" : "%s: %ld\n",
-                         items[i].name, items[i].value),
+                snprintf(h->page + len, sizeof h->page - len, json ? ", \"%s\": %s" : "%s: %s\n",
+                         items[i].name, value_text(items[i].value, number)),
                 sizeof h->page);
     }
     if (json) {
@@ -108,81 +142,165 @@ static size_t format_page(struct http_status *h, int json)
     return len;
 }
 
-static void reply(int sock, const char *status, const char *type, const char *body, size_t len)
+/* Put the reply into the client's buffer; it leaves as the client reads it. */
+static void reply(struct http_status_client *c, const char *status, const char *type,
+                  const char *body, size_t len)
 {
-    char head[192];
-    int head_len = snprintf(head, sizeof head,
+    int head_len = snprintf(c->reply, sizeof c->reply,
                             "HTTP/1.0 %s\r\nContent-Type: %s\r\nContent-Length: %lu\r\n"
                             "Connection: close\r\n\r\n",
                             status, type, (unsigned long)len);
-    int rc;
 
-    if (head_len < 0 || (size_t)head_len >= sizeof head) {
-        return;
+    c->state = HTTP_CLIENT_SENDING;
+    c->reply_sent = 0;
+    c->reply_len = 0;
+    if (head_len < 0 || (size_t)head_len + len > sizeof c->reply) {
+        return; /* cannot happen with our pages; then nothing is sent */
     }
-    /* The socket is non-blocking; sp_send_all() still waits, on its own
-     * deadline, so a slow reader holds the loop up for a bounded time. */
-    rc = sp_send_all(sock, head, (size_t)head_len, HTTP_STATUS_SEND_TIMEOUT_MS, NULL);
-    if (rc == 0) {
-        rc = sp_send_all(sock, body, len, HTTP_STATUS_SEND_TIMEOUT_MS, NULL);
-    }
-    if (rc < 0) {
-        report("send reply", rc);
-    }
+    memcpy(c->reply + head_len, body, len);
+    c->reply_len = (size_t)head_len + len;
 }
 
-static void reply_text(int sock, const char *status, const char *body)
+static void reply_text(struct http_status_client *c, const char *status, const char *body)
 {
-    reply(sock, status, "text/plain", body, strlen(body));
+    reply(c, status, "text/plain", body, strlen(body));
 }
 
 /* Reply to a parsed request; returns the status code sent. */
-static const char *route(struct http_status *h, int sock, const struct http_request *req)
+static const char *route(struct http_status *h, struct http_status_client *c,
+                         const struct http_request *req)
 {
     int is_get = strcmp(req->method, "GET") == 0;
 
     if (is_get && strcmp(req->path, "/") == 0) {
-        reply(sock, "200 OK", "text/plain", h->page, format_page(h, 0));
+        reply(c, "200 OK", "text/plain", h->page, format_page(h, 0));
         return "200";
     }
     if (is_get && strcmp(req->path, "/status.json") == 0) {
-        reply(sock, "200 OK", "application/json", h->page, format_page(h, 1));
+        reply(c, "200 OK", "application/json", h->page, format_page(h, 1));
         return "200";
     }
     if (strcmp(req->method, "POST") == 0 && strcmp(req->path, "/quit") == 0) {
         if (!h->opt->allow_quit) {
-            reply_text(sock, "403 Forbidden", "quitting is not enabled\n");
+            reply_text(c, "403 Forbidden", "quitting is not enabled\n");
             return "403";
         }
-        reply_text(sock, "200 OK", "bye\n");
+        reply_text(c, "200 OK", "bye\n");
         h->quit = 1;
         return "200";
     }
     if (!is_get) {
-        reply_text(sock, "405 Method Not Allowed", "GET, or POST /quit\n");
+        reply_text(c, "405 Method Not Allowed", "GET, or POST /quit\n");
         return "405";
     }
-    reply_text(sock, "404 Not Found", "no such page; try / or /status.json\n");
+    reply_text(c, "404 Not Found", "no such page; try / or /status.json\n");
     return "404";
 }
 
-static void answer(struct http_status *h, int sock, const char *head)
+static void answer(struct http_status *h, struct http_status_client *c)
 {
     struct http_request req;
+    enum http_head head = http_request_parse(c->request, c->used, &req);
+    const char *status;
 
-    if (parse_request_line(head, &req) != 0) {
-        reply_text(sock, "400 Bad Request", "not an HTTP/1.x request line\n");
-        printf("http: bad request line -> 400\n");
+    if (head == HTTP_HEAD_INCOMPLETE) {
+        if (c->used == sizeof c->request) {
+            reply_text(c, "400 Bad Request", "request head too long\n");
+        }
         return;
     }
     h->requests++;
-    printf("http: %s %s -> %s\n", req.method, req.path, route(h, sock, &req));
+    if (head == HTTP_HEAD_BAD) {
+        reply_text(c, "400 Bad Request", "not an HTTP/1.x request line\n");
+        if (service_log_allow(&h->log, h->stack, "http")) {
+            printf("http: bad request line -> 400\n");
+        }
+        return;
+    }
+    status = route(h, c, &req);
+    if (service_log_allow(&h->log, h->stack, "http")) {
+        printf("http: %s %s -> %s\n", req.method, req.path, status);
+    }
 }
 
-static void drop_client(struct http_status_client *c)
+static void free_slot(struct http_status_client *c)
 {
     service_close(&c->sock);
+    c->state = HTTP_CLIENT_FREE;
     c->used = 0;
+}
+
+static void drop_client(struct http_status *h, struct http_status_client *c, const char *why)
+{
+    h->clients_dropped++;
+    if (service_log_allow(&h->log, h->stack, "http")) {
+        printf("http: dropped a client: %s\n", why);
+    }
+    free_slot(c);
+}
+
+/* The reply is out: no more sending; wait for the client to close. */
+static void start_closing(struct http_status *h, struct http_status_client *c)
+{
+    int rc = sp_shutdown(c->sock, SP_SHUT_WR);
+
+    if (rc < 0) {
+        /* The client is gone already: nothing to wait for. */
+        free_slot(c);
+        return;
+    }
+    c->state = HTTP_CLIENT_CLOSING;
+    c->active_ms = sp_stack_now_ms(h->stack);
+}
+
+static void send_reply(struct http_status *h, struct http_status_client *c)
+{
+    while (c->reply_sent < c->reply_len) {
+        ptrdiff_t n = sp_send(c->sock, c->reply + c->reply_sent, c->reply_len - c->reply_sent, 0);
+
+        if (n == SP_EAGAIN) {
+            return;
+        }
+        if (n < 0) {
+            report(h, "send reply", (int)n);
+            free_slot(c);
+            return;
+        }
+        c->reply_sent += (size_t)n;
+        c->active_ms = sp_stack_now_ms(h->stack);
+    }
+    start_closing(h, c);
+}
+
+static void read_request(struct http_status *h, struct http_status_client *c)
+{
+    ptrdiff_t got = sp_recv(c->sock, c->request + c->used, sizeof c->request - c->used, 0);
+
+    if (got == SP_EAGAIN) {
+        return;
+    }
+    if (got <= 0) {
+        /* Gone before its request was complete: nothing to answer. */
+        free_slot(c);
+        return;
+    }
+    c->used += (size_t)got;
+    c->active_ms = sp_stack_now_ms(h->stack);
+    answer(h, c);
+    if (c->state == HTTP_CLIENT_SENDING) {
+        send_reply(h, c);
+    }
+}
+
+/* After the reply: read and discard until the client closes, so that closing
+ * leaves no unread byte behind (which would reset the connection). */
+static void discard_input(struct http_status_client *c)
+{
+    ptrdiff_t got = sp_recv(c->sock, c->request, sizeof c->request, 0);
+
+    if (got != SP_EAGAIN && got <= 0) {
+        free_slot(c);
+    }
 }
 
 static struct http_status_client *free_client(struct http_status *h)
@@ -190,11 +308,32 @@ static struct http_status_client *free_client(struct http_status *h)
     size_t i;
 
     for (i = 0; i < HTTP_STATUS_MAX_CLIENTS; i++) {
-        if (h->clients[i].sock < 0) {
+        if (h->clients[i].state == HTTP_CLIENT_FREE) {
             return &h->clients[i];
         }
     }
     return NULL;
+}
+
+/* With every slot taken: the one to give way to a new client, if any. A
+ * client past its reply goes first, then the one that has waited longest. */
+static struct http_status_client *evictable_client(struct http_status *h, int64_t now)
+{
+    struct http_status_client *best = NULL;
+    size_t i;
+
+    for (i = 0; i < HTTP_STATUS_MAX_CLIENTS; i++) {
+        struct http_status_client *c = &h->clients[i];
+
+        if (c->state == HTTP_CLIENT_CLOSING) {
+            return c;
+        }
+        if (c->state != HTTP_CLIENT_FREE && now - c->since_ms >= HTTP_STATUS_EVICT_AFTER_MS &&
+            (best == NULL || c->since_ms < best->since_ms)) {
+            best = c;
+        }
+    }
+    return best;
 }
 
 static void accept_client(struct http_status *h)
@@ -204,43 +343,29 @@ static void accept_client(struct http_status *h)
     int sock;
 
     if (c == NULL) {
-        return;
+        c = evictable_client(h, sp_stack_now_ms(h->stack));
+        if (c == NULL) {
+            return;
+        }
+        if (c->state == HTTP_CLIENT_CLOSING) {
+            free_slot(c); /* its reply is out; it only had not closed yet */
+        } else {
+            drop_client(h, c, "replaced by a new client while it was slow");
+        }
     }
     sock = service_accept(h->listener, &peer);
     if (sock == SP_EAGAIN) {
         return;
     }
     if (sock < 0) {
-        report("accept", sock);
+        report(h, "accept", sock);
         return;
     }
     c->sock = sock;
+    c->state = HTTP_CLIENT_READING;
     c->used = 0;
-    c->request[0] = '\0';
     c->since_ms = sp_stack_now_ms(h->stack);
-}
-
-static void read_request(struct http_status *h, struct http_status_client *c)
-{
-    ptrdiff_t got = sp_recv(c->sock, c->request + c->used, sizeof c->request - 1 - c->used, 0);
-
-    if (got == SP_EAGAIN) {
-        return;
-    }
-    if (got <= 0) {
-        /* Gone before its request was complete: nothing to answer. */
-        drop_client(c);
-        return;
-    }
-    c->used += (size_t)got;
-    c->request[c->used] = '\0';
-    if (head_complete(c->request)) {
-        answer(h, c->sock, c->request);
-        drop_client(c);
-    } else if (c->used == sizeof c->request - 1) {
-        reply_text(c->sock, "400 Bad Request", "request head too long\n");
-        drop_client(c);
-    }
+    c->active_ms = c->since_ms;
 }
 
 static struct http_status_client *client_of(struct http_status *h, int sock)
@@ -248,39 +373,52 @@ static struct http_status_client *client_of(struct http_status *h, int sock)
     size_t i;
 
     for (i = 0; i < HTTP_STATUS_MAX_CLIENTS; i++) {
-        if (h->clients[i].sock == sock) {
+        if (h->clients[i].state != HTTP_CLIENT_FREE && h->clients[i].sock == sock) {
             return &h->clients[i];
         }
     }
     return NULL;
 }
 
-/* Drops clients that took too long, then lists the listener (while a slot
- * is free) and the clients still sending their request. */
-static size_t watch(void *self, sp_pollfd *fds, size_t room)
+/* Give up on clients that took too long in their state. */
+static void expire_clients(struct http_status *h)
 {
-    struct http_status *h = self;
     int64_t now = sp_stack_now_ms(h->stack);
-    size_t n = 0;
     size_t i;
 
     for (i = 0; i < HTTP_STATUS_MAX_CLIENTS; i++) {
         struct http_status_client *c = &h->clients[i];
 
-        if (c->sock >= 0 && now - c->since_ms > HTTP_STATUS_CLIENT_TIMEOUT_MS) {
-            printf("http: dropped a client that sent no request within %d ms\n",
-                   HTTP_STATUS_CLIENT_TIMEOUT_MS);
-            drop_client(c);
+        if (c->state == HTTP_CLIENT_READING && now - c->since_ms > HTTP_STATUS_CLIENT_TIMEOUT_MS) {
+            drop_client(h, c, "no request head in time");
+        } else if (c->state == HTTP_CLIENT_SENDING &&
+                   now - c->active_ms > HTTP_STATUS_SEND_TIMEOUT_MS) {
+            drop_client(h, c, "it did not read its reply");
+        } else if (c->state == HTTP_CLIENT_CLOSING && now - c->active_ms > HTTP_STATUS_LINGER_MS) {
+            /* It got all of its reply and a FIN; whatever it sent since was read. */
+            free_slot(c);
         }
     }
-    if (h->listener >= 0 && free_client(h) != NULL && n < room) {
+}
+
+/* Lists the listener (while a slot is free or can be freed) and every client:
+ * for reading, or for writing while its reply leaves. */
+static size_t watch(void *self, sp_pollfd *fds, size_t room)
+{
+    struct http_status *h = self;
+    size_t n = 0;
+    size_t i;
+
+    expire_clients(h);
+    if (h->listener >= 0 && !h->quit && n < room &&
+        (free_client(h) != NULL || evictable_client(h, sp_stack_now_ms(h->stack)) != NULL)) {
         fds[n].sock = h->listener;
         fds[n++].events = SP_POLLIN;
     }
     for (i = 0; i < HTTP_STATUS_MAX_CLIENTS && n < room; i++) {
-        if (h->clients[i].sock >= 0) {
+        if (h->clients[i].state != HTTP_CLIENT_FREE) {
             fds[n].sock = h->clients[i].sock;
-            fds[n++].events = SP_POLLIN;
+            fds[n++].events = h->clients[i].state == HTTP_CLIENT_SENDING ? SP_POLLOUT : SP_POLLIN;
         }
     }
     return n;
@@ -300,22 +438,39 @@ static void handle(void *self, const sp_pollfd *fds, size_t n)
         if (fds[i].sock == h->listener) {
             accept_client(h);
         } else if ((c = client_of(h, fds[i].sock)) != NULL) {
-            read_request(h, c);
+            if (c->state == HTTP_CLIENT_READING) {
+                read_request(h, c);
+            } else if (c->state == HTTP_CLIENT_SENDING) {
+                send_reply(h, c);
+            } else {
+                discard_input(c);
+            }
         }
     }
     fflush(stdout);
 }
 
+/* Done once quitting was asked and the "bye" has left. */
 static int quit_asked(const void *self)
 {
     const struct http_status *h = self;
+    size_t i;
 
-    return h->quit;
+    if (!h->quit) {
+        return 0;
+    }
+    for (i = 0; i < HTTP_STATUS_MAX_CLIENTS; i++) {
+        if (h->clients[i].state == HTTP_CLIENT_SENDING) {
+            return 0;
+        }
+    }
+    return 1;
 }
 
 int http_status_open(struct http_status *h, sp_stack *stack, const struct http_status_options *opt,
                      sp_addr *bound)
 {
+    struct service_log quiet = {0, 0, 0};
     sp_addr addr;
     size_t i;
 
@@ -331,9 +486,12 @@ int http_status_open(struct http_status *h, sp_stack *stack, const struct http_s
     h->opt = opt;
     h->started_ms = sp_stack_now_ms(stack);
     h->requests = 0;
+    h->clients_dropped = 0;
     h->quit = 0;
+    h->log = quiet;
     for (i = 0; i < HTTP_STATUS_MAX_CLIENTS; i++) {
         h->clients[i].sock = -1;
+        h->clients[i].state = HTTP_CLIENT_FREE;
         h->clients[i].used = 0;
     }
     h->listener =
@@ -359,7 +517,7 @@ void http_status_close(struct http_status *h)
     size_t i;
 
     for (i = 0; i < HTTP_STATUS_MAX_CLIENTS; i++) {
-        service_close(&h->clients[i].sock);
+        free_slot(&h->clients[i]);
     }
     service_close(&h->listener);
 }

@@ -11,9 +11,17 @@
  *                     quitting is allowed; 403 if not
  *   anything else     404 (an unknown path), 405 (another method) or 400
  *
- * Every reply closes its connection (HTTP/1.0, Connection: close). A client
- * that sends no complete request head within HTTP_STATUS_CLIENT_TIMEOUT_MS
- * is dropped.
+ * Every reply closes its connection (HTTP/1.0, Connection: close), cleanly:
+ * the server sends the reply without waiting (a slow reader holds up no
+ * one), shuts its side down for sending, and reads and discards what the
+ * client still sends (a request body, say) until the client closes too or
+ * HTTP_STATUS_LINGER_MS pass. Closing with unread bytes would make the stack
+ * reset the connection, and the client could lose the reply.
+ *
+ * A client that sends no complete request head within
+ * HTTP_STATUS_CLIENT_TIMEOUT_MS is dropped; when every slot is taken, a new
+ * connection replaces the client that has waited longest, once that one has
+ * had HTTP_STATUS_EVICT_AFTER_MS, so idle connections cannot lock others out.
  */
 #ifndef SOCKPORT_EXAMPLES_HTTP_STATUS_H
 #define SOCKPORT_EXAMPLES_HTTP_STATUS_H
@@ -26,23 +34,59 @@
 #include "service.h"
 
 /** Connections served at once; more wait in the listen backlog. */
-#define HTTP_STATUS_MAX_CLIENTS 4
+#define HTTP_STATUS_MAX_CLIENTS 8
 /** Room for one request head (request line and headers). */
 #define HTTP_STATUS_REQUEST_BYTES 512
 /** Room for one reply body. */
-#define HTTP_STATUS_PAGE_BYTES 1024
+#define HTTP_STATUS_PAGE_BYTES 4096
+/** Room for one reply: its head and its body. */
+#define HTTP_STATUS_REPLY_BYTES (HTTP_STATUS_PAGE_BYTES + 192)
 /** How long a client may take to send its request head. */
 #define HTTP_STATUS_CLIENT_TIMEOUT_MS 5000
-/** Bound of sending one reply. */
+/** A client waiting this long gives way to a new one when all slots are taken. */
+#define HTTP_STATUS_EVICT_AFTER_MS 500
+/** How long a reply may take to leave without any progress. */
 #define HTTP_STATUS_SEND_TIMEOUT_MS 2000
+/** How long, after the reply, the server waits for the client to close. */
+#define HTTP_STATUS_LINGER_MS 2000
 /** Numbers one page shows at most (its own and the reported ones). */
-#define HTTP_STATUS_MAX_ITEMS 16
+#define HTTP_STATUS_MAX_ITEMS 96
+/** Longest method and path the server tells apart; longer ones get 400/404. */
+#define HTTP_METHOD_BYTES 8
+#define HTTP_PATH_BYTES 64
 
 /** One number on the page: "name: value" in text, "name": value in JSON. */
 struct http_status_item {
     const char *name; /**< letters, digits and '_' only (it is not escaped) */
-    long value;
+    int64_t value;
 };
+
+/** Room for item names that a report builds (such as per-pool counters). */
+#define HTTP_STATUS_NAME_BYTES 40
+
+/** What http_request_parse() found. */
+enum http_head {
+    HTTP_HEAD_INCOMPLETE = 0, /**< no blank line yet: wait for more */
+    HTTP_HEAD_OK = 1,         /**< a complete head with a valid request line */
+    HTTP_HEAD_BAD = -1,       /**< a complete head, or a line, that is not HTTP/1.x */
+};
+
+/** The parts of a request line the server looks at. */
+struct http_request {
+    char method[HTTP_METHOD_BYTES];
+    char path[HTTP_PATH_BYTES];
+};
+
+/**
+ * @brief Look at the first @p len bytes a client sent (any bytes, NUL too).
+ *
+ * The head ends at the first blank line ("\r\n\r\n", or "\n\n" for
+ * people typing into nc). The request line is "METHOD SP PATH SP HTTP/1.x".
+ * @param[out] req  on HTTP_HEAD_OK: the method and path, NUL-terminated,
+ *                  without spaces or control characters.
+ * @return an enum http_head value.
+ */
+enum http_head http_request_parse(const char *data, size_t len, struct http_request *req);
 
 /** How the page is served. */
 struct http_status_options {
@@ -61,12 +105,25 @@ struct http_status_options {
     void *report_ctx;
 };
 
-/** One connection while its request head arrives. */
+/** Where a connection is in its life. */
+enum http_client_state {
+    HTTP_CLIENT_FREE = 0, /**< slot unused */
+    HTTP_CLIENT_READING,  /**< its request head arrives */
+    HTTP_CLIENT_SENDING,  /**< the reply leaves, as fast as the client reads */
+    HTTP_CLIENT_CLOSING,  /**< shut down for sending; discarding input until the client closes */
+};
+
+/** One connection. */
 struct http_status_client {
     int sock; /**< -1: free slot */
+    enum http_client_state state;
     size_t used;
-    int64_t since_ms;
+    size_t reply_len;
+    size_t reply_sent;
+    int64_t since_ms;  /**< when the connection was accepted */
+    int64_t active_ms; /**< when it last made progress */
     char request[HTTP_STATUS_REQUEST_BYTES];
+    char reply[HTTP_STATUS_REPLY_BYTES];
 };
 
 /** The server's state: memory for http_status_open() to fill; the fields
@@ -76,8 +133,10 @@ struct http_status {
     const struct http_status_options *opt;
     int listener;
     int64_t started_ms;
-    long requests;
+    uint64_t requests;
+    uint64_t clients_dropped; /**< given up on: too slow, or replaced by a new client */
     int quit;
+    struct service_log log;
     struct http_status_client clients[HTTP_STATUS_MAX_CLIENTS];
     char page[HTTP_STATUS_PAGE_BYTES];
 };

@@ -136,3 +136,42 @@ void service_close(int *sock)
         *sock = -1;
     }
 }
+
+int service_log_allow(struct service_log *log, sp_stack *stack, const char *name)
+{
+    int64_t now = sp_stack_now_ms(stack);
+
+    if (log->lines == 0 && log->suppressed == 0) {
+        log->window_start_ms = now;
+    } else if (now - log->window_start_ms >= SERVICE_LOG_WINDOW_MS) {
+        if (log->suppressed > 0) {
+            printf("%s: %u more events not logged\n", name, log->suppressed);
+        }
+        log->window_start_ms = now;
+        log->lines = 0;
+        log->suppressed = 0;
+    }
+    if (log->lines >= SERVICE_LOG_LINES) {
+        log->suppressed++;
+        return 0;
+    }
+    log->lines++;
+    return 1;
+}
+
+char *service_u64_text(uint64_t value, char buf[SERVICE_U64_TEXT_BYTES])
+{
+    char digits[SERVICE_U64_TEXT_BYTES];
+    size_t n = 0;
+    size_t i;
+
+    do {
+        digits[n++] = (char)('0' + (int)(value % 10u));
+        value /= 10u;
+    } while (value != 0);
+    for (i = 0; i < n; i++) {
+        buf[i] = digits[n - 1 - i];
+    }
+    buf[n] = '\0';
+    return buf;
+}

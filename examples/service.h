@@ -11,6 +11,7 @@
 #define SOCKPORT_EXAMPLES_SERVICE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include <sockport/sockport.h>
 
@@ -77,5 +78,34 @@ int service_accept(int listener, sp_addr *peer);
 
 /** Close @p *sock unless it is already closed (negative), and mark it closed. */
 void service_close(int *sock);
+
+/** Event lines a service prints per window at most: a busy server must not
+ *  spend its time (a board's UART) or a host's disk on one line per event. */
+#define SERVICE_LOG_LINES 8
+#define SERVICE_LOG_WINDOW_MS 10000
+
+/** A service's budget of event lines. Zero-initialise it. */
+struct service_log {
+    int64_t window_start_ms;
+    unsigned lines;      /**< printed in the current window */
+    unsigned suppressed; /**< not printed in the current window */
+};
+
+/**
+ * @brief Whether the next event line of service @p name may be printed now.
+ *
+ * At most SERVICE_LOG_LINES per SERVICE_LOG_WINDOW_MS; the others are only
+ * counted, and the first line of the next window is preceded by
+ * "NAME: N more events not logged".
+ * @return 1: print it; 0: skip it.
+ */
+int service_log_allow(struct service_log *log, sp_stack *stack, const char *name);
+
+/** Room for service_u64_text(): 20 digits and the NUL. */
+#define SERVICE_U64_TEXT_BYTES 21
+
+/** @p value in decimal, in @p buf; returns @p buf. For boards whose printf
+ *  (newlib-nano) cannot print 64-bit numbers. */
+char *service_u64_text(uint64_t value, char buf[SERVICE_U64_TEXT_BYTES]);
 
 #endif /* SOCKPORT_EXAMPLES_SERVICE_H */

@@ -164,6 +164,24 @@ struct sp_lwip_stats {
  */
 int sp_lwip_get_stats(sp_stack *stack, struct sp_lwip_stats *out);
 
+/** One of lwIP's fixed-size memory pools (memp), or its heap: how close it is
+ *  to exhaustion, for a status page or a test. */
+struct sp_lwip_pool_stats {
+    const char *name; /**< lwIP's pool name ("TCP_PCB", "PBUF_POOL", ...) or "HEAP" */
+    uint32_t used;    /**< elements (heap: bytes) in use now */
+    uint32_t peak;    /**< most in use at once since lwIP started */
+    uint32_t size;    /**< elements (heap: bytes) the pool has */
+    uint32_t errors;  /**< allocations refused since lwIP started */
+};
+
+/**
+ * @brief Read pool @p index of the running stack: 0 .. n-1 are lwIP's memp
+ *        pools in lwIP's order, n is the heap. Iterate from 0 until SP_ENOENT.
+ * @return 0; SP_EINVAL if @p out is NULL or @p stack is not the running lwIP
+ *         stack; SP_ENOENT if @p index is past the heap.
+ */
+int sp_lwip_get_pool_stats(sp_stack *stack, unsigned index, struct sp_lwip_pool_stats *out);
+
 #ifdef __cplusplus
 }
 #endif

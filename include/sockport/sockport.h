@@ -270,6 +270,22 @@ sp_stack *sp_socket_stack(int sock);
 #define SP_MAX_SOCKETS 64
 #endif
 
+/** How full the socket table is: what a server shows to make exhaustion visible. */
+typedef struct sp_table_stats {
+    uint32_t in_use;  /**< handles open now, on every stack */
+    uint32_t max;     /**< SP_MAX_SOCKETS */
+    uint32_t peak;    /**< most handles open at once since the program started */
+    uint32_t refused; /**< sp_socket_on() and sp_accept() calls refused with SP_EMFILE
+                           because the table was full, since the program started */
+} sp_table_stats;
+
+/**
+ * @brief Read the socket table's counters.
+ * @param[out] out  must not be NULL.
+ * @return 0; SP_EINVAL if @p out is NULL.
+ */
+int sp_get_table_stats(sp_table_stats *out);
+
 /**
  * @brief Open a socket on the default stack. Same as
  *        sp_socket_on(sp_default_stack(), family, type, protocol).

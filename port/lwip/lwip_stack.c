@@ -383,6 +383,31 @@ int sp_lwip_stop(sp_stack *stack)
     return 0;
 }
 
+/* lwIP keeps a pool's name only in debug builds; its own list of pools gives
+ * the names in the order of lwip_stats.memp[]. */
+static const char *const pool_names[] = {
+#define LWIP_MEMPOOL(name, num, size, desc) #name,
+#include "lwip/priv/memp_std.h"
+};
+
+int sp_lwip_get_pool_stats(sp_stack *stack, unsigned index, struct sp_lwip_pool_stats *out)
+{
+    if (stack != &lwip_stack || out == NULL || !sp_lwip_state.initialised) {
+        return SP_EINVAL;
+    }
+    if (index > (unsigned)MEMP_MAX) {
+        return SP_ENOENT;
+    }
+    const struct stats_mem *mem =
+        index == (unsigned)MEMP_MAX ? &lwip_stats.mem : lwip_stats.memp[index];
+    out->name = index == (unsigned)MEMP_MAX ? "HEAP" : pool_names[index];
+    out->used = (uint32_t)mem->used;
+    out->peak = (uint32_t)mem->max;
+    out->size = (uint32_t)mem->avail;
+    out->errors = (uint32_t)mem->err;
+    return 0;
+}
+
 int sp_lwip_get_stats(sp_stack *stack, struct sp_lwip_stats *out)
 {
     if (stack != &lwip_stack || out == NULL || !sp_lwip_state.initialised) {

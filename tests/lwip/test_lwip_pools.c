@@ -4,6 +4,8 @@
  * one transfer the heap. Running out must give a clear SP_ENOBUFS or
  * backpressure, never silent loss or corrupted data, and nothing may leak.
  */
+#include <string.h>
+
 #include "lwipopts.h"
 
 #include "lwip_test_util.h"
@@ -37,6 +39,45 @@ static void tcp_pcb_exhaustion_is_enobufs(void **state)
     LT_EXPECT(sp_close(socks[0]), 0);
     socks[0] = sp_socket(SP_AF_INET, SP_SOCK_STREAM, 0);
     assert_true(socks[0] >= 0);
+    lwip_test_expect_nothing_left();
+}
+
+/* The pool counters a status page shows: the exhausted TCP pcb pool reads
+ * full and counts its refusals; the list ends with the heap, then SP_ENOENT. */
+static void pool_stats_show_exhaustion(void **state)
+{
+    (void)state;
+    int socks[MEMP_NUM_TCP_PCB];
+    int opened = 0;
+    while (opened < MEMP_NUM_TCP_PCB) {
+        socks[opened] = sp_socket(SP_AF_INET, SP_SOCK_STREAM, 0);
+        assert_true(socks[opened] >= 0);
+        opened++;
+    }
+    LT_EXPECT(sp_socket(SP_AF_INET, SP_SOCK_STREAM, 0), SP_ENOBUFS);
+    struct sp_lwip_pool_stats pool;
+    int saw_tcp_pcb = 0;
+    unsigned index = 0;
+    while (sp_lwip_get_pool_stats(lwip_test_stack, index, &pool) == 0) {
+        assert_non_null(pool.name);
+        assert_true(pool.used <= pool.size);
+        assert_true(pool.used <= pool.peak);
+        if (strcmp(pool.name, "TCP_PCB") == 0) {
+            saw_tcp_pcb = 1;
+            LT_EXPECT(pool.size, MEMP_NUM_TCP_PCB);
+            LT_EXPECT(pool.used, MEMP_NUM_TCP_PCB);
+            assert_true(pool.errors > 0);
+        }
+        index++;
+    }
+    assert_true(saw_tcp_pcb);
+    assert_string_equal(pool.name, "HEAP");
+    LT_EXPECT(sp_lwip_get_pool_stats(lwip_test_stack, index, &pool), SP_ENOENT);
+    LT_EXPECT(sp_lwip_get_pool_stats(lwip_test_stack, 0, NULL), SP_EINVAL);
+    LT_EXPECT(sp_lwip_get_pool_stats(NULL, 0, &pool), SP_EINVAL);
+    for (int i = 0; i < opened; i++) {
+        LT_EXPECT(sp_close(socks[i]), 0);
+    }
     lwip_test_expect_nothing_left();
 }
 
@@ -148,6 +189,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(tcp_pcb_exhaustion_is_enobufs, lwip_test_setup,
+                                        lwip_test_teardown),
+        cmocka_unit_test_setup_teardown(pool_stats_show_exhaustion, lwip_test_setup,
                                         lwip_test_teardown),
         cmocka_unit_test_setup_teardown(udp_pcb_exhaustion_is_enobufs, lwip_test_setup,
                                         lwip_test_teardown),

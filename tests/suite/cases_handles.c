@@ -119,6 +119,10 @@ SP_CASE(handles_table_full_is_emfile_until_one_closes)
     static int socks[SP_MAX_SOCKETS];
     int opened = 0;
     int rc = 0;
+    sp_table_stats before;
+    sp_table_stats full;
+    SP_ASSERT_RC(sp_get_table_stats(&before), 0);
+    assert_int_equal(before.max, SP_MAX_SOCKETS);
     for (; opened <= SP_MAX_SOCKETS; opened++) {
         rc = sp_socket(SP_AF_INET, SP_SOCK_DGRAM, 0);
         if (rc < 0) {
@@ -138,6 +142,11 @@ SP_CASE(handles_table_full_is_emfile_until_one_closes)
     SP_ASSERT_RC(rc, SP_EMFILE);
     assert_int_equal(opened, SP_MAX_SOCKETS);
     SP_ASSERT_RC(sp_socket(SP_AF_INET, SP_SOCK_STREAM, 0), SP_EMFILE);
+    /* Exhaustion is visible to a server's status page. */
+    SP_ASSERT_RC(sp_get_table_stats(&full), 0);
+    assert_int_equal(full.in_use, SP_MAX_SOCKETS);
+    assert_int_equal(full.peak, SP_MAX_SOCKETS);
+    assert_int_equal(full.refused, before.refused + 2);
 
     SP_ASSERT_RC(sp_close(socks[opened / 2]), 0);
     socks[opened / 2] = sp_t_socket(SP_AF_INET, SP_SOCK_DGRAM);
@@ -145,6 +154,9 @@ SP_CASE(handles_table_full_is_emfile_until_one_closes)
     for (int i = 0; i < opened; i++) {
         SP_ASSERT_RC(sp_close(socks[i]), 0);
     }
+    SP_ASSERT_RC(sp_get_table_stats(&full), 0);
+    assert_int_equal(full.in_use, before.in_use);
+    SP_ASSERT_RC(sp_get_table_stats(NULL), SP_EINVAL);
 }
 
 SP_CASE(handles_accept_with_full_table_is_emfile_and_keeps_connection)
