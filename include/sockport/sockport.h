@@ -340,6 +340,7 @@ int sp_close(int sock);
  *         SP_EADDRINUSE    the address (or local path) is taken;
  *         SP_EADDRNOTAVAIL the address is not one of this host's;
  *         SP_EACCES        privileged port or path not writable;
+ *         SP_ENOENT        a local path whose directory does not exist;
  *         SP_EOPNOTSUPP    the stack's port cannot bind.
  */
 int sp_bind(int sock, const sp_addr *addr);
@@ -403,6 +404,8 @@ int sp_accept(int sock, sp_addr *peer);
  *         SP_EINPROGRESS non-blocking: the attempt started;
  *         SP_ECONNREFUSED nobody listens there;
  *         SP_ENOENT     local path that does not exist;
+ *         SP_EACCES     a datagram or raw socket's peer is a broadcast address and
+ *                       SP_OPT_BROADCAST is not set (as Linux: the peer is refused);
  *         SP_ETIMEDOUT  no answer before the send timeout;
  *         SP_ENETUNREACH, SP_EHOSTUNREACH, SP_EADDRNOTAVAIL, SP_ENOBUFS;
  *         SP_EOPNOTSUPP the stack's port cannot connect (or cannot poll, for

@@ -144,41 +144,6 @@ int sp_lwip_dgram_bind(struct sp_lwip_sock *sock, const ip_addr_t *ip, uint16_t 
     return err == ERR_VAL ? SP_EINVAL : sp_lwip_error(err);
 }
 
-static bool is_broadcast(const ip4_addr_t *dest);
-
-int sp_lwip_dgram_connect(struct sp_lwip_sock *sock, const ip_addr_t *ip, uint16_t port)
-{
-    sp_lwip_dgram_apply_options(sock);
-    err_t err = sock->kind == SP_LWIP_KIND_UDP ? udp_connect(sock->pcb.udp, ip, port)
-                                               : raw_connect(sock->pcb.raw, ip);
-    if (err != ERR_OK) {
-        return err == ERR_VAL ? SP_ENETUNREACH : sp_lwip_error(err);
-    }
-    ip_addr_copy(sock->peer, *ip);
-    sock->peer_port = port;
-    sock->has_peer = true;
-    /* Known once here, so that a send to the peer need not look again. */
-    sock->peer_broadcast = IP_IS_V4(ip) && is_broadcast(ip_2_ip4(ip));
-    /* As on POSIX: datagrams queued from others before connect() are dropped. */
-    for (uint8_t i = 0; i < sock->dgram_count;) {
-        size_t slot = (size_t)(sock->dgram_head + i) % SP_LWIP_DGRAM_QUEUE_LEN;
-        struct sp_lwip_dgram *d = &sock->dgrams[slot];
-        bool from_peer = ip_addr_cmp(&d->from, ip) && (port == 0 || d->from_port == port);
-        if (from_peer || sock->kind == SP_LWIP_KIND_RAW) {
-            i++;
-            continue;
-        }
-        pbuf_free(d->packet);
-        for (uint8_t j = i; j + 1u < sock->dgram_count; j++) {
-            size_t to = (size_t)(sock->dgram_head + j) % SP_LWIP_DGRAM_QUEUE_LEN;
-            size_t from = (size_t)(sock->dgram_head + j + 1u) % SP_LWIP_DGRAM_QUEUE_LEN;
-            sock->dgrams[to] = sock->dgrams[from];
-        }
-        sock->dgram_count--;
-    }
-    return 0;
-}
-
 /* The limited broadcast, or the directed broadcast of an interface's subnet.
  * lwIP's ip4_addr_isbroadcast() counts only interfaces flagged for broadcast,
  * which its loopback is not; Linux refuses 127.255.255.255 too without
@@ -201,6 +166,41 @@ static bool is_broadcast(const ip4_addr_t *dest)
     return false;
 }
 
+int sp_lwip_dgram_connect(struct sp_lwip_sock *sock, const ip_addr_t *ip, uint16_t port)
+{
+    /* Linux refuses the peer itself (EACCES), not each later send. */
+    if (!sock->opt_broadcast && IP_IS_V4(ip) && is_broadcast(ip_2_ip4(ip))) {
+        return SP_EACCES;
+    }
+    sp_lwip_dgram_apply_options(sock);
+    err_t err = sock->kind == SP_LWIP_KIND_UDP ? udp_connect(sock->pcb.udp, ip, port)
+                                               : raw_connect(sock->pcb.raw, ip);
+    if (err != ERR_OK) {
+        return err == ERR_VAL ? SP_ENETUNREACH : sp_lwip_error(err);
+    }
+    ip_addr_copy(sock->peer, *ip);
+    sock->peer_port = port;
+    sock->has_peer = true;
+    /* As on POSIX: datagrams queued from others before connect() are dropped. */
+    for (uint8_t i = 0; i < sock->dgram_count;) {
+        size_t slot = (size_t)(sock->dgram_head + i) % SP_LWIP_DGRAM_QUEUE_LEN;
+        struct sp_lwip_dgram *d = &sock->dgrams[slot];
+        bool from_peer = ip_addr_cmp(&d->from, ip) && (port == 0 || d->from_port == port);
+        if (from_peer || sock->kind == SP_LWIP_KIND_RAW) {
+            i++;
+            continue;
+        }
+        pbuf_free(d->packet);
+        for (uint8_t j = i; j + 1u < sock->dgram_count; j++) {
+            size_t to = (size_t)(sock->dgram_head + j) % SP_LWIP_DGRAM_QUEUE_LEN;
+            size_t from = (size_t)(sock->dgram_head + j + 1u) % SP_LWIP_DGRAM_QUEUE_LEN;
+            sock->dgrams[to] = sock->dgrams[from];
+        }
+        sock->dgram_count--;
+    }
+    return 0;
+}
+
 ptrdiff_t sp_lwip_dgram_send(struct sp_lwip_sock *sock, const void *buf, size_t len,
                              const ip_addr_t *to, uint16_t to_port)
 {
@@ -220,8 +220,10 @@ ptrdiff_t sp_lwip_dgram_send(struct sp_lwip_sock *sock, const void *buf, size_t 
         return SP_EINVAL;
     }
 #endif
-    if (!sock->opt_broadcast && v4 &&
-        (to != NULL ? is_broadcast(ip_2_ip4(dest)) : sock->peer_broadcast)) {
+    /* Checked where Linux checks it: for an explicit destination. A connected
+     * socket's peer passed at connect time and stays allowed, as Linux's
+     * cached route does, even if SP_OPT_BROADCAST is turned off since. */
+    if (to != NULL && !sock->opt_broadcast && v4 && is_broadcast(ip_2_ip4(to))) {
         return SP_EACCES;
     }
     pbuf_layer layer = sock->kind == SP_LWIP_KIND_UDP ? PBUF_TRANSPORT : PBUF_IP;

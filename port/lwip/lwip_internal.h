@@ -126,7 +126,6 @@ struct sp_lwip_sock {
     uint16_t bound_port;
     /* Connected UDP/raw: the default peer (lwIP filters on it too). */
     bool has_peer;
-    bool peer_broadcast; /* the peer is a broadcast address (checked at connect) */
     ip_addr_t peer;
     uint16_t peer_port;
 

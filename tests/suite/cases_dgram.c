@@ -274,6 +274,24 @@ SP_CASE(dgram_broadcast_needs_the_option)
     SP_ASSERT_RC(sp_close(sock), 0);
 }
 
+/* As Linux: the peer itself is refused without the option (lwIP once took it
+ * and refused every send instead, a code sp_send does not list); with the
+ * option the connected socket sends, and goes on sending after the option is
+ * turned off (the peer was allowed when it was set). */
+SP_CASE(dgram_connect_to_broadcast_needs_the_option)
+{
+    sp_addr bcast;
+    int sock = sp_t_socket(SP_AF_INET, SP_SOCK_DGRAM);
+    SP_ASSERT_RC(sp_addr_ipv4(&bcast, 127, 255, 255, 255, 9), 0);
+    SP_ASSERT_RC(sp_connect(sock, &bcast), SP_EACCES);
+    sp_t_setopt(sock, SP_OPT_BROADCAST, 1);
+    SP_ASSERT_RC(sp_connect(sock, &bcast), 0);
+    SP_ASSERT_RC(sp_send(sock, "x", 1, 0), 1);
+    sp_t_setopt(sock, SP_OPT_BROADCAST, 0);
+    SP_ASSERT_RC(sp_send(sock, "x", 1, 0), 1);
+    SP_ASSERT_RC(sp_close(sock), 0);
+}
+
 /* The fault shim's widest delay range, 0..UINT32_MAX, has 2^32 values: it
  * once divided by that count wrapped to 0. Every datagram is delayed by some
  * amount in the range (most far beyond the case), and nothing crashes. */
@@ -335,6 +353,7 @@ int sp_suite_group_dgram(void)
         SP_TEST(dgram_wrong_family_and_bad_arguments),
         SP_TEST(dgram_connected_to_closed_port_is_econnrefused),
         SP_TEST(dgram_broadcast_needs_the_option),
+        SP_TEST(dgram_connect_to_broadcast_needs_the_option),
         SP_TEST(dgram_fault_shim_takes_the_whole_delay_range),
         SP_TEST(dgram_send_all_of_nothing_sends_an_empty_datagram),
     };
