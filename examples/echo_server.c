@@ -30,30 +30,54 @@ static void print_addr(const char *prefix, const sp_addr *addr)
     }
 }
 
+/* Attempts at a free port for both transports when the port is 0. */
+#define ECHO_PORT_TRIES 8
+
 /* Open the listener and the UDP socket on the same port; with port 0 the
  * first socket's ephemeral port is reused for the second. */
-static int open_sockets(struct echo_server *s)
+static int open_on_one_port(struct echo_server *s, sp_addr *addr)
 {
-    sp_addr addr;
-    int rc = sp_addr_parse(s->opt->host, &addr);
-
-    if (rc < 0) {
-        fprintf(stderr, "echo_server: '%s' is not a numeric address\n", s->opt->host);
-        return rc;
-    }
-    addr.port = s->opt->port;
     if (s->opt->tcp) {
         s->listener =
-            service_open_socket(s->stack, SP_SOCK_STREAM, &addr, ECHO_MAX_CLIENTS, "echo_server");
+            service_open_socket(s->stack, SP_SOCK_STREAM, addr, ECHO_MAX_CLIENTS, "echo_server");
         if (s->listener < 0) {
             return s->listener;
         }
     }
     if (s->opt->udp) {
-        s->udp = service_open_socket(s->stack, SP_SOCK_DGRAM, &addr, 0, "echo_server");
+        s->udp = service_open_socket(s->stack, SP_SOCK_DGRAM, addr, 0, "echo_server");
         if (s->udp < 0) {
             return s->udp;
         }
+    }
+    return 0;
+}
+
+static int open_sockets(struct echo_server *s)
+{
+    sp_addr addr;
+    int rc = sp_addr_parse(s->opt->host, &addr);
+    int try;
+
+    if (rc < 0) {
+        fprintf(stderr, "echo_server: '%s' is not a numeric address\n", s->opt->host);
+        return rc;
+    }
+    /* The TCP port the stack picked may be taken for UDP by another program:
+     * then pick again. */
+    for (try = 1;; try++) {
+        addr.port = s->opt->port;
+        rc = open_on_one_port(s, &addr);
+        if (rc != SP_EADDRINUSE || s->opt->port != 0 || try == ECHO_PORT_TRIES) {
+            break;
+        }
+        service_close(&s->listener);
+        service_close(&s->udp);
+        printf("echo_server: port %u is taken for one transport; trying another\n",
+               (unsigned)addr.port);
+    }
+    if (rc < 0) {
+        return rc;
     }
     printf("echo_server: %s%s%s on stack %s, ", s->opt->tcp ? "tcp" : "",
            s->opt->tcp && s->opt->udp ? "+" : "", s->opt->udp ? "udp" : "",
