@@ -479,6 +479,8 @@ ptrdiff_t sp_sendto(int sock, const void *buf, size_t len, int flags, const sp_a
  *         SP_EAGAIN     non-blocking and nothing there;
  *         SP_ETIMEDOUT  nothing before SP_OPT_RCVTIMEO passed;
  *         SP_ECONNRESET the peer reset the connection;
+ *         SP_ECONNABORTED a framed sequenced-packet peer broke the framing (a length
+ *                       over SP_SEQPACKET_MAX_RECORD, docs/seqpacket.md);
  *         SP_ECONNREFUSED a connected datagram socket's peer port is closed (ICMP), or a
  *                       stream's non-blocking connect was refused and no call reported
  *                       it yet (once; 0, end of stream, after);
