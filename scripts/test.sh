@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Build and test sockport the way CI does: presets host, host-asan and host-clang, each
+# Build and test sockport the way CI does: presets host, host-asan, host-clang and fuzz, each
 # configured, built and run through CTest, going on past failures; then a
 # per-port summary of the shared suite, the reason for every skip, and one
 # last line
@@ -9,7 +9,7 @@
 # one each (a configure or build failure counts as one failed check). The line
 # before it says how many of each. Exit status: 0 only if nothing failed.
 #
-#   bash scripts/test.sh [--no-setup] [PRESET...]      (default presets: host host-asan host-clang)
+#   bash scripts/test.sh [--no-setup] [PRESET...]      (default presets: host host-asan host-clang fuzz)
 set -uo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -27,7 +27,7 @@ for arg in "$@"; do
     *) presets+=("$arg") ;;
     esac
 done
-[ "${#presets[@]}" -eq 0 ] && presets=(host host-asan host-clang)
+[ "${#presets[@]}" -eq 0 ] && presets=(host host-asan host-clang fuzz)
 
 # Two cores are the norm on CI machines; more jobs only make the tests race.
 jobs="${SOCKPORT_JOBS:-2}"
