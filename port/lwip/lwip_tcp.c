@@ -527,8 +527,10 @@ static int reopen(struct sp_lwip_sock *sock)
     sock->fin_received = false;
     sock->local_known = false;
     sp_lwip_tcp_apply_options(sock);
+    /* The bound port is taken meanwhile (by a connection in TIME_WAIT, say):
+     * Linux's connect says EADDRNOTAVAIL then, and sp_connect lists it. */
     if (sock->user_bound && tcp_bind(sock->pcb.tcp, &sock->bound_ip, sock->bound_port) != ERR_OK) {
-        return SP_EADDRINUSE;
+        return SP_EADDRNOTAVAIL;
     }
     return 0;
 }

@@ -93,6 +93,11 @@ static const struct override_row override_table[] = {
     /* A local path bound by a socket of another type: nobody of this type listens. */
     {SP_POSIX_CALL_CONNECT, EPROTOTYPE, SP_ECONNREFUSED},
     {SP_POSIX_CALL_SEND, EPROTOTYPE, SP_ECONNREFUSED},
+    /* ICMP protocol unreachable, pending on a raw socket: the peer refused
+     * that protocol, as port unreachable refuses a port (sp_send and sp_recv
+     * list SP_ECONNREFUSED; SP_ENOPROTOOPT is about options). */
+    {SP_POSIX_CALL_SEND, ENOPROTOOPT, SP_ECONNREFUSED},
+    {SP_POSIX_CALL_RECV, ENOPROTOOPT, SP_ECONNREFUSED},
     /* An unconnected local datagram socket sending without an address. */
     {SP_POSIX_CALL_SEND, ENOTCONN, SP_EDESTADDRREQ},
     /* Linux hands accept() the network error of a queued connection that died. */

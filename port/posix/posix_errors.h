@@ -14,6 +14,7 @@ enum sp_posix_call {
     SP_POSIX_CALL_ACCEPT,  /**< accept() / accept4() */
     SP_POSIX_CALL_CONNECT, /**< connect() */
     SP_POSIX_CALL_SEND,    /**< send() / sendto() */
+    SP_POSIX_CALL_RECV,    /**< recv() / recvfrom() / recvmsg() */
     SP_POSIX_CALL_OPTION,  /**< setsockopt() / getsockopt() */
 };
 

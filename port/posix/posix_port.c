@@ -407,7 +407,7 @@ static ptrdiff_t receive_with_sender(const struct posix_socket *s, void *buf, si
         n = got;
     }
     if (n < 0)
-        return fail(SP_POSIX_CALL_ANY);
+        return fail(SP_POSIX_CALL_RECV);
     if (from != NULL) {
         /* A connected stream names no sender (Linux leaves the length 0): the peer is it. */
         if (native_len == 0 && !is_message_type(s->type)) {
