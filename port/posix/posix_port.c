@@ -387,7 +387,7 @@ static ptrdiff_t posix_recv(void *state, sp_port_sock sock, void *buf, size_t le
     ptrdiff_t n = is_message_type(s->type)
                       ? receive_message(s->fd, buf, len, native_flags, NULL, NULL)
                       : (ptrdiff_t)recv_retrying(s->fd, buf, len, native_flags);
-    return n < 0 ? fail(SP_POSIX_CALL_ANY) : n;
+    return n < 0 ? fail(SP_POSIX_CALL_RECV) : n;
 }
 
 static ptrdiff_t receive_with_sender(const struct posix_socket *s, void *buf, size_t len,
