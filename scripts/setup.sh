@@ -17,7 +17,7 @@
 # libclang-rt-14-dev: clang's sanitizer and libFuzzer runtimes, which
 # --no-install-recommends leaves out (preset host-clang links UBSan).
 sp_setup_packages=(
-    build-essential cmake pkg-config clang libclang-rt-14-dev libcmocka-dev
+    build-essential cmake pkg-config clang libclang-rt-14-dev libcmocka-dev libc-ares-dev
     gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm
     socat netcat-openbsd dnsmasq-base iproute2 nftables curl dpkg-dev valgrind
     python3 openssl

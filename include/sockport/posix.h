@@ -67,6 +67,25 @@ int sp_posix_poller_remove_fd(int poller, int fd);
  */
 int sp_posix_native_fd(int sock);
 
+/** DNS servers sp_posix_set_dns_server() can hold. */
+#define SP_POSIX_DNS_MAX_SERVERS 3
+
+/**
+ * @brief Ask this DNS server (and the others set, in index order) instead of
+ *        the host's configured ones (resolv.conf), for names sp_resolve()
+ *        does not answer itself: a test's own server on the loopback, or a
+ *        program that must not depend on the host's configuration.
+ *
+ * The POSIX port resolves through c-ares, bounded by sp_resolve()'s timeout.
+ * The hosts file is still read first. With no server set (the default, and
+ * again once every one is forgotten) the host's configuration applies.
+ * @param[in] index   0 .. SP_POSIX_DNS_MAX_SERVERS - 1.
+ * @param[in] server  an IPv4 or IPv6 address; its port, 0 meaning 53. NULL
+ *                    forgets the server at @p index.
+ * @return 0; SP_EINVAL @p index out of range; SP_EAFNOSUPPORT not an IP address.
+ */
+int sp_posix_set_dns_server(unsigned index, const sp_addr *server);
+
 #ifdef __cplusplus
 }
 #endif

@@ -841,8 +841,11 @@ int sp_resolve(const char *host, const char *service, int family, sp_addr *out, 
  * @brief Resolve a host name and a service to addresses.
  *
  * Numeric hosts ("192.0.2.1", "::1", "[::1]") are converted without asking
- * anyone; other names go to the stack's resolver (the host's resolver on POSIX,
- * lwIP's DNS client on lwIP), bounded by @p timeout_ms.
+ * anyone; other names go to the stack's resolver (on POSIX c-ares, with the
+ * host's resolv.conf and hosts file unless sp_posix_set_dns_server() chose
+ * servers; lwIP's DNS client on lwIP), bounded by @p timeout_ms: a call
+ * that gets no answer ends with SP_ETIMEDOUT once the timeout has passed, on
+ * every port.
  * The service is a decimal port or one of: echo 7, ftp 21, ssh 22, telnet 23,
  * smtp 25, domain 53, http 80, ntp 123, https 443, mqtt 1883; NULL means 0.
  *

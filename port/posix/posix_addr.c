@@ -1,5 +1,4 @@
-/* sp_addr <-> struct sockaddr, and host name resolution through getaddrinfo(). */
-#include <netdb.h>
+/* sp_addr <-> struct sockaddr. */
 #include <stddef.h>
 #include <string.h>
 
@@ -98,54 +97,4 @@ int sp_posix_addr_from_native(const union sp_posix_sockaddr *in, socklen_t len, 
     default:
         return SP_EAFNOSUPPORT;
     }
-}
-
-static int already_listed(const sp_addr *list, size_t count, const sp_addr *addr)
-{
-    for (size_t i = 0; i < count; i++) {
-        if (sp_addr_equal(&list[i], addr))
-            return 1;
-    }
-    return 0;
-}
-
-/*
- * getaddrinfo() has no timeout of its own: how long it takes is up to the
- * host's resolver (glibc: the "timeout" and "attempts" of resolv.conf, 5 s
- * and 2 by default, per server). @p timeout_ms is therefore best effort on
- * this port; the call may take longer and then gives SP_ENAMETEMP rather than
- * SP_ETIMEDOUT. AI_ADDRCONFIG is left off so "localhost" gives ::1 even on a
- * host whose only IPv6 address is the loopback one (tests rely on that).
- */
-int sp_posix_resolve(void *state, const char *host, int family, sp_addr *out, size_t max,
-                     int timeout_ms)
-{
-    (void)state;
-    (void)timeout_ms;
-    struct addrinfo hints;
-    memset(&hints, 0, sizeof hints);
-    hints.ai_family = family == SP_AF_UNSPEC ? AF_UNSPEC : sp_posix_native_family(family);
-    hints.ai_socktype = SOCK_STREAM; /* one entry per address, not one per socket type */
-
-    struct addrinfo *list = NULL;
-    int rc = getaddrinfo(host, NULL, &hints, &list);
-    if (rc != 0)
-        return sp_posix_resolve_error(rc);
-
-    size_t count = 0;
-    for (const struct addrinfo *ai = list; ai != NULL && count < max; ai = ai->ai_next) {
-        union sp_posix_sockaddr native;
-        if (ai->ai_addrlen > sizeof native)
-            continue;
-        memcpy(&native, ai->ai_addr, ai->ai_addrlen);
-        sp_addr addr;
-        if (sp_posix_addr_from_native(&native, ai->ai_addrlen, &addr) != 0 ||
-            addr.family == SP_AF_LOCAL)
-            continue;
-        addr.port = 0;
-        if (!already_listed(out, count, &addr))
-            out[count++] = addr;
-    }
-    freeaddrinfo(list);
-    return count > 0 ? (int)count : SP_ENONAME;
 }

@@ -1,7 +1,7 @@
 /**
  * @file
  * @brief The POSIX port's edge between sp_addr and struct sockaddr, and its
- *        name resolution. Port-private.
+ *        name resolution (posix_resolve.c). Port-private.
  */
 #ifndef SOCKPORT_POSIX_ADDR_H
 #define SOCKPORT_POSIX_ADDR_H
@@ -42,7 +42,7 @@ int sp_posix_addr_to_native(const sp_addr *addr, union sp_posix_sockaddr *out, s
  */
 int sp_posix_addr_from_native(const union sp_posix_sockaddr *in, socklen_t len, sp_addr *out);
 
-/** The resolve operation of struct sp_port_ops; see posix_addr.c. */
+/** The resolve operation of struct sp_port_ops; see posix_resolve.c. */
 int sp_posix_resolve(void *state, const char *host, int family, sp_addr *out, size_t max,
                      int timeout_ms);
 

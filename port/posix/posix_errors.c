@@ -1,6 +1,6 @@
 /*
  * The POSIX port's one error table: errno -> sockport code, then the few
- * per-call exceptions, then the getaddrinfo codes. Every failure of this port
+ * per-call exceptions, then the c-ares statuses of name lookups. Every failure of this port
  * goes through here, so a native code never reaches a caller.
  *
  * The tables are arrays scanned in order rather than switch statements,
@@ -8,7 +8,7 @@
  * EWOULDBLOCK, EOPNOTSUPP and ENOTSUP on Linux) and differ on others.
  */
 #include <errno.h>
-#include <netdb.h>
+#include <ares.h>
 #include <stddef.h>
 
 #include <sockport/sockport.h>
@@ -134,22 +134,26 @@ int sp_posix_error(enum sp_posix_call call, int native)
     return find_code(errno_table, sizeof errno_table / sizeof errno_table[0], native);
 }
 
+/* c-ares statuses (ares.h) of a lookup that failed. */
 static const struct errno_row resolve_table[] = {
-    {EAI_NONAME, SP_ENONAME},
-#ifdef EAI_NODATA
-    {EAI_NODATA, SP_ENONAME},
-#endif
-#ifdef EAI_ADDRFAMILY
-    {EAI_ADDRFAMILY, SP_ENONAME}, /* the name exists, without an address of this family */
-#endif
-    {EAI_AGAIN, SP_ENAMETEMP},
-    {EAI_FAIL, SP_ENAMETEMP}, /* the server failed (SERVFAIL, REFUSED): maybe later */
-    {EAI_MEMORY, SP_ENOBUFS},
+    {ARES_ENOTFOUND, SP_ENONAME}, /* NXDOMAIN, or no such entry in the hosts file */
+    {ARES_ENODATA, SP_ENONAME},   /* the name exists, without an address of this family */
+    {ARES_ENONAME, SP_ENONAME},
+    {ARES_EBADNAME, SP_ENONAME},    /* no name could be built from the text */
+    {ARES_ESERVFAIL, SP_ENAMETEMP}, /* the server failed: maybe later */
+    {ARES_EREFUSED, SP_ENAMETEMP},
+    {ARES_ENOTIMP, SP_ENAMETEMP},
+    {ARES_EFORMERR, SP_ENAMETEMP},
+    {ARES_EBADRESP, SP_ENAMETEMP},
+    {ARES_ECONNREFUSED, SP_ENAMETEMP}, /* nobody at the server's address */
+    {ARES_ETIMEOUT, SP_ENAMETEMP},     /* c-ares gave up retrying (no deadline of ours) */
+    {ARES_EFILE, SP_ENAMETEMP},        /* resolv.conf unreadable */
+    {ARES_ECANCELLED, SP_ETIMEDOUT},   /* the call's deadline passed */
+    {ARES_EDESTRUCTION, SP_ETIMEDOUT},
+    {ARES_ENOMEM, SP_ENOBUFS},
 };
 
-int sp_posix_resolve_error(int gai_code)
+int sp_posix_resolve_error(int ares_status)
 {
-    if (gai_code == EAI_SYSTEM)
-        return sp_posix_error(SP_POSIX_CALL_ANY, errno);
-    return find_code(resolve_table, sizeof resolve_table / sizeof resolve_table[0], gai_code);
+    return find_code(resolve_table, sizeof resolve_table / sizeof resolve_table[0], ares_status);
 }

@@ -1,7 +1,7 @@
 /**
  * @file
- * @brief The POSIX port's translation of native errors (errno, getaddrinfo
- *        codes) into sockport codes. Port-private.
+ * @brief The POSIX port's translation of native errors (errno, c-ares
+ *        statuses) into sockport codes. Port-private.
  */
 #ifndef SOCKPORT_POSIX_ERRORS_H
 #define SOCKPORT_POSIX_ERRORS_H
@@ -25,9 +25,9 @@ enum sp_posix_call {
 int sp_posix_error(enum sp_posix_call call, int native);
 
 /**
- * @brief Translate a getaddrinfo() failure (EAI_*); EAI_SYSTEM consults errno.
- * @return a negative SP_E* code.
+ * @brief Translate a failed c-ares lookup's status (ARES_E*).
+ * @return a negative SP_E* code; SP_EIO for a status the table lacks.
  */
-int sp_posix_resolve_error(int gai_code);
+int sp_posix_resolve_error(int ares_status);
 
 #endif /* SOCKPORT_POSIX_ERRORS_H */

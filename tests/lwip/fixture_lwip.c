@@ -61,6 +61,11 @@ static int lwip_teardown(sp_stack *stack)
     return leaked;
 }
 
+static int lwip_fixture_set_dns_server(sp_stack *stack, const sp_addr *server)
+{
+    return sp_lwip_set_dns_server(stack, 0, server);
+}
+
 const struct sp_test_fixture sp_test_fixture = {
     .port_name = "lwip",
     .setup = lwip_setup,
@@ -72,4 +77,5 @@ const struct sp_test_fixture sp_test_fixture = {
     .big_transfer_bytes = 64u * 1024u * 1024u,
     .native_bool_level = SP_LWIP_LEVEL_TCP,
     .native_bool_name = SP_LWIP_TCP_NODELAY,
+    .set_dns_server = lwip_fixture_set_dns_server,
 };

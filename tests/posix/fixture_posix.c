@@ -67,6 +67,12 @@ static void posix_remove_local_path(const char *path)
 }
 
 /* Raw sockets need root (or CAP_NET_RAW): known only at run time. */
+static int posix_set_dns_server(sp_stack *stack, const sp_addr *server)
+{
+    (void)stack;
+    return sp_posix_set_dns_server(0, server);
+}
+
 static uint32_t posix_runtime_caps(void)
 {
     return geteuid() == 0 ? SP_CAP_RAW : 0u;
@@ -84,4 +90,5 @@ const struct sp_test_fixture sp_test_fixture = {
     .native_bool_level = SOL_SOCKET,
     .native_bool_name = SO_KEEPALIVE,
     .runtime_caps = posix_runtime_caps,
+    .set_dns_server = posix_set_dns_server,
 };

@@ -55,6 +55,11 @@ static int qemu_teardown(sp_stack *stack)
     return stopped < 0 ? stopped : leaked;
 }
 
+static int lwip_fixture_set_dns_server(sp_stack *stack, const sp_addr *server)
+{
+    return sp_lwip_set_dns_server(stack, 0, server);
+}
+
 const struct sp_test_fixture sp_test_fixture = {
     .port_name = "lwip-qemu",
     .setup = qemu_setup,
@@ -65,4 +70,5 @@ const struct sp_test_fixture sp_test_fixture = {
     .big_transfer_bytes = QEMU_BIG_TRANSFER_BYTES,
     .native_bool_level = SP_LWIP_LEVEL_TCP,
     .native_bool_name = SP_LWIP_TCP_NODELAY,
+    .set_dns_server = lwip_fixture_set_dns_server,
 };

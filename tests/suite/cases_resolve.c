@@ -41,8 +41,8 @@ SP_CASE(resolve_documented_service_names)
         const char *name;
         uint16_t port;
     } services[] = {
-        {"echo", 7},   {"ftp", 21},  {"ssh", 22},     {"telnet", 23}, {"smtp", 25}, {"domain", 53},
-        {"http", 80},  {"ntp", 123}, {"https", 443},  {"mqtt", 1883}, {"0", 0},     {"65535", 65535},
+        {"echo", 7},  {"ftp", 21},  {"ssh", 22},    {"telnet", 23}, {"smtp", 25}, {"domain", 53},
+        {"http", 80}, {"ntp", 123}, {"https", 443}, {"mqtt", 1883}, {"0", 0},     {"65535", 65535},
     };
     sp_addr out[1];
     for (size_t i = 0; i < sizeof services / sizeof services[0]; i++) {
@@ -98,6 +98,44 @@ SP_CASE(resolve_localhost)
     assert_int_equal(out[0].port, 0);
 }
 
+/*
+ * sp_resolve() keeps its timeout when the DNS server never answers: the case
+ * starts that server itself, a datagram socket on 127.0.0.1 that takes
+ * queries and never replies, and points the stack's resolver at it (nothing
+ * goes to any other server). The call ends with SP_ETIMEDOUT, not before its
+ * timeout and not long after (the bound is generous: no timing is asserted,
+ * only that the timeout holds). The POSIX port once waited for glibc's own
+ * retries, 10 s and more, whatever the timeout.
+ */
+SP_CASE(resolve_keeps_its_timeout_when_the_server_is_silent)
+{
+    enum { TIMEOUT_MS = 500, LATE_MS = 5000 };
+    if (sp_test_fixture.set_dns_server == NULL)
+        SP_SKIP("the fixture cannot point this port's resolver at a server of its own");
+    sp_addr silent_addr, out[4];
+    int silent = sp_t_socket(SP_AF_INET, SP_SOCK_DGRAM);
+    sp_t_loopback(&silent_addr, SP_AF_INET);
+    SP_ASSERT_RC(sp_bind(silent, &silent_addr), 0);
+    SP_ASSERT_RC(sp_getsockname(silent, &silent_addr), 0);
+    SP_ASSERT_RC(sp_test_fixture.set_dns_server(stack, &silent_addr), 0);
+    for (int family = SP_AF_UNSPEC; family <= SP_AF_INET6; family++) {
+        int64_t started = sp_t_now();
+        int rc = sp_resolve("silent.sockport.test", "80", family, out, 4, TIMEOUT_MS);
+        int64_t took = sp_t_now() - started;
+        print_message("resolve against a silent server (family %d): %s after %lld ms "
+                      "(timeout %d ms)\n",
+                      family, sp_err_name(rc), (long long)took, TIMEOUT_MS);
+        SP_ASSERT_RC(rc, SP_ETIMEDOUT);
+        assert_true(took >= TIMEOUT_MS);
+        assert_true(took <= TIMEOUT_MS + LATE_MS);
+    }
+    /* The queries did reach the server the case started. */
+    sp_t_setopt(silent, SP_OPT_NONBLOCK, 1);
+    assert_true(sp_recv(silent, sp_t_large, 512, 0) > 12); /* a DNS header and more */
+    SP_ASSERT_RC(sp_test_fixture.set_dns_server(stack, NULL), 0);
+    SP_ASSERT_RC(sp_close(silent), 0);
+}
+
 int sp_suite_group_resolve(void)
 {
     static const struct CMUnitTest tests[] = {
@@ -107,6 +145,7 @@ int sp_suite_group_resolve(void)
         SP_TEST(resolve_rejects_bad_arguments),
         SP_TEST(resolve_numeric_of_other_family_is_enoname),
         SP_TEST(resolve_localhost),
+        SP_TEST(resolve_keeps_its_timeout_when_the_server_is_silent),
     };
     return cmocka_run_group_tests_name(sp_suite_group_name("resolve"), tests, NULL, NULL);
 }

@@ -59,6 +59,11 @@ struct sp_test_fixture {
     /** Capabilities known only at run time (POSIX: SP_CAP_RAW when running as
      *  root), OR-ed into @c caps by the suite; NULL: none. */
     uint32_t (*runtime_caps)(void);
+    /** Point the stack's resolver at @p server (NULL: back to its default),
+     *  for the cases that start their own DNS server on the loopback
+     *  (POSIX: sp_posix_set_dns_server(); lwIP: sp_lwip_set_dns_server()).
+     *  Return 0 or an SP_E* code. NULL: the port cannot be pointed anywhere. */
+    int (*set_dns_server)(sp_stack *stack, const sp_addr *server);
 };
 
 /** The fixture of the port this binary is built for. */
