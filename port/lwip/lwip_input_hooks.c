@@ -16,6 +16,9 @@
  * when another came for the same pcb in the same millisecond, in ESTABLISHED
  * and in every state after a FIN (the FINs wait behind the closed windows).
  *
+ * Replies of DNS servers. lwIP's DNS client reports "no such name" and "no
+ * answer" alike; a UDP datagram from a DNS server's port tells them apart.
+ *
  * And on the way out: a TCP segment whose sequence number lies before the
  * pcb's snd_nxt is sent again, which is how retransmissions are counted.
  */
@@ -219,10 +222,17 @@ int sp_lwip_hook_ip4_input(struct pbuf *packet, struct netif *input_netif)
     }
     uint8_t head[IP4_HEADER + ICMP_HEADER + 60 + UDP_PORTS];
     u16_t got = pbuf_copy_partial(packet, head, sizeof head, 0);
-    if (got < IP4_HEADER + ICMP_HEADER + IP4_HEADER + UDP_PORTS || (head[0] >> 4) != 4) {
+    if (got < IP4_HEADER + UDP_PORTS || (head[0] >> 4) != 4) {
         return 0;
     }
     size_t outer = (size_t)(head[0] & 0x0F) * 4u;
+    if (head[9] == PROTO_UDP && outer + UDP_PORTS <= got) {
+        sp_lwip_dns_note_datagram(read_be16(head + outer));
+        return 0;
+    }
+    if (got < IP4_HEADER + ICMP_HEADER + IP4_HEADER + UDP_PORTS) {
+        return 0;
+    }
     if (head[9] != PROTO_ICMP || outer + ICMP_HEADER + IP4_HEADER + UDP_PORTS > got ||
         head[outer] != 3 /* destination unreachable */) {
         return 0;
@@ -256,6 +266,10 @@ int sp_lwip_hook_ip6_input(struct pbuf *packet, struct netif *input_netif)
     }
     uint8_t head[IP6_HEADER + ICMP_HEADER + IP6_HEADER + UDP_PORTS];
     u16_t got = pbuf_copy_partial(packet, head, sizeof head, 0);
+    if (got >= IP6_HEADER + UDP_PORTS && (head[0] >> 4) == 6 && head[6] == PROTO_UDP) {
+        sp_lwip_dns_note_datagram(read_be16(head + IP6_HEADER));
+        return 0;
+    }
     if (got < sizeof head || (head[0] >> 4) != 6 || head[6] != PROTO_ICMP6 ||
         head[IP6_HEADER] != 1 /* destination unreachable */) {
         return 0;

@@ -175,6 +175,8 @@ bool sp_lwip_ip_is_local(const ip_addr_t *ip);
 /* ---- lwip_resolve.c: "localhost", then lwIP's DNS client if built in ---- */
 int sp_lwip_op_resolve(void *state, const char *host, int family, sp_addr *out, size_t max,
                        int timeout_ms);
+/* The input hooks saw a UDP datagram from @p source_port: a DNS server's answer? */
+void sp_lwip_dns_note_datagram(uint16_t source_port);
 
 /* ---- lwip_sock.c: records ---- */
 struct sp_lwip_sock *sp_lwip_sock_alloc(int family, int type, int kind);

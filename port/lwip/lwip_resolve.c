@@ -61,18 +61,37 @@ static void on_dns_answer(const char *name, const ip_addr_t *address, void *arg)
     }
 }
 
+/* Datagrams seen coming from a DNS server's port (the input hooks count
+ * them): how a failed lookup tells "no such name" (an answer came) from "no
+ * answer" (none came), which lwIP reports alike. */
+static uint32_t dns_replies_seen;
+
+void sp_lwip_dns_note_datagram(uint16_t source_port)
+{
+    if (source_port == sp_lwip_dns_server_port) {
+        dns_replies_seen++;
+    }
+}
+
 static int resolve_dns(void *state, const char *host, int family, sp_addr *out, int timeout_ms)
 {
     u8_t type = family == SP_AF_INET    ? LWIP_DNS_ADDRTYPE_IPV4
                 : family == SP_AF_INET6 ? LWIP_DNS_ADDRTYPE_IPV6
                                         : LWIP_DNS_ADDRTYPE_IPV4_IPV6;
-    dns_wait.number++;
-    dns_wait.answered = false;
+    int64_t deadline = sp_lwip_op_now_ms(state) + timeout_ms;
     ip_addr_t address;
-    err_t err =
-        dns_gethostbyname_addrtype(host, &address, on_dns_answer, (void *)dns_wait.number, type);
-    if (err == ERR_INPROGRESS) {
-        int64_t deadline = sp_lwip_op_now_ms(state) + timeout_ms;
+    for (;;) {
+        dns_wait.number++;
+        dns_wait.answered = false;
+        uint32_t replies_before = dns_replies_seen;
+        err_t err = dns_gethostbyname_addrtype(host, &address, on_dns_answer,
+                                               (void *)dns_wait.number, type);
+        if (err == ERR_OK) {
+            break; /* from lwIP's cache */
+        }
+        if (err != ERR_INPROGRESS) {
+            return SP_ENONAME; /* no DNS server set, or a name lwIP cannot ask for */
+        }
         while (!dns_wait.answered) {
             int64_t left = deadline - sp_lwip_op_now_ms(state);
             if (timeout_ms >= 0 && left <= 0) {
@@ -81,17 +100,25 @@ static int resolve_dns(void *state, const char *host, int family, sp_addr *out, 
             /* Short turns: the answer arrives through a callback, not a socket. */
             sp_lwip_op_poll(state, NULL, 0, timeout_ms < 0 || left > 10 ? 10 : (int)left);
         }
-        if (!dns_wait.found) {
-            /* lwIP reports "no such name" and "no answer" alike. */
+        if (dns_wait.found) {
+            ip_addr_copy(address, dns_wait.address);
+            break;
+        }
+        /* lwIP gave up. If the server answered, the name does not exist;
+         * if nothing came, ask again, so that the timeout, not lwIP's count
+         * of retries, ends the wait. */
+        if (dns_replies_seen != replies_before) {
             return SP_ENONAME;
         }
-        ip_addr_copy(address, dns_wait.address);
-    } else if (err != ERR_OK) {
-        return SP_ENONAME; /* no DNS server set, or a name lwIP cannot ask for */
     }
     int want = family == SP_AF_UNSPEC ? (IP_IS_V4(&address) ? SP_AF_INET : SP_AF_INET6) : family;
     sp_lwip_addr_from_ip(want, &address, 0, out);
     return 1;
+}
+#else
+void sp_lwip_dns_note_datagram(uint16_t source_port)
+{
+    (void)source_port;
 }
 #endif
 

@@ -5,6 +5,7 @@
  * The LAN9118 is left out: the cases talk to themselves over 127.0.0.1 and ::1,
  * and the board's network is tested by the echo and demo firmware.
  */
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -19,6 +20,10 @@
 
 /* Long enough for the resets and FINs of closed sockets to cross loopback. */
 #define QEMU_TEARDOWN_SETTLE_MS 20
+/* At most this long for what lwIP frees on a timer of its own: its DNS client
+ * keeps the pcb of a query that sp_resolve() stopped waiting for until the
+ * query's next retry (up to 3 s; lwIP has no way to cancel one). */
+#define QEMU_TEARDOWN_DRAIN_MS 5000
 
 static sp_stack *qemu_setup(void)
 {
@@ -38,9 +43,15 @@ static int qemu_teardown(sp_stack *stack)
 {
     int leaked = sp_close_all(stack);
     struct sp_lwip_stats stats;
-    int64_t until = sp_stack_now_ms(stack) + QEMU_TEARDOWN_SETTLE_MS;
-    while (sp_stack_now_ms(stack) < until) {
+    int64_t started = sp_stack_now_ms(stack);
+    for (int turn = 0; turn < 1000; turn++) {
         sp_stack_pump(stack, 10);
+        int64_t waited = sp_stack_now_ms(stack) - started;
+        bool idle = sp_lwip_get_stats(stack, &stats) == 0 && stats.udp_pcbs_used == 0 &&
+                    stats.raw_pcbs_used == 0 && stats.sockets_used == 0;
+        if ((idle && waited >= QEMU_TEARDOWN_SETTLE_MS) || waited >= QEMU_TEARDOWN_DRAIN_MS) {
+            break;
+        }
     }
     if (sp_lwip_get_stats(stack, &stats) == 0 &&
         (stats.udp_pcbs_used != 0 || stats.raw_pcbs_used != 0 || stats.sockets_used != 0)) {
