@@ -104,12 +104,16 @@ static int run_until_done(ares_channel channel, struct posix_lookup *lookup, int
             break;
         }
         ares_socket_t socks[ARES_GETSOCK_MAXNUM];
-        int bits = ares_getsock(channel, socks, ARES_GETSOCK_MAXNUM);
+        /* The bits as ares.h lays them out, read unsigned: its own
+         * ARES_GETSOCK_WRITABLE() shifts a signed 1 into the sign bit for the
+         * last socket, which is undefined (clang's UBSan stops there). */
+        unsigned bits = (unsigned)ares_getsock(channel, socks, ARES_GETSOCK_MAXNUM);
         struct pollfd fds[ARES_GETSOCK_MAXNUM];
         nfds_t n = 0;
-        for (int i = 0; i < ARES_GETSOCK_MAXNUM; i++) {
-            short events = (short)((ARES_GETSOCK_READABLE(bits, i) ? POLLIN : 0) |
-                                   (ARES_GETSOCK_WRITABLE(bits, i) ? POLLOUT : 0));
+        for (unsigned i = 0; i < ARES_GETSOCK_MAXNUM; i++) {
+            bool readable = (bits >> i) & 1u;
+            bool writable = (bits >> (i + ARES_GETSOCK_MAXNUM)) & 1u;
+            short events = (short)((readable ? POLLIN : 0) | (writable ? POLLOUT : 0));
             if (events == 0)
                 continue;
             fds[n].fd = socks[i];
