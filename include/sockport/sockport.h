@@ -857,7 +857,8 @@ int sp_resolve(const char *host, const char *service, int family, sp_addr *out, 
  *         SP_EINVAL NULL pointer, @p max 0, bad family or bad service text;
  *         SP_ENONAME the name does not exist (or has no address of @p family);
  *         SP_ENAMETEMP no answer from the resolver, try later;
- *         SP_ETIMEDOUT no answer before @p timeout_ms.
+ *         SP_ETIMEDOUT no answer before @p timeout_ms;
+ *         SP_ENOBUFS the resolver ran out of memory.
  */
 int sp_resolve_on(sp_stack *stack, const char *host, const char *service, int family,
                   sp_addr *out, size_t max, int timeout_ms);

@@ -392,7 +392,7 @@ static const int k_rdm_send[] = {SP_EBADF,
                                  END};
 static const int k_rdm_other[] = {SP_EBADF, SP_EINVAL, SP_EOPNOTSUPP, END};
 static const int k_pump[] = {SP_EINVAL, SP_EOPNOTSUPP, END};
-static const int k_resolve[] = {SP_EINVAL, SP_ENONAME, SP_ENAMETEMP, SP_ETIMEDOUT, END};
+static const int k_resolve[] = {SP_EINVAL, SP_ENONAME, SP_ENAMETEMP, SP_ETIMEDOUT, SP_ENOBUFS, END};
 
 static int s_missing; /* for the failure message */
 
