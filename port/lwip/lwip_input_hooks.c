@@ -217,22 +217,26 @@ int sp_lwip_hook_ip4_input(struct pbuf *packet, struct netif *input_netif)
         pbuf_free(packet); /* the hook took it */
         return 1;
     }
+    if (protocol == PROTO_UDP) {
+        /* Only the source port: a DNS server's answer? */
+        uint8_t first;
+        uint8_t ports[UDP_PORTS];
+        if (pbuf_copy_partial(packet, &first, 1, 0) == 1 &&
+            pbuf_copy_partial(packet, ports, UDP_PORTS, (u16_t)((first & 0x0F) * 4u)) ==
+                UDP_PORTS) {
+            sp_lwip_dns_note_datagram(read_be16(ports));
+        }
+        return 0;
+    }
     if (protocol != PROTO_ICMP) {
         return 0;
     }
     uint8_t head[IP4_HEADER + ICMP_HEADER + 60 + UDP_PORTS];
     u16_t got = pbuf_copy_partial(packet, head, sizeof head, 0);
-    if (got < IP4_HEADER + UDP_PORTS || (head[0] >> 4) != 4) {
+    if (got < IP4_HEADER + ICMP_HEADER + IP4_HEADER + UDP_PORTS || (head[0] >> 4) != 4) {
         return 0;
     }
     size_t outer = (size_t)(head[0] & 0x0F) * 4u;
-    if (head[9] == PROTO_UDP && outer + UDP_PORTS <= got) {
-        sp_lwip_dns_note_datagram(read_be16(head + outer));
-        return 0;
-    }
-    if (got < IP4_HEADER + ICMP_HEADER + IP4_HEADER + UDP_PORTS) {
-        return 0;
-    }
     if (head[9] != PROTO_ICMP || outer + ICMP_HEADER + IP4_HEADER + UDP_PORTS > got ||
         head[outer] != 3 /* destination unreachable */) {
         return 0;
