@@ -549,6 +549,21 @@ static void print_progress(const char *label, int64_t started, const struct loss
                   (unsigned)(c.lwip.pool_errors - before->lwip.pool_errors));
 }
 
+/* What a lossy case that did not finish says of where it stuck: each end's
+ * end of stream, the kernel's view of the connection and its neighbours, and
+ * lwIP's pcbs, neighbours and the fault injector's held-back frames. */
+static void print_stall(const char *label, const struct lossy_stream *up,
+                        const struct lossy_stream *down, int shut)
+{
+    print_message("  %s did not finish: both ends shut down: %s; lwIP (server) saw the "
+                  "kernel's end of stream: %s; kernel (client) saw lwIP's: %s\n",
+                  label, shut ? "yes" : "no", up->eof ? "yes" : "no", down->eof ? "yes" : "no");
+    fflush(stdout);
+    if (system("ss -tanoi; ip neigh show; ip -6 neigh show") != 0)
+        print_message("  (ss or ip failed)\n");
+    tap_netif_dump_state();
+}
+
 /* 16 MiB each way at once over one connection (kernel client, lwIP server);
  * when both have arrived, both ends shut down and read the other's end of
  * stream (the FINs cross the lossy link too). */
@@ -576,6 +591,12 @@ static void tcp_lossy(int family, const char *label)
         if (server_events != 0)
             fds[nfds++] = (sp_pollfd){server, server_events, 0};
         OK(sp_poll(fds, nfds, 50));
+        /* lwIP runs only when called: once its socket has nothing left to
+         * wait for (it read the kernel's FIN), the poll above no longer runs
+         * it, yet its own FIN may still need a retransmission, or the
+         * fault injector may hold it back. A NO_SYS main loop keeps the
+         * stack going, as sp_stack_pump() is for. */
+        OK(sp_stack_pump(lwip, 0));
         lossy_stream_send(&up);
         lossy_stream_send(&down);
         lossy_stream_receive(&up);
@@ -601,6 +622,8 @@ static void tcp_lossy(int family, const char *label)
     int down_intact = lossy_stream_report(&down, text);
     print_tcp_retransmissions(label, &before);
     print_faults(label);
+    if (!(up_intact && down_intact && up.eof && down.eof))
+        print_stall(label, &up, &down, shut);
     assert_true(up_intact);
     assert_true(down_intact);
     assert_true(up.eof && down.eof);

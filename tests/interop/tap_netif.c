@@ -3,10 +3,14 @@
  * pass link_faults, which loses, doubles and reorders frames when a test asks. */
 #include "tap_netif.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "lwip/etharp.h"
 #include "lwip/ethip6.h"
+#include "lwip/nd6.h"
+#include "lwip/priv/nd6_priv.h"
+#include "lwip/priv/tcp_priv.h"
 #include "lwip/netif.h"
 #include "lwip/pbuf.h"
 #include "lwip/stats.h"
@@ -163,4 +167,64 @@ void tap_netif_lwip_mib(struct tap_lwip_mib *out)
     out->tcp_out_segs = lwip_stats.mib2.tcpoutsegs;
     out->tcp_retrans_segs = lwip_stats.mib2.tcpretranssegs;
     out->tcp_dropped = lwip_stats.tcp.drop;
+}
+
+static void dump_segments(const char *name, const struct tcp_seg *seg)
+{
+    unsigned count = 0;
+    for (const struct tcp_seg *s = seg; s != NULL; s = s->next)
+        count++;
+    if (seg != NULL)
+        printf("      %s: %u segments, first seq %lu len %u flags %#x\n", name, count,
+               (unsigned long)lwip_ntohl(seg->tcphdr->seqno), (unsigned)seg->len,
+               (unsigned)TCPH_FLAGS(seg->tcphdr));
+}
+
+static void dump_pcbs(const char *list, struct tcp_pcb *pcbs)
+{
+    for (struct tcp_pcb *pcb = pcbs; pcb != NULL; pcb = pcb->next) {
+        printf("    lwIP %s pcb %u->%u: %s flags %#x snd_nxt %lu lastack %lu snd_wnd %lu "
+               "snd_max %lu rcv_nxt %lu rcv_wnd %lu rtime %d nrtx %u persist %u refused %s\n",
+               list, (unsigned)pcb->local_port, (unsigned)pcb->remote_port,
+               tcp_debug_state_str(pcb->state), (unsigned)pcb->flags, (unsigned long)pcb->snd_nxt,
+               (unsigned long)pcb->lastack, (unsigned long)pcb->snd_wnd,
+               (unsigned long)pcb->snd_wnd_max, (unsigned long)pcb->rcv_nxt,
+               (unsigned long)pcb->rcv_wnd, (int)pcb->rtime, (unsigned)pcb->nrtx,
+               (unsigned)pcb->persist_backoff, pcb->refused_data != NULL ? "yes" : "no");
+        dump_segments("unsent", pcb->unsent);
+        dump_segments("unacked", pcb->unacked);
+#if TCP_QUEUE_OOSEQ
+        dump_segments("ooseq", pcb->ooseq);
+#endif
+    }
+}
+
+static void dump_held(const char *name, const struct link_faults *dir)
+{
+    if (dir->held_len > 0)
+        printf("    fault injector %s: a %zu-byte frame held since %lld ms\n", name, dir->held_len,
+               (long long)dir->held_since_ms);
+    else
+        printf("    fault injector %s: nothing held\n", name);
+}
+
+void tap_netif_dump_state(void)
+{
+    printf("    lwIP now %lu ms; TAP frames in %lu, out %lu\n", (unsigned long)sys_now(),
+           (unsigned long)tap_in, (unsigned long)tap_out);
+    dump_pcbs("active", tcp_active_pcbs);
+    dump_pcbs("time-wait", tcp_tw_pcbs);
+    dump_held("kernel->lwIP", &to_lwip);
+    dump_held("lwIP->kernel", &to_kernel);
+#if LWIP_IPV6
+    for (int i = 0; i < LWIP_ND6_NUM_NEIGHBORS; i++) {
+        const struct nd6_neighbor_cache_entry *n = &neighbor_cache[i];
+        if (n->state != ND6_NO_ENTRY)
+            printf("    lwIP ND6 neighbour %s: state %u (1 incomplete 2 reachable 3 stale 4 "
+                   "delay 5 probe), counter %lu, queued %s\n",
+                   ip6addr_ntoa(&n->next_hop_address), (unsigned)n->state,
+                   (unsigned long)n->counter.reachable_time, n->q != NULL ? "yes" : "no");
+    }
+#endif
+    fflush(stdout);
 }

@@ -39,4 +39,8 @@ struct tap_lwip_mib {
 };
 void tap_netif_lwip_mib(struct tap_lwip_mib *out);
 
+/** Prints lwIP's TCP pcbs, IPv6 neighbours and the frames the fault injector
+ * holds back: what a stalled lossy case needs to say where it stuck. */
+void tap_netif_dump_state(void);
+
 #endif
