@@ -549,19 +549,24 @@ static void print_progress(const char *label, int64_t started, const struct loss
                   (unsigned)(c.lwip.pool_errors - before->lwip.pool_errors));
 }
 
-/* What a lossy case that did not finish says of where it stuck: each end's
- * end of stream, the kernel's view of the connection and its neighbours, and
- * lwIP's pcbs, neighbours and the fault injector's held-back frames. */
+/* Where a lossy transfer stands: the kernel's view of the connection and its
+ * neighbours, lwIP's pcbs, neighbours and the fault injector's held frames. */
+static void print_connection_state(void)
+{
+    fflush(stdout);
+    if (system("ss -tanoi; ip neigh show; ip -6 neigh show") != 0)
+        print_message("  (ss or ip failed)\n");
+    tap_netif_dump_state();
+}
+
+/* What a lossy case that did not finish says of where it stuck. */
 static void print_stall(const char *label, const struct lossy_stream *up,
                         const struct lossy_stream *down, int shut)
 {
     print_message("  %s did not finish: both ends shut down: %s; lwIP (server) saw the "
                   "kernel's end of stream: %s; kernel (client) saw lwIP's: %s\n",
                   label, shut ? "yes" : "no", up->eof ? "yes" : "no", down->eof ? "yes" : "no");
-    fflush(stdout);
-    if (system("ss -tanoi; ip neigh show; ip -6 neigh show") != 0)
-        print_message("  (ss or ip failed)\n");
-    tap_netif_dump_state();
+    print_connection_state();
 }
 
 /* 16 MiB each way at once over one connection (kernel client, lwIP server);
@@ -582,6 +587,7 @@ static void tcp_lossy(int family, const char *label)
     int shut = 0;
     uint32_t turns = 0;
     int64_t next_progress = started + PROGRESS_MS;
+    uint64_t progress_bytes = 0;
     for (; turns < 50000000 && now() < deadline && !(up.eof && down.eof); turns++) {
         sp_pollfd fds[2];
         size_t nfds = 0;
@@ -603,6 +609,10 @@ static void tcp_lossy(int family, const char *label)
         lossy_stream_receive(&down);
         if (now() >= next_progress) {
             print_progress(label, started, &up, &down, &before);
+            /* A whole period without a byte either way: say where it waits. */
+            if (up.received + down.received == progress_bytes && !(up.eof && down.eof))
+                print_connection_state();
+            progress_bytes = up.received + down.received;
             next_progress += PROGRESS_MS;
         }
         if (!shut && up.received == LOSSY_BYTES && down.received == LOSSY_BYTES) {
