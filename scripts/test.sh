@@ -110,6 +110,8 @@ suite_summary() {
     local lines reasons
     # Anchored: the suite prints both at the start of a line, while CTest's log
     # also holds each test's command line.
+    # A preset that ran no suite binary (fuzz) has nothing to summarise.
+    grep -qE 'Testing: (qemu\.)?suite_' "$test_log" || return 0
     lines="$(grep -Eo '^[[:space:]]*sockport-suite [^:]+: [0-9]+ ran, [0-9]+ passed, [0-9]+ failed, [0-9]+ skipped' "$test_log" | sed 's/^[[:space:]]*//' || true)"
     if [ -n "$lines" ]; then
         printf '%s\n' "$lines" | sed "s/^/  [$preset] /"

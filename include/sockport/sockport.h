@@ -439,6 +439,8 @@ int sp_connect(int sock, const sp_addr *addr);
  *                       or never came: a failed connect; a reset after the peer's end
  *                       of stream, as Linux);
  *         SP_ECONNRESET the peer reset the connection (reported once, SP_EPIPE after);
+ *         SP_ECONNABORTED a framed sequenced-packet peer broke the framing and no
+ *                       receive reported it yet (once, as a reset);
  *         SP_ECONNREFUSED a non-blocking connect was refused and no call reported it
  *                       yet (once; SP_EPIPE after);
  *         SP_EAGAIN     non-blocking and no room;
