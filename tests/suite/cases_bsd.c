@@ -1016,6 +1016,23 @@ SP_CASE(bsd_connected_socket_errors_and_reset)
     BSD_ASSERT_OK(close(listener));
 }
 
+SP_CASE(bsd_raw_socket_or_eacces)
+{
+    if ((sp_t_caps() & SP_CAP_RAW) == 0) {
+        /* Without the privilege: EACCES, sockport's one code for it. */
+        BSD_ASSERT_ERRNO(socket(AF_INET, SOCK_RAW, IPPROTO_ICMP), EACCES);
+        SP_SKIP("raw sockets need a privilege this process lacks (EACCES checked)");
+    }
+    int fd = (int)BSD_ASSERT_OK(socket(AF_INET, SOCK_RAW, IPPROTO_ICMP));
+    int type = 0;
+    socklen_t len = sizeof type;
+    BSD_ASSERT_OK(getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len));
+    assert_int_equal(type, SOCK_RAW);
+    BSD_ASSERT_ERRNO(listen(fd, 1), EOPNOTSUPP);
+    BSD_ASSERT_ERRNO(socket(AF_INET, SOCK_RAW, IPPROTO_TCP + 1000), EPROTONOSUPPORT);
+    BSD_ASSERT_OK(close(fd));
+}
+
 SP_CASE(bsd_full_table_is_emfile)
 {
     static int fds[SP_MAX_SOCKETS + 8];
@@ -1107,6 +1124,7 @@ int sp_suite_group_bsd(void)
         SP_TEST(bsd_rdm_acknowledged_datagrams),
         SP_TEST(bsd_connect_cut_short_by_sndtimeo_is_einprogress),
         SP_TEST(bsd_connected_socket_errors_and_reset),
+        SP_TEST(bsd_raw_socket_or_eacces),
         SP_TEST(bsd_full_table_is_emfile),
         SP_TEST(bsd_poll_and_select_mix_sockets_and_files),
     };
