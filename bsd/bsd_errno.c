@@ -43,6 +43,13 @@
 /* sp_recv_all()'s early end of stream: no data where data was due. */
 #define SPB_ERRNO_EOF ENODATA
 #define SPB_ERRNO_IO EIO
+/* The TLS layer's failures have no errno of their own: a socket program sees
+ * what the kernel gives when a connection dies for a reason it cannot name. */
+#define SPB_ERRNO_TLSHANDSHAKE ECONNABORTED
+#define SPB_ERRNO_CERTUNTRUSTED ECONNABORTED
+#define SPB_ERRNO_HOSTMISMATCH ECONNABORTED
+#define SPB_ERRNO_TLSTRUNCATED ECONNRESET
+#define SPB_ERRNO_TLSPROTO EPROTO
 
 #define SPB_ERRNO_ROW(name, value, text) [value] = SPB_ERRNO_##name,
 static const int errno_of_code[] = {SP_ERRNO_MAP(SPB_ERRNO_ROW)};

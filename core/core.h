@@ -98,6 +98,10 @@ struct spc_service {
     /** Return and clear an error the service took from the port first (a
      *  reset its read-ahead met), for SP_OPT_ERROR; NULL: it keeps none. */
     int (*take_error)(struct spc_socket *s);
+    /** The port readiness the service needs before its last SP_EAGAIN can
+     *  end, given the @p events the caller waits for (TLS may have to read
+     *  before it can write, or write before it can read); NULL: @p events. */
+    short (*wait_events)(struct spc_socket *s, short events);
 };
 
 struct spc_socket {

@@ -45,6 +45,8 @@ int spc_wait(struct spc_socket *s, short events, struct spc_deadline *d)
     }
     if (timer >= 0 && (left < 0 || timer < left))
         left = timer;
+    if (s->service != NULL && s->service->wait_events != NULL)
+        events = s->service->wait_events(s, events);
     struct sp_port_pollent ent = {s->native, events, 0};
     int rc = spc_port_poll(s->stack, &ent, 1, left);
     return rc < 0 ? rc : 0;

@@ -82,6 +82,17 @@ static const char *const causes[ROW_COUNT + 1] = {
     [-SP_EEOF] = "sp_recv_all(): the stream ended before the requested length arrived",
     [-SP_EIO] = "the stack failed in a way no other code describes (a bug in a port or the "
                 "stack); please report it",
+    [-SP_ETLSHANDSHAKE] = "TLS (<sockport/tls.h>): the peers share no version, cipher suite or "
+                          "key (wrong PSK identity); the peer sent a fatal alert (it rejected "
+                          "our certificate)",
+    [-SP_ECERTUNTRUSTED] = "TLS: the peer's certificate does not chain to a configured CA, has "
+                           "expired or is not yet valid, or does not parse",
+    [-SP_EHOSTMISMATCH] = "TLS: the certificate is trusted but names another host than "
+                          "sp_tls_config.server_name",
+    [-SP_ETLSTRUNCATED] = "TLS: the TCP stream ended without close_notify (the peer crashed, "
+                          "or someone cut the connection: the data may be incomplete)",
+    [-SP_ETLSPROTO] = "TLS: the peer sent something that is not TLS (a plain-text server) or "
+                      "a malformed or unexpected record",
 };
 
 /* '|' would end a table cell early. */

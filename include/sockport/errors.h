@@ -25,7 +25,7 @@
     XX(BADF, 2, "bad or stale socket handle")                                                      \
     XX(MFILE, 3, "socket table full")                                                              \
     XX(NOBUFS, 4, "no buffer space available in the stack")                                        \
-    XX(AFNOSUPPORT, 5, "address family not supported by this stack")                              \
+    XX(AFNOSUPPORT, 5, "address family not supported by this stack")                               \
     XX(PROTONOSUPPORT, 6, "socket type or protocol not supported by this stack")                   \
     XX(OPNOTSUPP, 7, "operation not supported on this socket")                                     \
     XX(AGAIN, 8, "operation would block")                                                          \
@@ -51,7 +51,13 @@
     XX(NAMETEMP, 28, "temporary failure in name resolution")                                       \
     XX(RANGE, 29, "result does not fit in the buffer given")                                       \
     XX(EOF, 30, "end of stream before the requested length")                                       \
-    XX(IO, 31, "unexpected error inside the stack")
+    XX(IO, 31, "unexpected error inside the stack")                                                \
+    XX(TLSHANDSHAKE, 32,                                                                           \
+       "TLS handshake failed (no common version, cipher or key, or a peer alert)")                 \
+    XX(CERTUNTRUSTED, 33, "peer certificate not trusted (unknown issuer, expired or malformed)")   \
+    XX(HOSTMISMATCH, 34, "peer certificate does not name the expected server")                     \
+    XX(TLSTRUNCATED, 35, "peer closed the TLS connection without close_notify")                    \
+    XX(TLSPROTO, 36, "TLS protocol error (malformed or unexpected record)")
 
 /** Error codes. Each is negative; 0 and positive values mean success. */
 enum sp_error {

@@ -144,15 +144,20 @@ static void expect_clean_end(int from, int to)
 static uint8_t s_chunk_a[TRANSFER_CHUNK];
 static uint8_t s_chunk_b[TRANSFER_CHUNK];
 
+void sp_t_transfer_over(int from, int to, uint64_t total)
+{
+    struct direction d;
+    init_direction(&d, from, to, total, s_chunk_a);
+    run_transfer(&d, 1);
+    expect_clean_end(from, to);
+}
+
 void sp_t_stream_transfer(int family, int type, uint64_t total)
 {
     int client;
     int server;
-    struct direction d;
     sp_t_pair(family, type, &client, &server);
-    init_direction(&d, client, server, total, s_chunk_a);
-    run_transfer(&d, 1);
-    expect_clean_end(client, server);
+    sp_t_transfer_over(client, server, total);
     sp_t_close_both(client, server);
 }
 

@@ -64,12 +64,20 @@
     } while (0)
 
 /** Assert that an sp_* call returned exactly @p expected, naming both codes on failure. */
-#define SP_ASSERT_RC(call, expected) sp_t_assert_rc((long long)(call), (expected), #call, __FILE__, __LINE__)
+#define SP_ASSERT_RC(call, expected)                                                               \
+    sp_t_assert_rc((long long)(call), (expected), #call, __FILE__, __LINE__)
 /** Assert that an sp_* call succeeded (>= 0) and give its value. */
 #define SP_ASSERT_OK(call) sp_t_assert_ok((long long)(call), #call, __FILE__, __LINE__)
 
 /** Every group of the suite, one X(name) per case file (cases_<name>.c
- *  defines `int sp_suite_group_<name>(void)`). */
+ *  defines `int sp_suite_group_<name>(void)`). The TLS suite binaries (one
+ *  per port and TLS backend, built with SP_SUITE_TLS) run only the tls group,
+ *  so that the plain suite links no TLS library. */
+#if defined(SP_SUITE_TLS)
+#define SP_SUITE_GROUPS(X) X(tls)
+/* Linked for sp_t_transfer_over(); its group does not run here. */
+int sp_suite_group_transfer(void);
+#else
 #define SP_SUITE_GROUPS(X)                                                                         \
     X(errors)                                                                                      \
     X(addr)                                                                                        \
@@ -88,6 +96,7 @@
     X(seqpacket)                                                                                   \
     X(rdm)                                                                                         \
     X(bsd)
+#endif
 
 #define SP_SUITE_GROUP_DECLARE(name) int sp_suite_group_##name(void);
 SP_SUITE_GROUPS(SP_SUITE_GROUP_DECLARE)
@@ -168,6 +177,10 @@ void sp_t_recv_exact(int sock, void *buf, size_t len);
 /** Stream @p total bytes over a fresh pair of @p family / @p type from one
  *  thread (cases_transfer.c), checking every byte and a running checksum. */
 void sp_t_stream_transfer(int family, int type, uint64_t total);
+/** The same over a connected pair the caller built (a TLS pair): @p total
+ *  bytes from @p from to @p to, then a shutdown that @p to must read as the
+ *  end of the stream. Both are left open and non-blocking. */
+void sp_t_transfer_over(int from, int to, uint64_t total);
 
 /** The byte at @p offset of the suite's test stream (not a repeating short pattern). */
 uint8_t sp_t_pattern(uint64_t offset);

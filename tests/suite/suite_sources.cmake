@@ -27,3 +27,10 @@ set(SOCKPORT_SUITE_SOURCES
 # a build links sockport_bsd, and on a host force-includes
 # <sockport/bsd_hosted.h> into this one file (sockport_suite_use_bsd below).
 set(SOCKPORT_SUITE_BSD_SOURCE ${SOCKPORT_SUITE_DIR}/cases_bsd.c)
+# The TLS part of the suite: its own binaries (compiled with SP_SUITE_TLS and
+# linked with sockport::tls and the certificates make_test_certs.sh generates).
+set(SOCKPORT_SUITE_TLS_SOURCES
+  ${SOCKPORT_SUITE_DIR}/suite_main.c
+  ${SOCKPORT_SUITE_DIR}/suite_util.c
+  ${SOCKPORT_SUITE_DIR}/cases_transfer.c
+  ${SOCKPORT_SUITE_DIR}/cases_tls.c)

@@ -1,0 +1,621 @@
+/*
+ * TLS on a sockport handle (<sockport/tls.h>), with whichever backend the
+ * binary is linked with. Both ends live in this one thread: they are driven
+ * with non-blocking sockets and sp_poll(), as every suite case is. The
+ * certificates are generated at build time (tests/tls/make_test_certs.sh).
+ */
+#include <string.h>
+
+#include <sockport/tls.h>
+
+#include "suite.h"
+#include "tls_test_certs.h"
+
+#define TLS_STEPS_MAX 2000
+#define TLS_PSK_IDENTITY "sockport-device-1"
+
+static const uint8_t tls_psk[16] = {0x5a, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07,
+                                    0x08, 0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x0e, 0x0f};
+
+static const uint8_t *pem(const char *text, size_t *len)
+{
+    *len = strlen(text) + 1;
+    return (const uint8_t *)text;
+}
+
+/* A server context presenting @p cert (signed by the test CA, key shared). */
+static sp_tls_context *server_ctx(const char *cert, const char *const *alpn)
+{
+    sp_tls_config config = {.role = SP_TLS_SERVER, .alpn = alpn};
+    config.cert = pem(cert, &config.cert_len);
+    config.key = pem(sp_t_tls_server_key, &config.key_len);
+    sp_tls_context *ctx = NULL;
+    SP_ASSERT_RC(sp_tls_context_new(&config, &ctx), 0);
+    return ctx;
+}
+
+/* A verifying client context trusting @p ca and expecting @p name. */
+static sp_tls_context *client_ctx(const char *ca, const char *name, const char *const *alpn)
+{
+    sp_tls_config config = {.role = SP_TLS_CLIENT, .server_name = name, .alpn = alpn};
+    config.ca = pem(ca, &config.ca_len);
+    sp_tls_context *ctx = NULL;
+    SP_ASSERT_RC(sp_tls_context_new(&config, &ctx), 0);
+    return ctx;
+}
+
+static sp_tls_context *psk_ctx(int role, const char *identity)
+{
+    sp_tls_config config = {
+        .role = role, .psk = tls_psk, .psk_len = sizeof tls_psk, .psk_identity = identity};
+    sp_tls_context *ctx = NULL;
+    SP_ASSERT_RC(sp_tls_context_new(&config, &ctx), 0);
+    return ctx;
+}
+
+/* A connected TCP pair, both non-blocking, each end wrapped with its context
+ * (NULL: left plain, to play a peer that does not speak TLS). */
+static void tls_pair(sp_tls_context *client_tls, sp_tls_context *server_tls, int *client,
+                     int *server)
+{
+    sp_t_pair(SP_AF_INET, SP_SOCK_STREAM, client, server);
+    sp_t_setopt(*client, SP_OPT_NONBLOCK, 1);
+    sp_t_setopt(*server, SP_OPT_NONBLOCK, 1);
+    if (client_tls != NULL)
+        SP_ASSERT_RC(sp_tls_wrap(*client, client_tls), 0);
+    if (server_tls != NULL)
+        SP_ASSERT_RC(sp_tls_wrap(*server, server_tls), 0);
+}
+
+/* One handshake step for one end; 1 while it must go on, with its poll entry set. */
+static int step(int sock, int *rc, sp_pollfd *pfd)
+{
+    if (*rc != SP_EAGAIN)
+        return 0;
+    short wait_for = 0;
+    *rc = sp_tls_handshake(sock, &wait_for);
+    if (*rc != SP_EAGAIN)
+        return 0;
+    assert_true(wait_for == SP_POLLIN || wait_for == SP_POLLOUT);
+    *pfd = (sp_pollfd){.sock = sock, .events = wait_for, .revents = 0};
+    return 1;
+}
+
+/*
+ * Both handshakes, non-blocking, each end waiting in sp_poll() for the
+ * direction sp_tls_handshake() named, until both have ended. The results
+ * land in *client_rc / *server_rc; returns how many times an end was told to wait.
+ */
+static int drive_handshakes(int client, int server, int *client_rc, int *server_rc)
+{
+    *client_rc = SP_EAGAIN;
+    *server_rc = SP_EAGAIN;
+    int waits = 0;
+    const int64_t deadline = sp_t_now() + SP_T_SAFETY_MS;
+    for (int i = 0; i < TLS_STEPS_MAX; i++) {
+        sp_pollfd fds[2];
+        size_t n = 0;
+        n += (size_t)step(client, client_rc, &fds[n]);
+        n += (size_t)step(server, server_rc, &fds[n]);
+        if (n == 0)
+            return waits;
+        waits += (int)n;
+        assert_true(sp_t_now() < deadline);
+        SP_ASSERT_OK(sp_poll(fds, n, 1000));
+    }
+    fail_msg("handshakes did not end in %d steps", TLS_STEPS_MAX);
+    return waits;
+}
+
+static void handshake_ok(int client, int server)
+{
+    int client_rc;
+    int server_rc;
+    drive_handshakes(client, server, &client_rc, &server_rc);
+    SP_ASSERT_RC(client_rc, 0);
+    SP_ASSERT_RC(server_rc, 0);
+}
+
+/* Receive exactly @p len bytes from a non-blocking socket, polling between reads. */
+static void recv_exact_nb(int sock, void *buf, size_t len)
+{
+    size_t got = 0;
+    for (int i = 0; i < TLS_STEPS_MAX && got < len; i++) {
+        ptrdiff_t n = sp_recv(sock, (uint8_t *)buf + got, len - got, 0);
+        if (n == SP_EAGAIN) {
+            assert_true(sp_t_wait(sock, SP_POLLIN, SP_T_SAFETY_MS) & SP_POLLIN);
+            continue;
+        }
+        SP_ASSERT_OK(n);
+        assert_true(n > 0);
+        got += (size_t)n;
+    }
+    assert_true(got == len);
+}
+
+/* Wait until @p sock is readable, then expect the clean end (close_notify). */
+static void expect_clean_eof(int sock)
+{
+    uint8_t byte;
+    assert_true(sp_t_wait(sock, SP_POLLIN, SP_T_SAFETY_MS) & SP_POLLIN);
+    SP_ASSERT_RC(sp_recv(sock, &byte, 1, 0), 0);
+}
+
+static void free_contexts(sp_tls_context *a, sp_tls_context *b)
+{
+    SP_ASSERT_RC(sp_tls_context_free(a), 0);
+    SP_ASSERT_RC(sp_tls_context_free(b), 0);
+    SP_ASSERT_RC(sp_tls_sessions_in_use(), 0);
+}
+
+SP_CASE(tls_handshake_echo_alpn_and_close_notify)
+{
+    static const char *const client_alpn[] = {"sp/1", "http/1.1", NULL};
+    static const char *const server_alpn[] = {"http/1.1", NULL};
+    sp_tls_context *cc = client_ctx(sp_t_tls_ca, "localhost", client_alpn);
+    sp_tls_context *sc = server_ctx(sp_t_tls_server_cert, server_alpn);
+    int client;
+    int server;
+    tls_pair(cc, sc, &client, &server);
+    SP_ASSERT_RC(sp_tls_sessions_in_use(), 2);
+    handshake_ok(client, server);
+    SP_ASSERT_RC(sp_tls_handshake(client, NULL), 0); /* done stays done */
+
+    char name[16];
+    SP_ASSERT_RC(sp_tls_alpn(client, name, sizeof name), 8);
+    assert_string_equal(name, "http/1.1");
+    SP_ASSERT_RC(sp_tls_alpn(server, name, sizeof name), 8);
+    assert_string_equal(name, "http/1.1");
+    SP_ASSERT_RC(sp_tls_alpn(server, name, 8), SP_ERANGE);
+
+    /* Blocking calls on the same handles from here on. */
+    sp_t_setopt(client, SP_OPT_NONBLOCK, 0);
+    sp_t_setopt(server, SP_OPT_NONBLOCK, 0);
+    static const char hello[] = "hello over TLS";
+    char buf[sizeof hello];
+    SP_ASSERT_RC(sp_send_all(client, hello, sizeof hello, SP_T_SAFETY_MS, NULL), 0);
+    SP_ASSERT_RC(sp_recv_all(server, buf, sizeof buf, SP_T_SAFETY_MS, NULL), 0);
+    assert_memory_equal(buf, hello, sizeof hello);
+    SP_ASSERT_RC(sp_send(server, buf, sizeof buf, 0), (long long)sizeof buf);
+    memset(buf, 0, sizeof buf);
+    sp_t_recv_exact(client, buf, sizeof buf);
+    assert_memory_equal(buf, hello, sizeof hello);
+
+    /* Closing sends close_notify: the peer reads a clean end, not a truncation. */
+    SP_ASSERT_RC(sp_close(client), 0);
+    expect_clean_eof(server);
+    SP_ASSERT_RC(sp_close(server), 0);
+    free_contexts(cc, sc);
+}
+
+SP_CASE(tls_psk_mode_without_certificates)
+{
+    sp_tls_context *cc = psk_ctx(SP_TLS_CLIENT, TLS_PSK_IDENTITY);
+    sp_tls_context *sc = psk_ctx(SP_TLS_SERVER, TLS_PSK_IDENTITY);
+    int client;
+    int server;
+    tls_pair(cc, sc, &client, &server);
+    handshake_ok(client, server);
+    static const char ping[] = "psk ping";
+    char buf[sizeof ping];
+    SP_ASSERT_RC(sp_send(client, ping, sizeof ping, 0), (long long)sizeof ping);
+    recv_exact_nb(server, buf, sizeof buf);
+    assert_memory_equal(buf, ping, sizeof ping);
+    sp_t_close_both(client, server);
+    free_contexts(cc, sc);
+}
+
+SP_CASE(tls_big_transfer_verified_by_checksum)
+{
+    sp_tls_context *cc = client_ctx(sp_t_tls_ca, "localhost", NULL);
+    sp_tls_context *sc = server_ctx(sp_t_tls_server_cert, NULL);
+    int client;
+    int server;
+    tls_pair(cc, sc, &client, &server);
+    handshake_ok(client, server);
+    uint64_t total = 4u << 20;
+    if (total > sp_test_fixture.big_transfer_bytes)
+        total = sp_test_fixture.big_transfer_bytes;
+    print_message("streaming %llu bytes over TLS (%s)\n", (unsigned long long)total,
+                  sp_tls_backend_name());
+    sp_t_transfer_over(client, server, total); /* ends with close_notify read as EOF */
+    sp_t_close_both(client, server);
+    free_contexts(cc, sc);
+}
+
+SP_CASE(tls_nonblocking_handshake_driven_by_poll)
+{
+    sp_tls_context *cc = client_ctx(sp_t_tls_ca, "localhost", NULL);
+    sp_tls_context *sc = server_ctx(sp_t_tls_server_cert, NULL);
+    int client;
+    int server;
+    tls_pair(cc, sc, &client, &server);
+
+    /* The client's hello is out; it now waits to read, and is not writable
+     * to its user until the handshake is done. */
+    short wait_for = 0;
+    SP_ASSERT_RC(sp_tls_handshake(client, &wait_for), SP_EAGAIN);
+    assert_int_equal(wait_for, SP_POLLIN);
+    sp_pollfd pfd = {.sock = client, .events = SP_POLLOUT, .revents = 0};
+    SP_ASSERT_RC(sp_poll(&pfd, 1, 0), 0);
+    char byte = 'x';
+    SP_ASSERT_RC(sp_send(client, &byte, 1, 0), SP_EAGAIN);
+
+    int client_rc;
+    int server_rc;
+    int waits = drive_handshakes(client, server, &client_rc, &server_rc);
+    SP_ASSERT_RC(client_rc, 0);
+    SP_ASSERT_RC(server_rc, 0);
+    assert_true(waits >= 2); /* at least a round trip on each side */
+    assert_true(sp_t_wait(client, SP_POLLOUT, SP_T_SAFETY_MS) & SP_POLLOUT);
+    sp_t_close_both(client, server);
+    free_contexts(cc, sc);
+}
+
+SP_CASE(tls_implicit_handshake_in_first_send_and_recv)
+{
+    sp_tls_context *cc = client_ctx(sp_t_tls_ca, "localhost", NULL);
+    sp_tls_context *sc = server_ctx(sp_t_tls_server_cert, NULL);
+    int client;
+    int server;
+    tls_pair(cc, sc, &client, &server);
+    static const char msg[] = "first bytes";
+    char buf[sizeof msg];
+    ptrdiff_t sent = SP_EAGAIN;
+    ptrdiff_t got = SP_EAGAIN;
+    for (int i = 0; i < TLS_STEPS_MAX && (sent == SP_EAGAIN || got == SP_EAGAIN); i++) {
+        if (sent == SP_EAGAIN)
+            sent = sp_send(client, msg, sizeof msg, 0);
+        if (got == SP_EAGAIN)
+            got = sp_recv(server, buf, sizeof buf, 0);
+        sp_pollfd fds[2] = {{client, SP_POLLIN | SP_POLLOUT, 0}, {server, SP_POLLIN, 0}};
+        SP_ASSERT_OK(sp_poll(fds, 2, 100));
+    }
+    SP_ASSERT_RC(sent, (long long)sizeof msg);
+    assert_true(got > 0);
+    recv_exact_nb(server, buf + got, sizeof buf - (size_t)got);
+    assert_memory_equal(buf, msg, sizeof msg);
+    sp_t_close_both(client, server);
+    free_contexts(cc, sc);
+}
+
+SP_CASE(tls_poll_readable_while_plaintext_is_buffered)
+{
+    sp_tls_context *cc = client_ctx(sp_t_tls_ca, "localhost", NULL);
+    sp_tls_context *sc = server_ctx(sp_t_tls_server_cert, NULL);
+    int client;
+    int server;
+    tls_pair(cc, sc, &client, &server);
+    handshake_ok(client, server);
+
+    /* One full 16 KiB record, read back 100 bytes at a time: after the first
+     * read the network holds nothing more, yet every poll between the reads
+     * must report the bytes the TLS library still holds. */
+    enum { RECORD = 16384, PIECE = 100 };
+    static uint8_t record[RECORD];
+    sp_t_fill(record, sizeof record, 7);
+    SP_ASSERT_RC(sp_send_all(server, record, sizeof record, SP_T_SAFETY_MS, NULL), 0);
+    assert_true(sp_t_wait(client, SP_POLLIN, SP_T_SAFETY_MS) & SP_POLLIN);
+    size_t got = 0;
+    int reads = 0;
+    while (got < RECORD && reads < 2 * RECORD / PIECE) {
+        uint8_t piece[PIECE];
+        size_t want = RECORD - got < PIECE ? RECORD - got : PIECE;
+        ptrdiff_t n = sp_recv(client, piece, want, 0);
+        if (n == SP_EAGAIN && got == 0) { /* the record was still arriving */
+            assert_true(sp_t_wait(client, SP_POLLIN, SP_T_SAFETY_MS) & SP_POLLIN);
+            continue;
+        }
+        SP_ASSERT_RC(n, (long long)want);
+        assert_memory_equal(piece, record + got, want);
+        got += want;
+        reads++;
+        sp_pollfd pfd = {.sock = client, .events = SP_POLLIN, .revents = 0};
+        SP_ASSERT_RC(sp_poll(&pfd, 1, 0), got < RECORD ? 1 : 0);
+    }
+    assert_true(got == RECORD);
+    assert_int_equal(reads, (RECORD + PIECE - 1) / PIECE);
+    char byte;
+    SP_ASSERT_RC(sp_recv(client, &byte, 1, 0), SP_EAGAIN);
+    sp_t_close_both(client, server);
+    free_contexts(cc, sc);
+}
+
+SP_CASE(tls_shutdown_sends_close_notify_and_keeps_reading)
+{
+    sp_tls_context *cc = client_ctx(sp_t_tls_ca, "localhost", NULL);
+    sp_tls_context *sc = server_ctx(sp_t_tls_server_cert, NULL);
+    int client;
+    int server;
+    tls_pair(cc, sc, &client, &server);
+    handshake_ok(client, server);
+    SP_ASSERT_RC(sp_shutdown(client, SP_SHUT_WR), 0);
+    expect_clean_eof(server);
+    char byte = 'z';
+    SP_ASSERT_RC(sp_send(client, &byte, 1, 0), SP_EPIPE);
+    SP_ASSERT_RC(sp_send(server, "after", 5, 0), 5);
+    char buf[5];
+    recv_exact_nb(client, buf, sizeof buf);
+    assert_memory_equal(buf, "after", 5);
+    sp_t_close_both(client, server);
+    free_contexts(cc, sc);
+}
+
+/* A client handshake against @p server_cert that must fail with @p expected;
+ * the server must learn that the client refused (a fatal alert). */
+static void expect_verify_failure(const char *ca, const char *server_cert, int expected)
+{
+    sp_tls_context *cc = client_ctx(ca, "localhost", NULL);
+    sp_tls_context *sc = server_ctx(server_cert, NULL);
+    int client;
+    int server;
+    int client_rc;
+    int server_rc;
+    tls_pair(cc, sc, &client, &server);
+    drive_handshakes(client, server, &client_rc, &server_rc);
+    SP_ASSERT_RC(client_rc, expected);
+    SP_ASSERT_RC(server_rc, SP_ETLSHANDSHAKE);
+    /* A TLS failure is final. */
+    char byte = 0;
+    SP_ASSERT_RC(sp_send(client, &byte, 1, 0), expected);
+    SP_ASSERT_RC(sp_recv(client, &byte, 1, 0), expected);
+    sp_pollfd pfd = {.sock = client, .events = SP_POLLIN, .revents = 0};
+    SP_ASSERT_RC(sp_poll(&pfd, 1, 0), 1);
+    assert_true(pfd.revents & SP_POLLERR);
+    sp_t_close_both(client, server);
+    free_contexts(cc, sc);
+}
+
+SP_CASE(tls_error_wrong_ca_is_untrusted)
+{
+    expect_verify_failure(sp_t_tls_other_ca, sp_t_tls_server_cert, SP_ECERTUNTRUSTED);
+}
+
+SP_CASE(tls_error_expired_certificate_is_untrusted)
+{
+    expect_verify_failure(sp_t_tls_ca, sp_t_tls_expired_cert, SP_ECERTUNTRUSTED);
+}
+
+SP_CASE(tls_error_wrong_hostname)
+{
+    expect_verify_failure(sp_t_tls_ca, sp_t_tls_wrong_name_cert, SP_EHOSTMISMATCH);
+}
+
+SP_CASE(tls_error_no_verification_accepts_any_certificate)
+{
+    /* The opt-out exists (tests, debugging); with it the wrong name passes. */
+    sp_tls_config config = {.role = SP_TLS_CLIENT, .server_name = "localhost", .verify_none = true};
+    sp_tls_context *cc = NULL;
+    SP_ASSERT_RC(sp_tls_context_new(&config, &cc), 0);
+    sp_tls_context *sc = server_ctx(sp_t_tls_wrong_name_cert, NULL);
+    int client;
+    int server;
+    tls_pair(cc, sc, &client, &server);
+    handshake_ok(client, server);
+    sp_t_close_both(client, server);
+    free_contexts(cc, sc);
+}
+
+SP_CASE(tls_error_psk_identity_unknown_is_handshake_failure)
+{
+    sp_tls_context *cc = psk_ctx(SP_TLS_CLIENT, "someone-else");
+    sp_tls_context *sc = psk_ctx(SP_TLS_SERVER, TLS_PSK_IDENTITY);
+    int client;
+    int server;
+    int client_rc;
+    int server_rc;
+    tls_pair(cc, sc, &client, &server);
+    drive_handshakes(client, server, &client_rc, &server_rc);
+    SP_ASSERT_RC(client_rc, SP_ETLSHANDSHAKE);
+    SP_ASSERT_RC(server_rc, SP_ETLSHANDSHAKE);
+    sp_t_close_both(client, server);
+    free_contexts(cc, sc);
+}
+
+SP_CASE(tls_error_plain_tcp_peer_sending_garbage)
+{
+    sp_tls_context *cc = client_ctx(sp_t_tls_ca, "localhost", NULL);
+    int client;
+    int plain;
+    tls_pair(cc, NULL, &client, &plain);
+    static const char reply[] = "HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n";
+    SP_ASSERT_RC(sp_send(plain, reply, sizeof reply - 1, 0), (long long)(sizeof reply - 1));
+    SP_ASSERT_RC(sp_close(plain), 0);
+    int rc = SP_EAGAIN;
+    for (int i = 0; i < TLS_STEPS_MAX && rc == SP_EAGAIN; i++) {
+        short wait_for = 0;
+        rc = sp_tls_handshake(client, &wait_for);
+        if (rc == SP_EAGAIN)
+            sp_t_wait(client, wait_for, 1000);
+    }
+    SP_ASSERT_RC(rc, SP_ETLSPROTO);
+    SP_ASSERT_RC(sp_close(client), 0);
+    SP_ASSERT_RC(sp_tls_context_free(cc), 0);
+    SP_ASSERT_RC(sp_tls_sessions_in_use(), 0);
+}
+
+/* Copies what @p from has to @p to (plain sockets); returns whether anything moved. */
+static int relay(int from, int to)
+{
+    static uint8_t buf[4096];
+    ptrdiff_t n = sp_recv(from, buf, sizeof buf, 0);
+    if (n <= 0)
+        return 0;
+    SP_ASSERT_RC(sp_send_all(to, buf, (size_t)n, SP_T_SAFETY_MS, NULL), 0);
+    return 1;
+}
+
+SP_CASE(tls_error_peer_closes_without_close_notify)
+{
+    /* client (TLS) <-> relay_a | relay_b <-> server (TLS): the relay passes
+     * the handshake and a message, then ends the client's TCP stream
+     * plainly, as a network attacker could, with no close_notify. */
+    sp_tls_context *cc = client_ctx(sp_t_tls_ca, "localhost", NULL);
+    sp_tls_context *sc = server_ctx(sp_t_tls_server_cert, NULL);
+    int client;
+    int relay_a;
+    int relay_b;
+    int server;
+    tls_pair(cc, NULL, &client, &relay_a);
+    tls_pair(NULL, sc, &relay_b, &server);
+    int client_rc = SP_EAGAIN;
+    int server_rc = SP_EAGAIN;
+    for (int i = 0; i < TLS_STEPS_MAX && (client_rc == SP_EAGAIN || server_rc == SP_EAGAIN); i++) {
+        if (client_rc == SP_EAGAIN)
+            client_rc = sp_tls_handshake(client, NULL);
+        if (server_rc == SP_EAGAIN)
+            server_rc = sp_tls_handshake(server, NULL);
+        int moved = relay(relay_a, relay_b) | relay(relay_b, relay_a);
+        if (!moved) {
+            sp_pollfd fds[2] = {{relay_a, SP_POLLIN, 0}, {relay_b, SP_POLLIN, 0}};
+            sp_poll(fds, 2, 50);
+        }
+    }
+    SP_ASSERT_RC(client_rc, 0);
+    SP_ASSERT_RC(server_rc, 0);
+    SP_ASSERT_RC(sp_send(server, "data", 4, 0), 4);
+    assert_true(sp_t_wait(relay_b, SP_POLLIN, SP_T_SAFETY_MS) & SP_POLLIN);
+    assert_true(relay(relay_b, relay_a));
+    SP_ASSERT_RC(sp_close(relay_a), 0); /* a plain FIN: no close_notify */
+    char buf[4];
+    recv_exact_nb(client, buf, sizeof buf);
+    assert_memory_equal(buf, "data", 4);
+    assert_true(sp_t_wait(client, SP_POLLIN, SP_T_SAFETY_MS) & SP_POLLIN);
+    SP_ASSERT_RC(sp_recv(client, buf, sizeof buf, 0), SP_ETLSTRUNCATED);
+    SP_ASSERT_RC(sp_recv(client, buf, sizeof buf, 0), SP_ETLSTRUNCATED);
+    sp_t_close_both(client, server);
+    SP_ASSERT_RC(sp_close(relay_b), 0);
+    free_contexts(cc, sc);
+}
+
+SP_CASE(tls_timeouts_on_handshake_and_receive)
+{
+    sp_tls_context *cc = client_ctx(sp_t_tls_ca, "localhost", NULL);
+    sp_tls_context *sc = server_ctx(sp_t_tls_server_cert, NULL);
+    int client;
+    int silent;
+    /* A blocking handshake against a peer that never answers ends by the
+     * socket's receive timeout, and may be resumed. */
+    tls_pair(cc, NULL, &client, &silent);
+    sp_t_setopt(client, SP_OPT_NONBLOCK, 0);
+    sp_t_setopt(client, SP_OPT_RCVTIMEO, 200);
+    int64_t start = sp_t_now();
+    SP_ASSERT_RC(sp_tls_handshake(client, NULL), SP_ETIMEDOUT);
+    assert_true(sp_t_now() - start >= 150);
+    SP_ASSERT_RC(sp_tls_handshake(client, NULL), SP_ETIMEDOUT);
+    sp_t_close_both(client, silent);
+
+    /* A blocking receive after the handshake, with nothing sent. */
+    int server;
+    tls_pair(cc, sc, &client, &server);
+    handshake_ok(client, server);
+    sp_t_setopt(client, SP_OPT_NONBLOCK, 0);
+    sp_t_setopt(client, SP_OPT_RCVTIMEO, 100);
+    char byte;
+    SP_ASSERT_RC(sp_recv(client, &byte, 1, 0), SP_ETIMEDOUT);
+    sp_t_close_both(client, server);
+    free_contexts(cc, sc);
+}
+
+static int fixed_entropy(void *arg, uint8_t *out, size_t len)
+{
+    (void)arg;
+    memset(out, 0x42, len);
+    return 0;
+}
+
+SP_CASE(tls_api_misuse_gives_documented_codes)
+{
+    sp_tls_context *ctx = NULL;
+    sp_tls_config config = {.role = SP_TLS_CLIENT};
+    SP_ASSERT_RC(sp_tls_context_new(NULL, &ctx), SP_EINVAL);
+    SP_ASSERT_RC(sp_tls_context_new(&config, NULL), SP_EINVAL);
+    SP_ASSERT_RC(sp_tls_context_new(&config, &ctx), SP_EINVAL); /* no CA, no PSK */
+    config.role = 7;
+    SP_ASSERT_RC(sp_tls_context_new(&config, &ctx), SP_EINVAL);
+    sp_tls_config bad_ca = {
+        .role = SP_TLS_CLIENT, .ca = (const uint8_t *)"not a cert", .ca_len = 10};
+    SP_ASSERT_RC(sp_tls_context_new(&bad_ca, &ctx), SP_EINVAL);
+    sp_tls_config no_key = {.role = SP_TLS_SERVER};
+    no_key.cert = pem(sp_t_tls_server_cert, &no_key.cert_len);
+    SP_ASSERT_RC(sp_tls_context_new(&no_key, &ctx), SP_EINVAL);
+    static const char *const empty_alpn[] = {"", NULL};
+    sp_tls_config alpn = {.role = SP_TLS_CLIENT, .verify_none = true, .alpn = empty_alpn};
+    SP_ASSERT_RC(sp_tls_context_new(&alpn, &ctx), SP_EINVAL);
+    SP_ASSERT_RC(sp_tls_context_free(NULL), SP_EINVAL);
+
+    /* A test-only entropy source is refused unless the config allows it. */
+    SP_ASSERT_RC(sp_tls_set_entropy(fixed_entropy, NULL, 99), SP_EINVAL);
+    SP_ASSERT_RC(sp_tls_set_entropy(fixed_entropy, NULL, SP_TLS_ENTROPY_TEST_ONLY), 0);
+    sp_tls_config test_rng = {.role = SP_TLS_CLIENT, .verify_none = true};
+    SP_ASSERT_RC(sp_tls_context_new(&test_rng, &ctx), SP_EACCES);
+    test_rng.allow_test_entropy = true;
+    SP_ASSERT_RC(sp_tls_context_new(&test_rng, &ctx), 0);
+    SP_ASSERT_RC(sp_tls_set_entropy(NULL, NULL, 0), 0);
+
+    /* Wrapping needs a connected stream socket without TLS. */
+    int dgram = sp_t_socket(SP_AF_INET, SP_SOCK_DGRAM);
+    SP_ASSERT_RC(sp_tls_wrap(dgram, ctx), SP_EOPNOTSUPP);
+    int idle = sp_t_socket(SP_AF_INET, SP_SOCK_STREAM);
+    SP_ASSERT_RC(sp_tls_wrap(idle, ctx), SP_ENOTCONN);
+    SP_ASSERT_RC(sp_tls_handshake(idle, NULL), SP_EINVAL);
+    char name[8];
+    SP_ASSERT_RC(sp_tls_alpn(idle, name, sizeof name), SP_EINVAL);
+    SP_ASSERT_RC(sp_tls_wrap(-1, ctx), SP_EBADF);
+    SP_ASSERT_RC(sp_tls_handshake(-1, NULL), SP_EBADF);
+    sp_t_close_both(dgram, idle);
+
+    int client;
+    int server;
+    tls_pair(ctx, NULL, &client, &server);
+    SP_ASSERT_RC(sp_tls_wrap(client, NULL), SP_EINVAL);
+    SP_ASSERT_RC(sp_tls_wrap(client, ctx), SP_EINVAL); /* already TLS */
+    SP_ASSERT_RC(sp_tls_alpn(client, name, sizeof name), SP_ENOTCONN);
+    char byte;
+    SP_ASSERT_RC(sp_recv(client, &byte, 1, SP_MSG_PEEK), SP_EOPNOTSUPP);
+    SP_ASSERT_RC(sp_tls_context_free(ctx), SP_EINVAL); /* still in use */
+    sp_t_close_both(client, server);
+    SP_ASSERT_RC(sp_tls_context_free(ctx), 0);
+    SP_ASSERT_RC(sp_tls_context_free(ctx), SP_EINVAL); /* already freed */
+    SP_ASSERT_RC(sp_tls_sessions_in_use(), 0);
+}
+
+SP_CASE(tls_minimum_version_1_3)
+{
+    sp_tls_config config = {
+        .role = SP_TLS_CLIENT, .verify_none = true, .min_version = SP_TLS_VERSION_1_3};
+    sp_tls_context *ctx = NULL;
+    int rc = sp_tls_context_new(&config, &ctx);
+    if (rc == SP_EOPNOTSUPP) {
+        SP_SKIP("this TLS backend has no TLS 1.3 (mbedTLS 2.28): sp_tls_context_new() says "
+                "SP_EOPNOTSUPP, as documented");
+    }
+    SP_ASSERT_RC(rc, 0);
+    SP_ASSERT_RC(sp_tls_context_free(ctx), 0);
+    config.min_version = 0x0302; /* TLS 1.1: never offered */
+    SP_ASSERT_RC(sp_tls_context_new(&config, &ctx), SP_EINVAL);
+}
+
+int sp_suite_group_tls(void)
+{
+    const struct CMUnitTest tests[] = {
+        SP_TEST(tls_handshake_echo_alpn_and_close_notify),
+        SP_TEST(tls_psk_mode_without_certificates),
+        SP_TEST(tls_big_transfer_verified_by_checksum),
+        SP_TEST(tls_nonblocking_handshake_driven_by_poll),
+        SP_TEST(tls_implicit_handshake_in_first_send_and_recv),
+        SP_TEST(tls_poll_readable_while_plaintext_is_buffered),
+        SP_TEST(tls_shutdown_sends_close_notify_and_keeps_reading),
+        SP_TEST(tls_error_wrong_ca_is_untrusted),
+        SP_TEST(tls_error_expired_certificate_is_untrusted),
+        SP_TEST(tls_error_wrong_hostname),
+        SP_TEST(tls_error_no_verification_accepts_any_certificate),
+        SP_TEST(tls_error_psk_identity_unknown_is_handshake_failure),
+        SP_TEST(tls_error_plain_tcp_peer_sending_garbage),
+        SP_TEST(tls_error_peer_closes_without_close_notify),
+        SP_TEST(tls_timeouts_on_handshake_and_receive),
+        SP_TEST(tls_api_misuse_gives_documented_codes),
+        SP_TEST(tls_minimum_version_1_3),
+    };
+    return cmocka_run_group_tests_name(sp_suite_group_name("tls"), tests, NULL, NULL);
+}
