@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Prepare a Debian 12 machine to build and test sockport: install the missing
-# packages, then fetch the lwIP, CMocka and mbedTLS sources into third_party/.
+# packages, then fetch the lwIP, CMocka, mbedTLS and wolfSSL sources into third_party/.
 #
 # Idempotent and non-interactive (CI=true, no stdin): a second run finds
 # everything in place and changes nothing. Runs as root, or through sudo.
@@ -268,6 +268,8 @@ sp_setup_main() {
     sp_setup_fetch_source cmocka "$root/third_party/cmocka" || return 1
     sp_setup_fetch_source mbedtls "$root/third_party/mbedtls" "$root/third_party/mbedtls-debian" || return 1
     sp_setup_check_mbedtls_version "$root/third_party/mbedtls" || return 1
+    # The TLS layer's second backend (core/tls/tls_wolfssl.c, SOCKPORT_TLS_BACKEND=wolfssl).
+    sp_setup_fetch_source wolfssl "$root/third_party/wolfssl" || return 1
     sp_setup_check_lwip_version "$root/third_party/lwip" || return 1
     sp_setup_log "ready"
 }

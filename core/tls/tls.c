@@ -71,6 +71,11 @@ ptrdiff_t spt_transport_recv(struct spt_session *t, void *buf, size_t len)
     return n;
 }
 
+struct spt_backend_conn *spt_transport_conn(struct spt_session *t)
+{
+    return t->conn;
+}
+
 sp_tls_entropy_fn spt_entropy_source(void **arg, bool *test_only)
 {
     *arg = spt_entropy_arg;

@@ -33,6 +33,10 @@ ptrdiff_t spt_transport_send(struct spt_session *t, const void *buf, size_t len)
  *  stream, SP_EAGAIN, or an SP_E* error. */
 ptrdiff_t spt_transport_recv(struct spt_session *t, void *buf, size_t len);
 
+/** The backend connection of @p t (NULL before spt_backend_conn_new() returned):
+ *  for library callbacks that get only the transport's cookie back. */
+struct spt_backend_conn *spt_transport_conn(struct spt_session *t);
+
 /** The registered entropy source (NULL: none) and whether it is test-only. */
 sp_tls_entropy_fn spt_entropy_source(void **arg, bool *test_only);
 
