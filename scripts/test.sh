@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Build and test sockport the way CI does: presets host, host-asan, host-clang and fuzz, each
+# Build and test sockport the way CI does: presets host, host-asan, host-clang, fuzz and
+# host-wolfssl (the TLS layer with its second backend), each
 # configured, built and run through CTest, going on past failures; then a
 # per-port summary of the shared suite, the reason for every skip, and one
 # last line
@@ -9,7 +10,7 @@
 # one each (a configure or build failure counts as one failed check). The line
 # before it says how many of each. Exit status: 0 only if nothing failed.
 #
-#   bash scripts/test.sh [--no-setup] [PRESET...]      (default presets: host host-asan host-clang fuzz)
+#   bash scripts/test.sh [--no-setup] [PRESET...]      (default presets: host host-asan host-clang fuzz host-wolfssl)
 set -uo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -27,7 +28,7 @@ for arg in "$@"; do
     *) presets+=("$arg") ;;
     esac
 done
-[ "${#presets[@]}" -eq 0 ] && presets=(host host-asan host-clang fuzz)
+[ "${#presets[@]}" -eq 0 ] && presets=(host host-asan host-clang fuzz host-wolfssl)
 
 # Two cores are the norm on CI machines; more jobs only make the tests race.
 jobs="${SOCKPORT_JOBS:-2}"

@@ -56,7 +56,7 @@ static struct spt_session *spt_of(struct spc_socket *s)
 ptrdiff_t spt_transport_send(struct spt_session *t, const void *buf, size_t len)
 {
     struct spc_socket *s = t->sock;
-    ptrdiff_t n = s->stack->ops->send(s->stack->state, s->native, buf, len, 0, NULL);
+    ptrdiff_t n = spc_port_send(s->stack, s->native, buf, len, 0, NULL);
     if (n < 0 && n != SP_EAGAIN)
         t->io_error = (int)n;
     return n;
@@ -65,7 +65,7 @@ ptrdiff_t spt_transport_send(struct spt_session *t, const void *buf, size_t len)
 ptrdiff_t spt_transport_recv(struct spt_session *t, void *buf, size_t len)
 {
     struct spc_socket *s = t->sock;
-    ptrdiff_t n = s->stack->ops->recv(s->stack->state, s->native, buf, len, 0, NULL);
+    ptrdiff_t n = spc_port_recv(s->stack, s->native, buf, len, 0, NULL);
     if (n < 0 && n != SP_EAGAIN)
         t->io_error = (int)n;
     return n;
@@ -209,6 +209,19 @@ static short spt_poll(struct spc_socket *s, short port_revents)
     return revents;
 }
 
+/* What the port must report for the connection to move even while the
+ * caller waits for something else: the handshake's direction, and
+ * writability while the backend holds bytes it has taken but not sent. */
+static short spt_wants(struct spc_socket *s)
+{
+    struct spt_session *t = spt_of(s);
+    if (t->failed != 0)
+        return 0;
+    if (!t->handshake_done)
+        return t->want;
+    return spt_backend_unsent(t->conn) > 0 ? SP_POLLOUT : 0;
+}
+
 static short spt_wait_events(struct spc_socket *s, short events)
 {
     struct spt_session *t = spt_of(s);
@@ -261,6 +274,7 @@ static const struct spc_service spt_service = {
     .recv = spt_recv,
     .poll = spt_poll,
     .timer_ms = spt_timer_ms,
+    .wants = spt_wants,
     .drain = spt_drain,
     .close = spt_close,
     .wait_events = spt_wait_events,

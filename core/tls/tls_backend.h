@@ -74,6 +74,9 @@ ptrdiff_t spt_backend_write(struct spt_backend_conn *conn, const void *buf, size
 /** Push out what was taken but not yet sent: 0 when nothing is left, SPT_WANT_*, or an error. */
 int spt_backend_flush(struct spt_backend_conn *conn);
 
+/** Bytes taken by spt_backend_write() that still wait for spt_backend_flush(). */
+size_t spt_backend_unsent(struct spt_backend_conn *conn);
+
 /** Decrypted bytes held, ready for spt_backend_read() without the network. */
 size_t spt_backend_pending(struct spt_backend_conn *conn);
 

@@ -338,6 +338,11 @@ int spt_backend_flush(struct spt_backend_conn *conn)
     return spt_mbedtls_error(&conn->ssl, rc, false);
 }
 
+size_t spt_backend_unsent(struct spt_backend_conn *conn)
+{
+    return conn->owed;
+}
+
 size_t spt_backend_pending(struct spt_backend_conn *conn)
 {
     return mbedtls_ssl_get_bytes_avail(&conn->ssl);

@@ -379,6 +379,11 @@ int spt_backend_flush(struct spt_backend_conn *conn)
     return spt_wolfssl_error(conn->ssl, n, false);
 }
 
+size_t spt_backend_unsent(struct spt_backend_conn *conn)
+{
+    return conn->owed;
+}
+
 size_t spt_backend_pending(struct spt_backend_conn *conn)
 {
     int n = wolfSSL_pending(conn->ssl);
