@@ -341,6 +341,7 @@ static void accept_client(struct http_status *h)
     struct http_status_client *c = free_client(h);
     sp_addr peer;
     int sock;
+    int rc;
 
     if (c == NULL) {
         c = evictable_client(h, sp_stack_now_ms(h->stack));
@@ -359,6 +360,11 @@ static void accept_client(struct http_status *h)
     }
     if (sock < 0) {
         report(h, "accept", sock);
+        return;
+    }
+    if (h->opt->wrap != NULL && (rc = h->opt->wrap(h->opt->wrap_ctx, sock)) < 0) {
+        report("wrap", rc);
+        sp_close(sock);
         return;
     }
     c->sock = sock;

@@ -103,6 +103,11 @@ struct http_status_options {
      *  service's counters) to @p items and returns how many. May be NULL. */
     size_t (*report)(void *ctx, struct http_status_item *items, size_t max);
     void *report_ctx;
+    /** Called for each accepted connection before it is read, such as
+     *  sp_tls_wrap() to serve the page over HTTPS; a negative result drops
+     *  the connection. May be NULL (plain HTTP). */
+    int (*wrap)(void *ctx, int sock);
+    void *wrap_ctx;
 };
 
 /** Where a connection is in its life. */

@@ -132,6 +132,7 @@ static char *spt_strdup(const char *text)
     return copy;
 }
 
+#if defined(MBEDTLS_SSL_ALPN)
 /* Copies the ALPN list into one allocation that lives as long as the context. */
 static int spt_copy_alpn(struct spt_backend_ctx *c, const char *const *alpn)
 {
@@ -153,6 +154,7 @@ static int spt_copy_alpn(struct spt_backend_ctx *c, const char *const *alpn)
     c->alpn[count] = NULL;
     return mbedtls_ssl_conf_alpn_protocols(&c->conf, c->alpn) == 0 ? 0 : SP_EINVAL;
 }
+#endif
 
 static int spt_seed(struct spt_backend_ctx *c, const sp_tls_config *config)
 {
@@ -207,14 +209,24 @@ static int spt_configure(struct spt_backend_ctx *c, const sp_tls_config *config)
             mbedtls_ssl_conf_own_cert(&c->conf, &c->cert, &c->key) != 0)
             return SP_EINVAL;
     }
-    if (has_psk && mbedtls_ssl_conf_psk(&c->conf, config->psk, config->psk_len,
-                                        (const unsigned char *)config->psk_identity,
-                                        strlen(config->psk_identity)) != 0)
-        return SP_EINVAL;
+    if (has_psk) {
+#if defined(MBEDTLS_KEY_EXCHANGE_SOME_PSK_ENABLED)
+        if (mbedtls_ssl_conf_psk(&c->conf, config->psk, config->psk_len,
+                                 (const unsigned char *)config->psk_identity,
+                                 strlen(config->psk_identity)) != 0)
+            return SP_EINVAL;
+#else
+        return SP_EOPNOTSUPP; /* this mbedTLS configuration has no PSK key exchange */
+#endif
+    }
     if (config->alpn != NULL) {
+#if defined(MBEDTLS_SSL_ALPN)
         rc = spt_copy_alpn(c, config->alpn);
         if (rc < 0)
             return rc;
+#else
+        return SP_EOPNOTSUPP;
+#endif
     }
     if (!server && config->server_name != NULL) {
         c->server_name = spt_strdup(config->server_name);
@@ -356,7 +368,12 @@ int spt_backend_close_notify(struct spt_backend_conn *conn)
 
 const char *spt_backend_alpn(struct spt_backend_conn *conn)
 {
+#if defined(MBEDTLS_SSL_ALPN)
     return mbedtls_ssl_get_alpn_protocol(&conn->ssl);
+#else
+    (void)conn;
+    return NULL;
+#endif
 }
 
 const char *spt_backend_name(void)

@@ -124,7 +124,8 @@ typedef struct sp_tls_context sp_tls_context;
  *         certificate, key or PSK does not parse, a server has neither a
  *         certificate with key nor a PSK, a client has neither CA, PSK nor
  *         @c verify_none, or an ALPN name is empty or longer than 255;
- *         SP_EOPNOTSUPP if @c min_version asks for a version the backend lacks;
+ *         SP_EOPNOTSUPP if @c min_version asks for a version the backend lacks,
+ *         or PSK or ALPN is asked of a backend configuration built without it;
  *         SP_EACCES if the only entropy source is test-only and the config does
  *         not allow it;
  *         SP_EIO if no entropy source is available (a board must register one);

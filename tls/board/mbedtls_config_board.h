@@ -96,6 +96,10 @@
 #define MBEDTLS_SSL_CACHE_C
 #define MBEDTLS_KEY_EXCHANGE_RSA_ENABLED
 #define MBEDTLS_KEY_EXCHANGE_ECDHE_RSA_ENABLED
+/* sockport's TLS layer serves the board's page with an ECDSA P-256 test
+ * certificate (tests/tls/make_test_certs.sh): far cheaper than RSA here. */
+#define MBEDTLS_ECDSA_C
+#define MBEDTLS_KEY_EXCHANGE_ECDHE_ECDSA_ENABLED
 #define MBEDTLS_SSL_SERVER_NAME_INDICATION
 #define MBEDTLS_SSL_ALPN
 #define MBEDTLS_SSL_ENCRYPT_THEN_MAC
