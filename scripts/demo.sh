@@ -6,7 +6,8 @@
 # how to reach it through QEMU's forwards on 127.0.0.1, and show it answering
 # curl, nc, socat and the same echo client; then keep it serving until Ctrl-C;
 # then boot mbedTLS's ssl_server2 as firmware and show the host's curl and
-# openssl fetching its page over HTTPS, certificate verified.
+# openssl fetching its page over HTTPS, certificate verified; then the same
+# for the board's own status page served through sockport's TLS layer.
 #
 #   bash scripts/demo.sh [--once] [--port N] [--no-qemu] [--no-setup]
 #     --once      run each demo once and exit, 0 only if everything answered
@@ -183,6 +184,36 @@ demo_tls() {
     fi
 }
 
+# The board's own status page over HTTPS through sockport's TLS layer
+# (<sockport/tls.h>, docs/tls.md): tests/qemu/firmware/fw_https serves the
+# page on port 80 and, with its accepted sockets wrapped by sp_tls_wrap(), on
+# port 443, with a certificate made by openssl at build time. The host's curl
+# and openssl verify it against that build's test CA.
+demo_https() {
+    section "QEMU board HTTPS demo: the status page through sockport's TLS layer (mbedTLS) on mps2-an385"
+    local build_dir="$root/build/tls-demo"
+    cmake --build "$build_dir" -j 2 --target fw_https | tail -n 2
+    local certs="$build_dir/tls_certs"
+    local check="bash '$root/tests/tls/board_https_check.sh' '$certs'" timeout_s=150
+    if [ "$once" -eq 1 ]; then
+        check+=" --quit"
+    else
+        timeout_s=86400
+        check+=" && echo && echo 'The board keeps serving HTTPS: the curl line above works until Ctrl-C.'"
+    fi
+    local status=0
+    bash "$root/tests/qemu/run_firmware.sh" --timeout "$timeout_s" --ready-timeout 60 \
+        --tcp 80 --tcp 443 --client "$check" "$build_dir/fw_https.elf" || status=$?
+    if [ "$status" -eq 0 ]; then
+        echo "HTTPS demo: OK: curl and openssl verified the board's certificate and fetched its page through sockport's TLS"
+    elif [ "$once" -eq 0 ] && [ "$status" -eq 130 ]; then
+        echo "HTTPS demo: stopped with Ctrl-C"
+    else
+        echo "HTTPS demo: FAILED (run_firmware.sh exit status $status)" >&2
+        return 1
+    fi
+}
+
 # Without the board, an interactive user gets the host demo server instead.
 serve_for_user() {
     local echo_port=7007 http_port=8080
@@ -210,6 +241,7 @@ demo_host
 if [ "$run_qemu" -eq 1 ]; then
     demo_qemu
     demo_tls
+    demo_https
 elif [ "$once" -eq 0 ]; then
     serve_for_user
 fi

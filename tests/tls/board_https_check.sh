@@ -29,7 +29,7 @@ echo "\$ curl http://127.0.0.1:$http/"
 page=$(curl -sS --max-time 30 "http://127.0.0.1:$http/") || fail "plain HTTP failed"
 grep -q "over HTTPS" <<<"$page" || fail "the plain page is not the status page: $page"
 
-echo "\$ curl --cacert ca.pem --resolve localhost:$https:127.0.0.1 $url"
+echo "\$ curl --cacert $certs/ca.pem --resolve localhost:$https:127.0.0.1 $url"
 out=$(curl -sS --max-time 60 --cacert "$certs/ca.pem" "${resolve[@]}" \
     -w '\ncurl-times connect=%{time_connect} appconnect=%{time_appconnect}\n' "$url") ||
     fail "curl could not fetch $url with the test CA"
