@@ -161,9 +161,6 @@ static ptrdiff_t spt_send(struct spc_socket *s, const void *buf, size_t len, con
     int rc = spt_step(t);
     if (rc < 0)
         return rc;
-    rc = spt_backend_flush(t->conn);
-    if (rc != 0)
-        return spt_settle(t, rc);
     ptrdiff_t n = spt_backend_write(t->conn, buf, len);
     if (n >= 0)
         return n;
@@ -202,8 +199,8 @@ static short spt_poll(struct spc_socket *s, short port_revents)
      * read attempt costs nothing on a non-blocking port either. */
     if (spt_readable(t, true))
         revents |= SP_POLLIN;
-    if ((port_revents & SP_POLLOUT) && spt_backend_flush(t->conn) == 0)
-        revents |= SP_POLLOUT;
+    if (port_revents & SP_POLLOUT)
+        revents |= SP_POLLOUT; /* a record left behind goes with the next send */
     if (t->failed != 0)
         revents |= SP_POLLIN | SP_POLLOUT | SP_POLLERR;
     return revents;
@@ -211,7 +208,7 @@ static short spt_poll(struct spc_socket *s, short port_revents)
 
 /* What the port must report for the connection to move even while the
  * caller waits for something else: the handshake's direction, and
- * writability while the backend holds bytes it has taken but not sent. */
+ * writability while the backend holds a record a send left behind. */
 static short spt_wants(struct spc_socket *s)
 {
     struct spt_session *t = spt_of(s);
@@ -234,7 +231,7 @@ static int spt_timer_ms(struct spc_socket *s)
     return -1;
 }
 
-/* Sends close_notify (after anything still owed), waiting at most
+/* Sends close_notify (after a record a send left behind), waiting at most
  * SPT_CLOSE_FLUSH_MS: the peer must learn that the stream ended on purpose. */
 static void spt_drain(struct spc_socket *s)
 {

@@ -65,16 +65,18 @@ int spt_backend_handshake(struct spt_backend_conn *conn);
 ptrdiff_t spt_backend_read(struct spt_backend_conn *conn, void *buf, size_t len);
 
 /**
- * Take up to @p len bytes: the count taken (> 0) or SPT_WANT_* when nothing
- * was taken. Bytes taken are the backend's: once it reports them it sends
- * them later even if the transport is full now (spt_backend_flush()).
+ * Take up to @p len bytes: the count taken (> 0), SPT_WANT_* when nothing was
+ * taken, or an error. After SPT_WANT_WRITE the library may hold those bytes
+ * encrypted: the next call must offer at least them again (SP_EINVAL if it
+ * offers fewer), as the libraries' own write calls require.
  */
 ptrdiff_t spt_backend_write(struct spt_backend_conn *conn, const void *buf, size_t len);
 
-/** Push out what was taken but not yet sent: 0 when nothing is left, SPT_WANT_*, or an error. */
+/** Before close_notify: push out a record a write left behind. 0 when nothing
+ *  is left, SPT_WANT_*, or an error. */
 int spt_backend_flush(struct spt_backend_conn *conn);
 
-/** Bytes taken by spt_backend_write() that still wait for spt_backend_flush(). */
+/** Bytes of a write cut short that the library holds (the next write repeats them). */
 size_t spt_backend_unsent(struct spt_backend_conn *conn);
 
 /** Decrypted bytes held, ready for spt_backend_read() without the network. */

@@ -24,7 +24,8 @@ struct spt_backend_ctx {
 
 struct spt_backend_conn {
     mbedtls_ssl_context ssl;
-    size_t owed; /* bytes reported as sent that are still in mbedTLS's output buffer */
+    size_t pending; /* length of a write cut short (its record waits in mbedTLS's output
+                       buffer): the next write must offer at least these bytes again */
 };
 
 /* --- errors ------------------------------------------------------------ */
@@ -318,33 +319,38 @@ ptrdiff_t spt_backend_read(struct spt_backend_conn *conn, void *buf, size_t len)
 
 ptrdiff_t spt_backend_write(struct spt_backend_conn *conn, const void *buf, size_t len)
 {
+    if (conn->pending > 0) {
+        if (len < conn->pending)
+            return SP_EINVAL; /* not the bytes of the write cut short */
+        len = conn->pending;  /* mbedTLS sends the record it holds, reading nothing */
+    }
     int rc = mbedtls_ssl_write(&conn->ssl, buf, len);
-    if (rc >= 0)
+    if (rc >= 0) {
+        conn->pending = 0;
         return rc;
-    if (rc == MBEDTLS_ERR_SSL_WANT_WRITE && SPT_MBEDTLS_OUT_LEFT(&conn->ssl) > 0) {
-        /* The record is encrypted and partly sent: the bytes are taken. mbedTLS
-         * wants the same call repeated, which spt_backend_flush() does. */
+    }
+    if (rc == MBEDTLS_ERR_SSL_WANT_WRITE && conn->pending == 0 &&
+        SPT_MBEDTLS_OUT_LEFT(&conn->ssl) > 0) {
+        /* The record is encrypted and partly sent: mbedTLS wants the same
+         * call repeated, and the caller, told SP_EAGAIN, offers the same
+         * bytes again (docs/tls.md). */
         int max = mbedtls_ssl_get_max_out_record_payload(&conn->ssl);
-        size_t taken = max > 0 && (size_t)max < len ? (size_t)max : len;
-        conn->owed = taken;
-        return (ptrdiff_t)taken;
+        conn->pending = max > 0 && (size_t)max < len ? (size_t)max : len;
     }
     return spt_mbedtls_error(&conn->ssl, rc, false);
 }
 
 int spt_backend_flush(struct spt_backend_conn *conn)
 {
-    if (conn->owed == 0)
-        return 0;
-    if (SPT_MBEDTLS_OUT_LEFT(&conn->ssl) == 0) {
-        conn->owed = 0;
+    if (conn->pending == 0 || SPT_MBEDTLS_OUT_LEFT(&conn->ssl) == 0) {
+        conn->pending = 0;
         return 0;
     }
     /* With output pending, mbedtls_ssl_write() only flushes: the byte is not read. */
     static const unsigned char unused = 0;
     int rc = mbedtls_ssl_write(&conn->ssl, &unused, 1);
     if (rc >= 0) {
-        conn->owed = 0;
+        conn->pending = 0;
         return 0;
     }
     return spt_mbedtls_error(&conn->ssl, rc, false);
@@ -352,7 +358,7 @@ int spt_backend_flush(struct spt_backend_conn *conn)
 
 size_t spt_backend_unsent(struct spt_backend_conn *conn)
 {
-    return conn->owed;
+    return conn->pending;
 }
 
 size_t spt_backend_pending(struct spt_backend_conn *conn)

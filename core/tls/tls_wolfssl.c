@@ -33,7 +33,8 @@ struct spt_backend_ctx {
 struct spt_backend_conn {
     WOLFSSL *ssl;
     struct spt_backend_ctx *ctx;
-    size_t owed; /* bytes reported as sent that wolfSSL still holds encrypted */
+    size_t pending; /* bytes of a write cut short that wolfSSL holds encrypted: the
+                       next write must offer at least these bytes again */
     char alpn[256];
 };
 
@@ -344,36 +345,35 @@ ptrdiff_t spt_backend_read(struct spt_backend_conn *conn, void *buf, size_t len)
 }
 
 /* wolfSSL encrypts records into its output buffer before it sends them; when
- * the transport is full it keeps them and wants the same write repeated. The
- * bytes of those records are taken: say so, and repeat the write in flush. */
+ * the transport is full it keeps them and wants the same write repeated: the
+ * caller, told SP_EAGAIN, offers the same bytes again (docs/tls.md). */
 ptrdiff_t spt_backend_write(struct spt_backend_conn *conn, const void *buf, size_t len)
 {
-    /* One record per call, so that what is owed fits one repeat (see flush). */
+    if (len < conn->pending)
+        return SP_EINVAL; /* not the bytes of the write cut short */
+    /* One record per call, so that what a repeat must cover fits flush's buffer. */
     int chunk = len > MAX_RECORD_SIZE ? MAX_RECORD_SIZE : (int)len;
     int n = wolfSSL_write(conn->ssl, buf, chunk);
-    if (n > 0)
+    if (n > 0) {
+        conn->pending = 0;
         return n;
-    int rc = spt_wolfssl_error(conn->ssl, n, false);
-    if (rc == SPT_WANT_WRITE && conn->ssl->buffers.outputBuffer.length > 0) {
-        size_t taken = (size_t)conn->ssl->buffers.prevSent + conn->ssl->buffers.plainSz;
-        if (taken > 0) {
-            conn->owed = taken;
-            return (ptrdiff_t)taken;
-        }
     }
+    int rc = spt_wolfssl_error(conn->ssl, n, false);
+    if (rc == SPT_WANT_WRITE && conn->ssl->buffers.outputBuffer.length > 0)
+        conn->pending = (size_t)conn->ssl->buffers.prevSent + conn->ssl->buffers.plainSz;
     return rc;
 }
 
 int spt_backend_flush(struct spt_backend_conn *conn)
 {
-    if (conn->owed == 0)
+    if (conn->pending == 0)
         return 0;
     /* The repeat reads none of these bytes: wolfSSL sends what it holds and
      * counts them as already written. */
     static const uint8_t unread[MAX_RECORD_SIZE];
-    int n = wolfSSL_write(conn->ssl, unread, (int)conn->owed);
+    int n = wolfSSL_write(conn->ssl, unread, (int)conn->pending);
     if (n > 0) {
-        conn->owed = 0;
+        conn->pending = 0;
         return 0;
     }
     return spt_wolfssl_error(conn->ssl, n, false);
@@ -381,7 +381,7 @@ int spt_backend_flush(struct spt_backend_conn *conn)
 
 size_t spt_backend_unsent(struct spt_backend_conn *conn)
 {
-    return conn->owed;
+    return conn->pending;
 }
 
 size_t spt_backend_pending(struct spt_backend_conn *conn)

@@ -20,6 +20,11 @@
  *   end of the peer's stream (close_notify) reads as 0; a TCP end without it
  *   is SP_ETLSTRUNCATED, because an attacker can cut a stream short.
  * - SP_MSG_PEEK is not supported on a TLS socket (SP_EOPNOTSUPP).
+ * - After sp_send() returned SP_EAGAIN (or SP_ETIMEDOUT), the next sp_send()
+ *   must offer at least the same bytes again, as SSL_write() and
+ *   mbedtls_ssl_write() require: the TLS library may already hold them
+ *   encrypted. Fewer bytes give SP_EINVAL. (sp_send_all() and blocking sends
+ *   do this by themselves.) Closing the socket meanwhile may still deliver them.
  *
  * The TLS failures callers must tell apart have codes of their own
  * (docs/errors.md): SP_ETLSHANDSHAKE, SP_ECERTUNTRUSTED, SP_EHOSTMISMATCH,
