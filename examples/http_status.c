@@ -363,7 +363,7 @@ static void accept_client(struct http_status *h)
         return;
     }
     if (h->opt->wrap != NULL && (rc = h->opt->wrap(h->opt->wrap_ctx, sock)) < 0) {
-        report("wrap", rc);
+        report(h, "wrap", rc);
         sp_close(sock);
         return;
     }
