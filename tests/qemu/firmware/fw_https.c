@@ -90,9 +90,8 @@ int main(void)
 
     struct service services[2] = {http_status_service(&plain), http_status_service(&secure)};
     rc = service_loop_run(stack, services, 2, IDLE_MS);
-    printf("fw_https: %llu http and %llu https requests; %s\n",
-           (unsigned long long)plain.requests, (unsigned long long)secure.requests,
-           rc == 0 ? "told to quit" : sp_err_name(rc));
+    printf("fw_https: %lu http and %lu https requests; %s\n", (unsigned long)plain.requests,
+           (unsigned long)secure.requests, rc == 0 ? "told to quit" : sp_err_name(rc));
     http_status_close(&secure);
     http_status_close(&plain);
     sp_stack_pump(stack, DRAIN_MS);
