@@ -66,6 +66,7 @@ function(sockport_add_lwip_port target)
     ${port_dir}/lwip_resolve.c
     ${port_dir}/lwip_sock.c
     ${port_dir}/lwip_poller.c
+    ${port_dir}/lwip_raw.c
     ${port_dir}/lwip_stack.c
     ${port_dir}/lwip_tcp.c
     $<TARGET_OBJECTS:${target}_lwip>)

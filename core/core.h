@@ -293,26 +293,42 @@ int spc_settle_connect(struct spc_socket *s);
 /** The failed attempt's error if no call reported it yet (then 0 from now on), else 0. */
 int spc_take_failure(struct spc_socket *s);
 
-/* --- seqpacket.c, rdm.c ---------------------------------------------- */
+/* --- services.c, seqpacket.c, rdm.c ------------------------------------ */
 
-/** Attach core's sequenced-packet framing to a connected stream socket.
- *  SP_ENOBUFS when all SP_SEQPACKET_MAX_SOCKETS states are taken. */
-int spc_seqpacket_attach(struct spc_socket *s);
+/** Core's sequenced packets over a stream, reached only through the registry
+ *  so that a firmware that never calls sp_use_seqpacket() links none of it. */
+struct spc_seqpacket_hooks {
+    /** Attach the framing to a connected stream socket; SP_ENOBUFS when all
+     *  SP_SEQPACKET_MAX_SOCKETS states are taken. */
+    int (*attach)(struct spc_socket *s);
+    /** Whether attach() would find a free state now. */
+    bool (*has_room)(void);
+};
 
-/** Whether spc_seqpacket_attach() would find a free state now. */
-bool spc_seqpacket_has_room(void);
+/** Core's RDM protocol over datagrams (sp_use_rdm()). */
+struct spc_rdm_hooks {
+    /** Attach the protocol to a datagram socket; SP_ENOBUFS when all
+     *  SP_RDM_MAX_SOCKETS states are taken. */
+    int (*attach)(struct spc_socket *s);
+    /** RDM options (SP_OPT_RDM_*) of an RDM socket. */
+    int (*set_option)(struct spc_socket *s, int option, int value);
+    int (*get_option)(struct spc_socket *s, int option, int *value);
+};
 
-/** Attach core's RDM protocol to a datagram socket. SP_ENOBUFS when all
- *  SP_RDM_MAX_SOCKETS states are taken. */
-int spc_rdm_attach(struct spc_socket *s);
+/** The optional socket types this program registered; NULL: not registered,
+ *  sp_socket() of that type gives SP_EPROTONOSUPPORT. With SP_ALL_SERVICES
+ *  (hosted builds) both start registered. */
+struct spc_registry {
+    const struct spc_seqpacket_hooks *seqpacket;
+    const struct spc_rdm_hooks *rdm;
+};
+extern struct spc_registry spc_registry;
+extern const struct spc_seqpacket_hooks spc_seqpacket_hooks;
+extern const struct spc_rdm_hooks spc_rdm_hooks;
 
 /** Test hook: forget what RDM's fallback session generator has drawn, as a
  *  reboot does, so that a test can check sessions still differ. */
 void spc_test_rdm_reboot(void);
-
-/** RDM options (SP_OPT_RDM_*); SP_ENOPROTOOPT on another socket. */
-int spc_rdm_set_option(struct spc_socket *s, int option, int value);
-int spc_rdm_get_option(struct spc_socket *s, int option, int *value);
 
 /* --- addr.c ------------------------------------------------------------ */
 

@@ -426,7 +426,7 @@ void spc_test_rdm_reboot(void)
     spc_rdm_seed = SPC_RDM_SEED_AT_BOOT;
 }
 
-int spc_rdm_attach(struct spc_socket *s)
+static int spc_rdm_attach(struct spc_socket *s)
 {
     for (int i = 0; i < SP_RDM_MAX_SOCKETS; i++) {
         struct spc_rdm *r = &spc_rdm_pool[i];
@@ -459,7 +459,7 @@ static struct spc_rdm *spc_rdm_of(int sock, int *rc)
     return spc_rdm(s);
 }
 
-int spc_rdm_set_option(struct spc_socket *s, int option, int value)
+static int spc_rdm_set_option(struct spc_socket *s, int option, int value)
 {
     if (s->service != &spc_rdm_service)
         return SP_ENOPROTOOPT;
@@ -472,7 +472,7 @@ int spc_rdm_set_option(struct spc_socket *s, int option, int value)
     return 0;
 }
 
-int spc_rdm_get_option(struct spc_socket *s, int option, int *value)
+static int spc_rdm_get_option(struct spc_socket *s, int option, int *value)
 {
     if (s->service != &spc_rdm_service)
         return SP_ENOPROTOOPT;
@@ -519,4 +519,15 @@ int sp_rdm_get_stats(int sock, sp_rdm_stats *out)
         return SP_EINVAL;
     *out = r->stats;
     return 0;
+}
+
+const struct spc_rdm_hooks spc_rdm_hooks = {
+    .attach = spc_rdm_attach,
+    .set_option = spc_rdm_set_option,
+    .get_option = spc_rdm_get_option,
+};
+
+void sp_use_rdm(void)
+{
+    spc_registry.rdm = &spc_rdm_hooks;
 }

@@ -250,7 +250,7 @@ static const struct spc_service spc_seqpacket_service = {
     .take_error = spc_seq_error,
 };
 
-bool spc_seqpacket_has_room(void)
+static bool spc_seqpacket_has_room(void)
 {
     for (int i = 0; i < SP_SEQPACKET_MAX_SOCKETS; i++)
         if (!spc_seq_pool[i].in_use)
@@ -258,7 +258,7 @@ bool spc_seqpacket_has_room(void)
     return false;
 }
 
-int spc_seqpacket_attach(struct spc_socket *s)
+static int spc_seqpacket_attach(struct spc_socket *s)
 {
     for (int i = 0; i < SP_SEQPACKET_MAX_SOCKETS; i++) {
         struct spc_seqpacket *q = &spc_seq_pool[i];
@@ -277,4 +277,14 @@ int spc_seqpacket_attach(struct spc_socket *s)
         return 0;
     }
     return SP_ENOBUFS;
+}
+
+const struct spc_seqpacket_hooks spc_seqpacket_hooks = {
+    .attach = spc_seqpacket_attach,
+    .has_room = spc_seqpacket_has_room,
+};
+
+void sp_use_seqpacket(void)
+{
+    spc_registry.seqpacket = &spc_seqpacket_hooks;
 }

@@ -45,14 +45,15 @@ int sp_socket_on(sp_stack *stack, int family, int type, int protocol)
      * port's own where it has them, else core's framing over a stream. */
     int native_type = type;
     if (type == SP_SOCK_RDM) {
-        if (family == SP_AF_LOCAL)
+        if (family == SP_AF_LOCAL || spc_registry.rdm == NULL)
             return SP_EPROTONOSUPPORT;
         native_type = SP_SOCK_DGRAM;
     }
     sp_port_sock native = 0;
     int rc = spc_port_open(stack, family, native_type, protocol, &native);
     bool framed = false;
-    if (rc == SP_EPROTONOSUPPORT && type == SP_SOCK_SEQPACKET && family != SP_AF_LOCAL) {
+    if (rc == SP_EPROTONOSUPPORT && type == SP_SOCK_SEQPACKET && family != SP_AF_LOCAL &&
+        spc_registry.seqpacket != NULL) {
         framed = true;
         rc = spc_port_open(stack, family, SP_SOCK_STREAM, protocol, &native);
     }
@@ -64,9 +65,9 @@ int sp_socket_on(sp_stack *stack, int family, int type, int protocol)
     spc_lookup(handle, &s);
     s->framed = framed;
     if (type == SP_SOCK_RDM)
-        rc = spc_rdm_attach(s);
+        rc = spc_registry.rdm->attach(s);
     else if (framed)
-        rc = spc_seqpacket_attach(s);
+        rc = spc_registry.seqpacket->attach(s);
     if (rc < 0) {
         spc_port_close(stack, native);
         spc_release(s);
@@ -174,7 +175,7 @@ int sp_accept(int sock, sp_addr *peer)
         /* Checked before each try so that a full table leaves the connection queued. */
         if (!spc_has_free_slot())
             return SP_EMFILE;
-        if (s->framed && !spc_seqpacket_has_room())
+        if (s->framed && !spc_registry.seqpacket->has_room())
             return SP_ENOBUFS;
         sp_port_sock native = 0;
         sp_addr from;
@@ -192,7 +193,7 @@ int sp_accept(int sock, sp_addr *peer)
                 *peer = from;
             child->framed = s->framed;
             if (s->framed)
-                spc_seqpacket_attach(child); /* room checked above */
+                spc_registry.seqpacket->attach(child); /* room checked above */
             return handle;
         }
         if (rc != SP_EAGAIN)
@@ -469,7 +470,7 @@ int sp_setsockopt(int sock, int option, int value)
         return 0;
     case SP_OPT_RDM_TIMEOUT:
     case SP_OPT_RDM_RTO:
-        return spc_rdm_set_option(s, option, value);
+        return spc_registry.rdm->set_option(s, option, value); /* an RDM socket: registered */
     default:
         return spc_port_set_option(s->stack, s->native, option, value);
     }
@@ -504,7 +505,7 @@ int sp_getsockopt(int sock, int option, int *value)
         return 0;
     case SP_OPT_RDM_TIMEOUT:
     case SP_OPT_RDM_RTO:
-        return spc_rdm_get_option(s, option, value);
+        return spc_registry.rdm->get_option(s, option, value);
     case SP_OPT_ERROR:
         if (s->state == SPC_CONNECTING)
             spc_settle_connect(s);

@@ -80,6 +80,15 @@ struct sp_lwip_config {
 sp_stack *sp_lwip_start(const struct sp_lwip_config *config);
 
 /**
+ * @brief Register raw IP sockets (SP_SOCK_RAW) on the lwIP port, an optional
+ *        service as sp_use_rdm() is (see sockport.h): until this call, or in
+ *        a build with SOCKPORT_ALL_SERVICES=ON (hosted builds), sp_socket()
+ *        of SP_SOCK_RAW gives SP_EPROTONOSUPPORT and the firmware links none
+ *        of the port's raw code or lwIP's raw pcb calls. Idempotent.
+ */
+void sp_lwip_use_raw(void);
+
+/**
  * @brief The running lwIP stack.
  * @return the stack sp_lwip_start() returned; NULL if lwIP is not running.
  */

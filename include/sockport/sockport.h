@@ -99,9 +99,9 @@ typedef struct sp_addr {
     uint16_t port;     /**< host byte order; unused for SP_AF_LOCAL */
     uint32_t scope_id; /**< IPv6 zone (interface index); 0 = none */
     union {
-        uint8_t v4[4];                 /**< network order, v4[0] first */
-        uint8_t v6[16];                /**< network order */
-        char path[SP_LOCAL_PATH_MAX];  /**< NUL-terminated */
+        uint8_t v4[4];                /**< network order, v4[0] first */
+        uint8_t v6[16];               /**< network order */
+        char path[SP_LOCAL_PATH_MAX]; /**< NUL-terminated */
     } u;
 } sp_addr;
 
@@ -308,7 +308,12 @@ int sp_socket(int family, int type, int protocol);
  *         SP_EAFNOSUPPORT the stack has no such family (SP_AF_LOCAL on lwIP), or
  *                        @p family is SP_AF_UNSPEC or no enum sp_family value (as Linux);
  *         SP_EPROTONOSUPPORT the stack has no such type in that family, or
- *                         @p protocol does not fit @p type;
+ *                         @p protocol does not fit @p type, or the type is an
+ *                         optional service this program did not register
+ *                         (SP_SOCK_SEQPACKET over IP without sp_use_seqpacket(),
+ *                         SP_SOCK_RDM without sp_use_rdm(), SP_SOCK_RAW on lwIP
+ *                         without sp_lwip_use_raw(); as Linux's
+ *                         ESOCKTNOSUPPORT for a type no loaded module provides);
  *         SP_EACCES      raw socket without the privilege for it;
  *         SP_EMFILE      the socket table (SP_MAX_SOCKETS) is full, or every
  *                        free slot has retired (see SP_MAX_SOCKETS);
@@ -416,8 +421,9 @@ int sp_connect(int sock, const sp_addr *addr);
 /* Flags for sp_send() / sp_recv() and friends. */
 #define SP_MSG_PEEK 0x01     /**< recv: look at data without taking it */
 #define SP_MSG_DONTWAIT 0x02 /**< this call only: behave as non-blocking */
-#define SP_MSG_TRUNC 0x04    /**< recv on message sockets: return the message's full
-                                  length even when it was longer than the buffer */
+#define SP_MSG_TRUNC                                                                               \
+    0x04 /**< recv on message sockets: return the message's full                                   \
+              length even when it was longer than the buffer */
 
 /**
  * @brief Send data on a connected socket.
@@ -629,6 +635,25 @@ int sp_getsockopt_native(int sock, int level, int name, void *value, size_t *len
  * At most SP_SEQPACKET_MAX_SOCKETS such connections are open at once
  * (connect/accept give SP_ENOBUFS beyond).
  */
+/**
+ * Optional services. Sequenced packets over IP, RDM (below) and, on the lwIP
+ * port, raw sockets are linked only into programs that register them, so that
+ * a firmware that never opens such a socket carries none of their code or
+ * static pools (with -ffunction-sections -fdata-sections and --gc-sections;
+ * docs/footprint.md gives the sizes). Until registered, sp_socket() of that
+ * type gives SP_EPROTONOSUPPORT. Builds configured with
+ * SOCKPORT_ALL_SERVICES=ON (the default for hosted builds, OFF when
+ * cross-compiling) start with every service registered. Registering is
+ * idempotent, cannot fail, and is best done once before the first socket.
+ */
+
+/** @brief Register core's sequenced packets over IP (SP_SOCK_SEQPACKET on
+ *         SP_AF_INET/SP_AF_INET6; local ones are the kernel's and need no call). */
+void sp_use_seqpacket(void);
+
+/** @brief Register core's acknowledged datagrams (SP_SOCK_RDM). */
+void sp_use_rdm(void);
+
 #ifndef SP_SEQPACKET_MAX_RECORD
 #define SP_SEQPACKET_MAX_RECORD 16384
 #endif
@@ -710,7 +735,8 @@ int sp_rdm_get_stats(int sock, sp_rdm_stats *out);
 #define SP_POLLIN 0x01   /**< readable: data, a message, a queued connection, or end of stream */
 #define SP_POLLOUT 0x02  /**< writable; or a connect attempt has ended */
 #define SP_POLLERR 0x04  /**< an error is pending (always reported) */
-#define SP_POLLHUP 0x08  /**< the peer closed its side or the connection is gone (always reported) */
+#define SP_POLLHUP 0x08  /**< the peer closed its side or the connection is gone (always reported) \
+                          */
 #define SP_POLLNVAL 0x10 /**< not an open handle (always reported) */
 
 /** One socket of an sp_poll() call. */
@@ -862,8 +888,8 @@ int sp_resolve(const char *host, const char *service, int family, sp_addr *out, 
  *         SP_ETIMEDOUT no answer before @p timeout_ms;
  *         SP_ENOBUFS the resolver ran out of memory.
  */
-int sp_resolve_on(sp_stack *stack, const char *host, const char *service, int family,
-                  sp_addr *out, size_t max, int timeout_ms);
+int sp_resolve_on(sp_stack *stack, const char *host, const char *service, int family, sp_addr *out,
+                  size_t max, int timeout_ms);
 
 #ifdef __cplusplus
 }

@@ -3,12 +3,14 @@
  * the same receive side: a bounded ring of (pbuf, sender) per socket, where
  * a datagram arriving at a full ring is dropped and counted, as a full
  * socket buffer drops on a POSIX host (sp_lwip_get_stats: datagrams_dropped).
+ * Raw sockets reach lwIP's raw pcb calls only through sp_lwip_raw
+ * (lwip_raw.c), so that a firmware without sp_lwip_use_raw() links none of them.
  */
 #include <string.h>
 
 #include "lwip/ip.h"
 #include "lwip/netif.h"
-#include "lwip/raw.h"
+#include "lwip/raw.h" /* the raw pcb's fields; its calls go through sp_lwip_raw */
 #include "lwip/udp.h"
 
 #include "lwip_internal.h"
@@ -20,7 +22,8 @@
 #define SP_LWIP_RAW4_MAX (0xFFFF - 20)
 #define SP_LWIP_RAW6_MAX (0xFFFF - 40)
 
-static void enqueue(struct sp_lwip_sock *sock, struct pbuf *p, const ip_addr_t *from, u16_t port)
+void sp_lwip_dgram_enqueue(struct sp_lwip_sock *sock, struct pbuf *p, const ip_addr_t *from,
+                           u16_t port)
 {
     if (sock->shut_rd || sock->dgram_count >= SP_LWIP_DGRAM_QUEUE_LEN) {
         sp_lwip_state.datagrams_dropped++;
@@ -39,26 +42,7 @@ static void on_udp_recv(void *arg, struct udp_pcb *pcb, struct pbuf *p, const ip
                         u16_t port)
 {
     (void)pcb;
-    enqueue(arg, p, addr, port);
-}
-
-static u8_t on_raw_recv(void *arg, struct raw_pcb *pcb, struct pbuf *p, const ip_addr_t *addr)
-{
-    struct sp_lwip_sock *sock = arg;
-    (void)pcb;
-    /* A raw socket gets a copy: lwIP goes on to handle the packet itself (an
-     * echo request is still answered), as the kernel does next to raw sockets. */
-    struct pbuf *copy = pbuf_clone(PBUF_RAW, PBUF_RAM, p);
-    if (copy == NULL) {
-        sp_lwip_state.datagrams_dropped++;
-        return 0;
-    }
-    if (IP_IS_V6(addr)) {
-        /* POSIX hands IPv6 raw sockets the payload only; IPv4 ones get the header too. */
-        pbuf_remove_header(copy, ip_current_header_tot_len());
-    }
-    enqueue(sock, copy, addr, 0);
-    return 0;
+    sp_lwip_dgram_enqueue(arg, p, addr, port);
 }
 
 int sp_lwip_dgram_open(struct sp_lwip_sock *sock, int protocol)
@@ -73,23 +57,7 @@ int sp_lwip_dgram_open(struct sp_lwip_sock *sock, int protocol)
         sock->pcb.udp = pcb;
         return 0;
     }
-    if (sock->family == SP_AF_INET6) {
-        type = IPADDR_TYPE_V6; /* raw IPv6 sockets see IPv6 only: no mapped ICMP */
-    }
-    struct raw_pcb *pcb = raw_new_ip_type(type, (u8_t)protocol);
-    if (pcb == NULL) {
-        return SP_ENOBUFS;
-    }
-#if LWIP_IPV6
-    if (sock->family == SP_AF_INET6 && protocol == SP_IPPROTO_ICMPV6) {
-        /* The kernel fills in the ICMPv6 checksum for raw sockets (RFC 3542). */
-        pcb->chksum_reqd = 1;
-        pcb->chksum_offset = 2;
-    }
-#endif
-    raw_recv(pcb, on_raw_recv, sock);
-    sock->pcb.raw = pcb;
-    return 0;
+    return sp_lwip_raw->open(sock, protocol); /* lwip_sock.c checked it is registered */
 }
 
 void sp_lwip_dgram_flush(struct sp_lwip_sock *sock)
@@ -107,7 +75,7 @@ void sp_lwip_dgram_close(struct sp_lwip_sock *sock)
     if (sock->kind == SP_LWIP_KIND_UDP && sock->pcb.udp != NULL) {
         udp_remove(sock->pcb.udp);
     } else if (sock->kind == SP_LWIP_KIND_RAW && sock->pcb.raw != NULL) {
-        raw_remove(sock->pcb.raw);
+        sp_lwip_raw->remove(sock->pcb.raw);
     }
     sock->pcb.any = NULL;
     sp_lwip_sock_release(sock);
@@ -140,7 +108,7 @@ int sp_lwip_dgram_bind(struct sp_lwip_sock *sock, const ip_addr_t *ip, uint16_t 
 {
     sp_lwip_dgram_apply_options(sock);
     err_t err = sock->kind == SP_LWIP_KIND_UDP ? udp_bind(sock->pcb.udp, ip, port)
-                                               : raw_bind(sock->pcb.raw, ip);
+                                               : sp_lwip_raw->bind(sock->pcb.raw, ip);
     return err == ERR_VAL ? SP_EINVAL : sp_lwip_error(err);
 }
 
@@ -174,7 +142,7 @@ int sp_lwip_dgram_connect(struct sp_lwip_sock *sock, const ip_addr_t *ip, uint16
     }
     sp_lwip_dgram_apply_options(sock);
     err_t err = sock->kind == SP_LWIP_KIND_UDP ? udp_connect(sock->pcb.udp, ip, port)
-                                               : raw_connect(sock->pcb.raw, ip);
+                                               : sp_lwip_raw->connect(sock->pcb.raw, ip);
     if (err != ERR_OK) {
         return err == ERR_VAL ? SP_ENETUNREACH : sp_lwip_error(err);
     }
@@ -238,7 +206,8 @@ ptrdiff_t sp_lwip_dgram_send(struct sp_lwip_sock *sock, const void *buf, size_t 
     if (sock->kind == SP_LWIP_KIND_UDP) {
         err = to != NULL ? udp_sendto(sock->pcb.udp, p, to, to_port) : udp_send(sock->pcb.udp, p);
     } else {
-        err = to != NULL ? raw_sendto(sock->pcb.raw, p, to) : raw_send(sock->pcb.raw, p);
+        err = to != NULL ? sp_lwip_raw->sendto(sock->pcb.raw, p, to)
+                         : sp_lwip_raw->send(sock->pcb.raw, p);
     }
     pbuf_free(p);
     if (err != ERR_OK) {

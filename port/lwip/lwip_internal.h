@@ -220,6 +220,9 @@ void sp_lwip_tcp_retry_closes(void);
 void sp_lwip_tcp_abort_all(void);
 
 /* ---- lwip_dgram.c: UDP and raw ---- */
+/* Queue a received datagram on @p sock (or drop and count it: ring full). */
+void sp_lwip_dgram_enqueue(struct sp_lwip_sock *sock, struct pbuf *p, const ip_addr_t *from,
+                           u16_t port);
 int sp_lwip_dgram_open(struct sp_lwip_sock *sock, int protocol);
 void sp_lwip_dgram_close(struct sp_lwip_sock *sock);
 int sp_lwip_dgram_bind(struct sp_lwip_sock *sock, const ip_addr_t *ip, uint16_t port);
@@ -236,6 +239,20 @@ void sp_lwip_dgram_apply_options(struct sp_lwip_sock *sock);
 /* An ICMP error arrived for a datagram from @p local to @p remote (connected sockets). */
 void sp_lwip_dgram_icmp_error(const ip_addr_t *local, uint16_t local_port, const ip_addr_t *remote,
                               uint16_t remote_port, int error);
+
+/* ---- lwip_raw.c: the raw pcb calls, linked only when registered ---- */
+struct sp_lwip_raw_calls {
+    /* Create the raw pcb of @p sock and take its packets: 0 or SP_ENOBUFS. */
+    int (*open)(struct sp_lwip_sock *sock, int protocol);
+    void (*remove)(struct raw_pcb *pcb);
+    err_t (*bind)(struct raw_pcb *pcb, const ip_addr_t *ip);
+    err_t (*connect)(struct raw_pcb *pcb, const ip_addr_t *ip);
+    err_t (*send)(struct raw_pcb *pcb, struct pbuf *p);
+    err_t (*sendto)(struct raw_pcb *pcb, struct pbuf *p, const ip_addr_t *ip);
+};
+extern const struct sp_lwip_raw_calls sp_lwip_raw_calls;
+/* NULL until sp_lwip_use_raw() (or from the start with SP_ALL_SERVICES). */
+extern const struct sp_lwip_raw_calls *sp_lwip_raw;
 
 /* ---- lwip_poller.c: ready lists fed by lwIP's callbacks ---- */
 #ifndef SP_LWIP_MAX_POLLERS

@@ -105,6 +105,12 @@ short sp_lwip_sock_revents(struct sp_lwip_sock *sock, short events)
     /* whatever the operation changes, the socket's poller sees at its next wait */                \
     sp_lwip_touch(sock);
 
+#if defined(SP_ALL_SERVICES) && SP_ALL_SERVICES
+const struct sp_lwip_raw_calls *sp_lwip_raw = &sp_lwip_raw_calls;
+#else
+const struct sp_lwip_raw_calls *sp_lwip_raw = NULL;
+#endif
+
 static int lwip_open(void *state, int family, int type, int protocol, sp_port_sock *out)
 {
     if (!((const struct sp_lwip_state *)state)->started) {
@@ -128,6 +134,9 @@ static int lwip_open(void *state, int family, int type, int protocol, sp_port_so
         kind = SP_LWIP_KIND_UDP;
         break;
     case SP_SOCK_RAW:
+        if (sp_lwip_raw == NULL) {
+            return SP_EPROTONOSUPPORT; /* not registered: sp_lwip_use_raw() */
+        }
         /* As on Linux: a raw socket names its IP protocol; TCP and UDP stay lwIP's. */
         if (protocol <= 0 || protocol > 255 || protocol == SP_IPPROTO_TCP ||
             protocol == SP_IPPROTO_UDP) {

@@ -594,6 +594,42 @@ static void rdm_sessions_differ_across_a_simulated_reboot(void **state)
     assert_int_equal(before, after);
 }
 
+/*
+ * The optional services: until a program registers one, its type is not
+ * supported (SP_EPROTONOSUPPORT, as Linux's ESOCKTNOSUPPORT for a type no
+ * loaded module provides), and registering makes it work. A hosted build
+ * starts with both registered (SP_ALL_SERVICES): the case takes them out and
+ * puts them back.
+ */
+static void optional_services_need_registering(void **state)
+{
+    (void)state;
+    mock_build(-1);
+    struct spc_registry registered = spc_registry;
+    assert_non_null(registered.rdm);
+    assert_non_null(registered.seqpacket);
+    spc_registry.rdm = NULL;
+    spc_registry.seqpacket = NULL;
+    assert_int_equal(sp_socket_on(&mock_stack, SP_AF_INET, SP_SOCK_RDM, 0), SP_EPROTONOSUPPORT);
+    assert_int_equal(sp_socket_on(&mock_stack, SP_AF_INET6, SP_SOCK_SEQPACKET, 0),
+                     SP_EPROTONOSUPPORT);
+
+    sp_use_rdm();
+    sp_use_seqpacket();
+    sp_use_rdm(); /* idempotent */
+    int rdm = sp_socket_on(&mock_stack, SP_AF_INET, SP_SOCK_RDM, 0);
+    int seqpacket = sp_socket_on(&mock_stack, SP_AF_INET6, SP_SOCK_SEQPACKET, 0);
+    assert_true(rdm >= 0);
+    assert_true(seqpacket >= 0);
+    assert_int_equal(sp_setsockopt(rdm, SP_OPT_RDM_TIMEOUT, 500), 0);
+    int value = 0;
+    assert_int_equal(sp_getsockopt(rdm, SP_OPT_RDM_TIMEOUT, &value), 0);
+    assert_int_equal(value, 500);
+    assert_int_equal(sp_close(rdm), 0);
+    assert_int_equal(sp_close(seqpacket), 0);
+    spc_registry = registered;
+}
+
 /* ---- Handles ---- */
 
 #define INDEX_MASK ((1u << SPC_INDEX_BITS) - 1u)
@@ -702,6 +738,7 @@ int main(void)
         cmocka_unit_test(port_without_one_operation_at_a_time),
         cmocka_unit_test(port_without_any_operation),
         cmocka_unit_test(rdm_sessions_differ_across_a_simulated_reboot),
+        cmocka_unit_test(optional_services_need_registering),
         cmocka_unit_test(free_slots_are_reused_oldest_first),
         /* Last: it retires a slot for the rest of the process. */
         cmocka_unit_test(a_slot_retires_after_its_last_generation),

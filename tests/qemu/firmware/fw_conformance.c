@@ -17,6 +17,10 @@ static sp_stack *board_start(void)
     sp_stack *running = sp_lwip_stack();
     if (running != NULL)
         sp_lwip_stop(running);
+    /* The table covers every socket type: the firmware registers them all. */
+    sp_use_seqpacket();
+    sp_use_rdm();
+    sp_lwip_use_raw();
     return board_start_lwip(0);
 }
 
