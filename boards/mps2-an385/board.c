@@ -181,7 +181,7 @@ char **board_argv(int *argc)
     return words;
 }
 
-void board_init(void)
+void board_init_hardware(void)
 {
     protect_memory();
     UART0_BAUDDIV = BOARD_CPU_HZ / CONSOLE_BAUD;
@@ -202,6 +202,11 @@ void board_init(void)
      * vectors are enabled only so that the report names the fault kind. */
     SCB_CCR |= CCR_DIV_0_TRP;
     SCB_SHCSR |= SHCSR_SEPARATE_FAULTS;
+}
+
+void board_init(void)
+{
+    board_init_hardware();
 
     /* Unbuffered: nothing printed is lost when the firmware faults or is
      * killed by a timeout, and newlib allocates no stdio buffer. */
@@ -299,8 +304,10 @@ void board_semihost_exit(int status)
 
 void board_exit(int status)
 {
+#if !BOARD_BARE /* a bare firmware has no stdio to flush, and must not link it */
     fflush(stdout);
     fflush(stderr);
+#endif
     board_semihost_exit(status);
 }
 

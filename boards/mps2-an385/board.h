@@ -47,6 +47,15 @@ extern "C" {
  */
 void board_init(void);
 
+/**
+ * @brief The hardware part of board_init(): console, clock, SysTick, traps
+ *        and MPU, without stdio or the environment (no newlib stdio, no
+ *        malloc). The reset handler of a bare firmware
+ *        (sockport_board_mps2_an385_bare) calls only this: its main() writes
+ *        with board_console_write() and its getenv() sees nothing.
+ */
+void board_init_hardware(void);
+
 /** The most words board_argv() returns (the image's name included). */
 #define BOARD_ARGV_MAX 32
 

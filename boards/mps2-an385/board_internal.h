@@ -4,6 +4,11 @@
 
 #include <stdint.h>
 
+/* 1 in sockport_board_mps2_an385_bare: no newlib stdio, environment or exit(). */
+#ifndef BOARD_BARE
+#define BOARD_BARE 0
+#endif
+
 /* Print the fault status registers and the frame the exception stacked
  * (r0 r1 r2 r3 r12 lr pc xpsr), then exit with BOARD_EXIT_FAULT. Entered from
  * Fault_Handler's assembly with the frame in r0. */

@@ -4,7 +4,6 @@
  */
 #include "board_sockport.h"
 
-#include <stdio.h>
 #include <string.h>
 
 #include <sockport/lwip.h>
@@ -49,8 +48,10 @@ sp_stack *board_start_lwip(int with_lan9118)
     }
     sp_stack *stack = sp_lwip_start(&config);
     if (stack == NULL) {
-        printf("board: lwIP did not start (already running%s)\n",
-               with_lan9118 ? ", or no LAN9118: QEMU needs -nic user,model=lan9118" : "");
+        /* Not printf: a bare firmware links no stdio (sockport_board_mps2_an385_bare). */
+        console_text("board: lwIP did not start (already running");
+        console_text(with_lan9118 ? ", or no LAN9118: QEMU needs -nic user,model=lan9118)\n"
+                                  : ")\n");
         return NULL;
     }
     sp_set_default_stack(stack);

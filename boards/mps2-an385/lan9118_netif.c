@@ -51,7 +51,7 @@
 #define RX_STATUS_LENGTH(status) (((status) >> 16) & 0x3FFFu)
 #define RX_FIFO_INF_STATUS_USED(inf) (((inf) >> 16) & 0xFFu)
 #define TX_STATUS_ERROR (1u << 15)
-#define TX_FIFO_INF_DATA_FREE(inf) ((inf) & 0xFFFFu)
+#define TX_FIFO_INF_DATA_FREE(inf) ((inf)&0xFFFFu)
 #define TX_FIFO_INF_STATUS_USED(inf) (((inf) >> 16) & 0xFFu)
 #define TX_CMD_A_FIRST_SEGMENT (1u << 13)
 #define TX_CMD_A_LAST_SEGMENT (1u << 12)
@@ -354,8 +354,8 @@ err_t lan9118_netif_init(struct netif *netif)
     reg_write(TX_CFG, TX_CFG_TX_ON | TX_CFG_STATUS_OVERRUN_OK);
     /* Exact unicast match and broadcast; every multicast, so IPv6 neighbour
      * discovery works without programming the hash filter. */
-    mac_csr_write(MAC_CR,
-                  MAC_CR_FULL_DUPLEX | MAC_CR_PASS_ALL_MULTICAST | MAC_CR_TX_ENABLE | MAC_CR_RX_ENABLE);
+    mac_csr_write(MAC_CR, MAC_CR_FULL_DUPLEX | MAC_CR_PASS_ALL_MULTICAST | MAC_CR_TX_ENABLE |
+                              MAC_CR_RX_ENABLE);
     enable_interrupts();
 
     /* netif_add() has not finished: set the flag, announce nothing yet. */

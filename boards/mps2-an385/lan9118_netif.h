@@ -28,18 +28,18 @@ extern "C" {
 
 /** What the driver has seen since lan9118_netif_init(). */
 struct lan9118_counters {
-    uint32_t rx_frames;       /**< frames handed to lwIP */
-    uint32_t rx_bytes;        /**< their bytes, without the CRC */
-    uint32_t rx_errors;       /**< frames the chip flagged bad or that were too short/long */
-    uint32_t rx_no_pbuf;      /**< good frames dropped: lwIP's pbuf pool was empty */
-    uint32_t rx_rejected;     /**< frames lwIP's input function refused */
-    uint32_t tx_frames;       /**< frames written to the TX FIFO */
-    uint32_t tx_bytes;        /**< their bytes */
-    uint32_t tx_errors;       /**< TX status words with the error bit */
-    uint32_t tx_fifo_full;    /**< frames dropped: the TX FIFO stayed full */
-    uint32_t tx_too_long;     /**< frames dropped: longer than an Ethernet frame */
-    uint32_t link_changes;    /**< PHY link up/down transitions seen */
-    uint32_t interrupts;      /**< chip interrupts taken (LAN9118_USE_IRQ only) */
+    uint32_t rx_frames;    /**< frames handed to lwIP */
+    uint32_t rx_bytes;     /**< their bytes, without the CRC */
+    uint32_t rx_errors;    /**< frames the chip flagged bad or that were too short/long */
+    uint32_t rx_no_pbuf;   /**< good frames dropped: lwIP's pbuf pool was empty */
+    uint32_t rx_rejected;  /**< frames lwIP's input function refused */
+    uint32_t tx_frames;    /**< frames written to the TX FIFO */
+    uint32_t tx_bytes;     /**< their bytes */
+    uint32_t tx_errors;    /**< TX status words with the error bit */
+    uint32_t tx_fifo_full; /**< frames dropped: the TX FIFO stayed full */
+    uint32_t tx_too_long;  /**< frames dropped: longer than an Ethernet frame */
+    uint32_t link_changes; /**< PHY link up/down transitions seen */
+    uint32_t interrupts;   /**< chip interrupts taken (LAN9118_USE_IRQ only) */
 };
 
 /**

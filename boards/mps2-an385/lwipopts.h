@@ -38,12 +38,12 @@
 #define MEM_ALIGNMENT 4
 /* More than core's handle table (SP_MAX_SOCKETS, 64 by default), so that the
  * table, not the port, runs out first, as on the host. */
-#define SP_LWIP_MAX_SOCKETS 96        /* port socket records (incl. not yet accepted) */
-#define SP_LWIP_DGRAM_QUEUE_LEN 8     /* datagrams queued per UDP/raw socket */
+#define SP_LWIP_MAX_SOCKETS 96    /* port socket records (incl. not yet accepted) */
+#define SP_LWIP_DGRAM_QUEUE_LEN 8 /* datagrams queued per UDP/raw socket */
 #define MEM_SIZE (1024 * 1024)
 #define MEMP_NUM_PBUF 128
-#define PBUF_POOL_SIZE 64             /* received frames waiting for lwIP or a socket */
-#define MEMP_NUM_TCP_PCB 128          /* sockets + connections lingering in TIME_WAIT */
+#define PBUF_POOL_SIZE 64    /* received frames waiting for lwIP or a socket */
+#define MEMP_NUM_TCP_PCB 128 /* sockets + connections lingering in TIME_WAIT */
 #define MEMP_NUM_TCP_PCB_LISTEN 32
 #define MEMP_NUM_UDP_PCB 96
 #define MEMP_NUM_RAW_PCB 8

@@ -91,28 +91,46 @@ void Reset_Handler(void)
     for (void (**ctor)(void) = __init_array_start; ctor < __init_array_end; ++ctor) {
         (*ctor)();
     }
+#if BOARD_BARE
+    /* No newlib exit(): nothing registered with atexit() and no stdio to
+     * flush, and it would link both. */
+    board_init_hardware();
+    board_exit(main());
+#else
     board_init();
     exit(main());
+#endif
 }
 
 /* newlib's __libc_init_array/__libc_fini_array call these; crti.o would
  * define them, but firmware links with -nostartfiles (Reset_Handler is the
  * start-up code) and runs the constructors itself. */
-void _init(void)
-{
-}
+void _init(void) {}
 
-void _fini(void)
-{
-}
+void _fini(void) {}
 
 /* Hands the stack frame the exception pushed to the reporter: bit 2 of
  * EXC_RETURN in LR says whether it is on the main or the process stack. */
 __attribute__((naked)) void Fault_Handler(void)
 {
+#if defined(__ARM_ARCH_6M__)
+    /* Thumb-1 (Cortex-M0/M0+, for link-only footprint builds): no IT blocks. */
+    __asm volatile("movs r0, #4\n"
+                   "mov r1, lr\n"
+                   "tst r0, r1\n"
+                   "bne 1f\n"
+                   "mrs r0, msp\n"
+                   "ldr r1, =board_fault_report\n"
+                   "bx r1\n"
+                   "1:\n"
+                   "mrs r0, psp\n"
+                   "ldr r1, =board_fault_report\n"
+                   "bx r1\n");
+#else
     __asm volatile("tst lr, #4\n"
                    "ite eq\n"
                    "mrseq r0, msp\n"
                    "mrsne r0, psp\n"
                    "b board_fault_report\n");
+#endif
 }
