@@ -4,7 +4,7 @@
 #   run_pair.sh SERVER [SERVER_ARGS...] -- CLIENT [CLIENT_ARGS...]
 # The server is started with port 0 as its first argument prepended; its
 # first line must be "PORT <n>". The client gets "<host> <n>" prepended:
-# 127.0.0.1, or $BSD_PAIR_HOST (run_tap_pair.sh: the other end of a TAP link).
+# 127.0.0.1, or $BSD_PAIR_HOST (the server's end of a TAP link: tests/interop).
 set -u
 server=()
 while [ $# -gt 0 ] && [ "$1" != "--" ]; do server+=("$1"); shift; done

@@ -1,12 +1,13 @@
 /*
  * Interop: the POSIX port (the host kernel) and the lwIP port (in this
  * process, on a TAP device) talk to each other across a link inside a network
- * namespace that run_interop.sh creates and deletes. One thread drives both
- * stacks with non-blocking sockets and one sp_poll() over sockets of both.
+ * namespace that tests/net/netns_tap.sh creates and deletes. One thread drives
+ * both stacks with non-blocking sockets and one sp_poll() over sockets of both.
  *
  * Addresses (inside the namespace only): kernel 10.77.0.1 and fd00:77::1,
- * lwIP 10.77.0.2 and fd00:77::2. Arguments: the TAP device's name, then
- * "clean" or "lossy" to run only that group of cases (default both).
+ * lwIP 10.77.0.2 and fd00:77::2. The TAP device is the one netns_tap.sh names
+ * in SP_LWIP_TAP; the argument "clean" or "lossy" runs only that group of
+ * cases (default both).
  *
  * The "lossy" cases make the link lose, duplicate and reorder frames both
  * ways (link_faults.c, seeded: SP_INTEROP_SEED picks another seed) and print
@@ -47,7 +48,7 @@ static sp_stack *kernel;
 static sp_stack *lwip;
 static uint64_t fault_seed = DEFAULT_SEED;
 static struct tap_netif_config tap = {
-    .device = "sptap0", /* replaced by the first argument */
+    .device = NULL, /* SP_LWIP_TAP */
     .ipv4 = {10, 77, 0, 2},
     .netmask = {255, 255, 255, 0},
     .ipv6 = {0xfd, 0x00, 0x00, 0x77, [15] = 2},
@@ -89,7 +90,7 @@ static int group_setup(void **state)
     };
     lwip = sp_lwip_start(&cfg);
     if (lwip == NULL) {
-        print_error("lwIP did not start on TAP device %s (run through run_interop.sh)\n",
+        print_error("lwIP did not start on TAP device %s (run through tests/net/netns_tap.sh)\n",
                     tap.device);
         return -1;
     }
@@ -767,9 +768,12 @@ static void interop_lwip_pings_kernel(void **state)
 
 int main(int argc, char **argv)
 {
-    if (argc > 1)
-        tap.device = argv[1];
-    const char *group = argc > 2 ? argv[2] : "";
+    tap.device = getenv("SP_LWIP_TAP");
+    if (tap.device == NULL) {
+        fprintf(stderr, "interop: SP_LWIP_TAP must name the TAP device (tests/net/netns_tap.sh)\n");
+        return 2;
+    }
+    const char *group = argc > 1 ? argv[1] : "";
     const char *seed = getenv("SP_INTEROP_SEED");
     if (seed != NULL && *seed != '\0')
         fault_seed = strtoull(seed, NULL, 0);

@@ -1,30 +1,19 @@
 #!/usr/bin/env bash
 # mbedTLS's ssl_server2 and ssl_client2 built on sockport's lwIP port in-process
 # (through the BSD layer's -include mode) against the same programs built
-# normally for the kernel, across a TAP link inside a network namespace this
-# script creates and deletes (kernel 10.78.0.1, lwIP 10.78.0.2; nothing can
-# leave the namespace). Exit 77 (CTest: skipped) where namespaces or TAP are
-# not available.
+# normally for the kernel, across a TAP link. Runs inside the network namespace
+# that tests/net/netns_tap.sh makes (it sets SP_LWIP_TAP*, which the lwIP
+# builds start on, and SP_TAP_KERNEL_IPV4; it skips where namespaces or TAP
+# are not available):
 #
-#   tap_pair.sh LWIP_SERVER LWIP_CLIENT KERNEL_SERVER KERNEL_CLIENT
+#   netns_tap.sh -- tap_pair.sh LWIP_SERVER LWIP_CLIENT KERNEL_SERVER KERNEL_CLIENT
 # Cases: lwIP server <- kernel client (TLS), kernel server <- lwIP client
 # (TLS), lwIP server <- kernel client (DTLS). Each client verifies the
 # server's certificate and exits 0 only after the request and the response.
 set -u
 lwip_server=$1 lwip_client=$2 kernel_server=$3 kernel_client=$4
-# Unique per run, so that parallel runs cannot collide; IFNAMSIZ allows 15.
-ns="sp-tls-$$"
-tap="sptls$$"
-tap=${tap:0:15}
-if [ "$(id -u)" != 0 ] || [ ! -c /dev/net/tun ]; then
-    echo "SKIP reason: needs root and /dev/net/tun to build a namespace with a TAP device"
-    exit 77
-fi
-# A missing tool is a failure that names it, not a skip.
-if ! command -v ip >/dev/null 2>&1; then
-    echo "tap_pair: FAILED: 'ip' is missing (package iproute2; scripts/setup.sh installs it)" >&2
-    exit 1
-fi
+lwip=${SP_LWIP_TAP_IPV4:?run inside tests/net/netns_tap.sh}
+kernel=${SP_TAP_KERNEL_IPV4:?run inside tests/net/netns_tap.sh}
 work=$(mktemp -d "${TMPDIR:-/tmp}/sockport-tls-tap.XXXXXX") || exit 1
 server_pid=""
 stop_server() {
@@ -36,20 +25,10 @@ stop_server() {
 }
 cleanup() {
     stop_server
-    ip netns delete "$ns" 2>/dev/null || true
     rm -rf "$work"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-if ! ip netns add "$ns" 2>/dev/null; then
-    echo "SKIP reason: network namespaces are not permitted here"
-    exit 77
-fi
-in_ns() { ip netns exec "$ns" "$@"; }
-in_ns ip link set lo up
-in_ns ip tuntap add dev "$tap" mode tap || { echo "SKIP reason: cannot create a TAP device"; exit 77; }
-in_ns ip addr add 10.78.0.1/24 dev "$tap"
-in_ns ip link set "$tap" up
 
 # The kernel's built-in EC test certificate (server5) expired in 2023: the
 # RSA one, through the choice of suite.
@@ -61,12 +40,11 @@ failures=0
 start_server() {
     local name=$1
     shift
-    # ip itself is the background job (not a subshell running a function), so
-    # that the kill in stop_server reaches the server: ip netns exec execs
-    # timeout, which passes the signal on.
+    # timeout itself is the background job (not a subshell running a
+    # function), so that the kill in stop_server reaches it and it passes the
+    # signal on to the server.
     : >"$work/$name.log"
-    ip netns exec "$ns" env SP_TAP_DEVICE="$tap" SP_TAP_IPV4=10.78.0.2 timeout 120 "$@" \
-        >"$work/$name.log" 2>&1 &
+    timeout 120 "$@" >"$work/$name.log" 2>&1 &
     server_pid=$!
     for _ in $(seq 400); do
         grep -q "Waiting for a remote connection" "$work/$name.log" && return 0
@@ -94,7 +72,7 @@ run_case() {
     fi
     local start end status
     start=$(date +%s%N)
-    in_ns env SP_TAP_DEVICE="$tap" SP_TAP_IPV4=10.78.0.2 timeout 120 "${client[@]}" >"$work/$name.client.log" 2>&1
+    timeout 120 "${client[@]}" >"$work/$name.client.log" 2>&1
     status=$?
     end=$(date +%s%N)
     stop_server
@@ -114,14 +92,14 @@ run_case() {
 
 common=(server_name=localhost auth_mode=required force_ciphersuite="$suite")
 run_case "lwIP ssl_server2 <- kernel ssl_client2 (TLS)" \
-    "$lwip_server" server_addr=10.78.0.2 server_port=4433 -- \
-    "$kernel_client" server_addr=10.78.0.2 server_port=4433 "${common[@]}"
+    "$lwip_server" server_addr=$lwip server_port=4433 -- \
+    "$kernel_client" server_addr=$lwip server_port=4433 "${common[@]}"
 run_case "kernel ssl_server2 <- lwIP ssl_client2 (TLS)" \
-    "$kernel_server" server_addr=10.78.0.1 server_port=4433 -- \
-    "$lwip_client" server_addr=10.78.0.1 server_port=4433 "${common[@]}"
+    "$kernel_server" server_addr=$kernel server_port=4433 -- \
+    "$lwip_client" server_addr=$kernel server_port=4433 "${common[@]}"
 run_case "lwIP ssl_server2 <- kernel ssl_client2 (DTLS)" \
-    "$lwip_server" server_addr=10.78.0.2 server_port=4433 dtls=1 -- \
-    "$kernel_client" server_addr=10.78.0.2 server_port=4433 dtls=1 hs_timeout=1000-20000 "${common[@]}"
+    "$lwip_server" server_addr=$lwip server_port=4433 dtls=1 -- \
+    "$kernel_client" server_addr=$lwip server_port=4433 dtls=1 hs_timeout=1000-20000 "${common[@]}"
 if [ "$failures" -ne 0 ]; then
     echo "tap_pair: $failures case(s) failed"
     exit 1
