@@ -96,7 +96,8 @@ s_client() { # PORT
 
 echo "== sockport client -> openssl s_server"
 start_s_server s_server.log
-reply=$(timeout 30 "$peer" client "$openssl_host:$port" "$certs/ca.pem" localhost)
+reply=$(timeout 30 "$peer" client "$openssl_host:$port" "$certs/ca.pem" localhost) ||
+    { echo "FAIL: tls_peer client failed"; cat "$work/s_server.log"; exit 1; }
 echo "reply: $reply"
 [ "$reply" = "tropkcos morf olleh" ] || { echo "FAIL: expected the reversed line"; cat "$work/s_server.log"; exit 1; }
 check_protocol s_server.log "s_server"
@@ -111,8 +112,10 @@ grep -q SP_EHOSTMISMATCH "$work/err.txt" || { echo "FAIL: expected SP_EHOSTMISMA
 
 echo "== openssl s_client -> sockport server"
 start_peer_server server.out
-out=$(printf 'ping from openssl\n' | s_client "$port" 2>"$work/s_client.err")
+status=0
+out=$(printf 'ping from openssl\n' | s_client "$port" 2>"$work/s_client.err") || status=$?
 echo "echo: $out"
+[ "$status" -eq 0 ] || { echo "FAIL: s_client exited with $status"; cat "$work/s_client.err" "$work/server.out"; exit 1; }
 wait "$server" || { echo "FAIL: tls_peer server failed"; cat "$work/server.out"; exit 1; }
 [ "$out" = "ping from openssl" ] || { echo "FAIL: expected the echoed line"; exit 1; }
 check_s_client s_client.err
@@ -126,7 +129,9 @@ if [ "$bulk" -gt 0 ]; then
     echo "== openssl s_client -> sockport server, $bulk bytes each way"
     head -c "$bulk" /dev/urandom >"$work/bulk.in"
     start_peer_server server2.out "$bulk"
-    s_client "$port" <"$work/bulk.in" >"$work/bulk.out" 2>"$work/s_client2.err" || true
+    status=0
+    s_client "$port" <"$work/bulk.in" >"$work/bulk.out" 2>"$work/s_client2.err" || status=$?
+    [ "$status" -eq 0 ] || { echo "FAIL: s_client exited with $status"; cat "$work/s_client2.err" "$work/server2.out"; exit 1; }
     wait "$server" || { echo "FAIL: tls_peer server failed"; cat "$work/server2.out" "$work/s_client2.err"; exit 1; }
     cat "$work/server2.out"
     cmp "$work/bulk.in" "$work/bulk.out" || { echo "FAIL: what came back differs from what was sent"; exit 1; }
