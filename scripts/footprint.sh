@@ -1,42 +1,111 @@
 #!/usr/bin/env bash
-# Flash and RAM that sockport takes on Cortex-M3 and Cortex-M0+: core, the lwIP
-# port's own files, lwIP itself (with the mps2-an385 board's lwipopts.h) and the
-# fault shim, built -Os. Two configurations: the defaults (sized for a host) and
-# a small one for a microcontroller (8 sockets, small service pools).
-# Then the BSD socket layer (bsd/) as linked firmware keeps it: the mps2-an385
-# firmware of examples/bsd and the suite, linked with --gc-sections, its kept
-# sections summed from the linker's map file (scripts/map_sizes.awk).
-# Usage: bash scripts/footprint.sh   (needs gcc-arm-none-eabi; writes build/footprint-*)
+# Flash and RAM that sockport takes in linked firmware (-Os,
+# -ffunction-sections -fdata-sections, --gc-sections, newlib-nano), read from
+# each image's link map (scripts/map_sizes.awk): the input sections the linker
+# kept, per part.
+#  1. tests/qemu/firmware/fw_minimal (TCP, UDP, poll, timeouts, resolve on the
+#     bare mps2-an385 start-up) and its variants that also open a sequenced-
+#     packet, RDM or raw socket, for Cortex-M3 and Cortex-M0+ (the M0+ images
+#     are linked, not run): core, the lwIP port's own files, lwIP itself.
+#  2. lwIP's own socket layer for comparison (sockets.c, api_lib.c, api_msg.c,
+#     tcpip.c, netbuf.c, netdb.c, err.c with NO_SYS=0): it needs an RTOS's
+#     sys_arch, so it is linked as a relocatable object with --gc-sections
+#     from the calls fw_minimal's equivalent makes (-u lwip_socket ...), and
+#     what it calls in lwIP's core and the RTOS is not counted.
+#  3. The BSD socket layer (bsd/) as the board's BSD firmware links it.
+# Usage: bash scripts/footprint.sh   (needs gcc-arm-none-eabi and third_party/lwip;
+# writes build/footprint-*)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-small=(-DSOCKPORT_MAX_SOCKETS=8 -DSOCKPORT_SEQPACKET_MAX_SOCKETS=2
-       -DSOCKPORT_SEQPACKET_MAX_RECORD=2048 -DSOCKPORT_RDM_MAX_SOCKETS=1
-       -DSOCKPORT_RDM_WINDOW=4 -DSOCKPORT_RDM_MAX_MESSAGE=512)
+lwip_src="$root/third_party/lwip/src"
+[ -r "$lwip_src/include/lwip/init.h" ] || { echo "footprint.sh: no lwIP in third_party/lwip: run scripts/setup.sh" >&2; exit 1; }
 
-# sizes ARCHIVE PATTERN: text data bss summed over the members whose name matches
-sizes() {
-  arm-none-eabi-size "$1" | awk -v pat="$2" 'NR > 1 && $6 ~ pat { t += $1; d += $2; b += $3 }
-    END { printf "%8d %6d %8d", t, d, b }'
+# part MAP PATTERN: "text data bss" of the kept input sections of the files matching PATTERN.
+part() {
+  awk -v PAT="$2" -f scripts/map_sizes.awk "$1"
+}
+sum3() {
+  echo "$1 $2" | awk '{ printf "%8d %6d %8d\n", $1 + $4, $2 + $5, $3 + $6 }'
 }
 
-printf '%-8s %-8s %-22s %8s %6s %8s\n' cpu config component text data bss
+minimal=(fw_minimal fw_minimal_seqpacket fw_minimal_rdm fw_minimal_raw)
+core_pat='libsockport_core[.]a'
+port_pat='libsockport_lwip_port[.]a[(]lwip_'
+lwip_pat='libsockport_lwip_port[.]a[(][^l]|libsockport_lwip_port[.]a[(]lwip[^_]'
+printf '%-7s %-21s %-22s %8s %6s %8s\n' cpu firmware part text data bss
 for cpu in m3 m0plus; do
-  for config in default small; do
-    dir="build/footprint-$cpu-$config"
-    extra=()
-    [ "$config" = small ] && extra=("${small[@]}")
-    cmake -S . -B "$dir" -DCMAKE_TOOLCHAIN_FILE="$root/toolchains/arm-none-eabi-cortex-$cpu.cmake" \
-      -DCMAKE_BUILD_TYPE=MinSizeRel -DSOCKPORT_LWIPOPTS_DIR="$root/boards/mps2-an385" \
-      -DSOCKPORT_BUILD_TESTS=OFF -DSOCKPORT_BUILD_EXAMPLES=OFF -DSOCKPORT_BUILD_BENCH=OFF \
-      "${extra[@]}" >"$dir.log" 2>&1 || { cat "$dir.log"; exit 1; }
-    cmake --build "$dir" -j2 >>"$dir.log" 2>&1 || { tail -20 "$dir.log"; exit 1; }
-    port="$dir/port/lwip/libsockport_lwip_port.a"
-    printf '%-8s %-8s %-22s %s\n' "$cpu" "$config" "core" "$(sizes "$dir/core/libsockport_core.a" .)"
-    printf '%-8s %-8s %-22s %s\n' "$cpu" "$config" "lwIP port (lwip_*.c)" "$(sizes "$port" '^lwip_')"
-    printf '%-8s %-8s %-22s %s\n' "$cpu" "$config" "lwIP 2.1.3 itself" "$(sizes "$port" '^[^l]|^lwip[^_]')"
-    printf '%-8s %-8s %-22s %s\n' "$cpu" "$config" "fault shim" "$(sizes "$dir/port/faulty/libsockport_faulty.a" .)"
+  dir="build/footprint-fw-$cpu"
+  cmake -S tests/qemu/firmware -B "$dir" \
+    -DCMAKE_TOOLCHAIN_FILE="$root/toolchains/arm-none-eabi-cortex-$cpu.cmake" \
+    -DCMAKE_BUILD_TYPE=MinSizeRel -DSOCKPORT_QEMU_WITH_MBEDTLS=OFF >"$dir.log" 2>&1 || { cat "$dir.log"; exit 1; }
+  cmake --build "$dir" -j2 --target "${minimal[@]}" >>"$dir.log" 2>&1 || { tail -20 "$dir.log"; exit 1; }
+  for fw in "${minimal[@]}"; do
+    map="$dir/$fw.map"
+    core=$(part "$map" "$core_pat")
+    port=$(part "$map" "$port_pat")
+    printf '%-7s %-21s %-22s %s\n' "$cpu" "$fw" "core" "$core"
+    printf '%-7s %-21s %-22s %s\n' "$cpu" "$fw" "lwIP port (lwip_*.c)" "$port"
+    printf '%-7s %-21s %-22s %s\n' "$cpu" "$fw" "core + lwIP port" "$(sum3 "$core" "$port")"
+    printf '%-7s %-21s %-22s %s\n' "$cpu" "$fw" "lwIP 2.1.3 itself" "$(part "$map" "$lwip_pat")"
+    printf '%-7s %-21s %-22s %s\n' "$cpu" "$fw" "whole image" \
+      "$(arm-none-eabi-size "$dir/$fw.elf" | awk 'NR == 2 { printf "%8d %6d %8d", $1, $2, $3 }')"
   done
+done
+
+# lwIP's socket layer with the board's options turned to NO_SYS=0, sockets
+# and netconn on; the OS types are opaque pointers (no RTOS is linked).
+dir="$root/build/footprint-lwip-sockets"
+rm -rf "$dir"
+mkdir -p "$dir/arch"
+cat >"$dir/lwipopts.h" <<OPTS
+#include "$root/boards/mps2-an385/lwipopts.h"
+#undef NO_SYS
+#define NO_SYS 0
+#undef LWIP_SOCKET
+#define LWIP_SOCKET 1
+#undef LWIP_NETCONN
+#define LWIP_NETCONN 1
+#define LWIP_COMPAT_SOCKETS 0
+#define LWIP_POSIX_SOCKETS_IO_NAMES 0
+#define LWIP_SO_RCVTIMEO 1
+#define LWIP_SO_SNDTIMEO 1
+#define LWIP_TIMEVAL_PRIVATE 0
+#define LWIP_ERRNO_STDINCLUDE 1
+#define TCPIP_MBOX_SIZE 8
+#define DEFAULT_TCP_RECVMBOX_SIZE 8
+#define DEFAULT_UDP_RECVMBOX_SIZE 8
+#define DEFAULT_RAW_RECVMBOX_SIZE 8
+#define DEFAULT_ACCEPTMBOX_SIZE 8
+/* What Debian's lwIP leaves to the port's sockets.h: no sa_len. */
+#define IP4ADDR_SOCKADDR_SET_LEN(addr)
+#define IP6ADDR_SOCKADDR_SET_LEN(addr)
+#define IPADDR_SOCKADDR_GET_LEN(addr) ((addr)->sa.sa_family == AF_INET ? sizeof(struct sockaddr_in) : \\
+  ((addr)->sa.sa_family == AF_INET6 ? sizeof(struct sockaddr_in6) : 0))
+#include <sys/time.h>
+OPTS
+printf 'typedef void *sys_sem_t;\ntypedef void *sys_mutex_t;\ntypedef void *sys_mbox_t;\ntypedef void *sys_thread_t;\n' \
+  >"$dir/arch/sys_arch.h"
+roots=(lwip_socket lwip_bind lwip_listen lwip_accept lwip_connect lwip_send lwip_recv lwip_sendto
+       lwip_recvfrom lwip_close lwip_shutdown lwip_poll lwip_setsockopt lwip_getsockopt
+       lwip_getsockname lwip_fcntl lwip_getaddrinfo lwip_freeaddrinfo tcpip_init)
+echo
+printf '%-7s %-34s %8s %6s %8s\n' cpu "lwIP socket layer (NO_SYS=0)" text data bss
+for cpu in m3 m0plus; do
+  flags=(-mcpu=cortex-$cpu -mthumb -Os -ffunction-sections -fdata-sections -std=gnu11 -w -Werror=implicit-function-declaration)
+  [ "$cpu" = m0plus ] && flags[0]=-mcpu=cortex-m0plus
+  objects=()
+  for file in sockets api_lib api_msg tcpip netbuf netdb err; do
+    arm-none-eabi-gcc "${flags[@]}" -I"$dir" -I"$root/port/lwip" -I"$lwip_src/include" \
+      -c "$lwip_src/api/$file.c" -o "$dir/$file-$cpu.o"
+    objects+=("$dir/$file-$cpu.o")
+  done
+  arm-none-eabi-ld -r --gc-sections "${roots[@]/#/-u}" -o "$dir/linked-$cpu.o" "${objects[@]}"
+  printf '%-7s %-34s %s\n' "$cpu" "as linked from the calls above" \
+    "$(arm-none-eabi-size -A "$dir/linked-$cpu.o" | awk '$1 ~ /^[.](text|rodata)/ { t += $2 }
+      $1 ~ /^[.]data/ { d += $2 } $1 ~ /^[.]bss/ { b += $2 } END { printf "%8d %6d %8d", t, d, b }')"
+  printf '%-7s %-34s %s\n' "$cpu" "object files, summed" \
+    "$(arm-none-eabi-size "${objects[@]}" | awk 'NR > 1 { t += $1; d += $2; b += $3 } END { printf "%8d %6d %8d", t, d, b }')"
 done
 
 # The BSD layer in linked Cortex-M3 firmware (tests/qemu/firmware, -Os, --gc-sections).
