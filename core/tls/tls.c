@@ -46,6 +46,9 @@ static sp_tls_entropy_fn spt_entropy_fn;
 static void *spt_entropy_arg;
 static bool spt_entropy_test_only;
 
+static sp_tls_time_fn spt_time_fn;
+static void *spt_time_arg;
+
 static struct spt_session *spt_of(struct spc_socket *s)
 {
     return s->service_state;
@@ -81,6 +84,13 @@ sp_tls_entropy_fn spt_entropy_source(void **arg, bool *test_only)
     *arg = spt_entropy_arg;
     *test_only = spt_entropy_test_only;
     return spt_entropy_fn;
+}
+
+enum spt_time spt_calendar_time(int64_t *unix_seconds)
+{
+    if (spt_time_fn == NULL)
+        return SPT_TIME_SYSTEM;
+    return spt_time_fn(spt_time_arg, unix_seconds) == 0 ? SPT_TIME_KNOWN : SPT_TIME_UNKNOWN;
 }
 
 /* --- results ----------------------------------------------------------- */
@@ -312,10 +322,20 @@ static bool spt_config_ok(const sp_tls_config *c)
     return true;
 }
 
+/* A context that verifies certificates where no clock can ever say whether
+ * they are in date: refused unless the configuration accepts that. */
+static bool spt_blind_to_dates(const sp_tls_config *c)
+{
+    bool verifies = c->ca != NULL && c->ca_len > 0 && !(c->role == SP_TLS_CLIENT && c->verify_none);
+    return verifies && !c->allow_unknown_time && spt_time_fn == NULL && !spt_backend_system_clock();
+}
+
 int sp_tls_context_new(const sp_tls_config *config, sp_tls_context **out)
 {
     if (config == NULL || out == NULL || !spt_config_ok(config))
         return SP_EINVAL;
+    if (spt_blind_to_dates(config))
+        return SP_EACCES;
     sp_tls_context *ctx = NULL;
     for (int i = 0; i < SP_TLS_MAX_CONTEXTS && ctx == NULL; i++)
         if (!spt_contexts[i].in_use)
@@ -439,6 +459,13 @@ int sp_tls_set_entropy(sp_tls_entropy_fn source, void *arg, int flags)
     spt_entropy_fn = source;
     spt_entropy_arg = arg;
     spt_entropy_test_only = source != NULL && (flags & SP_TLS_ENTROPY_TEST_ONLY) != 0;
+    return 0;
+}
+
+int sp_tls_set_time(sp_tls_time_fn source, void *arg)
+{
+    spt_time_fn = source;
+    spt_time_arg = source != NULL ? arg : NULL;
     return 0;
 }
 

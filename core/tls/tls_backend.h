@@ -40,6 +40,20 @@ struct spt_backend_conn *spt_transport_conn(struct spt_session *t);
 /** The registered entropy source (NULL: none) and whether it is test-only. */
 sp_tls_entropy_fn spt_entropy_source(void **arg, bool *test_only);
 
+/** What spt_calendar_time() knows. */
+enum spt_time {
+    SPT_TIME_KNOWN,   /**< a registered source gave the time */
+    SPT_TIME_UNKNOWN, /**< a registered source does not know it now */
+    SPT_TIME_SYSTEM,  /**< no source registered: the library's own clock, where
+                           spt_backend_system_clock() says the build has one */
+};
+/** The calendar time of the sp_tls_set_time() source, in seconds since the Unix epoch. */
+enum spt_time spt_calendar_time(int64_t *unix_seconds);
+
+/** Whether the backend's library was built with the operating system's
+ *  calendar clock (hosted builds), used when no source is registered. */
+bool spt_backend_system_clock(void);
+
 /** A backend's context: credentials, settings, random generator. */
 struct spt_backend_ctx;
 /** A backend's connection. */

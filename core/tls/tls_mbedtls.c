@@ -20,6 +20,7 @@ struct spt_backend_ctx {
     mbedtls_pk_context key;
     char *server_name;
     const char **alpn; /* NULL-terminated; the names follow the pointers */
+    bool allow_unknown_time;
 };
 
 struct spt_backend_conn {
@@ -68,6 +69,62 @@ static int spt_mbedtls_recv(void *cookie, unsigned char *buf, size_t len)
     if (n >= 0)
         return (int)n; /* 0: the TCP stream ended; mbedTLS tells close_notify apart */
     return n == SP_EAGAIN ? MBEDTLS_ERR_SSL_WANT_READ : MBEDTLS_ERR_NET_RECV_FAILED;
+}
+
+/* --- certificate dates against sockport's clock ---------------------- */
+
+bool spt_backend_system_clock(void)
+{
+#if defined(MBEDTLS_HAVE_TIME_DATE)
+    return true;
+#else
+    return false;
+#endif
+}
+
+/* Days from 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's
+ * days_from_civil), so that no gmtime() is needed on a board. */
+static int64_t spt_days_from_civil(int64_t y, int m, int d)
+{
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    int64_t yoe = y - era * 400;
+    int64_t doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+static int64_t spt_x509_seconds(const mbedtls_x509_time *t)
+{
+    return spt_days_from_civil(t->year, t->mon, t->day) * 86400 + t->hour * 3600 + t->min * 60 +
+           t->sec;
+}
+
+/*
+ * Called by mbedTLS for each certificate of the chain it verified, with the
+ * flags it found. mbedTLS judged the dates by its own clock (a hosted build)
+ * or not at all (a board: no MBEDTLS_HAVE_TIME_DATE); once a clock is
+ * registered with sp_tls_set_time(), or where mbedTLS has none, the dates
+ * are judged here instead.
+ */
+static int spt_mbedtls_verify(void *arg, mbedtls_x509_crt *crt, int depth, uint32_t *flags)
+{
+    const struct spt_backend_ctx *c = arg;
+    (void)depth;
+    int64_t now = 0;
+    enum spt_time known = spt_calendar_time(&now);
+    if (known == SPT_TIME_SYSTEM && spt_backend_system_clock())
+        return 0;
+    *flags &= ~(uint32_t)(MBEDTLS_X509_BADCERT_EXPIRED | MBEDTLS_X509_BADCERT_FUTURE);
+    if (known == SPT_TIME_KNOWN) {
+        if (now > spt_x509_seconds(&crt->valid_to))
+            *flags |= MBEDTLS_X509_BADCERT_EXPIRED;
+        if (now < spt_x509_seconds(&crt->valid_from))
+            *flags |= MBEDTLS_X509_BADCERT_FUTURE;
+    } else if (!c->allow_unknown_time) {
+        *flags |= MBEDTLS_X509_BADCERT_OTHER; /* its dates cannot be checked */
+    }
+    return 0;
 }
 
 /* --- contexts ---------------------------------------------------------- */
@@ -198,6 +255,8 @@ static int spt_configure(struct spt_backend_ctx *c, const sp_tls_config *config)
     else if (config->verify_none || !has_ca)
         authmode = MBEDTLS_SSL_VERIFY_NONE; /* a PSK proves the peer without certificates */
     mbedtls_ssl_conf_authmode(&c->conf, authmode);
+    c->allow_unknown_time = config->allow_unknown_time;
+    mbedtls_ssl_conf_verify(&c->conf, spt_mbedtls_verify, c);
 
     if (has_ca) {
         if (spt_parse_buffer(config->ca, config->ca_len, spt_parse_crt, &c->ca, NULL) != 0)

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <wolfssl/wolfcrypt/settings.h>
 
@@ -14,6 +15,7 @@
 #include <wolfssl/error-ssl.h>
 #include <wolfssl/ssl.h>
 #include <wolfssl/version.h>
+#include <wolfssl/wolfcrypt/asn_public.h>
 #include <wolfssl/wolfcrypt/error-crypt.h>
 
 #include "tls_backend.h"
@@ -28,6 +30,7 @@ struct spt_backend_ctx {
     uint8_t psk[SPT_WOLFSSL_PSK_MAX];
     unsigned psk_len;
     char psk_identity[128];
+    bool allow_unknown_time;
 };
 
 struct spt_backend_conn {
@@ -57,6 +60,54 @@ int spt_wolfssl_seed(unsigned char *output, unsigned int size)
 #else
     return RNG_FAILURE_E; /* a board must register its RNG with sp_tls_set_entropy() */
 #endif
+}
+
+/* --- time (wc_SetTimeCb) ---------------------------------------------- */
+
+bool spt_backend_system_clock(void)
+{
+#if defined(__unix__)
+    return true;
+#else
+    return false;
+#endif
+}
+
+/* wolfSSL's clock: sockport's registered source, else the system's. A time
+ * that is not known is -1, which fails every date check (wc_ValidateDate). */
+static time_t spt_wolfssl_time(time_t *out)
+{
+    int64_t now = -1;
+    enum spt_time known = spt_calendar_time(&now);
+    if (known == SPT_TIME_SYSTEM) {
+#if defined(__unix__)
+        now = (int64_t)time(NULL);
+#else
+        now = -1;
+#endif
+    } else if (known == SPT_TIME_UNKNOWN || now < 0 || (int64_t)(time_t)now != now) {
+        now = -1;
+    }
+    if (out != NULL)
+        *out = (time_t)now;
+    return (time_t)now;
+}
+
+static bool spt_time_known(void)
+{
+    return spt_wolfssl_time(NULL) >= 0;
+}
+
+/* Called by wolfSSL when a certificate of the peer's chain failed; a date
+ * failure is forgiven only while the time is unknown and the context allows
+ * that (wolfSSL has checked the signature before it reports a date). */
+static int spt_wolfssl_verify(int preverified, WOLFSSL_X509_STORE_CTX *store)
+{
+    if (preverified)
+        return 1;
+    const struct spt_backend_conn *conn = store->userCtx;
+    bool date = store->error == ASN_BEFORE_DATE_E || store->error == ASN_AFTER_DATE_E;
+    return date && conn != NULL && conn->ctx->allow_unknown_time && !spt_time_known();
 }
 
 /* --- errors ------------------------------------------------------------ */
@@ -218,11 +269,16 @@ static int spt_configure(struct spt_backend_ctx *c, const sp_tls_config *config)
                         : WOLFSSL_VERIFY_NONE;
     else if (config->verify_none || !has_ca)
         verify = WOLFSSL_VERIFY_NONE; /* a PSK proves the peer without certificates */
-    wolfSSL_CTX_set_verify(c->ctx, verify, NULL);
+    wolfSSL_CTX_set_verify(c->ctx, verify, spt_wolfssl_verify);
+    c->allow_unknown_time = config->allow_unknown_time;
 
-    if (has_ca &&
-        wolfSSL_CTX_load_verify_buffer(c->ctx, config->ca, (long)config->ca_len,
-                                       spt_format(config->ca, config->ca_len)) != WOLFSSL_SUCCESS)
+    /* wolfSSL checks a CA's own dates once, here; without a known time it
+     * cannot, and loads it as it is. */
+    word32 load_flags =
+        spt_time_known() ? WOLFSSL_LOAD_VERIFY_DEFAULT_FLAGS : WOLFSSL_LOAD_FLAG_DATE_ERR_OKAY;
+    if (has_ca && wolfSSL_CTX_load_verify_buffer_ex(c->ctx, config->ca, (long)config->ca_len,
+                                                    spt_format(config->ca, config->ca_len), 0,
+                                                    load_flags) != WOLFSSL_SUCCESS)
         return SP_EINVAL;
     if (has_cert && (wolfSSL_CTX_use_certificate_chain_buffer_format(
                          c->ctx, config->cert, (long)config->cert_len,
@@ -262,7 +318,7 @@ int spt_backend_ctx_new(const sp_tls_config *config, struct spt_backend_ctx **ou
 {
     static bool initialised;
     if (!initialised) {
-        if (wolfSSL_Init() != WOLFSSL_SUCCESS)
+        if (wolfSSL_Init() != WOLFSSL_SUCCESS || wc_SetTimeCb(spt_wolfssl_time) != 0)
             return SP_EIO;
         initialised = true;
     }
@@ -304,6 +360,7 @@ int spt_backend_conn_new(struct spt_backend_ctx *ctx, struct spt_session *t,
     }
     wolfSSL_SetIOReadCtx(conn->ssl, t);
     wolfSSL_SetIOWriteCtx(conn->ssl, t);
+    wolfSSL_SetCertCbCtx(conn->ssl, conn); /* for spt_wolfssl_verify */
     bool ok = true;
     if (ctx->server_name != NULL) {
         ok = wolfSSL_UseSNI(conn->ssl, WOLFSSL_SNI_HOST_NAME, ctx->server_name,

@@ -453,7 +453,11 @@ int sp_connect(int sock, const sp_addr *addr);
  *         SP_ETIMEDOUT  no room before SP_OPT_SNDTIMEO passed;
  *         SP_EMSGSIZE   a message larger than the socket type allows;
  *         SP_ENOBUFS, SP_ENETUNREACH, SP_EHOSTUNREACH;
- *         SP_EOPNOTSUPP the stack's port cannot send (or poll, to wait).
+ *         SP_EOPNOTSUPP the stack's port cannot send (or poll, to wait);
+ *         on a TLS socket (<sockport/tls.h>) also: the first send runs the
+ *         handshake and may end with its failures SP_ETLSHANDSHAKE,
+ *         SP_ECERTUNTRUSTED, SP_EHOSTMISMATCH, SP_ETLSTRUNCATED, SP_ETLSPROTO;
+ *         SP_ETLSPROTO for a malformed record later. A TLS failure is final.
  */
 ptrdiff_t sp_send(int sock, const void *buf, size_t len, int flags);
 
@@ -492,7 +496,14 @@ ptrdiff_t sp_sendto(int sock, const void *buf, size_t len, int flags, const sp_a
  *         SP_ECONNREFUSED a connected datagram socket's peer port is closed (ICMP), or a
  *                       stream's non-blocking connect was refused and no call reported
  *                       it yet (once; 0, end of stream, after);
- *         SP_EOPNOTSUPP the stack's port cannot receive (or poll, to wait).
+ *         SP_EOPNOTSUPP the stack's port cannot receive (or poll, to wait), or
+ *                       SP_MSG_PEEK on a TLS socket;
+ *         on a TLS socket (<sockport/tls.h>) also: the first receive runs the
+ *         handshake and may end with its failures SP_ETLSHANDSHAKE,
+ *         SP_ECERTUNTRUSTED, SP_EHOSTMISMATCH, SP_ETLSTRUNCATED, SP_ETLSPROTO;
+ *         SP_ETLSPROTO for a malformed record, SP_ETLSTRUNCATED when the stream
+ *         ended without close_notify (0 is the end that came with it). A TLS
+ *         failure is final.
  */
 ptrdiff_t sp_recv(int sock, void *buf, size_t len, int flags);
 

@@ -39,6 +39,15 @@
  * hardware RNG with sp_tls_set_entropy(); a board without one may register a
  * source flagged SP_TLS_ENTROPY_TEST_ONLY, which sp_tls_context_new() refuses
  * unless the configuration explicitly allows it (tests only).
+ *
+ * Time: a certificate is valid only between its dates, so verifying one needs
+ * calendar time. Hosted builds use the operating system's clock. A board
+ * without a calendar registers one with sp_tls_set_time() (an RTC, SNTP, a
+ * time the application trusts). Without any, a context that would verify
+ * certificates is refused (SP_EACCES) unless its configuration sets
+ * allow_unknown_time; while the registered source reports that it does not
+ * know the time, verification fails (SP_ECERTUNTRUSTED) unless
+ * allow_unknown_time, which then skips the dates (never the signatures).
  */
 #ifndef SOCKPORT_TLS_H
 #define SOCKPORT_TLS_H
@@ -105,6 +114,13 @@ typedef struct sp_tls_config {
     /** Accept an entropy source registered as SP_TLS_ENTROPY_TEST_ONLY. Only
      *  tests may set this: such a source makes every key predictable. */
     bool allow_test_entropy;
+    /** Verify certificates without their validity dates while calendar time
+     *  is unknown: no sp_tls_set_time() source on a build without an
+     *  operating-system clock (a board), or a source that reports failure.
+     *  Off (the default): such a context is refused (SP_EACCES) and such a
+     *  verification fails (SP_ECERTUNTRUSTED). Either way the chain, the
+     *  signatures and the host name are checked. */
+    bool allow_unknown_time;
 } sp_tls_config;
 
 /** Parsed credentials and settings, shared by many connections. */
@@ -132,7 +148,10 @@ typedef struct sp_tls_context sp_tls_context;
  *         SP_EOPNOTSUPP if @c min_version asks for a version the backend lacks,
  *         or PSK or ALPN is asked of a backend configuration built without it;
  *         SP_EACCES if the only entropy source is test-only and the config does
- *         not allow it;
+ *         not allow it, or if the context would verify certificates (a CA
+ *         is given and @c verify_none is not set) while no calendar time can
+ *         be known (a build without an operating-system clock and no
+ *         sp_tls_set_time() source) and @c allow_unknown_time is not set;
  *         SP_EIO if no entropy source is available (a board must register one);
  *         SP_ENOBUFS if all SP_TLS_MAX_CONTEXTS contexts are taken or memory ran out.
  */
@@ -175,7 +194,9 @@ int sp_tls_wrap(int sock, sp_tls_context *ctx);
  *         SP_ETLSHANDSHAKE if the peers found no common version, cipher suite
  *         or key, or the peer sent a fatal alert (it rejected us);
  *         SP_ECERTUNTRUSTED if the peer's certificate does not chain to a
- *         trusted CA, has expired or is not yet valid, or is malformed;
+ *         trusted CA, has expired or is not yet valid, or is malformed, or
+ *         if its dates cannot be checked because the sp_tls_set_time()
+ *         source does not know the time (unless @c allow_unknown_time);
  *         SP_EHOSTMISMATCH if it is trusted but does not name @c server_name;
  *         SP_ETLSPROTO if the peer sent something that is not TLS;
  *         SP_ETLSTRUNCATED if the peer closed the connection mid-handshake;
@@ -212,6 +233,25 @@ typedef int (*sp_tls_entropy_fn)(void *arg, uint8_t *out, size_t len);
  * @return 0; SP_EINVAL for unknown flags.
  */
 int sp_tls_set_entropy(sp_tls_entropy_fn source, void *arg, int flags);
+
+/**
+ * Calendar time for certificate validity: set @p unix_seconds to the seconds
+ * since 1970-01-01 00:00 UTC and return 0, or return a negative value when
+ * the time is not known (yet): no RTC, SNTP not answered.
+ */
+typedef int (*sp_tls_time_fn)(void *arg, int64_t *unix_seconds);
+
+/**
+ * @brief Register the calendar clock that certificates' validity dates are
+ *        checked against, in place of the operating system's where there is
+ *        one. It is asked at each certificate verification (and by wolfSSL
+ *        when a context loads its CA certificates), from the thread that
+ *        drives the connection.
+ * @param[in] source  the clock; NULL removes it (back to the operating
+ *                    system's clock, or none on a board).
+ * @return 0.
+ */
+int sp_tls_set_time(sp_tls_time_fn source, void *arg);
 
 /** @brief The backend's name and version, such as "mbedTLS 2.28.3". Never NULL. */
 const char *sp_tls_backend_name(void);

@@ -32,12 +32,64 @@ static sp_tls_context *remember(sp_tls_context *ctx)
     return ctx;
 }
 
+static const uint8_t *pem(const char *text, size_t *len)
+{
+    *len = strlen(text) + 1;
+    return (const uint8_t *)text;
+}
+
+/* The calendar clock the cases register with sp_tls_set_time(). */
+static int64_t test_now;
+
+static int test_clock(void *arg, int64_t *unix_seconds)
+{
+    (void)arg;
+    *unix_seconds = test_now;
+    return 0;
+}
+
+static int clock_not_set(void *arg, int64_t *unix_seconds)
+{
+    (void)arg;
+    (void)unix_seconds;
+    return -1;
+}
+
+/* Whether certificate dates can be checked with no clock registered: a board
+ * has no calendar, and refuses a verifying context until it has one. */
+static bool system_clock(void)
+{
+    sp_tls_config config = {.role = SP_TLS_CLIENT};
+    config.ca = pem(sp_t_tls_ca, &config.ca_len);
+    sp_tls_context *ctx = NULL;
+    int rc = sp_tls_context_new(&config, &ctx);
+    if (rc == 0)
+        sp_tls_context_free(ctx);
+    else
+        SP_ASSERT_RC(rc, SP_EACCES);
+    return rc == 0;
+}
+
+/* Every case starts with the system's clock where there is one; a board's
+ * "now" is the moment the test certificates were made. */
+static int tls_setup(void **state)
+{
+    int rc = sp_suite_setup(state);
+    sp_tls_set_time(NULL, NULL);
+    if (rc == 0 && !system_clock()) {
+        test_now = sp_t_tls_made_at;
+        sp_tls_set_time(test_clock, NULL);
+    }
+    return rc;
+}
+
 /* After the fixture's tear-down has closed the case's sockets (and with
  * them its TLS sessions), free what a failed case could not. */
 static int tls_teardown(void **state)
 {
     int rc = sp_suite_teardown(state);
     sp_tls_set_entropy(NULL, NULL, 0);
+    sp_tls_set_time(NULL, NULL);
     for (int i = 0; i < SP_TLS_MAX_CONTEXTS; i++) {
         if (made[i] != NULL)
             sp_tls_context_free(made[i]); /* SP_EINVAL if the case freed it: fine */
@@ -46,13 +98,7 @@ static int tls_teardown(void **state)
     return rc;
 }
 
-#define TLS_TEST(name) cmocka_unit_test_setup_teardown(name, sp_suite_setup, tls_teardown)
-
-static const uint8_t *pem(const char *text, size_t *len)
-{
-    *len = strlen(text) + 1;
-    return (const uint8_t *)text;
-}
+#define TLS_TEST(name) cmocka_unit_test_setup_teardown(name, tls_setup, tls_teardown)
 
 /* A server context presenting @p cert (signed by the test CA, key shared). */
 static sp_tls_context *server_ctx(const char *cert, const char *const *alpn)
@@ -379,12 +425,11 @@ SP_CASE(tls_shutdown_sends_close_notify_and_keeps_reading)
     free_contexts(cc, sc);
 }
 
-/* A client handshake against @p server_cert that must fail with @p expected;
- * the server must learn that the client refused (a fatal alert). */
-static void expect_verify_failure(const char *ca, const char *server_cert, int expected)
+/* A handshake between contexts @p cc and @p sc whose client end must give
+ * @p expected; on a failure the server must learn that the client refused
+ * (a fatal alert), and the failure is final. */
+static void expect_handshake(sp_tls_context *cc, sp_tls_context *sc, int expected)
 {
-    sp_tls_context *cc = client_ctx(ca, "localhost", NULL);
-    sp_tls_context *sc = server_ctx(server_cert, NULL);
     int client;
     int server;
     int client_rc;
@@ -392,15 +437,24 @@ static void expect_verify_failure(const char *ca, const char *server_cert, int e
     tls_pair(cc, sc, &client, &server);
     drive_handshakes(client, server, &client_rc, &server_rc);
     SP_ASSERT_RC(client_rc, expected);
-    SP_ASSERT_RC(server_rc, SP_ETLSHANDSHAKE);
-    /* A TLS failure is final. */
-    char byte = 0;
-    SP_ASSERT_RC(sp_send(client, &byte, 1, 0), expected);
-    SP_ASSERT_RC(sp_recv(client, &byte, 1, 0), expected);
-    sp_pollfd pfd = {.sock = client, .events = SP_POLLIN, .revents = 0};
-    SP_ASSERT_RC(sp_poll(&pfd, 1, 0), 1);
-    assert_true(pfd.revents & SP_POLLERR);
+    SP_ASSERT_RC(server_rc, expected == 0 ? 0 : SP_ETLSHANDSHAKE);
+    if (expected != 0) {
+        char byte = 0;
+        SP_ASSERT_RC(sp_send(client, &byte, 1, 0), expected);
+        SP_ASSERT_RC(sp_recv(client, &byte, 1, 0), expected);
+        sp_pollfd pfd = {.sock = client, .events = SP_POLLIN, .revents = 0};
+        SP_ASSERT_RC(sp_poll(&pfd, 1, 0), 1);
+        assert_true(pfd.revents & SP_POLLERR);
+    }
     sp_t_close_both(client, server);
+}
+
+/* A client handshake against @p server_cert that must fail with @p expected. */
+static void expect_verify_failure(const char *ca, const char *server_cert, int expected)
+{
+    sp_tls_context *cc = client_ctx(ca, "localhost", NULL);
+    sp_tls_context *sc = server_ctx(server_cert, NULL);
+    expect_handshake(cc, sc, expected);
     free_contexts(cc, sc);
 }
 
@@ -417,6 +471,51 @@ SP_CASE(tls_error_expired_certificate_is_untrusted)
 SP_CASE(tls_error_wrong_hostname)
 {
     expect_verify_failure(sp_t_tls_ca, sp_t_tls_wrong_name_cert, SP_EHOSTMISMATCH);
+}
+
+SP_CASE(tls_time_source_decides_certificate_validity)
+{
+    /* The contexts first, by the usual clock: wolfSSL checks a CA's own
+     * dates when it loads it. */
+    sp_tls_context *cc = client_ctx(sp_t_tls_ca, "localhost", NULL);
+    sp_tls_context *good = server_ctx(sp_t_tls_server_cert, NULL);
+    sp_tls_context *expired = server_ctx(sp_t_tls_expired_cert, NULL);
+    SP_ASSERT_RC(sp_tls_set_time(test_clock, NULL), 0);
+    test_now = 1685577600; /* 2023-06-01: before the certificate's notBefore */
+    expect_handshake(cc, good, SP_ECERTUNTRUSTED);
+    test_now = sp_t_tls_made_at; /* in date */
+    expect_handshake(cc, good, 0);
+    expect_handshake(cc, expired, SP_ECERTUNTRUSTED);
+    test_now = 2524608000; /* 2050-01-01: after its notAfter */
+    expect_handshake(cc, good, SP_ECERTUNTRUSTED);
+
+    /* A source that does not know the time: no date can be checked. */
+    SP_ASSERT_RC(sp_tls_set_time(clock_not_set, NULL), 0);
+    expect_handshake(cc, good, SP_ECERTUNTRUSTED);
+    free_contexts(cc, good);
+    /* A context that accepts that skips the dates, and only them. */
+    sp_tls_config config = {
+        .role = SP_TLS_CLIENT, .server_name = "localhost", .allow_unknown_time = true};
+    config.ca = pem(sp_t_tls_ca, &config.ca_len);
+    sp_tls_context *undated = NULL;
+    SP_ASSERT_RC(sp_tls_context_new(&config, &undated), 0);
+    remember(undated);
+    expect_handshake(undated, expired, 0);
+    sp_tls_context *wrong_name = server_ctx(sp_t_tls_wrong_name_cert, NULL);
+    expect_handshake(undated, wrong_name, SP_EHOSTMISMATCH);
+    free_contexts(undated, wrong_name);
+    SP_ASSERT_RC(sp_tls_context_free(expired), 0);
+
+    /* No source at all: a board (no system clock) refuses a verifying
+     * context up front, unless it accepts unknown time. */
+    SP_ASSERT_RC(sp_tls_set_time(NULL, NULL), 0);
+    if (!system_clock()) {
+        SP_ASSERT_RC(sp_tls_context_new(&config, &undated), 0);
+        remember(undated);
+        SP_ASSERT_RC(sp_tls_context_free(undated), 0);
+        config.allow_unknown_time = false;
+        SP_ASSERT_RC(sp_tls_context_new(&config, &undated), SP_EACCES);
+    }
 }
 
 SP_CASE(tls_error_no_verification_accepts_any_certificate)
@@ -656,6 +755,7 @@ int sp_suite_group_tls(void)
         TLS_TEST(tls_error_wrong_ca_is_untrusted),
         TLS_TEST(tls_error_expired_certificate_is_untrusted),
         TLS_TEST(tls_error_wrong_hostname),
+        TLS_TEST(tls_time_source_decides_certificate_validity),
         TLS_TEST(tls_error_no_verification_accepts_any_certificate),
         TLS_TEST(tls_error_psk_identity_unknown_is_handshake_failure),
         TLS_TEST(tls_error_plain_tcp_peer_sending_garbage),

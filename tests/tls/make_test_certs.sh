@@ -74,5 +74,7 @@ issue wrong-name wrong-name.test 20240101000000Z 20491231000000Z
         sed 's/.*/    "&\\n"/' "$file"
         echo "    ;"
     done
+    # After the CA was made: not before its notBefore, the board's "now".
+    echo "const long long sp_t_tls_made_at = $(date +%s);"
 } >tls_test_certs.c.new
 mv tls_test_certs.c.new tls_test_certs.c

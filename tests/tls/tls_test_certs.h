@@ -10,5 +10,8 @@ extern const char sp_t_tls_server_cert[]; /* localhost, valid 2024-2049 */
 extern const char sp_t_tls_server_key[];
 extern const char sp_t_tls_expired_cert[];    /* localhost, expired in 2020 */
 extern const char sp_t_tls_wrong_name_cert[]; /* wrong-name.test */
+/* When they were made (seconds since the Unix epoch): the CAs are valid from
+ * then for ten years. A board without a calendar uses it as "now". */
+extern const long long sp_t_tls_made_at;
 
 #endif

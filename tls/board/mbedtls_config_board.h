@@ -16,8 +16,12 @@
  *            TEST-ONLY and says so on the console.
  *   timing   MBEDTLS_TIMING_ALT: timing_alt.h / timing_alt.c on board_millis().
  *   time     MBEDTLS_PLATFORM_TIME_MACRO: seconds since boot. There is no
- *            calendar (no MBEDTLS_HAVE_TIME_DATE), so certificates' validity
- *            dates are not checked on the board.
+ *            calendar (no MBEDTLS_HAVE_TIME_DATE), so mbedTLS itself checks
+ *            no validity dates on the board (its programs ssl_client2 and
+ *            ssl_server2 accept expired certificates here). sockport's TLS
+ *            layer checks them against the clock an application registers
+ *            with sp_tls_set_time(), and refuses to verify without one
+ *            (docs/tls.md).
  * Sockets: MBEDTLS_NET_C's net_sockets.c, unmodified, over sockport's BSD
  * layer (bsd/); it is compiled with -D__unix__ only, which it needs to see
  * that BSD sockets exist.
@@ -97,9 +101,11 @@
 #define MBEDTLS_KEY_EXCHANGE_RSA_ENABLED
 #define MBEDTLS_KEY_EXCHANGE_ECDHE_RSA_ENABLED
 /* sockport's TLS layer serves the board's page with an ECDSA P-256 test
- * certificate (tests/tls/make_test_certs.sh): far cheaper than RSA here. */
+ * certificate (tests/tls/make_test_certs.sh): far cheaper than RSA here;
+ * its suite cases also use the pre-shared key mode. */
 #define MBEDTLS_ECDSA_C
 #define MBEDTLS_KEY_EXCHANGE_ECDHE_ECDSA_ENABLED
+#define MBEDTLS_KEY_EXCHANGE_PSK_ENABLED
 #define MBEDTLS_SSL_SERVER_NAME_INDICATION
 #define MBEDTLS_SSL_ALPN
 #define MBEDTLS_SSL_ENCRYPT_THEN_MAC
