@@ -50,6 +50,8 @@
 #define SPB_ERRNO_HOSTMISMATCH ECONNABORTED
 #define SPB_ERRNO_TLSTRUNCATED ECONNRESET
 #define SPB_ERRNO_TLSPROTO EPROTO
+/* Only the poller gives it (sp_poller_add): as Linux epoll_ctl does. */
+#define SPB_ERRNO_EXIST EEXIST
 
 #define SPB_ERRNO_ROW(name, value, text) [value] = SPB_ERRNO_##name,
 static const int errno_of_code[] = {SP_ERRNO_MAP(SPB_ERRNO_ROW)};

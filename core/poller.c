@@ -133,7 +133,7 @@ int sp_poller_add(int poller, int sock, short events)
     if ((events & ~(SP_POLLIN | SP_POLLOUT)) != 0 || s->stack != p->stack)
         return SP_EINVAL;
     if (s->poller != 0)
-        return SP_EALREADY;
+        return SP_EEXIST;
     if (p->port_backed) {
         /* A service reads its socket to make progress, so it always listens. */
         short native = s->service != NULL ? (short)(events | SP_POLLIN) : events;

@@ -73,7 +73,10 @@ static const char *const causes[ROW_COUNT + 1] = {
                    "writable; broadcast without SP_OPT_BROADCAST",
     [-SP_EDESTADDRREQ] = "sp_send() on a datagram socket that has no peer (use sp_sendto() or "
                          "sp_connect() first)",
-    [-SP_ENOENT] = "connect or send to a local socket path that does not exist",
+    [-SP_ENOENT] = "connect or send to a local socket path that does not exist; "
+                   "sp_poller_modify()/sp_poller_remove() (and the POSIX _fd calls) on a socket "
+                   "or descriptor not in that poller (Linux epoll_ctl says ENOENT); "
+                   "sp_lwip_get_pool_stats() past the heap",
     [-SP_ENOPROTOOPT] = "option that does not apply to the socket's type (SP_OPT_NODELAY on "
                         "UDP) or that the stack lacks; unknown native option",
     [-SP_ENONAME] = "host name that does not exist or has no address of the family asked",
@@ -93,6 +96,9 @@ static const char *const causes[ROW_COUNT + 1] = {
                           "or someone cut the connection: the data may be incomplete)",
     [-SP_ETLSPROTO] = "TLS: the peer sent something that is not TLS (a plain-text server) or "
                       "a malformed or unexpected record",
+    [-SP_EEXIST] = "sp_poller_add() of a socket that is in a poller already (this one or "
+                   "another), sp_posix_poller_add_fd() of a descriptor already in that poller "
+                   "(Linux epoll_ctl says EEXIST)",
 };
 
 /* '|' would end a table cell early. */

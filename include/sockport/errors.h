@@ -45,7 +45,7 @@
     XX(PIPE, 22, "socket is shut down for sending")                                                \
     XX(ACCES, 23, "permission denied")                                                             \
     XX(DESTADDRREQ, 24, "destination address required")                                            \
-    XX(NOENT, 25, "no such local socket path")                                                     \
+    XX(NOENT, 25, "no such entry (local socket path, poller member, stats index)")                 \
     XX(NOPROTOOPT, 26, "option not supported by this stack")                                       \
     XX(NONAME, 27, "host or service not known")                                                    \
     XX(NAMETEMP, 28, "temporary failure in name resolution")                                       \
@@ -57,7 +57,8 @@
     XX(CERTUNTRUSTED, 33, "peer certificate not trusted (unknown issuer, expired or malformed)")   \
     XX(HOSTMISMATCH, 34, "peer certificate does not name the expected server")                     \
     XX(TLSTRUNCATED, 35, "peer closed the TLS connection without close_notify")                    \
-    XX(TLSPROTO, 36, "TLS protocol error (malformed or unexpected record)")
+    XX(TLSPROTO, 36, "TLS protocol error (malformed or unexpected record)")                        \
+    XX(EXIST, 37, "already registered (the socket or descriptor is in a poller already)")
 
 /** Error codes. Each is negative; 0 and positive values mean success. */
 enum sp_error {

@@ -31,7 +31,7 @@ sp_stack *sp_posix_stack(void);
  * @return 0; SP_EBADF @p poller not open, or @p fd not an open descriptor;
  *         SP_EINVAL @p events holds other bits, the poller is of another stack,
  *                   or @p fd is a regular file or directory (always ready);
- *         SP_EALREADY @p fd is in this poller already;
+ *         SP_EEXIST @p fd is in this poller already;
  *         SP_ENOBUFS the kernel's limit of watched descriptors;
  *         SP_EOPNOTSUPP a host with neither epoll nor kqueue (core's generic
  *                       poller knows only sockets).
@@ -41,7 +41,7 @@ int sp_posix_poller_add_fd(int poller, int fd, short events);
 /**
  * @brief Change the events of a descriptor added by sp_posix_poller_add_fd().
  * @return 0; the errors of sp_posix_poller_add_fd(), but SP_ENOENT instead of
- *         SP_EALREADY: @p fd is not in this poller.
+ *         SP_EEXIST: @p fd is not in this poller.
  */
 int sp_posix_poller_modify_fd(int poller, int fd, short events);
 

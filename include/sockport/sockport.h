@@ -831,7 +831,8 @@ int sp_poller_close(int poller);
  * @return 0; SP_EBADF @p poller or @p sock is not open;
  *         SP_EINVAL @p events holds other bits, or the socket lives on another
  *                   stack than the poller;
- *         SP_EALREADY the socket is in a poller already (this one or another);
+ *         SP_EEXIST the socket is in a poller already (this one or another),
+ *                   as Linux epoll_ctl() says EEXIST;
  *         SP_ENOBUFS the stack has no room for it (POSIX: the kernel's limit).
  */
 int sp_poller_add(int poller, int sock, short events);
@@ -840,7 +841,7 @@ int sp_poller_add(int poller, int sock, short events);
  * @brief Change the interest of a socket in the poller.
  * @return 0; SP_EBADF @p poller or @p sock is not open;
  *         SP_EINVAL @p events holds other bits than SP_POLLIN and SP_POLLOUT;
- *         SP_ENOENT the socket is not in this poller.
+ *         SP_ENOENT the socket is not in this poller (as epoll_ctl() says ENOENT).
  */
 int sp_poller_modify(int poller, int sock, short events);
 

@@ -42,7 +42,7 @@ static int poller_fail(int native)
     case ENOSPC:
         return SP_ENOBUFS;
     case EEXIST:
-        return SP_EALREADY;
+        return SP_EEXIST;
     case ENOENT:
         return SP_ENOENT;
     case EBADF:

@@ -54,7 +54,7 @@ static void pipe_beside_a_socket(void **state)
     assert_true(poller >= 0);
     assert_int_equal(sp_poller_add(poller, sock, SP_POLLIN), 0);
     assert_int_equal(sp_posix_poller_add_fd(poller, fds[0], SP_POLLIN), 0);
-    assert_int_equal(sp_posix_poller_add_fd(poller, fds[0], SP_POLLIN), SP_EALREADY);
+    assert_int_equal(sp_posix_poller_add_fd(poller, fds[0], SP_POLLIN), SP_EEXIST);
     sp_poller_event ev;
     assert_int_equal(sp_poller_wait(poller, &ev, 1, 0), 0);
 

@@ -64,8 +64,8 @@ SP_CASE(poller_checks_arguments)
     SP_ASSERT_RC(sp_poller_modify(poller, sock, SP_POLLIN), SP_ENOENT);
     SP_ASSERT_RC(sp_poller_remove(poller, sock), SP_ENOENT);
     SP_ASSERT_RC(sp_poller_add(poller, sock, SP_POLLIN), 0);
-    SP_ASSERT_RC(sp_poller_add(poller, sock, SP_POLLIN), SP_EALREADY);
-    SP_ASSERT_RC(sp_poller_add(other, sock, SP_POLLIN), SP_EALREADY); /* one poller per socket */
+    SP_ASSERT_RC(sp_poller_add(poller, sock, SP_POLLIN), SP_EEXIST);
+    SP_ASSERT_RC(sp_poller_add(other, sock, SP_POLLIN), SP_EEXIST); /* one poller per socket */
     SP_ASSERT_RC(sp_poller_modify(other, sock, SP_POLLIN), SP_ENOENT);
     SP_ASSERT_RC(sp_poller_remove(other, sock), SP_ENOENT);
     SP_ASSERT_RC(sp_poller_modify(poller, sock, SP_POLLERR), SP_EINVAL);
