@@ -9,7 +9,10 @@
  *
  * The handle table: a slot that has issued its last generation retires, so a
  * stale handle never names a newer socket, and free slots are reused oldest
- * first (core's test hook fast-forwards a slot's generation).
+ * first (core's test hook fast-forwards a slot's generation). Built twice: with
+ * the host's table and with 65 536 slots (core_ports_65536).
+ *
+ * The clock: sp_poll() and sp_poller_wait() read it only for a positive timeout.
  */
 /* cmocka.h needs these first. */
 #include <setjmp.h>
@@ -666,13 +669,89 @@ static void free_slots_are_reused_oldest_first(void **state)
         assert_int_equal(sp_close(socks[i]), 0);
     for (int i = 1; i < n; i += 2)
         assert_int_equal(sp_close(socks[i]), 0);
+    /* Every slot is taken again, by a socket its old handle does not name. */
+    static int stale[SP_MAX_SOCKETS];
+    memcpy(stale, socks, sizeof socks);
     for (int i = 0; i < n; i++) {
         int sock = open_mock();
         assert_int_equal((uint32_t)sock & INDEX_MASK, order[i]);
         socks[i] = sock;
     }
+    int type = 0;
+    for (int i = 0; i < n; i++) {
+        assert_int_not_equal(socks[i], stale[i]);
+        assert_int_equal(sp_getsockopt(stale[i], SP_OPT_TYPE, &type), SP_EBADF);
+        assert_int_equal(sp_close(stale[i]), SP_EBADF);
+    }
     for (int i = 0; i < n; i++)
         assert_int_equal(sp_close(socks[i]), 0);
+}
+
+/* The table holds what the build chose: all SP_MAX_SOCKETS slots, up to
+ * 65 536 (the core_ports_65536 build). */
+static void the_whole_table_opens(void **state)
+{
+    (void)state;
+    mock_build(-1);
+    static int socks[SP_MAX_SOCKETS];
+    for (int i = 0; i < SP_MAX_SOCKETS; i++)
+        socks[i] = open_mock();
+    assert_int_equal(sp_socket_on(&mock_stack, SP_AF_INET, SP_SOCK_DGRAM, 0), SP_EMFILE);
+    sp_table_stats stats;
+    assert_int_equal(sp_get_table_stats(&stats), 0);
+    assert_int_equal(stats.in_use, SP_MAX_SOCKETS);
+    assert_int_equal(stats.max, SP_MAX_SOCKETS);
+    /* The last slot's handle works like the first's. */
+    int type = 0;
+    assert_int_equal(sp_getsockopt(socks[SP_MAX_SOCKETS - 1], SP_OPT_TYPE, &type), 0);
+    assert_int_equal(type, SP_SOCK_DGRAM);
+    for (int i = 0; i < SP_MAX_SOCKETS; i++)
+        assert_int_equal(sp_close(socks[i]), 0);
+}
+
+/* ---- Clock reads ---- */
+
+/*
+ * sp_poll() and sp_poller_wait() read the stack's clock only for a positive
+ * timeout: a look (0) or a wait without limit (SP_FOREVER) has no deadline to
+ * fix. The mock's clock counts its reads (each one advances it by 1).
+ */
+static void poll_reads_the_clock_only_for_a_time_limit(void **state)
+{
+    (void)state;
+    mock_build(-1);
+    int a = open_mock();
+    int b = open_mock();
+    sp_pollfd fds[2] = {{a, SP_POLLIN, 0}, {b, SP_POLLOUT, 0}};
+    int64_t before = mock_clock;
+    assert_int_equal(sp_poll(fds, 2, 0), 2);
+    assert_int_equal(sp_poll(fds, 2, SP_FOREVER), 2);
+    fds[0].events = 0;
+    fds[1].events = 0;
+    assert_int_equal(sp_poll(fds, 2, 0), 0); /* nothing ready: only a look */
+    assert_int_equal(mock_clock, before);
+    /* The count is real: a limited wait with nothing ready reads the clock. */
+    assert_int_equal(sp_poll(fds, 2, 5), 0);
+    assert_true(mock_clock > before);
+
+    /* The mock has no poller of its own: core's generic poller waits. */
+    int poller = sp_poller_open(&mock_stack);
+    assert_true(poller >= 0);
+    assert_int_equal(sp_poller_add(poller, a, SP_POLLIN), 0);
+    assert_int_equal(sp_poller_add(poller, b, 0), 0);
+    sp_poller_event evs[2];
+    before = mock_clock;
+    assert_int_equal(sp_poller_wait(poller, evs, 2, 0), 1);
+    assert_int_equal(sp_poller_wait(poller, evs, 2, SP_FOREVER), 1);
+    assert_int_equal(evs[0].sock, a);
+    assert_int_equal(sp_poller_modify(poller, a, 0), 0);
+    assert_int_equal(sp_poller_wait(poller, evs, 2, 0), 0);
+    assert_int_equal(mock_clock, before);
+    assert_int_equal(sp_poller_wait(poller, evs, 2, 5), 0);
+    assert_true(mock_clock > before);
+    assert_int_equal(sp_poller_close(poller), 0);
+    assert_int_equal(sp_close(a), 0);
+    assert_int_equal(sp_close(b), 0);
 }
 
 /*
@@ -740,6 +819,8 @@ int main(void)
         cmocka_unit_test(rdm_sessions_differ_across_a_simulated_reboot),
         cmocka_unit_test(optional_services_need_registering),
         cmocka_unit_test(free_slots_are_reused_oldest_first),
+        cmocka_unit_test(the_whole_table_opens),
+        cmocka_unit_test(poll_reads_the_clock_only_for_a_time_limit),
         /* Last: it retires a slot for the rest of the process. */
         cmocka_unit_test(a_slot_retires_after_its_last_generation),
     };
