@@ -3,12 +3,14 @@
  * descriptor for another event loop. */
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <stdbool.h>
 #include <poll.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <time.h>
 #include <unistd.h>
 #if defined(__linux__)
 #include <sys/timerfd.h>
@@ -113,6 +115,73 @@ static void timerfd_in_the_poller(void **state)
 #endif
 }
 
+/* A server's usual set in one wait: a socket, a pipe from another thread and
+ * a timer, each reported as what it is. */
+static void socket_pipe_and_timerfd_in_one_wait(void **state)
+{
+    (void)state;
+#if defined(__linux__)
+    int fds[2];
+    assert_int_equal(pipe(fds), 0);
+    int tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
+    assert_true(tfd >= 0);
+    sp_addr addr;
+    int sock = bound_dgram(&addr);
+    int poller = sp_poller_open(NULL);
+    assert_true(poller >= 0);
+    assert_int_equal(sp_poller_add(poller, sock, SP_POLLIN), 0);
+    assert_int_equal(sp_posix_poller_add_fd(poller, fds[0], SP_POLLIN), 0);
+    assert_int_equal(sp_posix_poller_add_fd(poller, tfd, SP_POLLIN), 0);
+    sp_poller_event evs[4];
+    assert_int_equal(sp_poller_wait(poller, evs, 4, 0), 0);
+
+    struct itimerspec its = {{0, 0}, {0, 1000000L}};
+    assert_int_equal(timerfd_settime(tfd, 0, &its, NULL), 0);
+    assert_int_equal(write(fds[1], "p", 1), 1);
+    assert_int_equal(sp_sendto(sock, "s", 1, 0, &addr), 1);
+    /* All three stay ready until read: within a bounded time, one wait
+     * returns all three (the ready pipe and socket make the earlier waits
+     * return at once, so the bound is time, not a count of waits). */
+    struct timespec now, until;
+    clock_gettime(CLOCK_MONOTONIC, &until);
+    until.tv_sec += 5;
+    int n = 0;
+    do {
+        n = sp_poller_wait(poller, evs, 4, 100);
+        clock_gettime(CLOCK_MONOTONIC, &now);
+    } while (n < 3 && (now.tv_sec < until.tv_sec ||
+                       (now.tv_sec == until.tv_sec && now.tv_nsec < until.tv_nsec)));
+    assert_int_equal(n, 3);
+    bool seen_sock = false, seen_pipe = false, seen_timer = false;
+    for (int i = 0; i < n; i++) {
+        assert_int_equal(evs[i].revents, SP_POLLIN);
+        if (evs[i].sock == sock && evs[i].fd == -1)
+            seen_sock = true;
+        else if (evs[i].sock == -1 && evs[i].fd == fds[0])
+            seen_pipe = true;
+        else if (evs[i].sock == -1 && evs[i].fd == tfd)
+            seen_timer = true;
+    }
+    assert_true(seen_sock && seen_pipe && seen_timer);
+
+    uint64_t expirations;
+    assert_int_equal(read(tfd, &expirations, sizeof expirations), (ssize_t)sizeof expirations);
+    char byte;
+    assert_int_equal(read(fds[0], &byte, 1), 1);
+    assert_int_equal(sp_recv(sock, &byte, 1, 0), 1);
+    assert_int_equal(sp_poller_wait(poller, evs, 4, 0), 0);
+    assert_int_equal(sp_posix_poller_remove_fd(poller, tfd), 0);
+    assert_int_equal(sp_posix_poller_remove_fd(poller, fds[0]), 0);
+    assert_int_equal(sp_poller_close(poller), 0);
+    assert_int_equal(sp_close(sock), 0);
+    close(tfd);
+    close(fds[0]);
+    close(fds[1]);
+#else
+    skip();
+#endif
+}
+
 static void add_fd_checks_arguments(void **state)
 {
     (void)state;
@@ -166,6 +235,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(pipe_beside_a_socket),
         cmocka_unit_test(timerfd_in_the_poller),
+        cmocka_unit_test(socket_pipe_and_timerfd_in_one_wait),
         cmocka_unit_test(add_fd_checks_arguments),
         cmocka_unit_test(native_fd_for_another_loop),
     };
