@@ -23,7 +23,9 @@
 #include <sys/epoll.h>
 #elif SP_POSIX_KQUEUE
 #include <fcntl.h>
+#include <stdlib.h>
 #include <sys/event.h>
+#include <sys/stat.h>
 #include <sys/time.h>
 #endif
 
@@ -132,42 +134,233 @@ int sp_posix_poller_wait(void *state, sp_port_poller poller, sp_poller_event *ou
 
 #elif SP_POSIX_KQUEUE
 
+/*
+ * kqueue keeps one knote per (descriptor, filter): a member has a read and a
+ * write filter from its add on. Differences from epoll that this code absorbs:
+ * - EV_ADD of a knote that exists changes it without error, so the program's
+ *   own descriptors are remembered here (one bit each) to say SP_EEXIST and
+ *   SP_ENOENT as epoll does; core does the same for sockets.
+ * - Hang-up and error come on a filter, not beside the interest: the read
+ *   filter stays enabled for every member. Without SP_POLLIN, a socket's
+ *   filter gets a low-water mark no buffer reaches (NOTE_LOWAT), so it fires
+ *   for the end of input or an error only; other descriptors ignore the mark
+ *   (FreeBSD's pipes do), so theirs is EV_CLEAR: a change, not unread input,
+ *   wakes a wait.
+ * - A change that fails stops kevent() at it, leaving the earlier ones done:
+ *   EV_RECEIPT makes it report each change and go on, so a failed add is
+ *   undone whole.
+ * - udata comes back with each event: it carries the key and whether input
+ *   was asked, packed to fit a 32-bit pointer.
+ */
+struct kq_poller {
+    int kq;
+    unsigned char *native_fds; /* one bit per descriptor added by the program */
+    size_t native_bytes;
+};
+
+static struct kq_poller *kq_of(sp_port_poller poller)
+{
+    return (struct kq_poller *)poller;
+}
+
 int sp_posix_poller_open(void *state, sp_port_poller *out)
 {
     (void)state;
-    int fd = kqueue();
-    if (fd < 0)
-        return poller_fail(errno);
-    (void)fcntl(fd, F_SETFD, FD_CLOEXEC);
-    *out = fd;
+    struct kq_poller *p = calloc(1, sizeof *p);
+    if (p == NULL)
+        return SP_ENOBUFS;
+    p->kq = kqueue();
+    if (p->kq < 0) {
+        int native = errno;
+        free(p);
+        return poller_fail(native);
+    }
+    (void)fcntl(p->kq, F_SETFD, FD_CLOEXEC);
+    *out = (sp_port_poller)p;
     return 0;
 }
 
 void sp_posix_poller_close(void *state, sp_port_poller poller)
 {
     (void)state;
-    close((int)poller);
+    struct kq_poller *p = kq_of(poller);
+    close(p->kq);
+    free(p->native_fds);
+    free(p);
 }
 
-/* kqueue keeps one filter per direction: both exist from the add on, and
- * the interest enables or disables each. */
-static int ctl_fd(sp_port_poller poller, int op, int fd, uint64_t key, short events)
+#define KQ_UDATA_IN 1u
+#define KQ_UDATA_NATIVE 2u
+#define KQ_UDATA_SHIFT 2
+
+static void *kq_udata(uint64_t key, short events)
+{
+    uintptr_t packed = (uintptr_t)(key & ~(uint64_t)SP_PORT_KEY_NATIVE) << KQ_UDATA_SHIFT;
+    if (key & SP_PORT_KEY_NATIVE)
+        packed |= KQ_UDATA_NATIVE;
+    if (events & SP_POLLIN)
+        packed |= KQ_UDATA_IN;
+    return (void *)packed;
+}
+
+static uint64_t kq_key(uintptr_t packed)
+{
+    uint64_t key = (uint64_t)(packed >> KQ_UDATA_SHIFT);
+    return (packed & KQ_UDATA_NATIVE) ? key | SP_PORT_KEY_NATIVE : key;
+}
+
+/* The interest of a descriptor the program added, plus KQ_NATIVE_MEMBER;
+ * 0 if it is not in the poller. */
+#define KQ_NATIVE_MEMBER 0x80u
+
+static unsigned kq_native_get(const struct kq_poller *p, int fd)
+{
+    return (size_t)fd < p->native_bytes ? p->native_fds[fd] : 0u;
+}
+
+static int kq_native_set(struct kq_poller *p, int fd, unsigned value)
+{
+    if ((size_t)fd >= p->native_bytes) {
+        if (value == 0)
+            return 0;
+        size_t bytes = (size_t)fd + 1 > 2 * p->native_bytes ? (size_t)fd + 1 : 2 * p->native_bytes;
+        unsigned char *grown = realloc(p->native_fds, bytes);
+        if (grown == NULL)
+            return SP_ENOBUFS;
+        memset(grown + p->native_bytes, 0, bytes - p->native_bytes);
+        p->native_fds = grown;
+        p->native_bytes = bytes;
+    }
+    p->native_fds[fd] = (unsigned char)value;
+    return 0;
+}
+
+/* Applies both changes, each reported back: 0, or the errno of the first that
+ * failed, with @p took saying which applied. */
+static int kq_apply(int kq, struct kevent changes[2], bool took[2])
+{
+    struct kevent results[2];
+    struct timespec now = {0, 0};
+    changes[0].flags |= EV_RECEIPT;
+    changes[1].flags |= EV_RECEIPT;
+    took[0] = took[1] = false;
+    int n = kevent(kq, changes, 2, results, 2, &now);
+    if (n < 0)
+        return errno;
+    int failure = 0;
+    for (int i = 0; i < n; i++) {
+        int which = results[i].filter == changes[0].filter ? 0 : 1;
+        if (!(results[i].flags & EV_ERROR) || results[i].data == 0)
+            took[which] = true;
+        else if (failure == 0)
+            failure = (int)results[i].data;
+    }
+    return failure;
+}
+
+static int kq_remove(int kq, int fd)
 {
     struct kevent changes[2];
-    void *udata = (void *)(uintptr_t)key;
-    if (op == SP_PORT_POLLER_REMOVE) {
-        EV_SET(&changes[0], fd, EVFILT_READ, EV_DELETE, 0, 0, udata);
-        EV_SET(&changes[1], fd, EVFILT_WRITE, EV_DELETE, 0, 0, udata);
-    } else {
-        unsigned short add = op == SP_PORT_POLLER_ADD ? EV_ADD : 0;
-        EV_SET(&changes[0], fd, EVFILT_READ, add | ((events & SP_POLLIN) ? EV_ENABLE : EV_DISABLE),
-               0, 0, udata);
-        EV_SET(&changes[1], fd, EVFILT_WRITE,
-               add | ((events & SP_POLLOUT) ? EV_ENABLE : EV_DISABLE), 0, 0, udata);
+    bool took[2];
+    EV_SET(&changes[0], fd, EVFILT_READ, EV_DELETE, 0, 0, NULL);
+    EV_SET(&changes[1], fd, EVFILT_WRITE, EV_DELETE, 0, 0, NULL);
+    int failure = kq_apply(kq, changes, took);
+    return took[0] || took[1] ? 0 : failure;
+}
+
+static int kq_add(int kq, int fd, uint64_t key, short events)
+{
+    struct kevent changes[2];
+    bool took[2];
+    void *udata = kq_udata(key, events);
+    if (events & SP_POLLIN)
+        EV_SET(&changes[0], fd, EVFILT_READ, EV_ADD | EV_ENABLE, 0, 0, udata);
+    else if (!(key & SP_PORT_KEY_NATIVE))
+        EV_SET(&changes[0], fd, EVFILT_READ, EV_ADD | EV_ENABLE, NOTE_LOWAT, INTPTR_MAX, udata);
+    else
+        EV_SET(&changes[0], fd, EVFILT_READ, EV_ADD | EV_ENABLE | EV_CLEAR, 0, 0, udata);
+    EV_SET(&changes[1], fd, EVFILT_WRITE, EV_ADD | ((events & SP_POLLOUT) ? EV_ENABLE : EV_DISABLE),
+           0, 0, udata);
+    int failure = kq_apply(kq, changes, took);
+    if (failure != 0) {
+        struct kevent undo;
+        for (int i = 0; i < 2; i++) {
+            if (!took[i])
+                continue;
+            EV_SET(&undo, fd, changes[i].filter, EV_DELETE, 0, 0, NULL);
+            (void)kevent(kq, &undo, 1, NULL, 0, NULL);
+        }
     }
-    if (kevent((int)poller, changes, 2, NULL, 0, NULL) < 0)
-        return poller_fail(errno);
-    return 0;
+    return failure;
+}
+
+/* A program's descriptor: the checks epoll makes by itself (kqueue's EV_ADD
+ * changes a knote that exists, and takes a regular file). */
+static int kq_native_check(struct kq_poller *p, int op, int fd)
+{
+    unsigned known = kq_native_get(p, fd);
+    if (op != SP_PORT_POLLER_ADD)
+        return known != 0 ? 0 : SP_ENOENT;
+    struct stat st;
+    if (fstat(fd, &st) < 0)
+        return SP_EBADF;
+    if (S_ISREG(st.st_mode) || S_ISDIR(st.st_mode))
+        return SP_EINVAL; /* always ready: epoll refuses it, so do we */
+    if (known == 0)
+        return 0;
+    /* Known, unless it was closed since (closing took its knotes): only the
+     * kernel can tell, and a knote found is put back as it was. */
+    if (kq_remove(p->kq, fd) != 0)
+        return 0;
+    (void)kq_add(p->kq, fd, SP_PORT_KEY_NATIVE | (uint64_t)fd, (short)(known & ~KQ_NATIVE_MEMBER));
+    return SP_EEXIST;
+}
+
+static int ctl_fd(sp_port_poller poller, int op, int fd, uint64_t key, short events)
+{
+    struct kq_poller *p = kq_of(poller);
+    bool native = (key & SP_PORT_KEY_NATIVE) != 0;
+    if (native) {
+        int rc = kq_native_check(p, op, fd);
+        /* Room for its record before the kernel has it, so that both agree. */
+        if (rc == 0 && op != SP_PORT_POLLER_REMOVE)
+            rc = kq_native_set(p, fd, KQ_NATIVE_MEMBER | (unsigned)events);
+        if (rc < 0)
+            return rc;
+    }
+    int failure = 0;
+    /* A change of interest is a new pair of filters: the read filter's kind
+     * (plain, low-water mark, EV_CLEAR) follows the interest, and EV_ADD
+     * need not change every property of a knote that exists. */
+    if (op != SP_PORT_POLLER_ADD)
+        failure = kq_remove(p->kq, fd);
+    if (failure == 0 && op != SP_PORT_POLLER_REMOVE)
+        failure = kq_add(p->kq, fd, key, events);
+    if (native && (failure != 0 || op == SP_PORT_POLLER_REMOVE))
+        (void)kq_native_set(p, fd, 0);
+    return failure != 0 ? poller_fail(failure) : 0;
+}
+
+/* What one kqueue event says, as SP_POLL* bits; 0: nothing to report. */
+static short kq_revents(const struct kevent *ev)
+{
+    uintptr_t packed = (uintptr_t)ev->udata;
+    if (ev->flags & EV_ERROR)
+        return SP_POLLERR;
+    if (ev->filter == EVFILT_WRITE)
+        return (short)(SP_POLLOUT | ((ev->flags & EV_EOF) && ev->fflags != 0 ? SP_POLLERR : 0));
+    bool asked = (packed & KQ_UDATA_IN) != 0;
+    if (ev->flags & EV_EOF) {
+        /* The end of input, with or without data still to read (data holds
+         * what is left): readable, and hung up; fflags is the socket's error. */
+        short revents = (short)(SP_POLLHUP | (ev->fflags != 0 ? SP_POLLERR : 0));
+        return asked ? (short)(revents | SP_POLLIN) : revents;
+    }
+    if (asked)
+        return SP_POLLIN;
+    /* Not asked: a socket's unmet low-water mark fires only for an error; a
+     * descriptor's EV_CLEAR filter says only that input changed. */
+    return (packed & KQ_UDATA_NATIVE) ? 0 : SP_POLLERR;
 }
 
 int sp_posix_poller_wait(void *state, sp_port_poller poller, sp_poller_event *out, size_t max,
@@ -179,21 +372,18 @@ int sp_posix_poller_wait(void *state, sp_port_poller poller, sp_poller_event *ou
     struct timespec ts = {timeout_ms / 1000, (long)(timeout_ms % 1000) * 1000000L};
     int n;
     do {
-        n = kevent((int)poller, NULL, 0, evs, room, timeout_ms < 0 ? NULL : &ts);
+        n = kevent(kq_of(poller)->kq, NULL, 0, evs, room, timeout_ms < 0 ? NULL : &ts);
     } while (n < 0 && errno == EINTR && timeout_ms < 0);
     if (n < 0)
         return errno == EINTR ? 0 : poller_fail(errno);
-    /* A socket ready both ways comes as two events: one entry for both. */
+    /* One event per filter: a descriptor ready both ways is one entry. */
     int stored = 0;
     for (int i = 0; i < n; i++) {
-        uint64_t key = (uint64_t)(uintptr_t)evs[i].udata;
-        short revents = evs[i].filter == EVFILT_READ ? SP_POLLIN : SP_POLLOUT;
-        if (evs[i].flags & EV_EOF)
-            revents |= evs[i].fflags != 0 ? SP_POLLERR : SP_POLLHUP;
-        if (evs[i].flags & EV_ERROR)
-            revents |= SP_POLLERR;
+        short revents = kq_revents(&evs[i]);
+        if (revents == 0)
+            continue;
         sp_poller_event ev;
-        set_event(&ev, key, revents);
+        set_event(&ev, kq_key((uintptr_t)evs[i].udata), revents);
         int k = 0;
         while (k < stored && (out[k].sock != ev.sock || out[k].fd != ev.fd))
             k++;

@@ -7,7 +7,10 @@
 
 #include <sockport/port.h>
 
-#if defined(__linux__)
+#if defined(SP_POSIX_FORCE_KQUEUE)
+/* tests/kqueue_emu: the kqueue backend over a test-only emulation on Linux. */
+#define SP_POSIX_KQUEUE 1
+#elif defined(__linux__)
 #define SP_POSIX_EPOLL 1
 #elif defined(__APPLE__) || defined(__FreeBSD__) || defined(__NetBSD__) || defined(__OpenBSD__) || \
     defined(__DragonFly__)
@@ -15,6 +18,15 @@
 #endif
 #if defined(SP_POSIX_EPOLL) || defined(SP_POSIX_KQUEUE)
 #define SP_POSIX_HAS_POLLER 1
+#else
+#define SP_POSIX_HAS_POLLER 0
+#endif
+/* 0 for the backend not chosen, so that #if needs no defined(). */
+#ifndef SP_POSIX_EPOLL
+#define SP_POSIX_EPOLL 0
+#endif
+#ifndef SP_POSIX_KQUEUE
+#define SP_POSIX_KQUEUE 0
 #endif
 
 /** The descriptor of a port socket (posix_port.c). */
