@@ -8,6 +8,7 @@
  * Prints "fw_minimal: all checks passed" and exits 0, or names the line of
  * the check that failed and exits 1.
  */
+#include <stdbool.h>
 #include <string.h>
 
 #include <sockport/lwip.h>
@@ -71,31 +72,34 @@ static int bound_socket(int type, sp_addr *addr)
     return sock;
 }
 
+#if FW_MINIMAL_WITH != FW_MINIMAL_NONE
+/* Whether a socket of @p type opens (and closes again): its service is there. */
+static bool opens(int type, int protocol)
+{
+    int sock = sp_socket(SP_AF_INET, type, protocol);
+    return sock >= 0 && sp_close(sock) == 0;
+}
+#endif
+
 /* Unregistered optional services are unsupported types; the variant's one is
  * registered and opens. */
 static int check_services(void)
 {
 #if FW_MINIMAL_WITH == FW_MINIMAL_SEQPACKET
     sp_use_seqpacket();
-    int sock = sp_socket(SP_AF_INET, SP_SOCK_SEQPACKET, 0);
-    CHECK(sock >= 0);
-    CHECK(sp_close(sock) == 0);
+    CHECK(opens(SP_SOCK_SEQPACKET, 0));
 #else
     CHECK(sp_socket(SP_AF_INET, SP_SOCK_SEQPACKET, 0) == SP_EPROTONOSUPPORT);
 #endif
 #if FW_MINIMAL_WITH == FW_MINIMAL_RDM
     sp_use_rdm();
-    int rdm = sp_socket(SP_AF_INET, SP_SOCK_RDM, 0);
-    CHECK(rdm >= 0);
-    CHECK(sp_close(rdm) == 0);
+    CHECK(opens(SP_SOCK_RDM, 0));
 #else
     CHECK(sp_socket(SP_AF_INET, SP_SOCK_RDM, 0) == SP_EPROTONOSUPPORT);
 #endif
 #if FW_MINIMAL_WITH == FW_MINIMAL_RAW
     sp_lwip_use_raw();
-    int raw = sp_socket(SP_AF_INET, SP_SOCK_RAW, SP_IPPROTO_ICMP);
-    CHECK(raw >= 0);
-    CHECK(sp_close(raw) == 0);
+    CHECK(opens(SP_SOCK_RAW, SP_IPPROTO_ICMP));
 #else
     CHECK(sp_socket(SP_AF_INET, SP_SOCK_RAW, SP_IPPROTO_ICMP) == SP_EPROTONOSUPPORT);
 #endif
