@@ -7,8 +7,9 @@
  * Each handle is looked up once per call: the first pass turns the caller's
  * entries into the port's (grouped by stack), and after a wait the socket
  * behind an entry is found from its slot index, which a wait cannot change
- * (no user code runs in it). No clock is read unless the timeout is a
- * positive number of milliseconds and the first wait ends with nothing.
+ * (no user code runs in it). The clock is read only for a positive timeout:
+ * once to fix the deadline before the first wait, and again each time a wait
+ * ends with nothing (tests/core counts the reads).
  */
 #include "core.h"
 
