@@ -827,7 +827,9 @@ int sp_poller_close(int poller);
 /**
  * @brief Add a socket with its interest.
  * @param[in] events  SP_POLLIN and/or SP_POLLOUT, or 0 (then only
- *                    SP_POLLERR and SP_POLLHUP are reported).
+ *                    SP_POLLERR and SP_POLLHUP are reported; without
+ *                    SP_POLLIN, kqueue (BSD, macOS) reports them once when
+ *                    they happen, not at every wait: docs/porting.md).
  * @return 0; SP_EBADF @p poller or @p sock is not open;
  *         SP_EINVAL @p events holds other bits, or the socket lives on another
  *                   stack than the poller;

@@ -141,11 +141,12 @@ int sp_posix_poller_wait(void *state, sp_port_poller poller, sp_poller_event *ou
  *   own descriptors are remembered here (one bit each) to say SP_EEXIST and
  *   SP_ENOENT as epoll does; core does the same for sockets.
  * - Hang-up and error come on a filter, not beside the interest: the read
- *   filter stays enabled for every member. Without SP_POLLIN, a socket's
- *   filter gets a low-water mark no buffer reaches (NOTE_LOWAT), so it fires
- *   for the end of input or an error only; other descriptors ignore the mark
- *   (FreeBSD's pipes do), so theirs is EV_CLEAR: a change, not unread input,
- *   wakes a wait.
+ *   filter stays enabled for every member. Without SP_POLLIN it is EV_CLEAR,
+ *   so that unread input the program did not ask about does not wake every
+ *   wait: hang-up and error are then reported once, when they happen, not
+ *   at every wait as epoll does. A socket's gets a low-water mark no buffer
+ *   reaches (NOTE_LOWAT) as well, so that arriving data does not wake a wait
+ *   either; other descriptors ignore the mark (FreeBSD's pipes do).
  * - A change that fails stops kevent() at it, leaving the earlier ones done:
  *   EV_RECEIPT makes it report each change and go on, so a failed add is
  *   undone whole.
@@ -237,6 +238,19 @@ static int kq_native_set(struct kq_poller *p, int fd, unsigned value)
 
 /* Applies both changes, each reported back: 0, or the errno of the first that
  * failed, with @p took saying which applied. */
+#if !defined(EV_RECEIPT)
+/* A kqueue without EV_RECEIPT: one change per call says as much. */
+static int kq_apply(int kq, struct kevent changes[2], bool took[2])
+{
+    int failure = 0;
+    for (int i = 0; i < 2; i++) {
+        took[i] = kevent(kq, &changes[i], 1, NULL, 0, NULL) == 0;
+        if (!took[i] && failure == 0)
+            failure = errno;
+    }
+    return failure;
+}
+#else
 static int kq_apply(int kq, struct kevent changes[2], bool took[2])
 {
     struct kevent results[2];
@@ -257,6 +271,7 @@ static int kq_apply(int kq, struct kevent changes[2], bool took[2])
     }
     return failure;
 }
+#endif
 
 static int kq_remove(int kq, int fd)
 {
@@ -276,7 +291,8 @@ static int kq_add(int kq, int fd, uint64_t key, short events)
     if (events & SP_POLLIN)
         EV_SET(&changes[0], fd, EVFILT_READ, EV_ADD | EV_ENABLE, 0, 0, udata);
     else if (!(key & SP_PORT_KEY_NATIVE))
-        EV_SET(&changes[0], fd, EVFILT_READ, EV_ADD | EV_ENABLE, NOTE_LOWAT, INTPTR_MAX, udata);
+        EV_SET(&changes[0], fd, EVFILT_READ, EV_ADD | EV_ENABLE | EV_CLEAR, NOTE_LOWAT, INTPTR_MAX,
+               udata);
     else
         EV_SET(&changes[0], fd, EVFILT_READ, EV_ADD | EV_ENABLE | EV_CLEAR, 0, 0, udata);
     EV_SET(&changes[1], fd, EVFILT_WRITE, EV_ADD | ((events & SP_POLLOUT) ? EV_ENABLE : EV_DISABLE),
@@ -358,9 +374,11 @@ static short kq_revents(const struct kevent *ev)
     }
     if (asked)
         return SP_POLLIN;
-    /* Not asked: a socket's unmet low-water mark fires only for an error; a
-     * descriptor's EV_CLEAR filter says only that input changed. */
-    return (packed & KQ_UDATA_NATIVE) ? 0 : SP_POLLERR;
+    /* Not asked: a socket's unmet low-water mark fires for an error, with
+     * nothing to read; with bytes to read it is macOS capping the mark at the
+     * buffer's size (a full buffer), not an error. A descriptor's filter says
+     * only that its input changed. */
+    return (packed & KQ_UDATA_NATIVE) || ev->data > 0 ? 0 : SP_POLLERR;
 }
 
 int sp_posix_poller_wait(void *state, sp_port_poller poller, sp_poller_event *out, size_t max,
