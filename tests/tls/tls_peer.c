@@ -4,7 +4,7 @@
  * a host tool does. Built twice: tls_peer on the POSIX port, tls_peer_lwip on
  * lwIP in this process on the TAP device netns_tap.sh names (sockport_lwip_tap).
  *
- *   tls_peer client ADDR:PORT CA_FILE SERVER_NAME [BYTES]
+ *   tls_peer client ADDR:PORT CA_FILE SERVER_NAME [BYTES]     (ADDR IPv4, or [IPv6])
  *       send one line, print the reply line; with BYTES, send that many bytes
  *       in lines and check that each comes back reversed (openssl s_server -rev)
  *   tls_peer server ADDR:PORT CERT_FILE KEY_FILE [BYTES]
@@ -114,7 +114,7 @@ static int run_client(const sp_addr *addr, sp_tls_config *config, size_t bulk)
     int rc = sp_tls_context_new(config, &ctx);
     if (rc < 0)
         return fail("context", rc);
-    int sock = sp_socket(SP_AF_INET, SP_SOCK_STREAM, 0);
+    int sock = sp_socket(addr->family, SP_SOCK_STREAM, 0);
     if (sock < 0 || (rc = set_timeouts(sock)) < 0 || (rc = sp_connect(sock, addr)) < 0)
         return fail("connect", sock < 0 ? sock : rc);
     if ((rc = sp_tls_wrap(sock, ctx)) < 0 || (rc = sp_tls_handshake(sock, NULL)) < 0)
@@ -164,7 +164,7 @@ static int run_server(const sp_addr *addr, sp_tls_config *config, size_t bulk)
     int rc = sp_tls_context_new(config, &ctx);
     if (rc < 0)
         return fail("context", rc);
-    int listener = sp_socket(SP_AF_INET, SP_SOCK_STREAM, 0);
+    int listener = sp_socket(addr->family, SP_SOCK_STREAM, 0);
     if (listener < 0 || (rc = sp_setsockopt(listener, SP_OPT_REUSEADDR, 1)) < 0 ||
         (rc = sp_bind(listener, addr)) < 0 || (rc = sp_listen(listener, 1)) < 0 ||
         (rc = sp_setsockopt(listener, SP_OPT_RCVTIMEO, PEER_TIMEOUT_MS)) < 0)
