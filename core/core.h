@@ -10,6 +10,8 @@
 
 #include <sockport/port.h>
 
+#include "dispatch.h"
+
 #if SP_MAX_SOCKETS < 1 || SP_MAX_SOCKETS > 65536
 #error "SP_MAX_SOCKETS must be between 1 and 65536"
 #endif
@@ -67,6 +69,31 @@ enum spc_state {
                          as Linux, the next sp_connect() reports it and starts over */
 };
 
+/**
+ * Which data calls of a socket may skip core's general checks and go
+ * straight to the port's direct operation (io.c's fast paths; port.h,
+ * send_direct and recv_direct). Computed once from the fields they depend
+ * on (in_use, type, state, shut_rd, shut_wr, service, and the port having
+ * the operations) by spc_fast_update(), which every change of those fields
+ * calls, so that a data call tests one byte instead of each field. A bit
+ * only ever skips a check whose answer it fixes; all else (the arguments, a
+ * first SP_EAGAIN that must wait) is still the call's to check.
+ */
+enum spc_fast {
+    /** A send without a destination: a connected stream or datagram socket
+     *  of the port's own, not shut for writing. */
+    SPC_FAST_SEND = 1,
+    /** A send to a destination of the socket's family: such a datagram
+     *  socket, connected or not. */
+    SPC_FAST_SEND_TO = 2,
+    /** A receive that does not ask for the sender: a connected stream or
+     *  any datagram socket of the port's own, not shut for reading. */
+    SPC_FAST_RECV = 4,
+    /** A receive that asks for the sender: such a datagram socket (a
+     *  stream's sender is the peer core noted: the general path names it). */
+    SPC_FAST_RECV_FROM = 8,
+};
+
 struct spc_socket;
 struct spc_deadline;
 
@@ -121,7 +148,9 @@ struct spc_socket {
     uint8_t state;       /**< enum spc_state */
     uint8_t poller;      /**< 1 + index of the poller holding this socket; 0: none */
     uint8_t poll_events; /**< its interest there (SP_POLLIN | SP_POLLOUT) */
-    int failure;         /**< SPC_FAILED: the attempt's error until a call reported it, then 0 */
+    /** enum spc_fast bits, what spc_fast_flags() says; 0 in a free slot. */
+    uint8_t fast;
+    int failure; /**< SPC_FAILED: the attempt's error until a call reported it, then 0 */
     /** A non-blocking connect no sp_connect() has reported the end of yet: as on
      *  Linux, the next sp_connect() says 0 once, only later SP_EISCONN. */
     bool connect_unreported;
@@ -152,26 +181,7 @@ int spc_port_listen(sp_stack *stack, sp_port_sock sock, int backlog);
 int spc_port_accept(sp_stack *stack, sp_port_sock sock, sp_port_sock *out, sp_addr *peer);
 int spc_port_connect(sp_stack *stack, sp_port_sock sock, const sp_addr *addr);
 int spc_port_take_error(sp_stack *stack, sp_port_sock sock);
-/** What a port returned that is negative, made a documented code (below). */
-ptrdiff_t spc_port_failure(ptrdiff_t rc);
-/* Send and receive are every data call's one port call: inline, so that the
- * common case costs the check for a missing operation and nothing more. */
-static inline ptrdiff_t spc_port_send(sp_stack *stack, sp_port_sock sock, const void *buf,
-                                      size_t len, int flags, const sp_addr *to)
-{
-    if (stack->ops->send == NULL)
-        return SP_EOPNOTSUPP;
-    ptrdiff_t rc = stack->ops->send(stack->state, sock, buf, len, flags, to);
-    return rc >= 0 ? rc : spc_port_failure(rc);
-}
-static inline ptrdiff_t spc_port_recv(sp_stack *stack, sp_port_sock sock, void *buf, size_t len,
-                                      int flags, sp_addr *from)
-{
-    if (stack->ops->recv == NULL)
-        return SP_EOPNOTSUPP;
-    ptrdiff_t rc = stack->ops->recv(stack->state, sock, buf, len, flags, from);
-    return rc >= 0 ? rc : spc_port_failure(rc);
-}
+/* send and recv: inline, in dispatch.h. */
 int spc_port_shutdown(sp_stack *stack, sp_port_sock sock, int how);
 int spc_port_local_addr(sp_stack *stack, sp_port_sock sock, sp_addr *out);
 int spc_port_peer_addr(sp_stack *stack, sp_port_sock sock, sp_addr *out);
@@ -212,6 +222,21 @@ static inline int spc_lookup(int handle, struct spc_socket **out)
     }
     *out = s;
     return 0;
+}
+
+/** The slot @p handle names if the slot's fast-path bits hold @p need, else
+ *  NULL. A free slot's bits are 0, so the generation alone tells a current
+ *  handle from a stale one here; a negative handle's generation is above
+ *  SPC_GENERATION_MAX and matches no slot. */
+static inline struct spc_socket *spc_lookup_fast(int handle, unsigned need)
+{
+    uint32_t index = (uint32_t)handle & ((1u << SPC_INDEX_BITS) - 1u);
+    if ((uint32_t)SP_MAX_SOCKETS < (1u << SPC_INDEX_BITS) && index >= (uint32_t)SP_MAX_SOCKETS)
+        return NULL;
+    struct spc_socket *s = &spc_table[index];
+    if (s->generation != (uint32_t)handle >> SPC_INDEX_BITS || (s->fast & need) == 0)
+        return NULL;
+    return s;
 }
 
 /** Whether a free slot exists (checked before a port creates anything). */
@@ -266,6 +291,15 @@ int spc_deadline_left(sp_stack *stack, struct spc_deadline *d);
  * its operation); SP_ETIMEDOUT when the deadline has passed; a port error.
  */
 int spc_wait(struct spc_socket *s, short events, struct spc_deadline *d);
+
+/* --- io.c -------------------------------------------------------------- */
+
+/** The enum spc_fast bits that @p s's fields give now. */
+uint8_t spc_fast_flags(const struct spc_socket *s);
+
+/** Recompute s->fast: called wherever in_use, state, shut_rd, shut_wr or
+ *  service change (debug builds check at every data call that none was missed). */
+void spc_fast_update(struct spc_socket *s);
 
 /* --- socket.c ---------------------------------------------------------- */
 

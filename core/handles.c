@@ -93,6 +93,7 @@ int spc_claim(sp_stack *stack, sp_port_sock native, int family, int type, int pr
     s->state = SPC_IDLE;
     s->rcv_timeout_ms = SP_FOREVER;
     s->snd_timeout_ms = SP_FOREVER;
+    spc_fast_update(s);
     if (spc_count_in_use() > spc_peak_in_use)
         spc_peak_in_use = spc_count_in_use();
     return spc_handle_of(s);
@@ -102,6 +103,7 @@ void spc_release(struct spc_socket *s)
 {
     s->in_use = false;
     s->stack = NULL;
+    s->fast = 0;
     if (s->generation >= SPC_GENERATION_MAX)
         return; /* retired: its every handle has been issued once */
     s->generation++;

@@ -4,14 +4,17 @@
  */
 #include "core.h"
 
+#include <assert.h>
 #include <stddef.h>
 
 /* The general paths stay out of the fast paths' functions, so that those
  * need no registers saved for code they do not run. */
 #if defined(__GNUC__) || defined(__clang__)
 #define SPC_COLD __attribute__((noinline))
+#define SPC_LIKELY(x) __builtin_expect(!!(x), 1)
 #else
 #define SPC_COLD
+#define SPC_LIKELY(x) (x)
 #endif
 
 /* The largest UDP payload: 65535 minus the IP and UDP headers (IPv6's header
@@ -182,87 +185,151 @@ SPC_COLD static ptrdiff_t spc_recv(struct spc_socket *s, void *buf, size_t len, 
     }
 }
 
-/*
- * The common case in few instructions: a stream or datagram socket of the
- * port's own, ready for data, a buffer the port can take at once. Whatever
- * this does not settle (another type or state, a first SP_EAGAIN that may
- * wait) goes to spc_send()/spc_recv(), which check and decide everything;
- * the fast path only skips checks whose answer its conditions already fix.
- */
-static inline bool spc_fast_send_ok(const struct spc_socket *s, const void *buf, size_t len,
-                                    int flags, const sp_addr *to)
+uint8_t spc_fast_flags(const struct spc_socket *s)
 {
-    if (s->service != NULL || s->shut_wr || buf == NULL || len == 0 || len > SPC_UDP4_MAX ||
-        (flags & ~SP_MSG_DONTWAIT) != 0)
-        return false;
-    if (s->type == SP_SOCK_STREAM)
-        return s->state == SPC_CONNECTED; /* a stream ignores @p to */
-    if (s->type == SP_SOCK_DGRAM)
-        return to != NULL ? to->family == s->family : s->state == SPC_CONNECTED;
-    return false;
+    if (!s->in_use || s->service != NULL)
+        return 0;
+    bool stream = s->type == SP_SOCK_STREAM;
+    bool connected = s->state == SPC_CONNECTED;
+    if (!(stream && connected) && s->type != SP_SOCK_DGRAM)
+        return 0;
+    const struct sp_port_ops *ops = s->stack->ops;
+    uint8_t fast = 0;
+    if (ops->send != NULL && ops->send_direct != NULL && !s->shut_wr)
+        fast |= (connected ? SPC_FAST_SEND : 0) | (stream ? 0 : SPC_FAST_SEND_TO);
+    if (ops->recv != NULL && ops->recv_direct != NULL && !s->shut_rd)
+        fast |= SPC_FAST_RECV | (stream ? 0 : SPC_FAST_RECV_FROM);
+    return fast;
 }
 
-ptrdiff_t sp_sendto(int sock, const void *buf, size_t len, int flags, const sp_addr *to)
+void spc_fast_update(struct spc_socket *s)
+{
+    s->fast = spc_fast_flags(s);
+}
+
+/* Whether a fast path's port call that failed with @p *tried (made a
+ * documented code here) ends the call, as the general path would end after
+ * the same port call: unless it is SP_EAGAIN and the call may wait. */
+static bool spc_tried_ends(const struct spc_socket *s, ptrdiff_t *tried, int flags)
+{
+    *tried = spc_port_failure(*tried);
+    return *tried != SP_EAGAIN || s->nonblocking || (flags & SP_MSG_DONTWAIT);
+}
+
+/*
+ * The rest of a send the fast path did not finish, a function of its own so
+ * that the fast path keeps nothing but its arguments across the port's
+ * call: the whole general path (@p tried 0), or, after the fast path's port
+ * call failed with @p tried, what the general path does after that call
+ * (which, when it waits, starts by trying again).
+ */
+SPC_COLD static ptrdiff_t spc_sendto_rest(ptrdiff_t tried, int sock, const void *buf, size_t len,
+                                          int flags, const sp_addr *to)
 {
     struct spc_socket *s;
     int rc = spc_lookup(sock, &s);
     if (rc < 0)
         return rc;
-    if (spc_fast_send_ok(s, buf, len, flags, to)) {
-        ptrdiff_t sent = spc_port_send(s->stack, s->native, buf, len, flags,
-                                       s->type == SP_SOCK_STREAM ? NULL : to);
-        if (sent != SP_EAGAIN || s->nonblocking || (flags & SP_MSG_DONTWAIT))
-            return sent;
-    }
+    assert(s->fast == spc_fast_flags(s));
+    if (tried < 0 && spc_tried_ends(s, &tried, flags))
+        return tried;
     struct spc_deadline deadline = spc_deadline_in(s->snd_timeout_ms);
     return spc_send(s, buf, len, flags, to, &deadline, !s->nonblocking);
 }
 
+/*
+ * The common case in few instructions: a socket whose fast bits (core.h,
+ * enum spc_fast) allow this call, a buffer the port can take at once. Its
+ * bits settle the socket's side; the arguments are checked here as the
+ * general path checks them. Anything else (another type or state, a first
+ * SP_EAGAIN that may wait) goes to the general path, which checks and
+ * decides everything again. Inline, so that each public call below is one
+ * function with the destination a constant where it is one.
+ */
+static inline ptrdiff_t spc_sendto(int sock, const void *buf, size_t len, int flags,
+                                   const sp_addr *to)
+{
+    /* A length any datagram may have (IPv4's is the smaller limit); a
+     * stream's longer send costs the kernel far more than the general path. */
+    if (buf == NULL || len - 1 >= SPC_UDP4_MAX || (flags & ~SP_MSG_DONTWAIT) != 0)
+        return spc_sendto_rest(0, sock, buf, len, flags, to);
+    struct spc_socket *s = spc_lookup_fast(sock, to == NULL ? SPC_FAST_SEND : SPC_FAST_SEND_TO);
+    if (s == NULL || (to != NULL && to->family != s->family))
+        return spc_sendto_rest(0, sock, buf, len, flags, to);
+    assert(s->fast == spc_fast_flags(s));
+    ptrdiff_t sent = spc_port_send_direct(s->stack, s->native, buf, len, flags, to);
+    return SPC_LIKELY(sent >= 0) ? sent : spc_sendto_rest(sent, sock, buf, len, flags, to);
+}
+
 ptrdiff_t sp_send(int sock, const void *buf, size_t len, int flags)
 {
-    return sp_sendto(sock, buf, len, flags, NULL);
+    return spc_sendto(sock, buf, len, flags, NULL);
+}
+
+/* Without a destination it is sp_send(), so that this copy need not test
+ * for one again. */
+ptrdiff_t sp_sendto(int sock, const void *buf, size_t len, int flags, const sp_addr *to)
+{
+    if (to == NULL)
+        return sp_send(sock, buf, len, flags);
+    return spc_sendto(sock, buf, len, flags, to);
 }
 
 ptrdiff_t sp_write(int sock, const void *buf, size_t len)
 {
-    return sp_sendto(sock, buf, len, 0, NULL);
+    return spc_sendto(sock, buf, len, 0, NULL);
 }
 
-ptrdiff_t sp_recvfrom(int sock, void *buf, size_t len, int flags, sp_addr *from)
+/* The rest of a receive, as spc_sendto_rest(). */
+SPC_COLD static ptrdiff_t spc_recvfrom_rest(ptrdiff_t tried, int sock, void *buf, size_t len,
+                                            int flags, sp_addr *from)
 {
     struct spc_socket *s;
     int rc = spc_lookup(sock, &s);
     if (rc < 0)
         return rc;
-    /* The fast path, as for sp_sendto(): a connected stream (its sender is
-     * the peer core noted) or any datagram socket. */
-    if (s->service == NULL && !s->shut_rd && buf != NULL && len > 0 && len <= PTRDIFF_MAX &&
-        (flags & ~(SP_MSG_PEEK | SP_MSG_DONTWAIT | SP_MSG_TRUNC)) == 0 &&
-        ((s->type == SP_SOCK_STREAM && s->state == SPC_CONNECTED) || s->type == SP_SOCK_DGRAM)) {
-        bool stream = s->type == SP_SOCK_STREAM;
-        ptrdiff_t got = spc_port_recv(s->stack, s->native, buf, len, flags, stream ? NULL : from);
-        if (got >= 0) {
-            if (stream && from != NULL)
-                spc_peer_of(s, from);
-            if (!stream && (size_t)got > len && !(flags & SP_MSG_TRUNC))
-                got = (ptrdiff_t)len;
-            return got;
-        }
-        if (got != SP_EAGAIN || s->nonblocking || (flags & SP_MSG_DONTWAIT))
-            return got;
-    }
+    assert(s->fast == spc_fast_flags(s));
+    if (tried < 0 && spc_tried_ends(s, &tried, flags))
+        return tried;
     struct spc_deadline deadline = spc_deadline_in(s->rcv_timeout_ms);
     return spc_recv(s, buf, len, flags, from, &deadline, !s->nonblocking);
 }
 
+/* The fast path, as spc_sendto(). */
+static inline ptrdiff_t spc_recvfrom(int sock, void *buf, size_t len, int flags, sp_addr *from)
+{
+    if (buf == NULL || len - 1 >= PTRDIFF_MAX ||
+        (flags & ~(SP_MSG_PEEK | SP_MSG_DONTWAIT | SP_MSG_TRUNC)) != 0)
+        return spc_recvfrom_rest(0, sock, buf, len, flags, from);
+    struct spc_socket *s = spc_lookup_fast(sock, from == NULL ? SPC_FAST_RECV : SPC_FAST_RECV_FROM);
+    if (s == NULL)
+        return spc_recvfrom_rest(0, sock, buf, len, flags, from);
+    assert(s->fast == spc_fast_flags(s));
+    ptrdiff_t got = spc_port_recv_direct(s->stack, s->native, buf, len, flags, from);
+    if (!SPC_LIKELY(got >= 0))
+        return spc_recvfrom_rest(got, sock, buf, len, flags, from);
+    /* Ports report a message's full length; the caller asked for that only
+     * with SP_MSG_TRUNC, otherwise it is told what was stored (a stream's
+     * count is never over len). */
+    return (size_t)got > len && !(flags & SP_MSG_TRUNC) ? (ptrdiff_t)len : got;
+}
+
 ptrdiff_t sp_recv(int sock, void *buf, size_t len, int flags)
 {
-    return sp_recvfrom(sock, buf, len, flags, NULL);
+    return spc_recvfrom(sock, buf, len, flags, NULL);
+}
+
+/* As sp_sendto(): without a sender to name it is sp_recv(). */
+ptrdiff_t sp_recvfrom(int sock, void *buf, size_t len, int flags, sp_addr *from)
+{
+    if (from == NULL)
+        return sp_recv(sock, buf, len, flags);
+    return spc_recvfrom(sock, buf, len, flags, from);
 }
 
 ptrdiff_t sp_read(int sock, void *buf, size_t len)
 {
-    return sp_recvfrom(sock, buf, len, 0, NULL);
+    return spc_recvfrom(sock, buf, len, 0, NULL);
 }
 
 /* The checks sp_send_all() and sp_recv_all() share; clears their count first,

@@ -73,6 +73,7 @@ int sp_socket_on(sp_stack *stack, int family, int type, int protocol)
         spc_release(s);
         return rc;
     }
+    spc_fast_update(s);
     return handle;
 }
 
@@ -157,6 +158,7 @@ int sp_listen(int sock, int backlog)
         s->service->close(s);
     s->bound = true;
     s->state = SPC_LISTENING;
+    spc_fast_update(s);
     return 0;
 }
 
@@ -189,11 +191,12 @@ int sp_accept(int sock, sp_addr *peer)
             child->state = SPC_CONNECTED;
             child->peer = from;
             child->peer_known = true;
-            if (peer != NULL)
-                *peer = from;
             child->framed = s->framed;
             if (s->framed)
                 spc_registry.seqpacket->attach(child); /* room checked above */
+            spc_fast_update(child);
+            if (peer != NULL)
+                *peer = from;
             return handle;
         }
         if (rc != SP_EAGAIN)
@@ -213,6 +216,7 @@ static void spc_set_connected(struct spc_socket *s)
     s->bound = true;
     if (spc_is_connection_type(s->type))
         s->peer_known = spc_port_peer_addr(s->stack, s->native, &s->peer) == 0;
+    spc_fast_update(s);
 }
 
 int spc_settle_connect(struct spc_socket *s)
@@ -229,6 +233,7 @@ int spc_settle_connect(struct spc_socket *s)
     if (rc < 0) {
         s->state = SPC_FAILED;
         s->failure = rc;
+        spc_fast_update(s);
         return rc;
     }
     spc_set_connected(s);
@@ -248,6 +253,7 @@ static int spc_restart_after_failure(struct spc_socket *s)
 {
     int rc = spc_take_failure(s);
     s->state = SPC_IDLE;
+    spc_fast_update(s);
     return rc < 0 ? rc : SP_ECONNABORTED;
 }
 
@@ -281,6 +287,7 @@ int sp_connect(int sock, const sp_addr *addr)
             return rc;
         s->state = SPC_CONNECTED;
         s->bound = true;
+        spc_fast_update(s);
         return 0;
     }
 
@@ -311,6 +318,7 @@ int sp_connect(int sock, const sp_addr *addr)
         return rc;
     s->state = SPC_CONNECTING;
     s->bound = true;
+    spc_fast_update(s);
     if (s->nonblocking) {
         s->connect_unreported = true;
         return SP_EINPROGRESS;
@@ -338,6 +346,7 @@ int sp_shutdown(int sock, int how)
         s->shut_rd = true;
     if (how != SP_SHUT_RD)
         s->shut_wr = true;
+    spc_fast_update(s);
     return 0;
 }
 

@@ -274,6 +274,7 @@ static void spt_close(struct spc_socket *s)
     memset(t, 0, sizeof *t);
     s->service = NULL;
     s->service_state = NULL;
+    spc_fast_update(s);
 }
 
 static const struct spc_service spt_service = {
@@ -393,6 +394,7 @@ int sp_tls_wrap(int sock, sp_tls_context *ctx)
     ctx->users++;
     s->service = &spt_service;
     s->service_state = t;
+    spc_fast_update(s); /* its data now goes through TLS, never straight to the port */
     return 0;
 }
 

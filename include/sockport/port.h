@@ -332,6 +332,24 @@ struct sp_port_ops {
      *  are ready than fit, report the others first next time. */
     int (*poller_wait)(void *state, sp_port_poller poller, sp_poller_event *out, size_t max,
                        int timeout_ms);
+
+    /**
+     * Optional, for speed: send() and recv() once more, with the arguments in
+     * the order sp_sendto() and sp_recvfrom() take them and the state last,
+     * so that core's common path hands on what its caller passed without
+     * moving it (and a POSIX-like port hands it on to its system call the
+     * same way). The same preconditions, contract and results as send() and
+     * recv(). Core's common path calls these for a stream or datagram socket
+     * whose state core has settled (see enum spc_fast in core/core.h); every
+     * other data call goes through send() and recv(). A port that fills
+     * these in fills in send and recv as well.
+     * NULL: every data call takes core's general path, with all its checks,
+     * to send() and recv() (the same results, more instructions per call).
+     */
+    ptrdiff_t (*send_direct)(sp_port_sock sock, const void *buf, size_t len, int flags,
+                             const sp_addr *to, void *state);
+    ptrdiff_t (*recv_direct)(sp_port_sock sock, void *buf, size_t len, int flags, sp_addr *from,
+                             void *state);
 };
 
 /** A stack instance. Ports create and own these (often static storage). */

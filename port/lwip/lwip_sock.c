@@ -314,6 +314,20 @@ static ptrdiff_t lwip_recv(void *state, sp_port_sock ref, void *buf, size_t len,
     return lwip_recv_now(sock, buf, len, peek, from);
 }
 
+/* The direct forms (port.h): the same calls, with the arguments in the
+ * order of the public calls, which core's common path hands on as they came. */
+static ptrdiff_t lwip_send_direct(sp_port_sock ref, const void *buf, size_t len, int flags,
+                                  const sp_addr *to, void *state)
+{
+    return lwip_send(state, ref, buf, len, flags, to);
+}
+
+static ptrdiff_t lwip_recv_direct(sp_port_sock ref, void *buf, size_t len, int flags, sp_addr *from,
+                                  void *state)
+{
+    return lwip_recv(state, ref, buf, len, flags, from);
+}
+
 static ptrdiff_t lwip_recv_now(struct sp_lwip_sock *sock, void *buf, size_t len, bool peek,
                                sp_addr *from)
 {
@@ -623,4 +637,6 @@ const struct sp_port_ops sp_lwip_ops = {
     .poller_wait = sp_lwip_op_poller_wait,
     .resolve = sp_lwip_op_resolve,
     .entropy = sp_lwip_op_entropy,
+    .send_direct = lwip_send_direct,
+    .recv_direct = lwip_recv_direct,
 };

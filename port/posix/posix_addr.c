@@ -19,24 +19,16 @@ int sp_posix_native_family(int family)
     }
 }
 
-/* Each case clears only the structure it fills: the union's largest member
- * (sockaddr_un, 110 bytes) would cost every datagram a memset. */
+/* Each case clears only the structure it fills (see posix_addr.h). */
 int sp_posix_addr_to_native(const sp_addr *addr, union sp_posix_sockaddr *out, socklen_t *len)
 {
     switch (addr->family) {
     case SP_AF_INET:
-        memset(&out->in, 0, sizeof out->in);
-        out->in.sin_family = AF_INET;
-        out->in.sin_port = htons(addr->port);
-        memcpy(&out->in.sin_addr, addr->u.v4, sizeof addr->u.v4);
+        sp_posix_in_from_addr(addr, &out->in);
         *len = sizeof out->in;
         return 0;
     case SP_AF_INET6:
-        memset(&out->in6, 0, sizeof out->in6);
-        out->in6.sin6_family = AF_INET6;
-        out->in6.sin6_port = htons(addr->port);
-        out->in6.sin6_scope_id = addr->scope_id;
-        memcpy(&out->in6.sin6_addr, addr->u.v6, sizeof addr->u.v6);
+        sp_posix_in6_from_addr(addr, &out->in6);
         *len = sizeof out->in6;
         return 0;
     case SP_AF_LOCAL: {
@@ -71,23 +63,14 @@ static void local_path_from_native(const struct sockaddr_un *un, socklen_t len, 
     out->u.path[path_len] = '\0';
 }
 
-/* An IP address clears the header fields and the 16 bytes an IPv6 address
- * takes, not the whole sp_addr (its local path makes it over 100 bytes). */
 int sp_posix_addr_from_native(const union sp_posix_sockaddr *in, socklen_t len, sp_addr *out)
 {
     switch (in->sa.sa_family) {
     case AF_INET:
-        out->family = SP_AF_INET;
-        out->port = ntohs(in->in.sin_port);
-        out->scope_id = 0;
-        memset(out->u.v6, 0, sizeof out->u.v6);
-        memcpy(out->u.v4, &in->in.sin_addr, sizeof out->u.v4);
+        sp_posix_addr_from_in(&in->in, out);
         return 0;
     case AF_INET6:
-        out->family = SP_AF_INET6;
-        out->port = ntohs(in->in6.sin6_port);
-        out->scope_id = in->in6.sin6_scope_id;
-        memcpy(out->u.v6, &in->in6.sin6_addr, sizeof out->u.v6);
+        sp_posix_addr_from_in6(&in->in6, out);
         return 0;
     case AF_UNIX:
         memset(out, 0, sizeof *out);

@@ -98,6 +98,11 @@ static const struct override_row override_table[] = {
      * list SP_ECONNREFUSED; SP_ENOPROTOOPT is about options). */
     {SP_POSIX_CALL_SEND, ENOPROTOOPT, SP_ECONNREFUSED},
     {SP_POSIX_CALL_RECV, ENOPROTOOPT, SP_ECONNREFUSED},
+    /* A signal interrupted a send or receive before it moved anything: as
+     * a would-block, so that the caller waits (if it may) and calls again
+     * (posix_port.c, the data calls). */
+    {SP_POSIX_CALL_SEND, EINTR, SP_EAGAIN},
+    {SP_POSIX_CALL_RECV, EINTR, SP_EAGAIN},
     /* An unconnected local datagram socket sending without an address. */
     {SP_POSIX_CALL_SEND, ENOTCONN, SP_EDESTADDRREQ},
     /* Linux hands accept() the network error of a queued connection that died. */

@@ -6,7 +6,8 @@
  *
  * Every socket is non-blocking (the operations never wait: core does, through
  * poll()), close-on-exec, and never raises SIGPIPE. A system call interrupted
- * by a signal is repeated. Linux-only facilities sit behind #ifdef so the port
+ * by a signal is repeated, except a send or receive: that gives SP_EAGAIN
+ * (see the data calls). Linux-only facilities sit behind #ifdef so the port
  * also builds on macOS and the BSDs.
  */
 #include <errno.h>
@@ -52,6 +53,9 @@ struct posix_socket {
     int fd;
     int family; /* enum sp_family */
     int type;   /* enum sp_type */
+    /* A datagram or raw socket of an IP family: a receive names its sender
+     * in place (receive_with_sender()). */
+    bool ip_messages;
     /* The local path this port bound, removed again at close (see forget_path()). */
     bool owns_path;
     pid_t path_owner;
@@ -121,6 +125,7 @@ static int adopt_fd(int fd, int family, int type, sp_port_sock *out)
     s->fd = fd;
     s->family = family;
     s->type = type;
+    s->ip_messages = is_message_type(type) && family != SP_AF_LOCAL;
     *out = (sp_port_sock)s;
     return 0;
 }
@@ -292,46 +297,85 @@ static int posix_take_error(void *state, sp_port_sock sock)
     return err == 0 ? 0 : sp_posix_error(SP_POSIX_CALL_CONNECT, err);
 }
 
-/* The paths every data call takes are kept short: one system call, and an
- * errno looked at only when it failed (EAGAIN first, see posix_errors.c);
- * the address conversion and the retry after a signal live apart. */
-static ptrdiff_t send_to_address(const struct posix_socket *s, const void *buf, size_t len,
-                                 const sp_addr *to);
+/*
+ * The data calls. Their common paths are kept short: one system call, the
+ * socket address built or read in place for IPv4 and IPv6, errno looked at
+ * only when the call failed (data_failed()), and the arguments in the order
+ * core's send_direct/recv_direct pass them (port.h), which is the order of
+ * send() and recv() too. A signal that interrupts a send or receive gives
+ * SP_EAGAIN (posix_errors.c), so that nothing has to keep the arguments for
+ * a repeat: core waits and calls again when the call may wait. Every socket
+ * here is non-blocking, and the hosts this port builds on do not interrupt
+ * such a call anyway: it fails with EAGAIN rather than sleep.
+ */
+
+/* Paths kept out of the data calls' own functions, so that those save no
+ * registers for code they do not run. */
+#if defined(__clang__)
+#define POSIX_APART __attribute__((noinline))
+#define POSIX_COLD __attribute__((noinline, cold))
+#elif defined(__GNUC__) /* noclone: a copy with other arguments would need them moved */
+#define POSIX_APART __attribute__((noinline, noclone))
+#define POSIX_COLD __attribute__((noinline, cold))
+#else
+#define POSIX_APART
+#define POSIX_COLD
+#endif
+
+/* What a failed send or receive reports. */
+POSIX_COLD static ptrdiff_t data_failed(enum sp_posix_call call)
+{
+    return fail(call);
+}
+
+/* A send to a local path (through the union: the path is long). */
+POSIX_COLD static ptrdiff_t send_to_other(int fd, const void *buf, size_t len, const sp_addr *to)
+{
+    union sp_posix_sockaddr native;
+    socklen_t native_len = 0;
+    int rc = sp_posix_addr_to_native(to, &native, &native_len);
+    if (rc < 0)
+        return rc;
+    ssize_t n = sendto(fd, buf, len, POSIX_SEND_FLAGS, &native.sa, native_len);
+    return n >= 0 ? (ptrdiff_t)n : data_failed(SP_POSIX_CALL_SEND);
+}
+
+/* posix_send_direct() with a destination: its own function, with the same
+ * arguments, so that a send without one saves and moves nothing for it. */
+POSIX_APART static ptrdiff_t send_to_address(sp_port_sock sock, const void *buf, size_t len,
+                                             int flags, const sp_addr *to, void *state)
+{
+    (void)flags;
+    (void)state;
+    int fd = from_port_sock(sock)->fd;
+    union sp_posix_ip_sockaddr native;
+    ssize_t n;
+    if (to->family == SP_AF_INET) {
+        sp_posix_in_from_addr(to, &native.in);
+        n = sendto(fd, buf, len, POSIX_SEND_FLAGS, &native.sa, sizeof native.in);
+    } else if (to->family == SP_AF_INET6) {
+        sp_posix_in6_from_addr(to, &native.in6);
+        n = sendto(fd, buf, len, POSIX_SEND_FLAGS, &native.sa, sizeof native.in6);
+    } else {
+        return send_to_other(fd, buf, len, to);
+    }
+    return n >= 0 ? (ptrdiff_t)n : data_failed(SP_POSIX_CALL_SEND);
+}
+
+static ptrdiff_t posix_send_direct(sp_port_sock sock, const void *buf, size_t len, int flags,
+                                   const sp_addr *to, void *state)
+{
+    if (to != NULL)
+        return send_to_address(sock, buf, len, flags, to, state);
+    /* flags: only SP_MSG_DONTWAIT, and this port never waits anyway */
+    ssize_t n = send(from_port_sock(sock)->fd, buf, len, POSIX_SEND_FLAGS);
+    return n >= 0 ? (ptrdiff_t)n : data_failed(SP_POSIX_CALL_SEND);
+}
 
 static ptrdiff_t posix_send(void *state, sp_port_sock sock, const void *buf, size_t len, int flags,
                             const sp_addr *to)
 {
-    (void)state;
-    (void)flags; /* only SP_MSG_DONTWAIT, and this port never waits anyway */
-    const struct posix_socket *s = from_port_sock(sock);
-    if (to != NULL)
-        return send_to_address(s, buf, len, to);
-    ssize_t n = send(s->fd, buf, len, POSIX_SEND_FLAGS);
-    if (n < 0 && errno == EINTR)
-        POSIX_RETRY(n, send(s->fd, buf, len, POSIX_SEND_FLAGS));
-    return n < 0 ? fail(SP_POSIX_CALL_SEND) : (ptrdiff_t)n;
-}
-
-static ptrdiff_t send_to_address(const struct posix_socket *s, const void *buf, size_t len,
-                                 const sp_addr *to)
-{
-    union sp_posix_sockaddr native;
-    socklen_t native_len = 0;
-    if (to->family == SP_AF_INET) {
-        /* The common case built in place; every family in posix_addr.c. */
-        memset(&native.in, 0, sizeof native.in);
-        native.in.sin_family = AF_INET;
-        native.in.sin_port = htons(to->port);
-        memcpy(&native.in.sin_addr, to->u.v4, sizeof to->u.v4);
-        native_len = sizeof native.in;
-    } else {
-        int rc = sp_posix_addr_to_native(to, &native, &native_len);
-        if (rc < 0)
-            return rc;
-    }
-    ssize_t n;
-    POSIX_RETRY(n, sendto(s->fd, buf, len, POSIX_SEND_FLAGS, &native.sa, native_len));
-    return n < 0 ? fail(SP_POSIX_CALL_SEND) : (ptrdiff_t)n;
+    return posix_send_direct(sock, buf, len, flags, to, state);
 }
 
 /*
@@ -342,20 +386,12 @@ static ptrdiff_t send_to_address(const struct posix_socket *s, const void *buf, 
  * that is what it returns (core stores len bytes either way, and a caller
  * asking SP_MSG_TRUNC learns the message did not fit, not by how much).
  */
-static ssize_t recv_retrying(int fd, void *buf, size_t len, int native_flags)
-{
-    ssize_t n;
-    POSIX_RETRY(n, recv(fd, buf, len, native_flags));
-    return n;
-}
-
 static ptrdiff_t receive_message(int fd, void *buf, size_t len, int native_flags,
                                  union sp_posix_sockaddr *from, socklen_t *from_len)
 {
     ssize_t n;
 #ifdef __linux__
-    POSIX_RETRY(n, recvfrom(fd, buf, len, native_flags | MSG_TRUNC, from != NULL ? &from->sa : NULL,
-                            from_len));
+    n = recvfrom(fd, buf, len, native_flags | MSG_TRUNC, from != NULL ? &from->sa : NULL, from_len);
 #else
     struct iovec iov = {.iov_base = buf, .iov_len = len};
     struct msghdr msg;
@@ -364,7 +400,7 @@ static ptrdiff_t receive_message(int fd, void *buf, size_t len, int native_flags
     msg.msg_namelen = from != NULL ? *from_len : 0;
     msg.msg_iov = &iov;
     msg.msg_iovlen = 1;
-    POSIX_RETRY(n, recvmsg(fd, &msg, native_flags));
+    n = recvmsg(fd, &msg, native_flags);
     if (from_len != NULL)
         *from_len = msg.msg_namelen;
     if (n >= 0 && (msg.msg_flags & MSG_TRUNC) && (size_t)n == len && len < PTRDIFF_MAX)
@@ -373,61 +409,91 @@ static ptrdiff_t receive_message(int fd, void *buf, size_t len, int native_flags
     return n;
 }
 
-static ptrdiff_t receive_with_sender(const struct posix_socket *s, void *buf, size_t len,
-                                     int native_flags, sp_addr *from);
+static int native_recv_flags(int flags)
+{
+    return (flags & SP_MSG_PEEK) ? MSG_PEEK : 0;
+}
+
+/* A sender no IP address of the common form names (a local path, a
+ * connected stream's peer), through the union. */
+POSIX_COLD static ptrdiff_t receive_from_other(const struct posix_socket *s, void *buf, size_t len,
+                                               int native_flags, sp_addr *from)
+{
+    union sp_posix_sockaddr native;
+    socklen_t native_len = sizeof native;
+    ptrdiff_t n;
+    if (is_message_type(s->type))
+        n = receive_message(s->fd, buf, len, native_flags, &native, &native_len);
+    else
+        n = recvfrom(s->fd, buf, len, native_flags, &native.sa, &native_len);
+    if (n < 0)
+        return data_failed(SP_POSIX_CALL_RECV);
+    /* A connected stream names no sender (Linux leaves the length 0): the peer is it. */
+    if (native_len == 0 && !is_message_type(s->type)) {
+        native_len = sizeof native;
+        if (getpeername(s->fd, &native.sa, &native_len) < 0)
+            native_len = 0;
+    }
+    if (native_len == 0 || sp_posix_addr_from_native(&native, native_len, from) < 0) {
+        memset(from, 0, sizeof *from);
+        from->family = (uint8_t)s->family;
+    }
+    return n;
+}
+
+/*
+ * posix_recv_direct() with a sender to name: its own function, with the
+ * same arguments, so that a receive without one saves nothing for it. A
+ * datagram of an IP socket is read with its sender into storage of the IP
+ * families' size and converted in place (Linux, where recvfrom() reports the
+ * full length: receive_message()); anything else goes through the union.
+ */
+POSIX_APART static ptrdiff_t receive_with_sender(sp_port_sock sock, void *buf, size_t len,
+                                                 int flags, sp_addr *from, void *state)
+{
+    (void)state;
+    const struct posix_socket *s = from_port_sock(sock);
+    int native_flags = native_recv_flags(flags);
+#ifdef __linux__
+    if (s->ip_messages) {
+        union sp_posix_ip_sockaddr native;
+        socklen_t native_len = sizeof native;
+        ssize_t n = recvfrom(s->fd, buf, len, native_flags | MSG_TRUNC, &native.sa, &native_len);
+        if (n < 0)
+            return data_failed(SP_POSIX_CALL_RECV);
+        if (native_len >= sizeof native.in && native.sa.sa_family == AF_INET) {
+            sp_posix_addr_from_in(&native.in, from);
+        } else if (native_len >= sizeof native.in6 && native.sa.sa_family == AF_INET6) {
+            sp_posix_addr_from_in6(&native.in6, from);
+        } else {
+            memset(from, 0, sizeof *from);
+            from->family = (uint8_t)s->family;
+        }
+        return n;
+    }
+#endif
+    return receive_from_other(s, buf, len, native_flags, from);
+}
+
+static ptrdiff_t posix_recv_direct(sp_port_sock sock, void *buf, size_t len, int flags,
+                                   sp_addr *from, void *state)
+{
+    if (from != NULL)
+        return receive_with_sender(sock, buf, len, flags, from, state);
+    const struct posix_socket *s = from_port_sock(sock);
+    int native_flags = native_recv_flags(flags);
+    ptrdiff_t n;
+    if (is_message_type(s->type))
+        n = receive_message(s->fd, buf, len, native_flags, NULL, NULL);
+    else
+        n = recv(s->fd, buf, len, native_flags);
+    return n >= 0 ? n : data_failed(SP_POSIX_CALL_RECV);
+}
 
 static ptrdiff_t posix_recv(void *state, sp_port_sock sock, void *buf, size_t len, int flags,
                             sp_addr *from)
 {
-    (void)state;
-    const struct posix_socket *s = from_port_sock(sock);
-    int native_flags = (flags & SP_MSG_PEEK) ? MSG_PEEK : 0;
-    if (from != NULL)
-        return receive_with_sender(s, buf, len, native_flags, from);
-    ptrdiff_t n = is_message_type(s->type)
-                      ? receive_message(s->fd, buf, len, native_flags, NULL, NULL)
-                      : (ptrdiff_t)recv_retrying(s->fd, buf, len, native_flags);
-    return n < 0 ? fail(SP_POSIX_CALL_RECV) : n;
-}
-
-static ptrdiff_t receive_with_sender(const struct posix_socket *s, void *buf, size_t len,
-                                     int native_flags, sp_addr *from)
-{
-    union sp_posix_sockaddr native;
-    socklen_t native_len = sizeof native;
-    union sp_posix_sockaddr *native_from = from != NULL ? &native : NULL;
-    socklen_t *native_from_len = from != NULL ? &native_len : NULL;
-    ptrdiff_t n;
-    if (is_message_type(s->type)) {
-        n = receive_message(s->fd, buf, len, native_flags, native_from, native_from_len);
-    } else {
-        ssize_t got;
-        POSIX_RETRY(got, recvfrom(s->fd, buf, len, native_flags,
-                                  native_from != NULL ? &native_from->sa : NULL, native_from_len));
-        n = got;
-    }
-    if (n < 0)
-        return fail(SP_POSIX_CALL_RECV);
-    if (from != NULL) {
-        /* A connected stream names no sender (Linux leaves the length 0): the peer is it. */
-        if (native_len == 0 && !is_message_type(s->type)) {
-            native_len = sizeof native;
-            if (getpeername(s->fd, &native.sa, &native_len) < 0)
-                native_len = 0;
-        }
-        if (native_len >= sizeof native.in && native.sa.sa_family == AF_INET) {
-            /* The common case in place; every family in posix_addr.c. */
-            from->family = SP_AF_INET;
-            from->port = ntohs(native.in.sin_port);
-            from->scope_id = 0;
-            memset(from->u.v6, 0, sizeof from->u.v6);
-            memcpy(from->u.v4, &native.in.sin_addr, sizeof from->u.v4);
-        } else if (native_len == 0 || sp_posix_addr_from_native(&native, native_len, from) < 0) {
-            memset(from, 0, sizeof *from);
-            from->family = (uint8_t)s->family;
-        }
-    }
-    return n;
+    return posix_recv_direct(sock, buf, len, flags, from, state);
 }
 
 static int posix_shutdown(void *state, sp_port_sock sock, int how)
@@ -704,6 +770,8 @@ static const struct sp_port_ops posix_ops = {
     .poll = posix_poll,
     .resolve = sp_posix_resolve,
     .entropy = posix_entropy,
+    .send_direct = posix_send_direct,
+    .recv_direct = posix_recv_direct,
 #if SP_POSIX_HAS_POLLER
     .poller_open = sp_posix_poller_open,
     .poller_close = sp_posix_poller_close,

@@ -7,6 +7,11 @@
  * family and socket type returns a code its header lists for it, and nothing
  * crashes or hangs.
  *
+ * The data calls' two ways to a port: the direct operations carry exactly the
+ * calls whose socket state core has settled, everything else takes the
+ * general operations after core's checks, and a port lacking either kind
+ * still gets the documented codes.
+ *
  * The handle table: a slot that has issued its last generation retires, so a
  * stale handle never names a newer socket, and free slots are reused oldest
  * first (core's test hook fast-forwards a slot's generation). Built twice: with
@@ -89,13 +94,14 @@ static int mock_take_error(void *state, sp_port_sock sock)
 /* The session of the last RDM DATA datagram sent (docs/rdm.md). */
 static uint32_t mock_last_session;
 
-static ptrdiff_t mock_send(void *state, sp_port_sock sock, const void *buf, size_t len, int flags,
-                           const sp_addr *to)
+/* Each data call counted by the way it came (the general operation or the
+ * direct one), so that a test sees which way core took. A direct send
+ * returns mock_direct_result instead when that is set, once. */
+static int mock_direct_sends, mock_direct_recvs, mock_general_sends, mock_general_recvs;
+static ptrdiff_t mock_direct_result;
+
+static ptrdiff_t mock_sent(const void *buf, size_t len)
 {
-    (void)state;
-    (void)sock;
-    (void)flags;
-    (void)to;
     const uint8_t *d = buf;
     if (len >= 16 && d[0] == 1 && d[1] == 1)
         mock_last_session =
@@ -103,7 +109,38 @@ static ptrdiff_t mock_send(void *state, sp_port_sock sock, const void *buf, size
     return (ptrdiff_t)len;
 }
 
+static ptrdiff_t mock_send(void *state, sp_port_sock sock, const void *buf, size_t len, int flags,
+                           const sp_addr *to)
+{
+    (void)state;
+    (void)sock;
+    (void)flags;
+    (void)to;
+    mock_general_sends++;
+    return mock_sent(buf, len);
+}
+
+static ptrdiff_t mock_send_direct(sp_port_sock sock, const void *buf, size_t len, int flags,
+                                  const sp_addr *to, void *state)
+{
+    (void)state;
+    (void)sock;
+    (void)flags;
+    (void)to;
+    mock_direct_sends++;
+    ptrdiff_t result = mock_direct_result;
+    mock_direct_result = 0;
+    return result != 0 ? result : mock_sent(buf, len);
+}
+
 /* End of stream on a stream, an empty message on a message socket. */
+static ptrdiff_t mock_received(sp_addr *from)
+{
+    if (from != NULL)
+        sp_addr_loopback(from, SP_AF_INET, 1);
+    return 0;
+}
+
 static ptrdiff_t mock_recv(void *state, sp_port_sock sock, void *buf, size_t len, int flags,
                            sp_addr *from)
 {
@@ -112,9 +149,20 @@ static ptrdiff_t mock_recv(void *state, sp_port_sock sock, void *buf, size_t len
     (void)buf;
     (void)len;
     (void)flags;
-    if (from != NULL)
-        sp_addr_loopback(from, SP_AF_INET, 1);
-    return 0;
+    mock_general_recvs++;
+    return mock_received(from);
+}
+
+static ptrdiff_t mock_recv_direct(sp_port_sock sock, void *buf, size_t len, int flags,
+                                  sp_addr *from, void *state)
+{
+    (void)state;
+    (void)sock;
+    (void)buf;
+    (void)len;
+    (void)flags;
+    mock_direct_recvs++;
+    return mock_received(from);
 }
 
 static int mock_shutdown(void *state, sp_port_sock sock, int how)
@@ -211,11 +259,12 @@ static int mock_entropy(void *state, void *buf, size_t len)
 }
 
 /* The operations by number, so that a test can leave out any one of them. */
-enum { OP_COUNT = 20, OP_ENTROPY = 19 };
+enum { OP_COUNT = 22, OP_SEND = 8, OP_RECV = 9, OP_ENTROPY = 19, OP_SEND_DIRECT = 20 };
 static const char *const op_names[OP_COUNT] = {
-    "now_ms",     "open",       "close",      "bind",     "listen",     "accept",    "connect",
-    "take_error", "send",       "recv",       "shutdown", "local_addr", "peer_addr", "set_option",
-    "get_option", "set_native", "get_native", "poll",     "resolve",    "entropy"};
+    "now_ms",    "open",       "close",       "bind",       "listen",     "accept",
+    "connect",   "take_error", "send",        "recv",       "shutdown",   "local_addr",
+    "peer_addr", "set_option", "get_option",  "set_native", "get_native", "poll",
+    "resolve",   "entropy",    "send_direct", "recv_direct"};
 
 static struct sp_port_ops mock_ops;
 static sp_stack mock_stack = {&mock_ops, NULL};
@@ -245,6 +294,8 @@ static void mock_build(int missing)
         .poll = mock_poll,
         .resolve = mock_resolve,
         .entropy = mock_entropy,
+        .send_direct = mock_send_direct,
+        .recv_direct = mock_recv_direct,
     };
     if (missing == OP_COUNT) {
         memset(&ops, 0, sizeof ops);
@@ -309,6 +360,12 @@ static void mock_build(int missing)
             break;
         case OP_ENTROPY:
             ops.entropy = NULL;
+            break;
+        case OP_SEND_DIRECT:
+            ops.send_direct = NULL;
+            break;
+        case OP_SEND_DIRECT + 1:
+            ops.recv_direct = NULL;
             break;
         default:
             break;
@@ -553,6 +610,148 @@ static void port_without_any_operation(void **state)
     sp_addr found;
     assert_int_equal(sp_resolve_on(&mock_stack, "name.test", NULL, SP_AF_UNSPEC, &found, 1, 0),
                      SP_ENONAME);
+}
+
+/* ---- The direct data operations ---- */
+
+static void count_reset(void)
+{
+    mock_direct_sends = mock_direct_recvs = mock_general_sends = mock_general_recvs = 0;
+}
+
+/* Which way the calls since count_reset() went: direct and general sends, then receives. */
+static void expect_counts(int direct_sends, int general_sends, int direct_recvs, int general_recvs)
+{
+    assert_int_equal(mock_direct_sends, direct_sends);
+    assert_int_equal(mock_general_sends, general_sends);
+    assert_int_equal(mock_direct_recvs, direct_recvs);
+    assert_int_equal(mock_general_recvs, general_recvs);
+    count_reset();
+}
+
+/*
+ * The direct operations take exactly the calls whose answer core's checks
+ * have fixed: a connected stream's send and receive, a datagram socket's
+ * send to an address of its family (or to its peer once connected) and its
+ * receive. A stream's sender, a destination a stream ignores, a state that
+ * changed (shut down, closed) take the general path, and a call that fails
+ * its checks reaches no port at all.
+ */
+static void direct_operations_carry_the_settled_calls_only(void **state)
+{
+    (void)state;
+    mock_build(-1);
+    char buf[8];
+    sp_addr peer, v6, from;
+    sp_addr_loopback(&peer, SP_AF_INET, 9);
+    sp_addr_loopback(&v6, SP_AF_INET6, 9);
+    count_reset();
+
+    int dgram = sp_socket_on(&mock_stack, SP_AF_INET, SP_SOCK_DGRAM, 0);
+    assert_true(dgram >= 0);
+    assert_int_equal(sp_send(dgram, "x", 1, 0), SP_EDESTADDRREQ);
+    assert_int_equal(sp_sendto(dgram, "x", 1, 0, &v6), SP_EAFNOSUPPORT);
+    assert_int_equal(sp_sendto(dgram, NULL, 1, 0, &peer), SP_EINVAL);
+    assert_int_equal(sp_sendto(dgram, "x", 1, 0x100, &peer), SP_EINVAL);
+    expect_counts(0, 0, 0, 0);
+    assert_int_equal(sp_sendto(dgram, "xy", 2, 0, &peer), 2);
+    assert_int_equal(sp_sendto(dgram, "xy", 2, SP_MSG_DONTWAIT, &peer), 2);
+    assert_int_equal(sp_recvfrom(dgram, buf, sizeof buf, SP_MSG_PEEK, &from), 0);
+    assert_int_equal(sp_recv(dgram, buf, sizeof buf, 0), 0);
+    expect_counts(2, 0, 2, 0);
+    assert_int_equal(sp_connect(dgram, &peer), 0);
+    assert_int_equal(sp_send(dgram, "x", 1, 0), 1);
+    /* Over the smaller datagram limit: core checks it for the family. */
+    static char big[65508];
+    assert_int_equal(sp_send(dgram, big, sizeof big, 0), SP_EMSGSIZE);
+    expect_counts(1, 0, 0, 0);
+    /* A blocking send that finds no room goes on the general way and waits. */
+    mock_direct_result = SP_EAGAIN;
+    assert_int_equal(sp_send(dgram, "x", 1, 0), 1);
+    expect_counts(1, 1, 0, 0);
+    assert_int_equal(sp_setsockopt(dgram, SP_OPT_NONBLOCK, 1), 0);
+    mock_direct_result = SP_EAGAIN;
+    assert_int_equal(sp_send(dgram, "x", 1, 0), SP_EAGAIN);
+    mock_direct_result = SP_ENOBUFS;
+    assert_int_equal(sp_send(dgram, "x", 1, 0), SP_ENOBUFS);
+    expect_counts(2, 0, 0, 0);
+    assert_int_equal(sp_shutdown(dgram, SP_SHUT_WR), 0);
+    assert_int_equal(sp_send(dgram, "x", 1, 0), SP_EPIPE);
+    assert_int_equal(sp_sendto(dgram, "x", 1, 0, &peer), SP_EPIPE);
+    assert_int_equal(sp_recv(dgram, buf, sizeof buf, 0), 0);
+    expect_counts(0, 0, 1, 0);
+    assert_int_equal(sp_close(dgram), 0);
+    assert_int_equal(sp_send(dgram, "x", 1, 0), SP_EBADF);
+    assert_int_equal(sp_recv(dgram, buf, sizeof buf, 0), SP_EBADF);
+    expect_counts(0, 0, 0, 0);
+
+    int stream = sp_socket_on(&mock_stack, SP_AF_INET, SP_SOCK_STREAM, 0);
+    assert_true(stream >= 0);
+    assert_int_equal(sp_send(stream, "x", 1, 0), SP_ENOTCONN);
+    assert_int_equal(sp_recv(stream, buf, sizeof buf, 0), SP_ENOTCONN);
+    expect_counts(0, 0, 0, 0);
+    assert_int_equal(sp_connect(stream, &peer), 0);
+    assert_int_equal(sp_send(stream, "xyz", 3, 0), 3);
+    assert_int_equal(sp_write(stream, "xyz", 3), 3);
+    assert_int_equal(sp_recv(stream, buf, sizeof buf, 0), 0);
+    assert_int_equal(sp_read(stream, buf, sizeof buf), 0);
+    expect_counts(2, 0, 2, 0);
+    /* A stream ignores a destination, and its sender is the peer core noted. */
+    assert_int_equal(sp_sendto(stream, "xyz", 3, 0, &v6), 3);
+    assert_int_equal(sp_recvfrom(stream, buf, sizeof buf, 0, &from), 0);
+    assert_int_equal(from.family, SP_AF_INET);
+    expect_counts(0, 1, 0, 1);
+    assert_int_equal(sp_send(stream, "x", 0, 0), 0); /* nothing to send */
+    assert_int_equal(sp_recv(stream, buf, 0, 0), SP_EINVAL);
+    expect_counts(0, 0, 0, 0);
+    assert_int_equal(sp_shutdown(stream, SP_SHUT_RD), 0);
+    assert_int_equal(sp_recv(stream, buf, sizeof buf, 0), 0);
+    assert_int_equal(sp_send(stream, "x", 1, 0), 1);
+    expect_counts(1, 0, 0, 0);
+    assert_int_equal(sp_close(stream), 0);
+
+    /* Negative handles and handles of a free slot name nothing here either. */
+    assert_int_equal(sp_send(-1, "x", 1, 0), SP_EBADF);
+    assert_int_equal(sp_recv(INT32_MIN, buf, sizeof buf, 0), SP_EBADF);
+    assert_int_equal(sp_send(stream + (1 << SPC_INDEX_BITS), "x", 1, 0), SP_EBADF);
+    expect_counts(0, 0, 0, 0);
+}
+
+/* Without the general send (or receive) every send (receive) is
+ * SP_EOPNOTSUPP (port.h), direct operation or not, and without the direct
+ * one every send (receive) takes the general way. */
+static void direct_operations_alone_or_missing(void **state)
+{
+    (void)state;
+    char buf[8];
+    sp_addr peer;
+    sp_addr_loopback(&peer, SP_AF_INET, 9);
+    for (int missing = OP_SEND; missing <= OP_RECV; missing++) {
+        mock_build(missing);
+        count_reset();
+        int sock = sp_socket_on(&mock_stack, SP_AF_INET, SP_SOCK_DGRAM, 0);
+        assert_true(sock >= 0);
+        assert_int_equal(sp_connect(sock, &peer), 0);
+        ptrdiff_t sent = sp_send(sock, "x", 1, 0);
+        ptrdiff_t got = sp_recv(sock, buf, sizeof buf, 0);
+        assert_int_equal(missing == OP_SEND ? sent : got, SP_EOPNOTSUPP);
+        assert_int_equal(missing == OP_SEND ? got : sent, missing == OP_SEND ? 0 : 1);
+        /* The other direction still takes its direct way. */
+        expect_counts(missing == OP_RECV, 0, missing == OP_SEND, 0);
+        assert_int_equal(sp_close(sock), 0);
+    }
+    for (int missing = OP_SEND_DIRECT; missing <= OP_SEND_DIRECT + 1; missing++) {
+        mock_build(missing);
+        count_reset();
+        int sock = sp_socket_on(&mock_stack, SP_AF_INET, SP_SOCK_DGRAM, 0);
+        assert_true(sock >= 0);
+        assert_int_equal(sp_connect(sock, &peer), 0);
+        assert_int_equal(sp_send(sock, "x", 1, 0), 1);
+        assert_int_equal(sp_recv(sock, buf, sizeof buf, 0), 0);
+        bool sends_direct = missing != OP_SEND_DIRECT;
+        expect_counts(sends_direct, !sends_direct, !sends_direct, sends_direct);
+        assert_int_equal(sp_close(sock), 0);
+    }
 }
 
 /* ---- RDM sessions ---- */
@@ -816,6 +1015,8 @@ int main(void)
         cmocka_unit_test(port_with_every_operation),
         cmocka_unit_test(port_without_one_operation_at_a_time),
         cmocka_unit_test(port_without_any_operation),
+        cmocka_unit_test(direct_operations_carry_the_settled_calls_only),
+        cmocka_unit_test(direct_operations_alone_or_missing),
         cmocka_unit_test(rdm_sessions_differ_across_a_simulated_reboot),
         cmocka_unit_test(optional_services_need_registering),
         cmocka_unit_test(free_slots_are_reused_oldest_first),
