@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -34,6 +35,22 @@ static void remove_local_dir(void)
     rmdir(s_local_dir);
 }
 
+/* The handle cases fill sockport's whole table: let the process have a
+ * descriptor per handle where its hard limit allows (a fresh Debian's soft
+ * limit is 1024). Where it does not, those cases skip and say so. */
+static void raise_descriptor_limit(void)
+{
+    struct rlimit limit;
+    const rlim_t wanted = (rlim_t)SP_MAX_SOCKETS + 256;
+    if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY ||
+        limit.rlim_cur >= wanted) {
+        return;
+    }
+    limit.rlim_cur =
+        limit.rlim_max != RLIM_INFINITY && limit.rlim_max < wanted ? limit.rlim_max : wanted;
+    (void)setrlimit(RLIMIT_NOFILE, &limit);
+}
+
 static void make_local_dir_once(void)
 {
     static int made;
@@ -41,6 +58,7 @@ static void make_local_dir_once(void)
         return;
     }
     made = 1;
+    raise_descriptor_limit();
     char template[] = "/tmp/sockport-suite-XXXXXX";
     if (mkdtemp(template) != NULL) {
         snprintf(s_local_dir, sizeof s_local_dir, "%s", template);
