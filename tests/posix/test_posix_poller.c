@@ -1,5 +1,5 @@
 /* The POSIX port's extensions of the poller: descriptors of the program's
- * own (a pipe, a timerfd) beside sockets in one wait, and a socket's native
+ * own (a pipe, a timerfd, stdin) beside sockets in one wait, and a socket's native
  * descriptor for another event loop. */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -182,6 +182,36 @@ static void socket_pipe_and_timerfd_in_one_wait(void **state)
 #endif
 }
 
+/* stdin as a program reading commands gets it from a pipe (`cmd | prog`):
+ * descriptor 0 is made such a pipe for the test, then given back. */
+static void stdin_from_a_pipe_in_the_poller(void **state)
+{
+    (void)state;
+    int saved = dup(STDIN_FILENO); /* -1 if the test runs without stdin */
+    int fds[2];
+    assert_int_equal(pipe(fds), 0);
+    if (fds[0] != STDIN_FILENO) { /* without stdin, the pipe took 0 itself */
+        assert_int_equal(dup2(fds[0], STDIN_FILENO), STDIN_FILENO);
+        close(fds[0]);
+    }
+    int poller = sp_poller_open(NULL);
+    assert_true(poller >= 0);
+    assert_int_equal(sp_posix_poller_add_fd(poller, STDIN_FILENO, SP_POLLIN), 0);
+    sp_poller_event ev;
+    assert_int_equal(sp_poller_wait(poller, &ev, 1, 0), 0);
+    assert_int_equal(write(fds[1], "help\n", 5), 5);
+    assert_int_equal(wait_for_fd(poller, STDIN_FILENO), SP_POLLIN);
+    assert_int_equal(sp_posix_poller_remove_fd(poller, STDIN_FILENO), 0);
+    assert_int_equal(sp_poller_close(poller), 0);
+    close(fds[1]);
+    if (saved >= 0) {
+        assert_int_equal(dup2(saved, STDIN_FILENO), STDIN_FILENO);
+        close(saved);
+    } else {
+        close(STDIN_FILENO);
+    }
+}
+
 static void add_fd_checks_arguments(void **state)
 {
     (void)state;
@@ -236,6 +266,7 @@ int main(void)
         cmocka_unit_test(pipe_beside_a_socket),
         cmocka_unit_test(timerfd_in_the_poller),
         cmocka_unit_test(socket_pipe_and_timerfd_in_one_wait),
+        cmocka_unit_test(stdin_from_a_pipe_in_the_poller),
         cmocka_unit_test(add_fd_checks_arguments),
         cmocka_unit_test(native_fd_for_another_loop),
     };
