@@ -1,7 +1,9 @@
 # wolfSSL (Debian's 5.5.4 source in third_party/wolfssl, unmodified) as the
 # static library sockport_wolfssl, configured by core/tls/wolfssl/user_settings.h
 # alone (WOLFSSL_USER_SETTINGS): no configure script, no generated options.h.
-set(WOLFSSL_DIR "${PROJECT_SOURCE_DIR}/third_party/wolfssl" CACHE PATH
+# Also included by the board's firmware project: paths from this file's place.
+get_filename_component(_sockport_wolfssl_root "${CMAKE_CURRENT_LIST_DIR}/.." ABSOLUTE)
+set(WOLFSSL_DIR "${_sockport_wolfssl_root}/third_party/wolfssl" CACHE PATH
     "A wolfSSL 5.5 source tree; scripts/setup.sh puts Debian's here")
 if(NOT EXISTS "${WOLFSSL_DIR}/wolfssl/ssl.h")
   message(FATAL_ERROR "SOCKPORT_TLS_BACKEND=wolfssl but WOLFSSL_DIR=${WOLFSSL_DIR} holds no wolfSSL: "
@@ -16,7 +18,7 @@ if(NOT TARGET sockport_wolfssl)
   endforeach()
   list(TRANSFORM _wolfssl_sources PREPEND "${WOLFSSL_DIR}/")
   add_library(sockport_wolfssl STATIC ${_wolfssl_sources})
-  target_include_directories(sockport_wolfssl SYSTEM PUBLIC "${PROJECT_SOURCE_DIR}/core/tls/wolfssl"
+  target_include_directories(sockport_wolfssl SYSTEM PUBLIC "${_sockport_wolfssl_root}/core/tls/wolfssl"
                              "${WOLFSSL_DIR}")
   target_compile_definitions(sockport_wolfssl PUBLIC WOLFSSL_USER_SETTINGS)
   # wolfSSL is not ours to fix: its own dialect, optimised even in Debug builds.

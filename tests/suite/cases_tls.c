@@ -14,6 +14,24 @@
 #define TLS_STEPS_MAX 2000
 #define TLS_PSK_IDENTITY "sockport-device-1"
 
+/* A board without an RNG runs these cases on a test-only entropy source
+ * (SP_SUITE_TLS_TEST_ENTROPY, the wolfSSL firmware's), registered for each
+ * case; only tests may accept one, and there the cases' contexts do. */
+#ifdef SP_SUITE_TLS_TEST_ENTROPY
+int SP_SUITE_TLS_TEST_ENTROPY(void *arg, uint8_t *out, size_t len);
+#define TEST_ENTROPY true
+static void restore_entropy(void)
+{
+    sp_tls_set_entropy(SP_SUITE_TLS_TEST_ENTROPY, NULL, SP_TLS_ENTROPY_TEST_ONLY);
+}
+#else
+#define TEST_ENTROPY false
+static void restore_entropy(void)
+{
+    sp_tls_set_entropy(NULL, NULL, 0);
+}
+#endif
+
 static const uint8_t tls_psk[16] = {0x5a, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07,
                                     0x08, 0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x0e, 0x0f};
 
@@ -59,7 +77,7 @@ static int clock_not_set(void *arg, int64_t *unix_seconds)
  * has no calendar, and refuses a verifying context until it has one. */
 static bool system_clock(void)
 {
-    sp_tls_config config = {.role = SP_TLS_CLIENT};
+    sp_tls_config config = {.role = SP_TLS_CLIENT, .allow_test_entropy = TEST_ENTROPY};
     config.ca = pem(sp_t_tls_ca, &config.ca_len);
     sp_tls_context *ctx = NULL;
     int rc = sp_tls_context_new(&config, &ctx);
@@ -75,6 +93,7 @@ static bool system_clock(void)
 static int tls_setup(void **state)
 {
     int rc = sp_suite_setup(state);
+    restore_entropy();
     sp_tls_set_time(NULL, NULL);
     if (rc == 0 && !system_clock()) {
         test_now = sp_t_tls_made_at;
@@ -103,7 +122,8 @@ static int tls_teardown(void **state)
 /* A server context presenting @p cert (signed by the test CA, key shared). */
 static sp_tls_context *server_ctx(const char *cert, const char *const *alpn)
 {
-    sp_tls_config config = {.role = SP_TLS_SERVER, .alpn = alpn};
+    sp_tls_config config = {
+        .role = SP_TLS_SERVER, .alpn = alpn, .allow_test_entropy = TEST_ENTROPY};
     config.cert = pem(cert, &config.cert_len);
     config.key = pem(sp_t_tls_server_key, &config.key_len);
     sp_tls_context *ctx = NULL;
@@ -114,7 +134,10 @@ static sp_tls_context *server_ctx(const char *cert, const char *const *alpn)
 /* A verifying client context trusting @p ca and expecting @p name. */
 static sp_tls_context *client_ctx(const char *ca, const char *name, const char *const *alpn)
 {
-    sp_tls_config config = {.role = SP_TLS_CLIENT, .server_name = name, .alpn = alpn};
+    sp_tls_config config = {.role = SP_TLS_CLIENT,
+                            .server_name = name,
+                            .alpn = alpn,
+                            .allow_test_entropy = TEST_ENTROPY};
     config.ca = pem(ca, &config.ca_len);
     sp_tls_context *ctx = NULL;
     SP_ASSERT_RC(sp_tls_context_new(&config, &ctx), 0);
@@ -123,8 +146,11 @@ static sp_tls_context *client_ctx(const char *ca, const char *name, const char *
 
 static sp_tls_context *psk_ctx(int role, const char *identity)
 {
-    sp_tls_config config = {
-        .role = role, .psk = tls_psk, .psk_len = sizeof tls_psk, .psk_identity = identity};
+    sp_tls_config config = {.role = role,
+                            .psk = tls_psk,
+                            .psk_len = sizeof tls_psk,
+                            .psk_identity = identity,
+                            .allow_test_entropy = TEST_ENTROPY};
     sp_tls_context *ctx = NULL;
     SP_ASSERT_RC(sp_tls_context_new(&config, &ctx), 0);
     return remember(ctx);
@@ -494,8 +520,10 @@ SP_CASE(tls_time_source_decides_certificate_validity)
     expect_handshake(cc, good, SP_ECERTUNTRUSTED);
     free_contexts(cc, good);
     /* A context that accepts that skips the dates, and only them. */
-    sp_tls_config config = {
-        .role = SP_TLS_CLIENT, .server_name = "localhost", .allow_unknown_time = true};
+    sp_tls_config config = {.role = SP_TLS_CLIENT,
+                            .server_name = "localhost",
+                            .allow_unknown_time = true,
+                            .allow_test_entropy = TEST_ENTROPY};
     config.ca = pem(sp_t_tls_ca, &config.ca_len);
     sp_tls_context *undated = NULL;
     SP_ASSERT_RC(sp_tls_context_new(&config, &undated), 0);
@@ -521,7 +549,10 @@ SP_CASE(tls_time_source_decides_certificate_validity)
 SP_CASE(tls_error_no_verification_accepts_any_certificate)
 {
     /* The opt-out exists (tests, debugging); with it the wrong name passes. */
-    sp_tls_config config = {.role = SP_TLS_CLIENT, .server_name = "localhost", .verify_none = true};
+    sp_tls_config config = {.role = SP_TLS_CLIENT,
+                            .server_name = "localhost",
+                            .verify_none = true,
+                            .allow_test_entropy = TEST_ENTROPY};
     sp_tls_context *cc = NULL;
     SP_ASSERT_RC(sp_tls_context_new(&config, &cc), 0);
     remember(cc);
@@ -677,10 +708,12 @@ SP_CASE(tls_api_misuse_gives_documented_codes)
     SP_ASSERT_RC(sp_tls_context_new(&config, &ctx), SP_EINVAL); /* no CA, no PSK */
     config.role = 7;
     SP_ASSERT_RC(sp_tls_context_new(&config, &ctx), SP_EINVAL);
-    sp_tls_config bad_ca = {
-        .role = SP_TLS_CLIENT, .ca = (const uint8_t *)"not a cert", .ca_len = 10};
+    sp_tls_config bad_ca = {.role = SP_TLS_CLIENT,
+                            .ca = (const uint8_t *)"not a cert",
+                            .ca_len = 10,
+                            .allow_test_entropy = TEST_ENTROPY};
     SP_ASSERT_RC(sp_tls_context_new(&bad_ca, &ctx), SP_EINVAL);
-    sp_tls_config no_key = {.role = SP_TLS_SERVER};
+    sp_tls_config no_key = {.role = SP_TLS_SERVER, .allow_test_entropy = TEST_ENTROPY};
     no_key.cert = pem(sp_t_tls_server_cert, &no_key.cert_len);
     SP_ASSERT_RC(sp_tls_context_new(&no_key, &ctx), SP_EINVAL);
     static const char *const empty_alpn[] = {"", NULL};
@@ -696,7 +729,7 @@ SP_CASE(tls_api_misuse_gives_documented_codes)
     test_rng.allow_test_entropy = true;
     SP_ASSERT_RC(sp_tls_context_new(&test_rng, &ctx), 0);
     remember(ctx);
-    SP_ASSERT_RC(sp_tls_set_entropy(NULL, NULL, 0), 0);
+    restore_entropy();
 
     /* Wrapping needs a connected stream socket without TLS. */
     int dgram = sp_t_socket(SP_AF_INET, SP_SOCK_DGRAM);
@@ -727,8 +760,10 @@ SP_CASE(tls_api_misuse_gives_documented_codes)
 
 SP_CASE(tls_minimum_version_1_3)
 {
-    sp_tls_config config = {
-        .role = SP_TLS_CLIENT, .verify_none = true, .min_version = SP_TLS_VERSION_1_3};
+    sp_tls_config config = {.role = SP_TLS_CLIENT,
+                            .verify_none = true,
+                            .min_version = SP_TLS_VERSION_1_3,
+                            .allow_test_entropy = TEST_ENTROPY};
     sp_tls_context *ctx = NULL;
     int rc = sp_tls_context_new(&config, &ctx);
     if (rc == SP_EOPNOTSUPP) {

@@ -12,6 +12,13 @@
 #define NO_FILESYSTEM
 #define NO_WRITEV
 
+/* A board (no operating system, the mps2-an385 firmware): one thread. Its
+ * calendar comes from sockport's hook (sp_tls_set_time, tls_wolfssl.c). */
+#if !defined(__unix__)
+#define SINGLE_THREADED
+#define NO_DEV_RANDOM
+#endif
+
 /* Protocols: TLS 1.2 and 1.3; nothing older. */
 #define WOLFSSL_TLS13
 #define NO_OLD_TLS
