@@ -11,6 +11,7 @@ struct cf_sockport {
     sp_stack *(*start)(void);
     void (*stop)(sp_stack *stack);
     sp_stack *stack;
+    int poller; /* the row's, once a step needs it; -1 before */
 };
 
 /* One backend of each kind lives at a time; two stay apart in two slots. */
@@ -24,12 +25,15 @@ static int sp_begin(void *ctx)
     if (c->stack == NULL)
         return SP_EIO;
     sp_set_default_stack(c->stack);
+    c->poller = -1;
     return 0;
 }
 
 static void sp_end(void *ctx)
 {
     struct cf_sockport *c = ctx;
+    if (c->poller >= 0)
+        sp_poller_close(c->poller);
     sp_close_all(c->stack);
     if (c->stop != NULL)
         c->stop(c->stack);
@@ -124,6 +128,34 @@ static long sp_b_poll(void *ctx, int h, int events)
     return rc < 0 ? rc : pfd.revents;
 }
 
+static long sp_b_poller(void *ctx, int op, int h, int events)
+{
+    struct cf_sockport *c = ctx;
+    if (c->poller < 0) {
+        c->poller = sp_poller_open(c->stack);
+        if (c->poller < 0)
+            return c->poller;
+    }
+    switch (op) {
+    case CF_POLLER_ADD:
+        return sp_poller_add(c->poller, h, (short)events);
+    case CF_POLLER_MODIFY:
+        return sp_poller_modify(c->poller, h, (short)events);
+    case CF_POLLER_REMOVE:
+        return sp_poller_remove(c->poller, h);
+    default: {
+        sp_poller_event evs[CF_SLOTS];
+        int n = sp_poller_wait(c->poller, evs, CF_SLOTS, 0);
+        if (n < 0)
+            return n;
+        for (int i = 0; i < n; i++)
+            if (evs[i].sock == h)
+                return evs[i].revents;
+        return 0;
+    }
+    }
+}
+
 /* The kernel delivers loopback packets inside the call that sends them; lwIP
  * queues them until its stack runs. A few short turns deliver them, and the
  * answers they cause (on lwIP's simulated clock this takes no wall time). */
@@ -164,6 +196,7 @@ struct cf_backend cf_sockport_backend(const char *name, sp_stack *(*stack_start)
         .setopt = sp_b_setopt,
         .getopt = sp_b_getopt,
         .poll = sp_b_poll,
+        .poller = sp_b_poller,
         .settle = sp_b_settle,
         .native_name = sp_b_native_name,
         .ctx = c,

@@ -48,6 +48,12 @@ enum cf_op {
                        non-blocking connect stays in progress; that one ends in slot a */
     CF_FILL,        /* slot: send with SP_MSG_DONTWAIT until the stack takes no more; the
                        outcome is the error that ended it */
+    /* The row's poller (one per row, opened at its first use): Linux's epoll
+     * on the kernel, sp_poller_* on sockport. */
+    CF_POLLER_ADD,    /* slot, a = events */
+    CF_POLLER_MODIFY, /* slot, a = events */
+    CF_POLLER_REMOVE, /* slot */
+    CF_POLLER_WAIT,   /* slot; the outcome is its revents in one wait (timeout 0), or none */
 };
 
 /** Symbolic addresses, resolved per backend when the step runs. */
@@ -150,6 +156,10 @@ struct cf_backend {
     long (*getopt)(void *ctx, int h, int option, int *value);
     /** Poll one socket without waiting: revents, or an SP_E* code. */
     long (*poll)(void *ctx, int h, int events);
+    /** On the row's poller: add, modify or remove @p h (op: CF_POLLER_*; 0 or
+     *  an SP_E* code), or wait without waiting (@p h's revents, 0 if it is not
+     *  reported). */
+    long (*poller)(void *ctx, int op, int h, int events);
     void (*settle)(void *ctx);
     /** The native name of the last failure ("ECONNREFUSED"), or NULL. */
     const char *(*native_name)(void *ctx);

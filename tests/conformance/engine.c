@@ -321,6 +321,15 @@ static long cf_step(struct cf_engine *e, const struct cf_step *st, struct cf_out
         if (rc >= 0)
             cf_describe_events(rc, o->detail, sizeof o->detail);
         return rc;
+    case CF_POLLER_ADD:
+    case CF_POLLER_MODIFY:
+    case CF_POLLER_REMOVE:
+        return be->poller(ctx, st->op, h, st->a);
+    case CF_POLLER_WAIT:
+        rc = be->poller(ctx, st->op, h, 0);
+        if (rc >= 0)
+            cf_describe_events(rc, o->detail, sizeof o->detail);
+        return rc;
     case CF_SETTLE:
         be->settle(ctx);
         return 0;
@@ -446,6 +455,10 @@ const char *cf_step_function(const struct cf_step *step)
         [CF_SETTLE] = "(settle)",
         [CF_STALL] = "sp_connect",
         [CF_FILL] = "sp_send",
+        [CF_POLLER_ADD] = "sp_poller_add",
+        [CF_POLLER_MODIFY] = "sp_poller_modify",
+        [CF_POLLER_REMOVE] = "sp_poller_remove",
+        [CF_POLLER_WAIT] = "sp_poller_wait",
     };
     return step->op < sizeof names / sizeof names[0] && names[step->op] ? names[step->op] : "?";
 }

@@ -40,6 +40,10 @@
 #define SETTLE ST(CF_SETTLE, -1, 0, 0, 0)
 #define STALL(k, into) ST(CF_STALL, k, into, 0, 0)
 #define FILL(k) ST(CF_FILL, k, 0, 0, 0)
+#define PADD(k, ev) ST(CF_POLLER_ADD, k, ev, 0, 0)
+#define PMOD(k, ev) ST(CF_POLLER_MODIFY, k, ev, 0, 0)
+#define PDEL(k) ST(CF_POLLER_REMOVE, k, 0, 0, 0)
+#define PWAIT(k) ST(CF_POLLER_WAIT, k, 0, 0, 0)
 
 #define NB(k) SET(k, SP_OPT_NONBLOCK, 1)
 #define STREAM SP_SOCK_STREAM
@@ -505,6 +509,28 @@ const struct cf_scenario cf_scenarios[] = {
     {"poll_closed", "polling a closed handle", CF_IP, 0, 0, 0, {SOCK(1, STREAM), CLOSE(1), POLL(1, IO)}},
     {"poll_dgram_readable", "polling a datagram socket with a datagram queued", CF_IP, 0, 0, 0,
      {DPAIR, SEND(1, 3, 0), SETTLE, POLL(0, IO)}},
+
+    /* ---- sp_poller (the kernel: epoll) ---------------------------------- */
+    {"poller_add_twice", "adding a socket to the poller it is in already", CF_IP, 0, 0, 0,
+     {SOCK(1, DGRAM), PADD(1, SP_POLLIN), PADD(1, SP_POLLIN)}},
+    {"poller_modify_missing", "changing the interest of a socket not in the poller", CF_IP, 0, 0, 0,
+     {SOCK(1, DGRAM), PMOD(1, SP_POLLIN)}},
+    {"poller_remove_twice", "removing a socket from the poller twice", CF_IP, 0, 0, 0,
+     {SOCK(1, DGRAM), PADD(1, SP_POLLIN), PDEL(1), PDEL(1)}},
+    {"poller_add_closed", "adding a closed handle to the poller", CF_IP, 0, 0, 0,
+     {SOCK(1, DGRAM), CLOSE(1), PADD(1, SP_POLLIN)}},
+    {"poller_dgram_readable", "a datagram queued, waited for as readable", CF_IP, 0, 0, 0,
+     {DPAIR, PADD(0, SP_POLLIN), PWAIT(0), SEND(1, 3, 0), SETTLE, PWAIT(0)}},
+    {"poller_modified_to_writable", "a readable datagram socket whose interest became writable only",
+     CF_IP, 0, 0, 0, {DPAIR, PADD(0, SP_POLLIN), SEND(1, 3, 0), SETTLE, PMOD(0, SP_POLLOUT), PWAIT(0)}},
+    {"poller_removed_not_reported", "a readable socket taken out of the poller", CF_IP, 0, 0, 0,
+     {DPAIR, PADD(0, SP_POLLIN), SEND(1, 3, 0), SETTLE, PDEL(0), PWAIT(0)}},
+    {"poller_connected", "an idle connection waited for both ways", CF_IP, 0, 0, 0,
+     {PAIR, SETTLE, PADD(1, IO), PWAIT(1)}},
+    {"poller_peer_closed", "waiting for input after the peer closed", CF_IP, 0, 0, 0,
+     {PAIR, PADD(1, SP_POLLIN), CLOSE(2), SETTLE, PWAIT(1)}},
+    {"poller_peer_reset_no_interest", "a member with no interest at all, after the peer reset", CF_IP, 0,
+     0, 0, {PAIR, PADD(1, 0), PWAIT(1), RESET(2), SETTLE, PWAIT(1)}},
 
     /* ---- raw ---------------------------------------------------------- */
     {"raw_send_unconnected", "sending on an unconnected raw socket", CF_IP, 0, 0, 0,
