@@ -251,6 +251,38 @@ static void free_contexts(sp_tls_context *a, sp_tls_context *b)
     SP_ASSERT_RC(sp_tls_sessions_in_use(), 0);
 }
 
+/* The contexts of one case's connection, freed with it by close_link(). */
+struct tls_link {
+    sp_tls_context *client_ctx;
+    sp_tls_context *server_ctx;
+};
+
+/* A connection between ends using @p cc and @p sc (see tls_pair); with
+ * @p handshake, shaken hands. */
+static struct tls_link link_with(sp_tls_context *cc, sp_tls_context *sc, int *client, int *server,
+                                 bool handshake)
+{
+    tls_pair(cc, sc, client, server);
+    if (handshake)
+        handshake_ok(*client, *server);
+    return (struct tls_link){.client_ctx = cc, .server_ctx = sc};
+}
+
+/* The usual connection: a client verifying the test CA and "localhost", a
+ * server presenting the good certificate. */
+static struct tls_link verified_link(int *client, int *server, bool handshake)
+{
+    sp_tls_context *cc = client_ctx(sp_t_tls_ca, "localhost", NULL);
+    sp_tls_context *sc = server_ctx(sp_t_tls_server_cert, NULL);
+    return link_with(cc, sc, client, server, handshake);
+}
+
+static void close_link(struct tls_link link, int client, int server)
+{
+    sp_t_close_both(client, server);
+    free_contexts(link.client_ctx, link.server_ctx);
+}
+
 SP_CASE(tls_handshake_echo_alpn_and_close_notify)
 {
     static const char *const client_alpn[] = {"sp/1", "http/1.1", NULL};
@@ -293,46 +325,38 @@ SP_CASE(tls_handshake_echo_alpn_and_close_notify)
 
 SP_CASE(tls_psk_mode_without_certificates)
 {
-    sp_tls_context *cc = psk_ctx(SP_TLS_CLIENT, TLS_PSK_IDENTITY);
-    sp_tls_context *sc = psk_ctx(SP_TLS_SERVER, TLS_PSK_IDENTITY);
     int client;
     int server;
-    tls_pair(cc, sc, &client, &server);
-    handshake_ok(client, server);
+    struct tls_link link =
+        link_with(psk_ctx(SP_TLS_CLIENT, TLS_PSK_IDENTITY),
+                  psk_ctx(SP_TLS_SERVER, TLS_PSK_IDENTITY), &client, &server, true);
     static const char ping[] = "psk ping";
     char buf[sizeof ping];
     SP_ASSERT_RC(sp_send(client, ping, sizeof ping, 0), (long long)sizeof ping);
     recv_exact_nb(server, buf, sizeof buf);
     assert_memory_equal(buf, ping, sizeof ping);
-    sp_t_close_both(client, server);
-    free_contexts(cc, sc);
+    close_link(link, client, server);
 }
 
 SP_CASE(tls_big_transfer_verified_by_checksum)
 {
-    sp_tls_context *cc = client_ctx(sp_t_tls_ca, "localhost", NULL);
-    sp_tls_context *sc = server_ctx(sp_t_tls_server_cert, NULL);
     int client;
     int server;
-    tls_pair(cc, sc, &client, &server);
-    handshake_ok(client, server);
+    struct tls_link link = verified_link(&client, &server, true);
     uint64_t total = 4u << 20;
     if (total > sp_test_fixture.big_transfer_bytes)
         total = sp_test_fixture.big_transfer_bytes;
     print_message("streaming %llu bytes over TLS (%s)\n", (unsigned long long)total,
                   sp_tls_backend_name());
     sp_t_transfer_over(client, server, total); /* ends with close_notify read as EOF */
-    sp_t_close_both(client, server);
-    free_contexts(cc, sc);
+    close_link(link, client, server);
 }
 
 SP_CASE(tls_nonblocking_handshake_driven_by_poll)
 {
-    sp_tls_context *cc = client_ctx(sp_t_tls_ca, "localhost", NULL);
-    sp_tls_context *sc = server_ctx(sp_t_tls_server_cert, NULL);
     int client;
     int server;
-    tls_pair(cc, sc, &client, &server);
+    struct tls_link link = verified_link(&client, &server, false);
 
     /* The client's hello is out; it now waits to read, and is not writable
      * to its user until the handshake is done. */
@@ -351,17 +375,14 @@ SP_CASE(tls_nonblocking_handshake_driven_by_poll)
     SP_ASSERT_RC(server_rc, 0);
     assert_true(waits >= 2); /* at least a round trip on each side */
     assert_true(sp_t_wait(client, SP_POLLOUT, SP_T_SAFETY_MS) & SP_POLLOUT);
-    sp_t_close_both(client, server);
-    free_contexts(cc, sc);
+    close_link(link, client, server);
 }
 
 SP_CASE(tls_implicit_handshake_in_first_send_and_recv)
 {
-    sp_tls_context *cc = client_ctx(sp_t_tls_ca, "localhost", NULL);
-    sp_tls_context *sc = server_ctx(sp_t_tls_server_cert, NULL);
     int client;
     int server;
-    tls_pair(cc, sc, &client, &server);
+    struct tls_link link = verified_link(&client, &server, false);
     static const char msg[] = "first bytes";
     char buf[sizeof msg];
     ptrdiff_t sent = SP_EAGAIN;
@@ -385,18 +406,14 @@ SP_CASE(tls_implicit_handshake_in_first_send_and_recv)
     assert_true(got > 0);
     recv_exact_nb(server, buf + got, sizeof buf - (size_t)got);
     assert_memory_equal(buf, msg, sizeof msg);
-    sp_t_close_both(client, server);
-    free_contexts(cc, sc);
+    close_link(link, client, server);
 }
 
 SP_CASE(tls_poll_readable_while_plaintext_is_buffered)
 {
-    sp_tls_context *cc = client_ctx(sp_t_tls_ca, "localhost", NULL);
-    sp_tls_context *sc = server_ctx(sp_t_tls_server_cert, NULL);
     int client;
     int server;
-    tls_pair(cc, sc, &client, &server);
-    handshake_ok(client, server);
+    struct tls_link link = verified_link(&client, &server, true);
 
     /* One full 16 KiB record, read back 100 bytes at a time: after the first
      * read the network holds nothing more, yet every poll between the reads
@@ -427,18 +444,14 @@ SP_CASE(tls_poll_readable_while_plaintext_is_buffered)
     assert_int_equal(reads, (RECORD + PIECE - 1) / PIECE);
     char byte;
     SP_ASSERT_RC(sp_recv(client, &byte, 1, 0), SP_EAGAIN);
-    sp_t_close_both(client, server);
-    free_contexts(cc, sc);
+    close_link(link, client, server);
 }
 
 SP_CASE(tls_shutdown_sends_close_notify_and_keeps_reading)
 {
-    sp_tls_context *cc = client_ctx(sp_t_tls_ca, "localhost", NULL);
-    sp_tls_context *sc = server_ctx(sp_t_tls_server_cert, NULL);
     int client;
     int server;
-    tls_pair(cc, sc, &client, &server);
-    handshake_ok(client, server);
+    struct tls_link link = verified_link(&client, &server, true);
     SP_ASSERT_RC(sp_shutdown(client, SP_SHUT_WR), 0);
     expect_clean_eof(server);
     char byte = 'z';
@@ -447,8 +460,7 @@ SP_CASE(tls_shutdown_sends_close_notify_and_keeps_reading)
     char buf[5];
     recv_exact_nb(client, buf, sizeof buf);
     assert_memory_equal(buf, "after", 5);
-    sp_t_close_both(client, server);
-    free_contexts(cc, sc);
+    close_link(link, client, server);
 }
 
 /* A handshake between contexts @p cc and @p sc whose client end must give
@@ -557,11 +569,7 @@ SP_CASE(tls_error_no_verification_accepts_any_certificate)
     SP_ASSERT_RC(sp_tls_context_new(&config, &cc), 0);
     remember(cc);
     sp_tls_context *sc = server_ctx(sp_t_tls_wrong_name_cert, NULL);
-    int client;
-    int server;
-    tls_pair(cc, sc, &client, &server);
-    handshake_ok(client, server);
-    sp_t_close_both(client, server);
+    expect_handshake(cc, sc, 0);
     free_contexts(cc, sc);
 }
 
@@ -569,15 +577,7 @@ SP_CASE(tls_error_psk_identity_unknown_is_handshake_failure)
 {
     sp_tls_context *cc = psk_ctx(SP_TLS_CLIENT, "someone-else");
     sp_tls_context *sc = psk_ctx(SP_TLS_SERVER, TLS_PSK_IDENTITY);
-    int client;
-    int server;
-    int client_rc;
-    int server_rc;
-    tls_pair(cc, sc, &client, &server);
-    drive_handshakes(client, server, &client_rc, &server_rc);
-    SP_ASSERT_RC(client_rc, SP_ETLSHANDSHAKE);
-    SP_ASSERT_RC(server_rc, SP_ETLSHANDSHAKE);
-    sp_t_close_both(client, server);
+    expect_handshake(cc, sc, SP_ETLSHANDSHAKE); /* both ends fail */
     free_contexts(cc, sc);
 }
 
@@ -676,14 +676,12 @@ SP_CASE(tls_timeouts_on_handshake_and_receive)
 
     /* A blocking receive after the handshake, with nothing sent. */
     int server;
-    tls_pair(cc, sc, &client, &server);
-    handshake_ok(client, server);
+    struct tls_link link = link_with(cc, sc, &client, &server, true);
     sp_t_setopt(client, SP_OPT_NONBLOCK, 0);
     sp_t_setopt(client, SP_OPT_RCVTIMEO, 100);
     char byte;
     SP_ASSERT_RC(sp_recv(client, &byte, 1, 0), SP_ETIMEDOUT);
-    sp_t_close_both(client, server);
-    free_contexts(cc, sc);
+    close_link(link, client, server);
 }
 
 /* Predictable on purpose (hence test-only); not constant, which DRBG health
