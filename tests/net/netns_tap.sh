@@ -32,6 +32,11 @@ while [ $# -gt 0 ] && [ "$1" != "--" ]; do
 done
 [ $# -gt 1 ] || { echo "usage: netns_tap.sh [--ipv4 A.B.C] [--ipv6 PREFIX] [--timeout S] -- COMMAND..." >&2; exit 2; }
 shift
+# Older namespaces of ours count as stale (below).
+case $limit in
+'' | *[!0-9]*) limit=0 ;;
+esac
+[ "$limit" -ge 1 ] && [ "$limit" -le 1500 ] || { echo "netns_tap: --timeout must be 1 to 1500 seconds" >&2; exit 2; }
 
 # Named after this process, so that runs at once (parallel ctest, other
 # checkouts) cannot collide; IFNAMSIZ allows 15 characters: "sptap" + a pid.
@@ -51,8 +56,10 @@ if ! command -v ip >/dev/null 2>&1; then
 fi
 
 # A run killed outright (SIGKILL from a test driver's timeout) cannot clean
-# up after itself: delete the namespaces of ours whose process is gone.
-for stale in $(ip netns list 2>/dev/null | sed -n 's/^\(sp-net-[0-9][0-9]*\).*/\1/p'); do
+# up after itself: delete the namespaces of ours whose process is gone and
+# that are older than any run may last (a process we cannot see, in another
+# PID namespace, may still own a young one).
+for stale in $(find /run/netns -maxdepth 1 -name 'sp-net-[0-9]*' -mmin +30 -printf '%f\n' 2>/dev/null); do
     kill -0 "${stale#sp-net-}" 2>/dev/null || ip netns delete "$stale" 2>/dev/null
 done
 
