@@ -108,6 +108,30 @@ static int exchange_bulk(int sock, size_t total)
     return 0;
 }
 
+/* Ends our side (close_notify, FIN), waits for the peer to end its own, then
+ * closes. On lwIP in this process the stack moves bytes only while a call
+ * pumps it, and the process ends right after sp_close(): bytes still queued
+ * then (the window or the congestion window full) would never leave. The peer
+ * can only end after all of ours have arrived. Bounded by the receive timeout
+ * and a count of reads; how the peer ended goes to stderr. */
+static int close_after_peer(int sock, sp_tls_context *ctx)
+{
+    int rc = sp_shutdown(sock, SP_SHUT_WR);
+    if (rc < 0)
+        return fail("shutdown", rc);
+    static char sink[512];
+    ptrdiff_t n = 1;
+    for (int reads = 0; n > 0 && reads < 1000; reads++)
+        n = sp_recv(sock, sink, sizeof sink, 0);
+    fprintf(stderr, "tls_peer: the peer ended with %s\n",
+            n == 0  ? "close_notify"
+            : n < 0 ? sp_err_name((int)n)
+                    : "more data");
+    if ((rc = sp_close(sock)) < 0 || (rc = sp_tls_context_free(ctx)) < 0)
+        return fail("close", rc);
+    return 0;
+}
+
 static int run_client(const sp_addr *addr, sp_tls_config *config, size_t bulk)
 {
     sp_tls_context *ctx;
@@ -122,9 +146,7 @@ static int run_client(const sp_addr *addr, sp_tls_config *config, size_t bulk)
     if (bulk > 0) {
         if (exchange_bulk(sock, bulk) != 0)
             return 1;
-        if ((rc = sp_close(sock)) < 0 || (rc = sp_tls_context_free(ctx)) < 0)
-            return fail("close", rc);
-        return 0;
+        return close_after_peer(sock, ctx);
     }
     static const char hello[] = "hello from sockport\n";
     if ((rc = sp_send_all(sock, hello, strlen(hello), PEER_TIMEOUT_MS, NULL)) < 0)
@@ -134,9 +156,7 @@ static int run_client(const sp_addr *addr, sp_tls_config *config, size_t bulk)
     if (n < 0)
         return fail("receive", (int)n);
     fputs(line, stdout);
-    if ((rc = sp_close(sock)) < 0 || (rc = sp_tls_context_free(ctx)) < 0)
-        return fail("close", rc);
-    return 0;
+    return close_after_peer(sock, ctx);
 }
 
 /* Echoes exactly @p total bytes back as they arrive. */
@@ -189,9 +209,7 @@ static int run_server(const sp_addr *addr, sp_tls_config *config, size_t bulk)
         if ((rc = sp_send_all(sock, line, (size_t)n, PEER_TIMEOUT_MS, NULL)) < 0)
             return fail("send", rc);
     }
-    if ((rc = sp_close(sock)) < 0 || (rc = sp_tls_context_free(ctx)) < 0)
-        return fail("close", rc);
-    return 0;
+    return close_after_peer(sock, ctx);
 }
 
 int main(int argc, char **argv)
