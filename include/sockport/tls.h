@@ -142,7 +142,8 @@ typedef struct sp_tls_context sp_tls_context;
  * @param[out] out     the new context, for sp_tls_wrap().
  * @return 0 on success;
  *         SP_EINVAL if @p config or @p out is NULL, the role is unknown, a
- *         certificate, key or PSK does not parse, a server has neither a
+ *         certificate, key or PSK does not parse (with wolfSSL, also a CA
+ *         certificate outside its validity dates at a known time), a server has neither a
  *         certificate with key nor a PSK, a client has neither CA, PSK nor
  *         @c verify_none, or an ALPN name is empty or longer than 255;
  *         SP_EOPNOTSUPP if @c min_version asks for a version the backend lacks,
