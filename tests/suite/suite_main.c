@@ -10,6 +10,16 @@
 
 #include "suite.h"
 
+#ifdef SP_SUITE_TLS
+#include <sockport/tls.h>
+/* The TLS suite's summary names its backend: each port runs it with each. */
+#define SP_SUITE_VARIANT " tls with "
+#define SP_SUITE_VARIANT_NAME sp_tls_backend_name()
+#else
+#define SP_SUITE_VARIANT ""
+#define SP_SUITE_VARIANT_NAME ""
+#endif
+
 static struct {
     unsigned ran;
     unsigned passed;
@@ -95,9 +105,10 @@ int main(void)
     SP_SUITE_GROUPS(SP_SUITE_RUN_GROUP)
 #undef SP_SUITE_RUN_GROUP
 
-    print_message("sockport-suite %s: %u ran, %u passed, %u failed, %u skipped\n",
-                  sp_test_fixture.port_name, s_count.ran, s_count.passed, s_count.failed,
-                  s_count.skipped);
+    print_message("sockport-suite %s" SP_SUITE_VARIANT
+                  "%s: %u ran, %u passed, %u failed, %u skipped\n",
+                  sp_test_fixture.port_name, SP_SUITE_VARIANT_NAME, s_count.ran, s_count.passed,
+                  s_count.failed, s_count.skipped);
     /* Both counts must agree that nothing failed: a disagreement is itself a bug. */
     return (s_count.failed != 0 || cmocka_failures != 0 ||
             s_count.ran != s_count.passed + s_count.failed + s_count.skipped)
