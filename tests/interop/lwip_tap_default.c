@@ -7,6 +7,11 @@
  *   SP_LWIP_TAP_IPV4=a.b.c.d    lwIP's address on it (/24)
  *   SP_LWIP_TAP_IPV6=x:y::z     optional, lwIP's IPv6 address on it
  * Without SP_LWIP_TAP: lwIP's loopback only, as sockport::lwip.
+ *
+ * At exit, what the program sent still leaves, as from a host program whose
+ * kernel goes on sending after it: lwIP lives in this process, so an atexit()
+ * handler runs the stack until the peers have acknowledged every byte and FIN
+ * (at most TAP_EXIT_FLUSH_MS; a peer that has gone quiet costs that long).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,10 +19,22 @@
 
 #include <sockport/lwip.h>
 #include <sockport/port.h>
+#include <sockport/sockport.h>
 
 #include "tap_netif.h"
 
+#define TAP_EXIT_FLUSH_MS 3000
+#define TAP_EXIT_FLUSH_STEP_MS 10
+
 static struct tap_netif_config s_tap = {.netmask = {255, 255, 255, 0}};
+
+static void flush_at_exit(void)
+{
+    for (int waited = 0; waited < TAP_EXIT_FLUSH_MS && tap_netif_tcp_sending();
+         waited += TAP_EXIT_FLUSH_STEP_MS) {
+        sp_poll(NULL, 0, TAP_EXIT_FLUSH_STEP_MS);
+    }
+}
 
 /* Fill the TAP configuration from the environment; 0, or -1 naming what is wrong. */
 static int tap_from_environment(const char *device)
@@ -63,6 +80,8 @@ sp_stack *sp_port_default_stack(void)
     sp_stack *stack = sp_lwip_start(&cfg);
     if (stack == NULL) {
         fprintf(stderr, "lwip_tap_default: lwIP did not start on TAP device %s\n", device);
+    } else if (atexit(flush_at_exit) != 0) {
+        fprintf(stderr, "lwip_tap_default: cannot register the flush at exit\n");
     }
     return stack;
 }

@@ -208,6 +208,16 @@ static void dump_held(const char *name, const struct link_faults *dir)
         printf("    fault injector %s: nothing held\n", name);
 }
 
+int tap_netif_tcp_sending(void)
+{
+    for (const struct tcp_pcb *pcb = tcp_active_pcbs; pcb != NULL; pcb = pcb->next) {
+        if (pcb->unsent != NULL || pcb->unacked != NULL || pcb->state == FIN_WAIT_1 ||
+            pcb->state == CLOSING || pcb->state == LAST_ACK)
+            return 1;
+    }
+    return 0;
+}
+
 void tap_netif_dump_state(void)
 {
     printf("    lwIP now %lu ms; TAP frames in %lu, out %lu\n", (unsigned long)sys_now(),

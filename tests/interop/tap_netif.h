@@ -20,6 +20,9 @@ int tap_netif_add(void *ctx);
 void tap_netif_poll(void *ctx);
 /** For sp_lwip_config.idle: waits briefly for a frame instead of spinning. */
 void tap_netif_idle(void *ctx);
+/** Whether lwIP still holds TCP data or a FIN of ours that a peer has not
+ *  acknowledged: what a host kernel goes on sending after its process exits. */
+int tap_netif_tcp_sending(void);
 /** Frames moved each way so far. */
 void tap_netif_counts(uint32_t *frames_in, uint32_t *frames_out);
 
