@@ -14,6 +14,7 @@
 #undef MEM_ALIGNMENT
 #undef SP_LWIP_MAX_SOCKETS
 #undef SP_LWIP_DGRAM_QUEUE_LEN
+#undef SP_LWIP_QUEUE_NODES
 #undef MEM_SIZE
 #undef MEMP_NUM_PBUF
 #undef PBUF_POOL_SIZE
@@ -40,6 +41,9 @@
  * table, not the port, runs out first, as on the host. */
 #define SP_LWIP_MAX_SOCKETS 96    /* port socket records (incl. not yet accepted) */
 #define SP_LWIP_DGRAM_QUEUE_LEN 8 /* datagrams queued per UDP/raw socket */
+/* Datagrams queued on all sockets together, and connections waiting for
+ * sp_accept(): 28 bytes each, shared, instead of a ring in every record. */
+#define SP_LWIP_QUEUE_NODES 64
 #define MEM_SIZE (1024 * 1024)
 #define MEMP_NUM_PBUF 128
 #define PBUF_POOL_SIZE 64    /* received frames waiting for lwIP or a socket */

@@ -160,11 +160,15 @@ struct sp_lwip_stats {
     uint32_t heap_used;           /**< bytes of lwIP's heap in use now */
     uint32_t pool_errors;         /**< allocation failures since start, all pools */
     uint32_t sockets_used;        /**< port socket records in use now */
-    uint32_t datagrams_dropped;   /**< datagrams dropped at a full receive queue */
+    uint32_t datagrams_dropped;   /**< datagrams dropped at a full receive queue (the
+                                       socket's, or the shared pool of queue nodes) */
     uint32_t tcp_segments_out;    /**< TCP segments sent since start, every kind: data,
                                        ACKs, SYNs, retransmissions (lwIP's tcp.xmit) */
     uint32_t tcp_retransmissions; /**< TCP segments sent again since start (timeout
                                        and fast retransmissions) */
+    uint32_t queue_nodes_used;    /**< nodes of the shared receive queue pool in use now
+                                       (SP_LWIP_QUEUE_NODES: queued datagrams and the
+                                       peers of connections not accepted yet) */
 };
 
 /**

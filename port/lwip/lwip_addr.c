@@ -81,3 +81,55 @@ bool sp_lwip_ip_is_local(const ip_addr_t *ip)
     }
     return false;
 }
+
+bool sp_lwip_local_from_ip(const ip_addr_t *ip, uint16_t port, struct sp_lwip_local *out)
+{
+    out->port = port;
+    if (ip_addr_isany(ip)) {
+        out->netif = 0;
+        out->slot = (uint8_t)IP_GET_TYPE(ip);
+        return true;
+    }
+    struct netif *netif;
+    NETIF_FOREACH(netif)
+    {
+        out->netif = netif_get_index(netif);
+        if (IP_IS_V4(ip)) {
+            if (ip4_addr_cmp(ip_2_ip4(ip), netif_ip4_addr(netif))) {
+                out->slot = SP_LWIP_LOCAL_V4;
+                return true;
+            }
+            continue;
+        }
+        s8_t slot = netif_get_ip6_addr_match(netif, ip_2_ip6(ip));
+        if (slot >= 0) {
+            out->slot = (uint8_t)slot;
+            return true;
+        }
+    }
+    return false;
+}
+
+bool sp_lwip_local_to_ip(const struct sp_lwip_local *local, ip_addr_t *ip, uint16_t *port)
+{
+    *port = local->port;
+    if (local->netif == 0) {
+        ip_addr_set_zero(ip);
+        IP_SET_TYPE_VAL(*ip, local->slot);
+        return true;
+    }
+    struct netif *netif = netif_get_by_index(local->netif);
+    if (netif == NULL) {
+        return false;
+    }
+    if (local->slot == SP_LWIP_LOCAL_V4) {
+        ip_addr_copy(*ip, *netif_ip_addr4(netif));
+        return true;
+    }
+    if (local->slot >= LWIP_IPV6_NUM_ADDRESSES ||
+        ip6_addr_isinvalid(netif_ip6_addr_state(netif, local->slot))) {
+        return false;
+    }
+    ip_addr_copy(*ip, *netif_ip_addr6(netif, local->slot));
+    return true;
+}

@@ -1,8 +1,13 @@
 /*
  * UDP and raw IP sockets over lwIP's raw API. Both are message sockets with
- * the same receive side: a bounded ring of (pbuf, sender) per socket, where
- * a datagram arriving at a full ring is dropped and counted, as a full
- * socket buffer drops on a POSIX host (sp_lwip_get_stats: datagrams_dropped).
+ * the same receive side: received datagrams wait in nodes of one pool shared
+ * by every socket, each node holding the pbuf and its sender, linked from the
+ * socket's record (oldest first). So a socket costs no per-datagram array:
+ * RAM for queued datagrams is sized once, for all sockets together
+ * (SP_LWIP_QUEUE_NODES). A datagram that would take a socket over
+ * SP_LWIP_DGRAM_QUEUE_LEN datagrams or its receive buffer (SP_OPT_RCVBUF),
+ * or that finds the pool empty, is dropped and counted, as a full socket
+ * buffer drops on a POSIX host (sp_lwip_get_stats: datagrams_dropped).
  * Raw sockets reach lwIP's raw pcb calls only through sp_lwip_raw
  * (lwip_raw.c), so that a firmware without sp_lwip_use_raw() links none of them.
  */
@@ -22,20 +27,164 @@
 #define SP_LWIP_RAW4_MAX (0xFFFF - 20)
 #define SP_LWIP_RAW6_MAX (0xFFFF - 40)
 
+/* One queued datagram (or a pending connection's peer, packet NULL). The
+ * sender is kept as its bytes, type and zone, not as an ip_addr_t. */
+struct sp_lwip_node {
+    struct pbuf *packet;
+    uint16_t next; /* the socket's next datagram, or the next free node */
+    uint16_t port;
+    uint8_t type; /* IPADDR_TYPE_V4 or IPADDR_TYPE_V6 */
+    uint8_t zone;
+    uint32_t addr[4]; /* IPv4: addr[0]; IPv6: all four, network order */
+};
+
+static struct sp_lwip_node nodes[SP_LWIP_QUEUE_NODES];
+static uint16_t free_head = SP_LWIP_NONE; /* until sp_lwip_nodes_init() */
+
+size_t sp_lwip_nodes_used(void)
+{
+    /* Counted when asked (stats are rare), not at every datagram. */
+    size_t free_count = 0;
+    for (uint16_t i = free_head; i != SP_LWIP_NONE; i = nodes[i].next) {
+        free_count++;
+    }
+    return SP_LWIP_QUEUE_NODES - free_count;
+}
+
+void sp_lwip_nodes_init(void)
+{
+    for (uint16_t i = 0; i < SP_LWIP_QUEUE_NODES; i++) {
+        nodes[i].packet = NULL;
+        nodes[i].next = (uint16_t)(i + 1u < SP_LWIP_QUEUE_NODES ? i + 1u : SP_LWIP_NONE);
+    }
+    free_head = 0;
+}
+
+static uint16_t node_take(void)
+{
+    uint16_t node = free_head;
+    if (node != SP_LWIP_NONE) {
+        free_head = nodes[node].next;
+    }
+    return node;
+}
+
+void sp_lwip_node_free(uint16_t node)
+{
+    nodes[node].next = free_head;
+    free_head = node;
+}
+
+static void node_set_addr(struct sp_lwip_node *n, const ip_addr_t *ip, uint16_t port)
+{
+    n->port = port;
+    if (IP_IS_V4(ip)) {
+        n->type = IPADDR_TYPE_V4;
+        n->addr[0] = ip4_addr_get_u32(ip_2_ip4(ip));
+        return;
+    }
+#if LWIP_IPV6
+    n->type = IPADDR_TYPE_V6;
+    memcpy(n->addr, ip_2_ip6(ip)->addr, sizeof n->addr);
+    n->zone = (uint8_t)ip6_addr_zone(ip_2_ip6(ip));
+#endif
+}
+
+static void node_get_addr(const struct sp_lwip_node *n, ip_addr_t *ip, uint16_t *port)
+{
+    *port = n->port;
+    if (n->type == IPADDR_TYPE_V4) {
+        ip_addr_set_ip4_u32_val(*ip, n->addr[0]);
+        return;
+    }
+#if LWIP_IPV6
+    ip6_addr_t v6;
+    memcpy(v6.addr, n->addr, sizeof v6.addr);
+    ip6_addr_set_zone(&v6, n->zone);
+    ip_addr_copy_from_ip6(*ip, v6);
+#endif
+}
+
+static bool node_from(const struct sp_lwip_node *n, const ip_addr_t *ip, uint16_t port)
+{
+    ip_addr_t from;
+    uint16_t from_port;
+    node_get_addr(n, &from, &from_port);
+    return ip_addr_cmp(&from, ip) && (port == 0 || from_port == port);
+}
+
+uint16_t sp_lwip_node_hold_peer(const ip_addr_t *ip, uint16_t port)
+{
+    uint16_t node = node_take();
+    if (node != SP_LWIP_NONE) {
+        nodes[node].packet = NULL;
+        node_set_addr(&nodes[node], ip, port);
+    }
+    return node;
+}
+
+void sp_lwip_node_peer(uint16_t node, ip_addr_t *ip, uint16_t *port)
+{
+    node_get_addr(&nodes[node], ip, port);
+}
+
+/* A receive buffer of 2^shift bytes, or the default: what the socket holds at most. */
+static size_t rcvbuf_bytes(const struct sp_lwip_sock *sock)
+{
+    return sock->rcvbuf_shift != 0 ? (size_t)1u << sock->rcvbuf_shift
+                                   : (size_t)SP_LWIP_DGRAM_QUEUE_LEN * 0xFFFFu;
+}
+
+/* As Linux: a datagram is refused once what is queued already exceeds the
+ * receive buffer (so one datagram always fits, however large). */
+static bool buffer_full(const struct sp_lwip_sock *sock)
+{
+    size_t queued = 0;
+    uint16_t node = sock->u.dgram.head;
+    for (uint8_t i = 0; i < sock->u.dgram.count; i++) {
+        queued += nodes[node].packet->tot_len;
+        node = nodes[node].next;
+    }
+    return queued > rcvbuf_bytes(sock);
+}
+
 void sp_lwip_dgram_enqueue(struct sp_lwip_sock *sock, struct pbuf *p, const ip_addr_t *from,
                            u16_t port)
 {
-    if (sock->shut_rd || sock->dgram_count >= SP_LWIP_DGRAM_QUEUE_LEN) {
+    uint16_t node = SP_LWIP_NONE;
+    /* Without SP_OPT_RCVBUF the queue's length is the only limit: the default
+     * buffer holds SP_LWIP_DGRAM_QUEUE_LEN datagrams of the largest size. */
+    if (!sock->shut_rd && sock->u.dgram.count < SP_LWIP_DGRAM_QUEUE_LEN &&
+        (sock->rcvbuf_shift == 0 || !buffer_full(sock))) {
+        node = node_take();
+    }
+    if (node == SP_LWIP_NONE) {
         sp_lwip_state.datagrams_dropped++;
         pbuf_free(p);
         return;
     }
-    size_t slot = (size_t)(sock->dgram_head + sock->dgram_count) % SP_LWIP_DGRAM_QUEUE_LEN;
-    sock->dgrams[slot].packet = p;
-    ip_addr_copy(sock->dgrams[slot].from, *from);
-    sock->dgrams[slot].from_port = port;
-    sock->dgram_count++;
+    struct sp_lwip_node *n = &nodes[node];
+    n->packet = p;
+    n->next = SP_LWIP_NONE;
+    node_set_addr(n, from, port);
+    if (sock->u.dgram.count == 0) {
+        sock->u.dgram.head = node;
+    } else {
+        nodes[sock->u.dgram.tail].next = node;
+    }
+    sock->u.dgram.tail = node;
+    sock->u.dgram.count++;
     sp_lwip_touch(sock);
+}
+
+/* Take the oldest datagram off @p sock's queue and free it. */
+static void dequeue(struct sp_lwip_sock *sock)
+{
+    uint16_t node = sock->u.dgram.head;
+    sock->u.dgram.head = nodes[node].next;
+    sock->u.dgram.count--;
+    pbuf_free(nodes[node].packet);
+    sp_lwip_node_free(node);
 }
 
 static void on_udp_recv(void *arg, struct udp_pcb *pcb, struct pbuf *p, const ip_addr_t *addr,
@@ -62,11 +211,8 @@ int sp_lwip_dgram_open(struct sp_lwip_sock *sock, int protocol)
 
 void sp_lwip_dgram_flush(struct sp_lwip_sock *sock)
 {
-    while (sock->dgram_count > 0) {
-        pbuf_free(sock->dgrams[sock->dgram_head].packet);
-        sock->dgrams[sock->dgram_head].packet = NULL;
-        sock->dgram_head = (uint8_t)((sock->dgram_head + 1u) % SP_LWIP_DGRAM_QUEUE_LEN);
-        sock->dgram_count--;
+    while (sock->u.dgram.count > 0) {
+        dequeue(sock);
     }
 }
 
@@ -146,25 +292,31 @@ int sp_lwip_dgram_connect(struct sp_lwip_sock *sock, const ip_addr_t *ip, uint16
     if (err != ERR_OK) {
         return err == ERR_VAL ? SP_ENETUNREACH : sp_lwip_error(err);
     }
-    ip_addr_copy(sock->peer, *ip);
-    sock->peer_port = port;
     sock->has_peer = true;
     /* As on POSIX: datagrams queued from others before connect() are dropped. */
-    for (uint8_t i = 0; i < sock->dgram_count;) {
-        size_t slot = (size_t)(sock->dgram_head + i) % SP_LWIP_DGRAM_QUEUE_LEN;
-        struct sp_lwip_dgram *d = &sock->dgrams[slot];
-        bool from_peer = ip_addr_cmp(&d->from, ip) && (port == 0 || d->from_port == port);
-        if (from_peer || sock->kind == SP_LWIP_KIND_RAW) {
-            i++;
-            continue;
+    if (sock->kind == SP_LWIP_KIND_RAW) {
+        return 0;
+    }
+    uint16_t prev = SP_LWIP_NONE;
+    uint16_t node = sock->u.dgram.count > 0 ? sock->u.dgram.head : SP_LWIP_NONE;
+    while (node != SP_LWIP_NONE) {
+        uint16_t next = nodes[node].next;
+        if (node_from(&nodes[node], ip, port)) {
+            prev = node;
+        } else {
+            if (prev == SP_LWIP_NONE) {
+                sock->u.dgram.head = next;
+            } else {
+                nodes[prev].next = next;
+            }
+            if (sock->u.dgram.tail == node) {
+                sock->u.dgram.tail = prev;
+            }
+            sock->u.dgram.count--;
+            pbuf_free(nodes[node].packet);
+            sp_lwip_node_free(node);
         }
-        pbuf_free(d->packet);
-        for (uint8_t j = i; j + 1u < sock->dgram_count; j++) {
-            size_t to = (size_t)(sock->dgram_head + j) % SP_LWIP_DGRAM_QUEUE_LEN;
-            size_t from = (size_t)(sock->dgram_head + j + 1u) % SP_LWIP_DGRAM_QUEUE_LEN;
-            sock->dgrams[to] = sock->dgrams[from];
-        }
-        sock->dgram_count--;
+        node = next;
     }
     return 0;
 }
@@ -172,7 +324,9 @@ int sp_lwip_dgram_connect(struct sp_lwip_sock *sock, const ip_addr_t *ip, uint16
 ptrdiff_t sp_lwip_dgram_send(struct sp_lwip_sock *sock, const void *buf, size_t len,
                              const ip_addr_t *to, uint16_t to_port)
 {
-    const ip_addr_t *dest = to != NULL ? to : &sock->peer;
+    const ip_addr_t *dest = to != NULL                       ? to
+                            : sock->kind == SP_LWIP_KIND_UDP ? &sock->pcb.udp->remote_ip
+                                                             : &sock->pcb.raw->remote_ip;
     bool v4 = IP_IS_V4(dest);
     size_t limit = sock->kind == SP_LWIP_KIND_UDP ? (v4 ? SP_LWIP_UDP4_MAX : SP_LWIP_UDP6_MAX)
                                                   : (v4 ? SP_LWIP_RAW4_MAX : SP_LWIP_RAW6_MAX);
@@ -221,27 +375,23 @@ ptrdiff_t sp_lwip_dgram_send(struct sp_lwip_sock *sock, const void *buf, size_t 
 ptrdiff_t sp_lwip_dgram_recv(struct sp_lwip_sock *sock, void *buf, size_t len, bool peek,
                              ip_addr_t *from, uint16_t *from_port)
 {
-    if (sock->dgram_count == 0) {
+    if (sock->u.dgram.count == 0) {
         if (sock->pending_error != 0) {
             return sp_lwip_take_error(sock);
         }
         return sock->shut_rd ? 0 : SP_EAGAIN;
     }
-    struct sp_lwip_dgram *d = &sock->dgrams[sock->dgram_head];
-    size_t full = d->packet->tot_len;
+    const struct sp_lwip_node *n = &nodes[sock->u.dgram.head];
+    size_t full = n->packet->tot_len;
     size_t take = len < full ? len : full;
     if (take > 0) {
-        pbuf_copy_partial(d->packet, buf, (u16_t)take, 0);
+        pbuf_copy_partial(n->packet, buf, (u16_t)take, 0);
     }
     if (from != NULL) {
-        ip_addr_copy(*from, d->from);
-        *from_port = d->from_port;
+        node_get_addr(n, from, from_port);
     }
     if (!peek) {
-        pbuf_free(d->packet);
-        d->packet = NULL;
-        sock->dgram_head = (uint8_t)((sock->dgram_head + 1u) % SP_LWIP_DGRAM_QUEUE_LEN);
-        sock->dgram_count--;
+        dequeue(sock);
     }
     return (ptrdiff_t)full; /* the message's full length: core clamps to the buffer */
 }
@@ -249,7 +399,7 @@ ptrdiff_t sp_lwip_dgram_recv(struct sp_lwip_sock *sock, void *buf, size_t len, b
 short sp_lwip_dgram_revents(struct sp_lwip_sock *sock)
 {
     short ready = SP_POLLOUT;
-    if (sock->dgram_count > 0 || sock->shut_rd) {
+    if (sock->u.dgram.count > 0 || sock->shut_rd) {
         ready |= SP_POLLIN;
     }
     return ready;
@@ -261,8 +411,13 @@ int sp_lwip_dgram_addr(struct sp_lwip_sock *sock, bool local, ip_addr_t *ip, uin
         if (!sock->has_peer) {
             return SP_ENOTCONN;
         }
-        ip_addr_copy(*ip, sock->peer);
-        *port = sock->peer_port;
+        if (sock->kind == SP_LWIP_KIND_UDP) {
+            ip_addr_copy(*ip, sock->pcb.udp->remote_ip);
+            *port = sock->pcb.udp->remote_port;
+        } else {
+            ip_addr_copy(*ip, sock->pcb.raw->remote_ip);
+            *port = 0;
+        }
         return 0;
     }
     if (sock->kind == SP_LWIP_KIND_UDP) {
@@ -280,16 +435,15 @@ void sp_lwip_dgram_icmp_error(const ip_addr_t *local, uint16_t local_port, const
 {
     for (size_t i = 0; i < SP_LWIP_MAX_SOCKETS; i++) {
         struct sp_lwip_sock *sock = &sp_lwip_socks[i];
-        if (!sock->in_use || sock->kind != SP_LWIP_KIND_UDP || !sock->has_peer ||
-            sock->pcb.udp == NULL) {
+        if (!sp_lwip_in_use(sock) || sock->kind != SP_LWIP_KIND_UDP || !sock->has_peer) {
             continue;
         }
         /* Only connected sockets hear of ICMP errors, as on POSIX hosts. */
         struct udp_pcb *pcb = sock->pcb.udp;
-        if (pcb->local_port == local_port && sock->peer_port == remote_port &&
-            ip_addr_cmp(&sock->peer, remote) &&
+        if (pcb->local_port == local_port && pcb->remote_port == remote_port &&
+            ip_addr_cmp(&pcb->remote_ip, remote) &&
             (ip_addr_isany(&pcb->local_ip) || ip_addr_cmp(&pcb->local_ip, local))) {
-            sock->pending_error = error;
+            sock->pending_error = (int8_t)error;
             sp_lwip_touch(sock);
         }
     }

@@ -20,8 +20,16 @@
 #ifndef SP_LWIP_MAX_SOCKETS
 #define SP_LWIP_MAX_SOCKETS (SP_MAX_SOCKETS + 8)
 #endif
+/* Received datagrams one UDP/raw socket may hold; more are dropped and counted. */
 #ifndef SP_LWIP_DGRAM_QUEUE_LEN
 #define SP_LWIP_DGRAM_QUEUE_LEN 8
+#endif
+/* Nodes of the one pool that holds what waits to be received on every socket
+ * together: each queued datagram (its pbuf and sender), and the peer of each
+ * connection in a listener's queue. A datagram that finds the pool empty is
+ * dropped and counted, as one that finds its socket's queue full. */
+#ifndef SP_LWIP_QUEUE_NODES
+#define SP_LWIP_QUEUE_NODES (8 * SP_LWIP_DGRAM_QUEUE_LEN)
 #endif
 /* A send that found lwIP's heap or segment pool empty waits this long (or for
  * an acknowledgement, whichever comes first) before it is tried again. */
@@ -32,8 +40,14 @@
 #ifndef SP_LWIP_PORT
 #error "Build the lwIP port through sockport_add_lwip_port() (cmake/SockportLwip.cmake)"
 #endif
-#if SP_LWIP_MAX_SOCKETS > 0xFFFF
-#error "SP_LWIP_MAX_SOCKETS must fit the 16-bit index of a port socket reference"
+#if SP_LWIP_MAX_SOCKETS >= 0xFFFF
+#error "SP_LWIP_MAX_SOCKETS must fit the 16-bit record links (below 65535)"
+#endif
+#if SP_LWIP_QUEUE_NODES < 1 || SP_LWIP_QUEUE_NODES >= 0xFFFF
+#error "SP_LWIP_QUEUE_NODES must be between 1 and 65534"
+#endif
+#if SP_LWIP_DGRAM_QUEUE_LEN < 1 || SP_LWIP_DGRAM_QUEUE_LEN > 255
+#error "SP_LWIP_DGRAM_QUEUE_LEN must be between 1 and 255"
 #endif
 /* The receive queue of a TCP socket is one pbuf chain whose tot_len is 16 bits;
  * the window bounds what lwIP hands over before tcp_recved(). */
@@ -54,91 +68,99 @@ enum sp_lwip_conn_state {
     SP_LWIP_CLOSING,    /* the user closed it; tcp_close() still to succeed */
 };
 
-/* One queued datagram: the pbuf and who sent it. */
-struct sp_lwip_dgram {
-    struct pbuf *packet;
-    ip_addr_t from;
-    uint16_t from_port;
-};
+/* "No record" / "no node" in the 16-bit links between records and nodes. */
+#define SP_LWIP_NONE 0xFFFFu
 
+/* Where a TCP socket was bound or connected from, by reference to one of
+ * lwIP's interfaces instead of a copy of the address (4 bytes, not 26): a
+ * local address is always one of theirs, or a wildcard. Kept for after lwIP
+ * freed the pcb (getsockname() after a reset; a new pcb after a failed
+ * connect binds there again). */
+struct sp_lwip_local {
+    uint8_t netif; /* netif_get_index(); 0: a wildcard of IP type `slot` */
+    uint8_t slot;  /* SP_LWIP_LOCAL_V4: the interface's IPv4 address; else its IPv6 address index */
+    uint16_t port;
+};
+#define SP_LWIP_LOCAL_V4 0xFFu
+
+/*
+ * A socket record. Everything per socket lives here, so it is kept small
+ * (docs/footprint.md: per-socket RAM): flags are bits, links are 16-bit
+ * record or node indices, buffer sizes are powers of two, and what only TCP
+ * or only UDP/raw needs shares a union. Received datagrams are not here: they
+ * wait in nodes of one shared pool (lwip_dgram.c), linked from the record.
+ */
 struct sp_lwip_sock {
-    uint16_t generation; /* bumped at every release: stale references are refused */
-    bool in_use;
-    uint8_t family; /* enum sp_family */
-    uint8_t type;   /* enum sp_type */
-    uint8_t kind;   /* enum sp_lwip_kind */
-    uint8_t state;  /* enum sp_lwip_conn_state */
     union {
         struct tcp_pcb *tcp;
         struct udp_pcb *udp;
         struct raw_pcb *raw;
         void *any;
     } pcb;
-
-    /* The error to report once (SP_E*), then 0. */
-    int pending_error;
-    bool fin_received;
-    bool shut_rd;
-    bool shut_wr;
-    /* Options kept here and applied to whichever pcb the socket has. */
-    bool v6only;
-    bool opt_nodelay;
-    bool opt_keepalive;
-    bool opt_reuseaddr;
-    bool opt_broadcast;
-    int linger; /* SP_OPT_LINGER: -1 background close, 0 reset, n seconds */
-    int rcvbuf;
-    int sndbuf;
-    /* sys_now() at which a send that met ERR_MEM may try again; 0: not waiting. */
-    uint32_t memory_retry_at;
-    bool memory_waiting;
-
-    /* TCP receive queue: one chain; rx_offset bytes of the head pbuf are read. */
-    struct pbuf *rx;
-    uint16_t rx_offset;
-    size_t rx_bytes;
-
-    /* Listener: connections accepted by lwIP, not yet by the user. */
-    struct sp_lwip_sock *queue_head;
-    struct sp_lwip_sock *queue_tail;
-    /* Pending connection: its listener and the next one in the queue. */
-    struct sp_lwip_sock *listener;
-    struct sp_lwip_sock *queue_next;
-
-    /* UDP / raw: a bounded ring of received datagrams. */
-    struct sp_lwip_dgram dgrams[SP_LWIP_DGRAM_QUEUE_LEN];
-    uint8_t dgram_head;
-    uint8_t dgram_count;
-    /* TCP: the local address while the pcb lived, for getsockname() after
-     * lwIP freed it (a reset), as a POSIX host still answers then. */
-    bool local_known;
-    ip_addr_t local_ip;
-    uint16_t local_port;
-    /* TCP: the peer while the pcb lived, for sp_accept() of a connection the
-     * peer reset in the queue (Linux still names the peer then). */
-    bool remote_known;
-    ip_addr_t remote_ip;
-    uint16_t remote_port;
-    /* TCP: where the user bound the socket, to bind a new pcb there when a
-     * connect is tried again after a failed one. */
-    bool user_bound;
-    ip_addr_t bound_ip;
-    uint16_t bound_port;
-    /* Connected UDP/raw: the default peer (lwIP filters on it too). */
-    bool has_peer;
-    ip_addr_t peer;
-    uint16_t peer_port;
-
-    /* Poller membership (lwip_poller.c): the poller (1 + index, 0: none),
-     * the interest, core's key, and the links of its ready list. */
-    uint8_t poller;
-    uint8_t poll_events;
-    bool output_pending; /* TCP: written, tcp_output() still to come (lwip_tcp.c) */
-    bool on_ready;
+    uint16_t generation; /* bumped at every release: stale references are refused */
+    /* Poller membership (lwip_poller.c): the links of its ready list and core's key. */
     uint16_t ready_prev;
     uint16_t ready_next;
-    uint32_t poll_key;
+    uint16_t poll_key;
+    int16_t linger;       /* SP_OPT_LINGER: -1 background close, 0 reset, n seconds */
+    uint16_t rx_offset;   /* TCP: bytes of the head pbuf of u.tcp.rx already read */
+    int8_t pending_error; /* the error to report once (SP_E*), then 0 */
+    uint8_t poller;       /* 1 + index of its poller; 0: none */
+    /* Whole bytes, not bits: every call tests them. */
+    uint8_t kind;              /* enum sp_lwip_kind; 0: the record is free */
+    uint8_t state;             /* enum sp_lwip_conn_state */
+    unsigned family : 2;       /* SP_AF_INET or SP_AF_INET6 */
+    unsigned poll_events : 2;  /* its interest in the poller (SP_POLLIN | SP_POLLOUT) */
+    unsigned rcvbuf_shift : 5; /* SP_OPT_RCVBUF as set, rounded up to 2^n; 0: not set */
+    unsigned sndbuf_shift : 5; /* SP_OPT_SNDBUF likewise */
+    bool fin_received : 1;
+    bool shut_rd : 1;
+    bool shut_wr : 1;
+    /* Options kept here and applied to whichever pcb the socket has. */
+    bool v6only : 1;
+    bool opt_nodelay : 1;
+    bool opt_keepalive : 1;
+    bool opt_reuseaddr : 1;
+    bool opt_broadcast : 1;
+    bool memory_waiting : 1; /* TCP: a send met ERR_MEM (retry: sp_lwip_state.memory_retry_at) */
+    bool output_pending : 1; /* TCP: written, tcp_output() still to come (lwip_tcp.c) */
+    bool on_ready : 1;       /* on its poller's ready list */
+    bool user_bound : 1;     /* TCP: bound by the user to u.tcp.local */
+    bool local_known : 1;    /* TCP: u.tcp.local is where the connection was */
+    bool queued : 1;         /* TCP: accepted by lwIP, in a listener's queue */
+    bool has_peer : 1;       /* UDP/raw: connected (the peer itself is in the pcb) */
+    union {
+        struct {
+            /* The receive queue: one chain, rx_offset bytes of its head read. */
+            struct pbuf *rx;
+            union {
+                /* A listener: connections accepted by lwIP, not yet by the user. */
+                struct {
+                    uint16_t head;
+                    uint16_t tail;
+                } queue;
+                /* A connection in a listener's queue: the next one, and the
+                 * node holding its peer (Linux names it even after a reset). */
+                struct {
+                    uint16_t next;
+                    uint16_t peer_node;
+                } pending;
+            } q;
+            struct sp_lwip_local local;
+        } tcp;
+        /* UDP / raw: received datagrams, oldest first (nodes of lwip_dgram.c). */
+        struct {
+            uint16_t head;
+            uint16_t tail;
+            uint8_t count; /* at most SP_LWIP_DGRAM_QUEUE_LEN */
+        } dgram;
+    } u;
 };
+
+static inline bool sp_lwip_in_use(const struct sp_lwip_sock *sock)
+{
+    return sock->kind != 0;
+}
 
 /* The running stack. */
 struct sp_lwip_state {
@@ -154,6 +176,9 @@ struct sp_lwip_state {
     uint32_t tcp_retransmissions; /* counted by the TCP output hook */
     uint32_t pool_errors_base;
     uint32_t segments_out_base;
+    /* sys_now() at which sends that met ERR_MEM may try again: lwIP's heap and
+     * segment pool are shared, so one time serves every waiting socket. */
+    uint32_t memory_retry_at;
 };
 
 extern struct sp_lwip_state sp_lwip_state;
@@ -172,6 +197,11 @@ int sp_lwip_addr_to_ip(const sp_addr *addr, ip_addr_t *ip, uint16_t *port);
 void sp_lwip_addr_from_ip(int family, const ip_addr_t *ip, uint16_t port, sp_addr *out);
 /* 1 if @p ip is the wildcard or an address of one of lwIP's interfaces. */
 bool sp_lwip_ip_is_local(const ip_addr_t *ip);
+/* Refer to @p ip (a wildcard or an interface's address) and @p port; false if
+ * no interface has that address. */
+bool sp_lwip_local_from_ip(const ip_addr_t *ip, uint16_t port, struct sp_lwip_local *out);
+/* The address @p local refers to; false if its interface or address is gone. */
+bool sp_lwip_local_to_ip(const struct sp_lwip_local *local, ip_addr_t *ip, uint16_t *port);
 /* ---- lwip_resolve.c: "localhost", then lwIP's DNS client if built in ---- */
 int sp_lwip_op_resolve(void *state, const char *host, int family, sp_addr *out, size_t max,
                        int timeout_ms);
@@ -179,7 +209,7 @@ int sp_lwip_op_resolve(void *state, const char *host, int family, sp_addr *out, 
 void sp_lwip_dns_note_datagram(uint16_t source_port);
 
 /* ---- lwip_sock.c: records ---- */
-struct sp_lwip_sock *sp_lwip_sock_alloc(int family, int type, int kind);
+struct sp_lwip_sock *sp_lwip_sock_alloc(int family, int kind);
 void sp_lwip_sock_release(struct sp_lwip_sock *sock);
 sp_port_sock sp_lwip_sock_ref(const struct sp_lwip_sock *sock);
 struct sp_lwip_sock *sp_lwip_sock_from_ref(sp_port_sock ref);
@@ -193,15 +223,15 @@ int sp_lwip_tcp_open(struct sp_lwip_sock *sock);
 int sp_lwip_tcp_close(struct sp_lwip_sock *sock);
 int sp_lwip_tcp_bind(struct sp_lwip_sock *sock, const ip_addr_t *ip, uint16_t port);
 int sp_lwip_tcp_listen(struct sp_lwip_sock *sock, int backlog);
-int sp_lwip_tcp_accept(struct sp_lwip_sock *sock, struct sp_lwip_sock **out);
+/* Take the oldest queued connection, and its peer (kept even if it is gone). */
+int sp_lwip_tcp_accept(struct sp_lwip_sock *sock, struct sp_lwip_sock **out, ip_addr_t *peer,
+                       uint16_t *peer_port);
 int sp_lwip_tcp_connect(struct sp_lwip_sock *sock, const ip_addr_t *ip, uint16_t port);
 ptrdiff_t sp_lwip_tcp_send(struct sp_lwip_sock *sock, const void *buf, size_t len);
 ptrdiff_t sp_lwip_tcp_recv(struct sp_lwip_sock *sock, void *buf, size_t len, bool peek);
 int sp_lwip_tcp_shutdown(struct sp_lwip_sock *sock, int how);
 short sp_lwip_tcp_revents(struct sp_lwip_sock *sock);
 int sp_lwip_tcp_addr(struct sp_lwip_sock *sock, bool local, ip_addr_t *ip, uint16_t *port);
-/* The peer of a connection taken from a listener's queue, even if it is gone. */
-int sp_lwip_tcp_accepted_peer(struct sp_lwip_sock *sock, ip_addr_t *ip, uint16_t *port);
 /* Apply the socket's options that live in the pcb (nodelay, keepalive...). */
 void sp_lwip_tcp_apply_options(struct sp_lwip_sock *sock);
 /* Send what was written since the last call (one tcp_output() per connection). */
@@ -220,7 +250,8 @@ void sp_lwip_tcp_retry_closes(void);
 void sp_lwip_tcp_abort_all(void);
 
 /* ---- lwip_dgram.c: UDP and raw ---- */
-/* Queue a received datagram on @p sock (or drop and count it: ring full). */
+/* Queue a received datagram on @p sock (or drop and count it: its queue or
+ * buffer full, or no node free). */
 void sp_lwip_dgram_enqueue(struct sp_lwip_sock *sock, struct pbuf *p, const ip_addr_t *from,
                            u16_t port);
 int sp_lwip_dgram_open(struct sp_lwip_sock *sock, int protocol);
@@ -235,6 +266,21 @@ ptrdiff_t sp_lwip_dgram_recv(struct sp_lwip_sock *sock, void *buf, size_t len, b
 short sp_lwip_dgram_revents(struct sp_lwip_sock *sock);
 int sp_lwip_dgram_addr(struct sp_lwip_sock *sock, bool local, ip_addr_t *ip, uint16_t *port);
 void sp_lwip_dgram_flush(struct sp_lwip_sock *sock);
+/* Whether a datagram waits on @p sock (inline: every receive asks first). */
+static inline bool sp_lwip_dgram_waiting(const struct sp_lwip_sock *sock)
+{
+    return sock->u.dgram.count > 0;
+}
+/* A node holding @p ip and @p port (a pending connection's peer); SP_LWIP_NONE
+ * if the pool is empty. */
+uint16_t sp_lwip_node_hold_peer(const ip_addr_t *ip, uint16_t port);
+/* The address a node holds. */
+void sp_lwip_node_peer(uint16_t node, ip_addr_t *ip, uint16_t *port);
+void sp_lwip_node_free(uint16_t node);
+/* Link every node into the free list (sp_lwip_start(), with no socket open). */
+void sp_lwip_nodes_init(void);
+/* Nodes in use now (sp_lwip_get_stats). */
+size_t sp_lwip_nodes_used(void);
 void sp_lwip_dgram_apply_options(struct sp_lwip_sock *sock);
 /* An ICMP error arrived for a datagram from @p local to @p remote (connected sockets). */
 void sp_lwip_dgram_icmp_error(const ip_addr_t *local, uint16_t local_port, const ip_addr_t *remote,

@@ -89,9 +89,12 @@ int sp_lwip_op_poller_ctl(void *state, sp_port_poller poller, int op, sp_port_so
         sock->poller = 0;
         return 0;
     }
+    if (key > 0xFFFFu) {
+        return SP_EINVAL; /* core's keys are slot indices: 16 bits hold every one */
+    }
     sock->poller = (uint8_t)(poller + 1);
-    sock->poll_events = (uint8_t)events;
-    sock->poll_key = key;
+    sock->poll_events = (unsigned)events & (SP_POLLIN | SP_POLLOUT);
+    sock->poll_key = (uint16_t)key;
     /* Whatever it is now, the next wait finds out: a socket may be ready
      * before it joins (data already queued), with no callback to come. */
     sp_lwip_touch(sock);

@@ -15,17 +15,15 @@
 
 struct sp_lwip_sock sp_lwip_socks[SP_LWIP_MAX_SOCKETS];
 
-struct sp_lwip_sock *sp_lwip_sock_alloc(int family, int type, int kind)
+struct sp_lwip_sock *sp_lwip_sock_alloc(int family, int kind)
 {
     for (size_t i = 0; i < SP_LWIP_MAX_SOCKETS; i++) {
         struct sp_lwip_sock *sock = &sp_lwip_socks[i];
-        if (!sock->in_use) {
+        if (!sp_lwip_in_use(sock)) {
             uint16_t generation = sock->generation;
             memset(sock, 0, sizeof *sock);
             sock->generation = generation;
-            sock->in_use = true;
-            sock->family = (uint8_t)family;
-            sock->type = (uint8_t)type;
+            sock->family = (unsigned)family & 3u;
             sock->kind = (uint8_t)kind;
             sock->linger = -1;
             return sock;
@@ -38,10 +36,16 @@ void sp_lwip_sock_release(struct sp_lwip_sock *sock)
 {
     sp_lwip_poller_unlink(sock);
     sp_lwip_forget_output(sock);
-    if (sock->rx != NULL) {
-        pbuf_free(sock->rx);
+    if (sock->kind == SP_LWIP_KIND_TCP) {
+        if (sock->u.tcp.rx != NULL) {
+            pbuf_free(sock->u.tcp.rx);
+        }
+        if (sock->queued && sock->u.tcp.q.pending.peer_node != SP_LWIP_NONE) {
+            sp_lwip_node_free(sock->u.tcp.q.pending.peer_node);
+        }
+    } else {
+        sp_lwip_dgram_flush(sock);
     }
-    sp_lwip_dgram_flush(sock);
     uint16_t generation = (uint16_t)(sock->generation + 1u);
     memset(sock, 0, sizeof *sock);
     sock->generation = generation;
@@ -64,7 +68,7 @@ struct sp_lwip_sock *sp_lwip_sock_from_ref(sp_port_sock ref)
         return NULL;
     }
     struct sp_lwip_sock *sock = &sp_lwip_socks[index];
-    if (!sock->in_use || sock->generation != generation || sock->state == SP_LWIP_PENDING ||
+    if (!sp_lwip_in_use(sock) || sock->generation != generation || sock->state == SP_LWIP_PENDING ||
         sock->state == SP_LWIP_CLOSING) {
         return NULL;
     }
@@ -75,7 +79,7 @@ size_t sp_lwip_sock_count(void)
 {
     size_t count = 0;
     for (size_t i = 0; i < SP_LWIP_MAX_SOCKETS; i++) {
-        count += sp_lwip_socks[i].in_use ? 1u : 0u;
+        count += sp_lwip_in_use(&sp_lwip_socks[i]) ? 1u : 0u;
     }
     return count;
 }
@@ -148,7 +152,7 @@ static int lwip_open(void *state, int family, int type, int protocol, sp_port_so
         /* Sequenced packets and RDM: core builds them over streams/datagrams. */
         return SP_EPROTONOSUPPORT;
     }
-    struct sp_lwip_sock *sock = sp_lwip_sock_alloc(family, type, kind);
+    struct sp_lwip_sock *sock = sp_lwip_sock_alloc(family, kind);
     if (sock == NULL) {
         return SP_ENOBUFS;
     }
@@ -181,7 +185,7 @@ static int lwip_target(struct sp_lwip_sock *sock, const sp_addr *addr, bool for_
     if (rc < 0) {
         return rc;
     }
-    if (sock->family == SP_AF_INET6 && IP_IS_V4(ip) && sock->v6only) {
+    if (sock->v6only && IP_IS_V4(ip)) { /* only an IPv6 socket can be v6-only */
         return for_bind ? SP_EADDRNOTAVAIL : SP_ENETUNREACH;
     }
     if (for_bind && sock->family == SP_AF_INET6 && !sock->v6only && IP_IS_V6(ip) &&
@@ -228,18 +232,14 @@ static int lwip_accept(void *state, sp_port_sock ref, sp_port_sock *out, sp_addr
         return SP_EOPNOTSUPP;
     }
     struct sp_lwip_sock *conn;
-    int rc = sp_lwip_tcp_accept(sock, &conn);
+    ip_addr_t ip;
+    uint16_t port;
+    int rc = sp_lwip_tcp_accept(sock, &conn, &ip, &port);
     if (rc < 0) {
         return rc;
     }
     if (peer != NULL) {
-        ip_addr_t ip;
-        uint16_t port;
-        if (sp_lwip_tcp_accepted_peer(conn, &ip, &port) == 0) {
-            sp_lwip_addr_from_ip(conn->family, &ip, port, peer);
-        } else {
-            sp_addr_any(peer, conn->family, 0);
-        }
+        sp_lwip_addr_from_ip(conn->family, &ip, port, peer);
     }
     *out = sp_lwip_sock_ref(conn);
     return 0;
@@ -308,7 +308,7 @@ static ptrdiff_t lwip_recv(void *state, sp_port_sock ref, void *buf, size_t len,
      * arrives only when the pump turns. Delivering it before a receive that
      * finds nothing queued lets it succeed at the first try, instead of
      * failing, making core poll, and trying again. */
-    if (sock->rx_bytes == 0 && sock->dgram_count == 0) {
+    if (sock->kind == SP_LWIP_KIND_TCP ? sock->u.tcp.rx == NULL : !sp_lwip_dgram_waiting(sock)) {
         sp_lwip_deliver_loopback();
     }
     return lwip_recv_now(sock, buf, len, peek, from);
@@ -411,6 +411,22 @@ static int lwip_default_buffer(const struct sp_lwip_sock *sock, bool receive)
     return receive ? (int)(SP_LWIP_DGRAM_QUEUE_LEN * 0xFFFFu) : 0xFFFF;
 }
 
+/* A buffer size as the record keeps it: the power of two at or above @p value
+ * (the stack rounds, as Linux doubles), 2^1 at least, so 0 can mean "not set". */
+static uint8_t buffer_shift(int value)
+{
+    uint8_t shift = 1;
+    while (shift < 31 && ((uint32_t)1u << shift) < (uint32_t)value) {
+        shift++;
+    }
+    return shift;
+}
+
+static int buffer_size(uint8_t shift)
+{
+    return shift >= 31 ? INT32_MAX : (int)((uint32_t)1u << shift);
+}
+
 static bool lwip_is_bound(struct sp_lwip_sock *sock)
 {
     ip_addr_t ip;
@@ -442,13 +458,13 @@ static int lwip_set_option(void *state, sp_port_sock ref, int option, int value)
         sock->opt_keepalive = value != 0; /* kept, without effect, off TCP (as Linux) */
         break;
     case SP_OPT_RCVBUF:
-        sock->rcvbuf = value > 0 ? value : 1;
+        sock->rcvbuf_shift = buffer_shift(value);
         return 0;
     case SP_OPT_SNDBUF:
-        sock->sndbuf = value > 0 ? value : 1;
+        sock->sndbuf_shift = buffer_shift(value);
         return 0;
     case SP_OPT_LINGER:
-        sock->linger = value;
+        sock->linger = (int16_t)(value > INT16_MAX ? INT16_MAX : value);
         return 0;
     case SP_OPT_V6ONLY:
         if (sock->family != SP_AF_INET6) {
@@ -492,10 +508,12 @@ static int lwip_get_option(void *state, sp_port_sock ref, int option, int *value
         *value = sock->opt_keepalive;
         return 0;
     case SP_OPT_RCVBUF:
-        *value = sock->rcvbuf > 0 ? sock->rcvbuf : lwip_default_buffer(sock, true);
+        *value = sock->rcvbuf_shift != 0 ? buffer_size(sock->rcvbuf_shift)
+                                         : lwip_default_buffer(sock, true);
         return 0;
     case SP_OPT_SNDBUF:
-        *value = sock->sndbuf > 0 ? sock->sndbuf : lwip_default_buffer(sock, false);
+        *value = sock->sndbuf_shift != 0 ? buffer_size(sock->sndbuf_shift)
+                                         : lwip_default_buffer(sock, false);
         return 0;
     case SP_OPT_LINGER:
         *value = sock->linger;

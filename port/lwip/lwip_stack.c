@@ -330,6 +330,8 @@ sp_stack *sp_lwip_start(const struct sp_lwip_config *config)
         rand_state = seed;
     }
     wake_pending = false;
+    /* Every socket closed at the last stop, and with it every node. */
+    sp_lwip_nodes_init();
     if (!st->initialised) {
         /* lwIP cannot be initialised twice (its timer list and pools would be
          * rebuilt under live pointers), so it is once per process; stop leaves
@@ -365,7 +367,7 @@ int sp_lwip_stop(sp_stack *stack)
     sp_lwip_tcp_abort_all();
     for (size_t i = 0; i < SP_LWIP_MAX_SOCKETS; i++) {
         struct sp_lwip_sock *sock = &sp_lwip_socks[i];
-        if (sock->in_use && sock->kind != SP_LWIP_KIND_TCP) {
+        if (sp_lwip_in_use(sock) && sock->kind != SP_LWIP_KIND_TCP) {
             sp_lwip_dgram_close(sock);
         }
     }
@@ -425,5 +427,6 @@ int sp_lwip_get_stats(sp_stack *stack, struct sp_lwip_stats *out)
     out->datagrams_dropped = sp_lwip_state.datagrams_dropped;
     out->tcp_segments_out = lwip_stats.tcp.xmit - sp_lwip_state.segments_out_base;
     out->tcp_retransmissions = sp_lwip_state.tcp_retransmissions;
+    out->queue_nodes_used = (uint32_t)sp_lwip_nodes_used();
     return 0;
 }

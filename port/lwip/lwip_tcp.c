@@ -52,19 +52,20 @@ static void detach(struct sp_lwip_sock *sock)
     sock->pcb.tcp = NULL;
 }
 
-/* Keep the local address for after the pcb is gone. */
+/* Keep (a reference to) the local address for after the pcb is gone. */
 static void remember_local(struct sp_lwip_sock *sock, const struct tcp_pcb *pcb)
 {
-    ip_addr_copy(sock->local_ip, pcb->local_ip);
-    sock->local_port = pcb->local_port;
-    sock->local_known = true;
+    sock->local_known = sp_lwip_local_from_ip(&pcb->local_ip, pcb->local_port, &sock->u.tcp.local);
 }
 
-static void remember_remote(struct sp_lwip_sock *sock, const struct tcp_pcb *pcb)
+static struct sp_lwip_sock *record(uint16_t index)
 {
-    ip_addr_copy(sock->remote_ip, pcb->remote_ip);
-    sock->remote_port = pcb->remote_port;
-    sock->remote_known = true;
+    return &sp_lwip_socks[index];
+}
+
+static uint16_t index_of(const struct sp_lwip_sock *sock)
+{
+    return (uint16_t)(sock - sp_lwip_socks);
 }
 
 /* Both directions have finished: lwIP takes the pcb through LAST_ACK or
@@ -93,17 +94,16 @@ static err_t on_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
         pbuf_free(p);
         return ERR_OK;
     }
-    if (sock->rx != NULL) {
-        if ((uint32_t)sock->rx->tot_len + p->tot_len > 0xFFFFu) {
+    if (sock->u.tcp.rx != NULL) {
+        if ((uint32_t)sock->u.tcp.rx->tot_len + p->tot_len > 0xFFFFu) {
             /* The chain's 16-bit length is full: lwIP keeps the segment and offers it again. */
             return ERR_MEM;
         }
-        pbuf_cat(sock->rx, p);
+        pbuf_cat(sock->u.tcp.rx, p);
     } else {
-        sock->rx = p;
+        sock->u.tcp.rx = p;
         sock->rx_offset = 0;
     }
-    sock->rx_bytes += p->tot_len;
     return ERR_OK;
 }
 
@@ -141,7 +141,7 @@ static void on_error(void *arg, err_t err)
         /* An abort not asked for is lwIP's retransmission or keepalive timer giving up. */
         error = err == ERR_ABRT ? SP_ETIMEDOUT : sp_lwip_error(err);
     }
-    sock->pending_error = error;
+    sock->pending_error = (int8_t)error;
     sock->state = SP_LWIP_GONE;
     sp_lwip_touch(sock);
 }
@@ -162,13 +162,21 @@ static err_t on_accept(void *arg, struct tcp_pcb *newpcb, err_t err)
     if (err != ERR_OK || newpcb == NULL || listener == NULL) {
         return ERR_VAL;
     }
-    struct sp_lwip_sock *conn =
-        sp_lwip_sock_alloc(listener->family, SP_SOCK_STREAM, SP_LWIP_KIND_TCP);
+    struct sp_lwip_sock *conn = sp_lwip_sock_alloc(listener->family, SP_LWIP_KIND_TCP);
     if (conn == NULL) {
         return ERR_MEM; /* lwIP aborts the connection: the peer sees a reset */
     }
+    /* The peer waits in a node until sp_accept(), which names it even if the
+     * connection is reset in the meantime and lwIP freed the pcb. */
+    uint16_t peer_node = sp_lwip_node_hold_peer(&newpcb->remote_ip, newpcb->remote_port);
+    if (peer_node == SP_LWIP_NONE) {
+        sp_lwip_sock_release(conn);
+        return ERR_MEM;
+    }
     conn->state = SP_LWIP_PENDING;
-    conn->listener = listener;
+    conn->queued = true;
+    conn->u.tcp.q.pending.next = SP_LWIP_NONE;
+    conn->u.tcp.q.pending.peer_node = peer_node;
     conn->opt_nodelay = listener->opt_nodelay;
     conn->opt_keepalive = listener->opt_keepalive;
     conn->opt_reuseaddr = listener->opt_reuseaddr;
@@ -176,17 +184,16 @@ static err_t on_accept(void *arg, struct tcp_pcb *newpcb, err_t err)
     conn->linger = listener->linger;
     attach(conn, newpcb);
     remember_local(conn, newpcb);
-    remember_remote(conn, newpcb);
     sp_lwip_tcp_apply_options(conn);
     /* Counted against the backlog until sp_accept() takes it: lwIP then
      * drops SYNs beyond the backlog, as a full queue does on Linux. */
     tcp_backlog_delayed(newpcb);
-    if (listener->queue_tail != NULL) {
-        listener->queue_tail->queue_next = conn;
+    if (listener->u.tcp.q.queue.tail != SP_LWIP_NONE) {
+        record(listener->u.tcp.q.queue.tail)->u.tcp.q.pending.next = index_of(conn);
     } else {
-        listener->queue_head = conn;
+        listener->u.tcp.q.queue.head = index_of(conn);
     }
-    listener->queue_tail = conn;
+    listener->u.tcp.q.queue.tail = index_of(conn);
     sp_lwip_touch(listener);
     return ERR_OK;
 }
@@ -309,12 +316,12 @@ int sp_lwip_tcp_close(struct sp_lwip_sock *sock)
     }
     sp_lwip_forget_output(sock);
     if (sock->state == SP_LWIP_LISTENING) {
-        while (sock->queue_head != NULL) {
-            struct sp_lwip_sock *conn = sock->queue_head;
-            sock->queue_head = conn->queue_next;
+        while (sock->u.tcp.q.queue.head != SP_LWIP_NONE) {
+            struct sp_lwip_sock *conn = record(sock->u.tcp.q.queue.head);
+            sock->u.tcp.q.queue.head = conn->u.tcp.q.pending.next;
             abort_pending(conn);
         }
-        sock->queue_tail = NULL;
+        sock->u.tcp.q.queue.tail = SP_LWIP_NONE;
     }
     if (pcb == NULL) {
         sp_lwip_sock_release(sock);
@@ -328,10 +335,9 @@ int sp_lwip_tcp_close(struct sp_lwip_sock *sock)
     }
     /* Unread data stays unacknowledged to the application: lwIP's tcp_close()
      * then resets the connection, as a POSIX close() with unread data does. */
-    if (sock->rx != NULL) {
-        pbuf_free(sock->rx);
-        sock->rx = NULL;
-        sock->rx_bytes = 0;
+    if (sock->u.tcp.rx != NULL) {
+        pbuf_free(sock->u.tcp.rx);
+        sock->u.tcp.rx = NULL;
     }
     sock->state = SP_LWIP_CLOSING;
     detach(sock);
@@ -357,7 +363,8 @@ void sp_lwip_tcp_retry_closes(void)
     size_t still = 0;
     for (size_t i = 0; i < SP_LWIP_MAX_SOCKETS; i++) {
         struct sp_lwip_sock *sock = &sp_lwip_socks[i];
-        if (!sock->in_use || sock->kind != SP_LWIP_KIND_TCP || sock->state != SP_LWIP_CLOSING) {
+        if (!sp_lwip_in_use(sock) || sock->kind != SP_LWIP_KIND_TCP ||
+            sock->state != SP_LWIP_CLOSING) {
             continue;
         }
         struct tcp_pcb *pcb = sock->pcb.tcp;
@@ -383,7 +390,7 @@ void sp_lwip_tcp_abort_all(void)
         for (size_t i = 0; i < SP_LWIP_MAX_SOCKETS; i++) {
             struct sp_lwip_sock *sock = &sp_lwip_socks[i];
             bool listener = sock->state == SP_LWIP_LISTENING;
-            if (sock->in_use && sock->kind == SP_LWIP_KIND_TCP && listener == (pass == 0)) {
+            if (sp_lwip_in_use(sock) && sock->kind == SP_LWIP_KIND_TCP && listener == (pass == 0)) {
                 sock->linger = 0;
                 sp_lwip_tcp_close(sock);
             }
@@ -414,9 +421,7 @@ int sp_lwip_tcp_bind(struct sp_lwip_sock *sock, const ip_addr_t *ip, uint16_t po
     sp_lwip_tcp_apply_options(sock);
     err_t err = tcp_bind(sock->pcb.tcp, ip, port);
     if (err == ERR_OK) {
-        sock->user_bound = true;
-        ip_addr_copy(sock->bound_ip, *ip);
-        sock->bound_port = sock->pcb.tcp->local_port;
+        sock->user_bound = sp_lwip_local_from_ip(ip, sock->pcb.tcp->local_port, &sock->u.tcp.local);
     }
     return err == ERR_VAL ? SP_EINVAL : sp_lwip_error(err);
 }
@@ -449,26 +454,33 @@ int sp_lwip_tcp_listen(struct sp_lwip_sock *sock, int backlog)
     /* tcp_listen() freed the old pcb and made a smaller listen pcb. */
     sock->pcb.tcp = lpcb;
     sock->state = SP_LWIP_LISTENING;
+    sock->u.tcp.q.queue.head = SP_LWIP_NONE;
+    sock->u.tcp.q.queue.tail = SP_LWIP_NONE;
     tcp_arg(lpcb, sock);
     tcp_accept(lpcb, on_accept);
     return 0;
 }
 
-int sp_lwip_tcp_accept(struct sp_lwip_sock *sock, struct sp_lwip_sock **out)
+int sp_lwip_tcp_accept(struct sp_lwip_sock *sock, struct sp_lwip_sock **out, ip_addr_t *peer,
+                       uint16_t *peer_port)
 {
     if (sock->state != SP_LWIP_LISTENING) {
         return SP_EINVAL;
     }
-    struct sp_lwip_sock *conn = sock->queue_head;
-    if (conn == NULL) {
+    if (sock->u.tcp.q.queue.head == SP_LWIP_NONE) {
         return SP_EAGAIN;
     }
-    sock->queue_head = conn->queue_next;
-    if (sock->queue_head == NULL) {
-        sock->queue_tail = NULL;
+    struct sp_lwip_sock *conn = record(sock->u.tcp.q.queue.head);
+    sock->u.tcp.q.queue.head = conn->u.tcp.q.pending.next;
+    if (sock->u.tcp.q.queue.head == SP_LWIP_NONE) {
+        sock->u.tcp.q.queue.tail = SP_LWIP_NONE;
     }
-    conn->queue_next = NULL;
-    conn->listener = NULL;
+    uint16_t peer_node = conn->u.tcp.q.pending.peer_node;
+    sp_lwip_node_peer(peer_node, peer, peer_port);
+    sp_lwip_node_free(peer_node);
+    conn->queued = false;
+    conn->u.tcp.q.pending.next = SP_LWIP_NONE;
+    conn->u.tcp.q.pending.peer_node = SP_LWIP_NONE;
     if (conn->pcb.tcp != NULL) {
         tcp_backlog_accepted(conn->pcb.tcp);
         conn->state = SP_LWIP_CONNECTED;
@@ -529,8 +541,13 @@ static int reopen(struct sp_lwip_sock *sock)
     sp_lwip_tcp_apply_options(sock);
     /* The bound port is taken meanwhile (by a connection in TIME_WAIT, say):
      * Linux's connect says EADDRNOTAVAIL then, and sp_connect lists it. */
-    if (sock->user_bound && tcp_bind(sock->pcb.tcp, &sock->bound_ip, sock->bound_port) != ERR_OK) {
-        return SP_EADDRNOTAVAIL;
+    if (sock->user_bound) {
+        ip_addr_t ip;
+        uint16_t port;
+        if (!sp_lwip_local_to_ip(&sock->u.tcp.local, &ip, &port) ||
+            tcp_bind(sock->pcb.tcp, &ip, port) != ERR_OK) {
+            return SP_EADDRNOTAVAIL;
+        }
     }
     return 0;
 }
@@ -564,7 +581,7 @@ ptrdiff_t sp_lwip_tcp_send(struct sp_lwip_sock *sock, const void *buf, size_t le
     if (len == 0) {
         return 0;
     }
-    if (sock->memory_waiting && (int32_t)(sp_lwip_now32() - sock->memory_retry_at) < 0) {
+    if (sock->memory_waiting && (int32_t)(sp_lwip_now32() - sp_lwip_state.memory_retry_at) < 0) {
         return SP_EAGAIN;
     }
     sock->memory_waiting = false;
@@ -588,8 +605,8 @@ ptrdiff_t sp_lwip_tcp_send(struct sp_lwip_sock *sock, const void *buf, size_t le
         /* Backpressure, not failure: retry once an acknowledgement frees
          * memory (the sent callback) or the retry time has passed. */
         sock->memory_waiting = true;
-        sock->memory_retry_at = sp_lwip_now32() + SP_LWIP_MEMORY_RETRY_MS;
-        sp_lwip_wake_at(sock->memory_retry_at);
+        sp_lwip_state.memory_retry_at = sp_lwip_now32() + SP_LWIP_MEMORY_RETRY_MS;
+        sp_lwip_wake_at(sp_lwip_state.memory_retry_at);
         tcp_output(pcb);
         return SP_EAGAIN;
     }
@@ -607,8 +624,8 @@ ptrdiff_t sp_lwip_tcp_send(struct sp_lwip_sock *sock, const void *buf, size_t le
 static void consume(struct sp_lwip_sock *sock, size_t count)
 {
     size_t left = count;
-    while (left > 0 && sock->rx != NULL) {
-        struct pbuf *head = sock->rx;
+    while (left > 0 && sock->u.tcp.rx != NULL) {
+        struct pbuf *head = sock->u.tcp.rx;
         size_t in_head = (size_t)head->len - sock->rx_offset;
         if (left < in_head) {
             sock->rx_offset = (uint16_t)(sock->rx_offset + left);
@@ -621,10 +638,9 @@ static void consume(struct sp_lwip_sock *sock, size_t count)
             pbuf_ref(next); /* keep the rest of the chain alive when the head goes */
         }
         pbuf_free(head);
-        sock->rx = next;
+        sock->u.tcp.rx = next;
         sock->rx_offset = 0;
     }
-    sock->rx_bytes -= count;
     if (sock->pcb.tcp != NULL) {
         size_t to_ack = count;
         while (to_ack > 0) {
@@ -635,12 +651,19 @@ static void consume(struct sp_lwip_sock *sock, size_t count)
     }
 }
 
+/* Unread bytes: the chain's length less what was read of its head. */
+static size_t unread(const struct sp_lwip_sock *sock)
+{
+    return sock->u.tcp.rx != NULL ? (size_t)sock->u.tcp.rx->tot_len - sock->rx_offset : 0;
+}
+
 ptrdiff_t sp_lwip_tcp_recv(struct sp_lwip_sock *sock, void *buf, size_t len, bool peek)
 {
     if (sock->shut_rd) {
         return 0;
     }
-    if (sock->rx_bytes == 0) {
+    size_t available = unread(sock);
+    if (available == 0) {
         if (sock->fin_received) {
             return 0; /* the peer's end of stream came before anything that followed */
         }
@@ -652,10 +675,10 @@ ptrdiff_t sp_lwip_tcp_recv(struct sp_lwip_sock *sock, void *buf, size_t len, boo
         }
         return SP_EAGAIN;
     }
-    size_t want = len < sock->rx_bytes ? len : sock->rx_bytes;
+    size_t want = len < available ? len : available;
     size_t copied = 0;
     size_t offset = sock->rx_offset;
-    for (struct pbuf *q = sock->rx; q != NULL && copied < want; q = q->next) {
+    for (struct pbuf *q = sock->u.tcp.rx; q != NULL && copied < want; q = q->next) {
         size_t take = (size_t)q->len - offset;
         if (take > want - copied) {
             take = want - copied;
@@ -681,9 +704,8 @@ int sp_lwip_tcp_shutdown(struct sp_lwip_sock *sock, int how)
         /* lwIP's own shut_rx resets the connection when more data comes; a
          * POSIX host just stops delivering it. So drop it here instead. */
         sock->shut_rd = true;
-        if (sock->rx_bytes > 0) {
-            size_t unread = sock->rx_bytes;
-            consume(sock, unread);
+        if (unread(sock) > 0) {
+            consume(sock, unread(sock));
         }
     }
     if ((how == SP_SHUT_WR || how == SP_SHUT_RDWR) && !sock->shut_wr) {
@@ -705,14 +727,14 @@ short sp_lwip_tcp_revents(struct sp_lwip_sock *sock)
     struct tcp_pcb *pcb = sock->pcb.tcp;
     switch (sock->state) {
     case SP_LWIP_LISTENING:
-        return sock->queue_head != NULL ? SP_POLLIN : 0;
+        return sock->u.tcp.q.queue.head != SP_LWIP_NONE ? SP_POLLIN : 0;
     case SP_LWIP_CONNECTING:
         return 0;
     case SP_LWIP_GONE:
         return SP_POLLIN | SP_POLLOUT | SP_POLLHUP;
     case SP_LWIP_CONNECTED: {
         short ready = 0;
-        if (sock->rx_bytes > 0 || sock->fin_received || sock->shut_rd) {
+        if (sock->u.tcp.rx != NULL || sock->fin_received || sock->shut_rd) {
             ready |= SP_POLLIN;
         }
         if (sock->fin_received || (sock->shut_rd && sock->shut_wr)) {
@@ -722,7 +744,7 @@ short sp_lwip_tcp_revents(struct sp_lwip_sock *sock)
             ready |= SP_POLLOUT; /* a send would not block: it fails at once */
         } else if (pcb != NULL && tcp_sndbuf(pcb) > 0 && tcp_sndqueuelen(pcb) < TCP_SND_QUEUELEN &&
                    (!sock->memory_waiting ||
-                    (int32_t)(sp_lwip_now32() - sock->memory_retry_at) >= 0)) {
+                    (int32_t)(sp_lwip_now32() - sp_lwip_state.memory_retry_at) >= 0)) {
             ready |= SP_POLLOUT;
         }
         return ready;
@@ -733,23 +755,11 @@ short sp_lwip_tcp_revents(struct sp_lwip_sock *sock)
     }
 }
 
-int sp_lwip_tcp_accepted_peer(struct sp_lwip_sock *sock, ip_addr_t *ip, uint16_t *port)
-{
-    if (!sock->remote_known) {
-        return SP_ENOTCONN;
-    }
-    ip_addr_copy(*ip, sock->remote_ip);
-    *port = sock->remote_port;
-    return 0;
-}
-
 int sp_lwip_tcp_addr(struct sp_lwip_sock *sock, bool local, ip_addr_t *ip, uint16_t *port)
 {
     struct tcp_pcb *pcb = sock->pcb.tcp;
     if (pcb == NULL) {
-        if (local && sock->local_known) {
-            ip_addr_copy(*ip, sock->local_ip);
-            *port = sock->local_port;
+        if (local && sock->local_known && sp_lwip_local_to_ip(&sock->u.tcp.local, ip, port)) {
             return 0;
         }
         return SP_ENOTCONN;

@@ -81,7 +81,8 @@ void lwip_test_expect_nothing_left(void)
         sp_stack_pump(lwip_test_stack, turn == 0 ? 0 : 1000);
         LT_EXPECT(sp_lwip_get_stats(lwip_test_stack, &stats), 0);
         if (stats.tcp_pcbs_used == 0 && stats.udp_pcbs_used == 0 && stats.raw_pcbs_used == 0 &&
-            stats.pbufs_used == 0 && stats.sockets_used == 0 && stats.heap_used == 0) {
+            stats.pbufs_used == 0 && stats.sockets_used == 0 && stats.heap_used == 0 &&
+            stats.queue_nodes_used == 0) {
             break;
         }
     }
@@ -92,4 +93,5 @@ void lwip_test_expect_nothing_left(void)
     LT_EXPECT(stats.pbufs_used, 0);
     LT_EXPECT(stats.sockets_used, 0);
     LT_EXPECT(stats.heap_used, 0);
+    LT_EXPECT(stats.queue_nodes_used, 0);
 }

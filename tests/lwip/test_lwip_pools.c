@@ -98,6 +98,58 @@ static void udp_pcb_exhaustion_is_enobufs(void **state)
     lwip_test_expect_nothing_left();
 }
 
+/* Queued datagrams of every socket share one pool of SP_LWIP_QUEUE_NODES
+ * nodes: a datagram that finds it empty is dropped and counted, like one
+ * that finds its own socket's queue full, and a node read on one socket
+ * serves another at once. */
+static void datagram_queue_pool_is_shared_and_bounded(void **state)
+{
+    (void)state;
+    enum { PER_SOCKET = SP_LWIP_DGRAM_QUEUE_LEN, NODES = SP_LWIP_QUEUE_NODES };
+    _Static_assert(NODES > PER_SOCKET && NODES < 2 * PER_SOCKET, "the case needs both limits");
+    sp_addr to[2];
+    int rx[2];
+    int tx = sp_socket(SP_AF_INET, SP_SOCK_DGRAM, 0);
+    for (int i = 0; i < 2; i++) {
+        rx[i] = sp_socket(SP_AF_INET, SP_SOCK_DGRAM, 0);
+        LT_EXPECT(sp_addr_loopback(&to[i], SP_AF_INET, 0), 0);
+        LT_EXPECT(sp_bind(rx[i], &to[i]), 0);
+        LT_EXPECT(sp_getsockname(rx[i], &to[i]), 0);
+        LT_EXPECT(sp_setsockopt(rx[i], SP_OPT_NONBLOCK, 1), 0);
+    }
+    uint8_t msg[64];
+    for (int i = 0; i < 2; i++) {
+        for (uint32_t k = 0; k < PER_SOCKET; k++) {
+            lwip_test_fill(msg, sizeof msg, (uint32_t)i * 100u + k);
+            LT_EXPECT(sp_sendto(tx, msg, sizeof msg, 0, &to[i]), (long long)sizeof msg);
+            LT_EXPECT(sp_stack_pump(lwip_test_stack, 0), 0);
+        }
+    }
+    struct sp_lwip_stats stats;
+    LT_EXPECT(sp_lwip_get_stats(lwip_test_stack, &stats), 0);
+    LT_EXPECT(stats.datagrams_dropped, 2 * PER_SOCKET - NODES);
+    /* The first socket has its whole queue, the second what the pool had left. */
+    for (uint32_t k = 0; k < PER_SOCKET; k++) {
+        LT_EXPECT(sp_recv(rx[0], msg, sizeof msg, 0), (long long)sizeof msg);
+        LT_EXPECT(lwip_test_matching(msg, sizeof msg, k), (long long)sizeof msg);
+    }
+    LT_EXPECT(sp_recv(rx[0], msg, sizeof msg, 0), SP_EAGAIN);
+    /* Freed nodes serve the second socket now. */
+    lwip_test_fill(msg, sizeof msg, 999u);
+    LT_EXPECT(sp_sendto(tx, msg, sizeof msg, 0, &to[1]), (long long)sizeof msg);
+    LT_EXPECT(sp_stack_pump(lwip_test_stack, 0), 0);
+    for (uint32_t k = 0; k < NODES - PER_SOCKET; k++) {
+        LT_EXPECT(sp_recv(rx[1], msg, sizeof msg, 0), (long long)sizeof msg);
+        LT_EXPECT(lwip_test_matching(msg, sizeof msg, 100u + k), (long long)sizeof msg);
+    }
+    LT_EXPECT(sp_recv(rx[1], msg, sizeof msg, 0), (long long)sizeof msg);
+    LT_EXPECT(lwip_test_matching(msg, sizeof msg, 999u), (long long)sizeof msg);
+    LT_EXPECT(sp_recv(rx[1], msg, sizeof msg, 0), SP_EAGAIN);
+    LT_EXPECT(sp_lwip_get_stats(lwip_test_stack, &stats), 0);
+    LT_EXPECT(stats.datagrams_dropped, 2 * PER_SOCKET - NODES);
+    lwip_test_expect_nothing_left();
+}
+
 /* A datagram larger than lwIP's whole heap: SP_ENOBUFS, not a crash or a
  * partial datagram; a small one still goes through afterwards. */
 static void datagram_larger_than_the_heap_is_enobufs(void **state)
@@ -193,6 +245,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(pool_stats_show_exhaustion, lwip_test_setup,
                                         lwip_test_teardown),
         cmocka_unit_test_setup_teardown(udp_pcb_exhaustion_is_enobufs, lwip_test_setup,
+                                        lwip_test_teardown),
+        cmocka_unit_test_setup_teardown(datagram_queue_pool_is_shared_and_bounded, lwip_test_setup,
                                         lwip_test_teardown),
         cmocka_unit_test_setup_teardown(datagram_larger_than_the_heap_is_enobufs, lwip_test_setup,
                                         lwip_test_teardown),

@@ -434,6 +434,74 @@ static void udp_queue_is_bounded_and_drops_are_counted(void **state)
     lwip_test_expect_nothing_left();
 }
 
+/* SP_OPT_RCVBUF bounds what a datagram socket holds, as on Linux: the size
+ * is rounded up to a power of two, and a datagram is dropped (and counted)
+ * once what is queued already exceeds it, so one always fits. */
+static void udp_rcvbuf_bounds_the_queue(void **state)
+{
+    (void)state;
+    enum { SENT = 10, SIZE = 100, RCVBUF = 300, ROUNDED = 512 };
+    /* Queued before each arrival: 0, 100, ... 500 are not over 512; 600 is. */
+    enum { KEPT = ROUNDED / SIZE + 1 };
+    sp_addr to;
+    int rx = sp_socket(SP_AF_INET, SP_SOCK_DGRAM, 0);
+    int tx = sp_socket(SP_AF_INET, SP_SOCK_DGRAM, 0);
+    LT_EXPECT(sp_setsockopt(rx, SP_OPT_RCVBUF, RCVBUF), 0);
+    int reported = 0;
+    LT_EXPECT(sp_getsockopt(rx, SP_OPT_RCVBUF, &reported), 0);
+    LT_EXPECT(reported, ROUNDED);
+    LT_EXPECT(sp_addr_loopback(&to, SP_AF_INET, 0), 0);
+    LT_EXPECT(sp_bind(rx, &to), 0);
+    LT_EXPECT(sp_getsockname(rx, &to), 0);
+    for (uint32_t i = 0; i < SENT; i++) {
+        uint8_t msg[SIZE];
+        lwip_test_fill(msg, sizeof msg, i * 1000u);
+        LT_EXPECT(sp_sendto(tx, msg, sizeof msg, 0, &to), SIZE);
+        LT_EXPECT(sp_stack_pump(lwip_test_stack, 0), 0);
+    }
+    struct sp_lwip_stats stats;
+    LT_EXPECT(sp_lwip_get_stats(lwip_test_stack, &stats), 0);
+    LT_EXPECT(stats.datagrams_dropped, SENT - KEPT);
+    LT_EXPECT(sp_setsockopt(rx, SP_OPT_NONBLOCK, 1), 0);
+    uint8_t msg[2 * SIZE];
+    for (uint32_t i = 0; i < KEPT; i++) {
+        LT_EXPECT(sp_recv(rx, msg, sizeof msg, 0), SIZE);
+        LT_EXPECT(lwip_test_matching(msg, SIZE, i * 1000u), SIZE);
+    }
+    LT_EXPECT(sp_recv(rx, msg, sizeof msg, 0), SP_EAGAIN);
+    lwip_test_expect_nothing_left();
+}
+
+/* A connection the peer resets while it waits in the listener's queue is
+ * still accepted, with its peer named (as on Linux), though lwIP freed its
+ * pcb: the peer waits beside it in a node of the shared pool. */
+static void accept_names_the_peer_of_a_connection_reset_in_the_queue(void **state)
+{
+    (void)state;
+    sp_addr addr;
+    sp_addr client_addr;
+    sp_addr peer;
+    int listener = sp_socket(SP_AF_INET6, SP_SOCK_STREAM, 0);
+    LT_EXPECT(sp_addr_loopback(&addr, SP_AF_INET6, 0), 0);
+    LT_EXPECT(sp_bind(listener, &addr), 0);
+    LT_EXPECT(sp_listen(listener, 4), 0);
+    LT_EXPECT(sp_getsockname(listener, &addr), 0);
+    int client = sp_socket(SP_AF_INET6, SP_SOCK_STREAM, 0);
+    LT_EXPECT(sp_connect(client, &addr), 0);
+    LT_EXPECT(sp_getsockname(client, &client_addr), 0);
+    LT_EXPECT(sp_setsockopt(client, SP_OPT_LINGER, 0), 0);
+    LT_EXPECT(sp_close(client), 0);
+    LT_EXPECT(sp_stack_pump(lwip_test_stack, 10), 0);
+    int conn = sp_accept(listener, &peer);
+    assert_true(conn >= 0);
+    assert_true(sp_addr_equal(&peer, &client_addr));
+    char byte;
+    LT_EXPECT(sp_recv(conn, &byte, 1, 0), SP_ECONNRESET);
+    LT_EXPECT(sp_close(conn), 0);
+    LT_EXPECT(sp_close(listener), 0);
+    lwip_test_expect_nothing_left();
+}
+
 /* ---- The simulated clock, with an interface whose wire leads nowhere ---- */
 
 static struct netif void_netif;
@@ -755,6 +823,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(backlog_queues_connections_until_accept, lwip_test_setup,
                                         lwip_test_teardown),
         cmocka_unit_test_setup_teardown(reads_cross_segment_boundaries_and_free_pbufs,
+                                        lwip_test_setup, lwip_test_teardown),
+        cmocka_unit_test_setup_teardown(udp_rcvbuf_bounds_the_queue, lwip_test_setup,
+                                        lwip_test_teardown),
+        cmocka_unit_test_setup_teardown(accept_names_the_peer_of_a_connection_reset_in_the_queue,
                                         lwip_test_setup, lwip_test_teardown),
         cmocka_unit_test_setup_teardown(udp_queue_is_bounded_and_drops_are_counted, lwip_test_setup,
                                         lwip_test_teardown),

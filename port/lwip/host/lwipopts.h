@@ -76,6 +76,7 @@ extern unsigned short sp_lwip_dns_server_port;
 /* Above core's host table (1023), so that the table, not the port, runs out first. */
 #define SP_LWIP_MAX_SOCKETS 1100      /* port socket records (incl. not yet accepted) */
 #define SP_LWIP_DGRAM_QUEUE_LEN 16    /* datagrams queued per UDP/raw socket */
+#define SP_LWIP_QUEUE_NODES 512       /* queued datagrams + queued connections, all sockets */
 #define MEM_SIZE (4 * 1024 * 1024)
 #define MEMP_NUM_PBUF 256
 #define PBUF_POOL_SIZE 64
@@ -95,6 +96,7 @@ extern unsigned short sp_lwip_dns_server_port;
 /* ---- Deliberately tiny: a few connections exhaust pcbs, a transfer the heap ---- */
 #define SP_LWIP_MAX_SOCKETS 8
 #define SP_LWIP_DGRAM_QUEUE_LEN 4
+#define SP_LWIP_QUEUE_NODES 6 /* fewer than two full socket queues */
 #define MEM_SIZE (12 * 1024)
 #define MEMP_NUM_PBUF 16
 #define PBUF_POOL_SIZE 8
