@@ -131,18 +131,28 @@ struct spc_service {
     short (*wait_events)(struct spc_socket *s, short events);
 };
 
+/** A connection's IP peer as a slot keeps it: sp_addr less its local path
+ *  (24 bytes instead of 112 in every slot). */
+struct spc_peer {
+    uint8_t addr[16]; /**< as sp_addr's u.v6 (IPv4: u.v4 in the first 4) */
+    uint32_t scope_id;
+    uint16_t port;
+    uint8_t family;
+};
+
+/* A slot is per socket RAM on a microcontroller (docs/footprint.md): small
+ * types, and bits for what no data call reads. */
 struct spc_socket {
     sp_stack *stack;
     const struct spc_service *service; /**< NULL: the port's own socket type */
     void *service_state;
     sp_port_sock native;
     uint32_t generation; /**< of the handle that names this slot now; never 0 */
+    int rcv_timeout_ms;
+    int snd_timeout_ms;
     bool in_use;
-    bool bound;
-    bool nonblocking;
     bool shut_rd;
     bool shut_wr;
-    bool framed; /**< sequenced packets built by core over a stream (also when listening) */
     uint8_t family;
     uint8_t type;
     uint8_t state;       /**< enum spc_state */
@@ -150,18 +160,27 @@ struct spc_socket {
     uint8_t poll_events; /**< its interest there (SP_POLLIN | SP_POLLOUT) */
     /** enum spc_fast bits, what spc_fast_flags() says; 0 in a free slot. */
     uint8_t fast;
-    int failure; /**< SPC_FAILED: the attempt's error until a call reported it, then 0 */
+    uint8_t protocol; /**< 0..255 (sp_socket() refuses others) */
+    int8_t failure;   /**< SPC_FAILED: the attempt's error until a call reported it, then 0 */
+    bool nonblocking : 1;
+    bool bound : 1;
+    bool framed : 1; /**< sequenced packets built by core over a stream (also when listening) */
     /** A non-blocking connect no sp_connect() has reported the end of yet: as on
      *  Linux, the next sp_connect() says 0 once, only later SP_EISCONN. */
-    bool connect_unreported;
-    int protocol;
-    int rcv_timeout_ms;
-    int snd_timeout_ms;
-    /** A connection's peer, kept from when it was established: the port may
+    bool connect_unreported : 1;
+    /** A connection's IP peer, kept from when it was established: the port may
      *  no longer know it once the peer has reset (sp_recvfrom() still names it). */
-    bool peer_known;
-    sp_addr peer;
+    bool peer_known : 1;
+    struct spc_peer peer;
 };
+
+/** Keep @p addr as @p s's peer (an IP address; a local one is asked of the
+ *  port when needed, see spc_peer_of()). */
+void spc_peer_keep(struct spc_socket *s, const sp_addr *addr);
+
+/** The peer of connection @p s for sp_recvfrom(): the one kept, or for a local
+ *  socket the port's answer now, else an unnamed address. */
+void spc_peer_of(struct spc_socket *s, sp_addr *out);
 
 /* --- dispatch.c: the only place core calls a port ---------------------- */
 

@@ -23,7 +23,7 @@ static uint32_t spc_full_refusals;
 
 /* Free slot indices, oldest release first: a ring of spc_free_count entries
  * from spc_free_head. Filled with every slot on first use. */
-static uint32_t spc_free[SP_MAX_SOCKETS];
+static uint16_t spc_free[SP_MAX_SOCKETS]; /* SP_MAX_SOCKETS <= 65536: every index fits */
 static uint32_t spc_free_head;
 static uint32_t spc_free_count;
 static bool spc_free_ready;
@@ -33,7 +33,7 @@ static void spc_free_init(void)
     if (spc_free_ready)
         return;
     for (uint32_t i = 0; i < SP_MAX_SOCKETS; i++)
-        spc_free[i] = i;
+        spc_free[i] = (uint16_t)i;
     spc_free_head = 0;
     spc_free_count = SP_MAX_SOCKETS;
     spc_free_ready = true;
@@ -89,7 +89,7 @@ int spc_claim(sp_stack *stack, sp_port_sock native, int family, int type, int pr
     s->native = native;
     s->family = (uint8_t)family;
     s->type = (uint8_t)type;
-    s->protocol = protocol;
+    s->protocol = (uint8_t)protocol; /* 0..255: sp_socket_on() checked */
     s->state = SPC_IDLE;
     s->rcv_timeout_ms = SP_FOREVER;
     s->snd_timeout_ms = SP_FOREVER;
@@ -107,7 +107,7 @@ void spc_release(struct spc_socket *s)
     if (s->generation >= SPC_GENERATION_MAX)
         return; /* retired: its every handle has been issued once */
     s->generation++;
-    spc_free[(spc_free_head + spc_free_count) % SP_MAX_SOCKETS] = (uint32_t)(s - spc_table);
+    spc_free[(spc_free_head + spc_free_count) % SP_MAX_SOCKETS] = (uint16_t)(s - spc_table);
     spc_free_count++;
 }
 

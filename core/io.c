@@ -6,6 +6,7 @@
 
 #include <assert.h>
 #include <stddef.h>
+#include <string.h>
 
 /* The general paths stay out of the fast paths' functions, so that those
  * need no registers saved for code they do not run. */
@@ -128,13 +129,28 @@ SPC_COLD static ptrdiff_t spc_send(struct spc_socket *s, const void *buf, size_t
     }
 }
 
-/* The peer core noted for connection @p s; an unnamed address if none. */
-static void spc_peer_of(const struct spc_socket *s, sp_addr *out)
+void spc_peer_keep(struct spc_socket *s, const sp_addr *addr)
 {
-    if (s->peer_known)
-        *out = s->peer;
-    else
+    s->peer_known = addr->family == SP_AF_INET || addr->family == SP_AF_INET6;
+    if (!s->peer_known)
+        return;
+    memcpy(s->peer.addr, addr->u.v6, sizeof s->peer.addr);
+    s->peer.scope_id = addr->scope_id;
+    s->peer.port = addr->port;
+    s->peer.family = addr->family;
+}
+
+void spc_peer_of(struct spc_socket *s, sp_addr *out)
+{
+    spc_addr_unnamed(out, s->family);
+    if (s->peer_known) {
+        out->family = s->peer.family;
+        out->port = s->peer.port;
+        out->scope_id = s->peer.scope_id;
+        memcpy(out->u.v6, s->peer.addr, sizeof s->peer.addr);
+    } else if (s->family == SP_AF_LOCAL && spc_port_peer_addr(s->stack, s->native, out) < 0) {
         spc_addr_unnamed(out, s->family);
+    }
 }
 
 /* One receive: checks, then the port, waiting (if @p may_wait) until @p deadline. */

@@ -189,8 +189,7 @@ int sp_accept(int sock, sp_addr *peer)
             spc_lookup(handle, &child);
             child->bound = true;
             child->state = SPC_CONNECTED;
-            child->peer = from;
-            child->peer_known = true;
+            spc_peer_keep(child, &from);
             child->framed = s->framed;
             if (s->framed)
                 spc_registry.seqpacket->attach(child); /* room checked above */
@@ -214,8 +213,9 @@ static void spc_set_connected(struct spc_socket *s)
 {
     s->state = SPC_CONNECTED;
     s->bound = true;
-    if (spc_is_connection_type(s->type))
-        s->peer_known = spc_port_peer_addr(s->stack, s->native, &s->peer) == 0;
+    sp_addr peer;
+    if (spc_is_connection_type(s->type) && spc_port_peer_addr(s->stack, s->native, &peer) == 0)
+        spc_peer_keep(s, &peer);
     spc_fast_update(s);
 }
 
@@ -232,7 +232,7 @@ int spc_settle_connect(struct spc_socket *s)
     rc = spc_port_take_error(s->stack, s->native);
     if (rc < 0) {
         s->state = SPC_FAILED;
-        s->failure = rc;
+        s->failure = (int8_t)rc;
         spc_fast_update(s);
         return rc;
     }
