@@ -4,12 +4,14 @@
  * stack gets short turns so that none of them stops running (lwIP needs its
  * pump turned) and none starves the others.
  *
- * Each handle is looked up once per call: the first pass turns the caller's
- * entries into the port's (grouped by stack), and after a wait the socket
- * behind an entry is found from its slot index, which a wait cannot change
- * (no user code runs in it). The clock is read only for a positive timeout:
- * once to fix the deadline before the first wait, and again each time a wait
- * ends with nothing (tests/core counts the reads).
+ * Each handle is looked up once per call, by the first pass, which also finds
+ * the stacks. Before each wait the port's entries of one stack are filled from
+ * the caller's, finding each socket from its slot index, which a wait cannot
+ * change (no user code runs in it); a socket listed twice gets one entry, so
+ * the scratch space is one entry per slot of the handle table, whatever
+ * @p nfds. The clock is read only for a positive timeout: once to fix the
+ * deadline before the first wait, and again each time a wait ends with
+ * nothing (tests/core counts the reads).
  */
 #include "core.h"
 
@@ -20,35 +22,72 @@
 #define SPC_POLL_MAX_STACKS 8
 
 /* sp_poll is not re-entrant (core keeps no locks), so static scratch space is
- * enough, and keeps a bare-metal stack small. */
-static struct sp_port_pollent spc_poll_ents[SPC_POLL_MAX];
-static uint32_t spc_poll_owner[SPC_POLL_MAX]; /* index into the caller's fds */
+ * enough, and keeps a bare-metal stack small. It is RAM per slot of the handle
+ * table (docs/footprint.md), so it holds one entry per socket, not per entry
+ * of the caller's: the port's entries of the stack waited on now, and by slot
+ * the entry a socket has in them (a stale value is told apart by the entry's
+ * socket). SP_MAX_SOCKETS <= 65536: 16 bits hold every entry index. */
+static struct sp_port_pollent spc_poll_ents[SP_MAX_SOCKETS];
+static uint16_t spc_poll_entry[SP_MAX_SOCKETS];
 
 struct spc_poll_group {
     sp_stack *stack;
-    size_t begin; /* its entries in spc_poll_ents: [begin, end) */
-    size_t end;
-    bool services; /* one of them has a core service */
+    bool services; /* one of its sockets has a core service */
 };
 
-static struct spc_socket *spc_poll_socket(const sp_pollfd *fd)
+static uint32_t spc_poll_slot(const sp_pollfd *fd)
 {
-    return spc_slot((int)((uint32_t)fd->sock & ((1u << SPC_INDEX_BITS) - 1u)));
+    return (uint32_t)fd->sock & ((1u << SPC_INDEX_BITS) - 1u);
+}
+
+/* The socket of a caller's entry of @p stack that the first pass found open;
+ * NULL for any other entry (negative, not open, another stack's). */
+static struct spc_socket *spc_poll_member(const sp_pollfd *fd, const sp_stack *stack)
+{
+    /* An entry that was not open carries SP_POLLNVAL from the first pass; a
+     * result never does (only SP_POLLERR and SP_POLLHUP are always reported). */
+    if (fd->sock < 0 || fd->revents == SP_POLLNVAL)
+        return NULL;
+    struct spc_socket *s = spc_slot((int)spc_poll_slot(fd));
+    return s->stack == stack ? s : NULL;
+}
+
+/* The port's entries for @p g's sockets, one per socket; returns their number. */
+static size_t spc_poll_fill(const struct spc_poll_group *g, const sp_pollfd *fds, size_t nfds)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < nfds; i++) {
+        struct spc_socket *s = spc_poll_member(&fds[i], g->stack);
+        if (s == NULL)
+            continue;
+        short wanted = (short)(fds[i].events & (SP_POLLIN | SP_POLLOUT));
+        if (s->service != NULL)
+            wanted |= SP_POLLIN; /* a service reads its socket to make progress */
+        uint32_t slot = spc_poll_slot(&fds[i]);
+        size_t k = spc_poll_entry[slot];
+        if (k < n && spc_poll_ents[k].sock == s->native) {
+            spc_poll_ents[k].events |= wanted; /* listed again: one entry, both interests */
+            continue;
+        }
+        spc_poll_entry[slot] = (uint16_t)n;
+        spc_poll_ents[n++] = (struct sp_port_pollent){s->native, wanted, 0};
+    }
+    return n;
 }
 
 /* Before a wait: what the services of @p g's sockets say without the port,
  * and how long their timers let the wait last. Returns @p timeout_ms, bounded. */
-static int spc_poll_services(const struct spc_poll_group *g, sp_pollfd *fds, int timeout_ms)
+static int spc_poll_services(const struct spc_poll_group *g, sp_pollfd *fds, size_t nfds,
+                             int timeout_ms)
 {
     const short always = SP_POLLERR | SP_POLLHUP;
-    for (size_t k = g->begin; k < g->end; k++) {
-        sp_pollfd *fd = &fds[spc_poll_owner[k]];
-        struct spc_socket *s = spc_poll_socket(fd);
-        if (s->service == NULL)
+    for (size_t i = 0; i < nfds; i++) {
+        struct spc_socket *s = spc_poll_member(&fds[i], g->stack);
+        if (s == NULL || s->service == NULL)
             continue;
         /* A service may be ready with nothing new from the port (a record
          * already buffered), and its timers bound the wait. */
-        if (s->service->poll(s, 0) & (fd->events | always))
+        if (s->service->poll(s, 0) & (fds[i].events | always))
             timeout_ms = 0;
         int timer = s->service->timer_ms(s);
         if (timer >= 0 && (timeout_ms < 0 || timer < timeout_ms))
@@ -57,20 +96,24 @@ static int spc_poll_services(const struct spc_poll_group *g, sp_pollfd *fds, int
     return timeout_ms;
 }
 
-/* Waits on @p g's entries; returns how many of the caller's are ready. */
-static int spc_poll_group_wait(const struct spc_poll_group *g, sp_pollfd *fds, int timeout_ms)
+/* Waits on @p g's sockets; returns how many of the caller's entries are ready. */
+static int spc_poll_group_wait(const struct spc_poll_group *g, sp_pollfd *fds, size_t nfds,
+                               int timeout_ms)
 {
     const short always = SP_POLLERR | SP_POLLHUP;
     if (g->services)
-        timeout_ms = spc_poll_services(g, fds, timeout_ms);
-    int rc = spc_port_poll(g->stack, spc_poll_ents + g->begin, g->end - g->begin, timeout_ms);
+        timeout_ms = spc_poll_services(g, fds, nfds, timeout_ms);
+    size_t n = spc_poll_fill(g, fds, nfds);
+    int rc = spc_port_poll(g->stack, spc_poll_ents, n, timeout_ms);
     if (rc < 0)
         return rc;
     int ready = 0;
-    for (size_t k = g->begin; k < g->end; k++) {
-        sp_pollfd *fd = &fds[spc_poll_owner[k]];
-        short revents = spc_poll_ents[k].revents;
-        struct spc_socket *s = spc_poll_socket(fd);
+    for (size_t i = 0; i < nfds; i++) {
+        sp_pollfd *fd = &fds[i];
+        struct spc_socket *s = spc_poll_member(fd, g->stack);
+        if (s == NULL)
+            continue;
+        short revents = spc_poll_ents[spc_poll_entry[spc_poll_slot(fd)]].revents;
         if (s->service != NULL)
             revents = s->service->poll(s, revents);
         /* A stream never connected, or whose failed attempt sp_connect()
@@ -84,13 +127,13 @@ static int spc_poll_group_wait(const struct spc_poll_group *g, sp_pollfd *fds, i
     return ready;
 }
 
-/* The one lookup per entry: fills the port's entries, grouped by stack.
- * Returns the number of groups, or SP_EINVAL beyond SPC_POLL_MAX_STACKS. */
+/* The one lookup per entry: marks the entries that are not open, and finds
+ * the stacks. Returns the number of stacks, or SP_EINVAL beyond
+ * SPC_POLL_MAX_STACKS. */
 static int spc_poll_prepare(sp_pollfd *fds, size_t nfds, struct spc_poll_group *groups,
                             int *invalid)
 {
     size_t ngroups = 0;
-    size_t n = 0;
     *invalid = 0;
     for (size_t i = 0; i < nfds; i++) {
         fds[i].revents = 0;
@@ -108,42 +151,10 @@ static int spc_poll_prepare(sp_pollfd *fds, size_t nfds, struct spc_poll_group *
         if (g == ngroups) {
             if (ngroups == SPC_POLL_MAX_STACKS)
                 return SP_EINVAL;
-            groups[ngroups++] = (struct spc_poll_group){s->stack, 0, 0, false};
+            groups[ngroups++] = (struct spc_poll_group){s->stack, false};
         }
-        short wanted = (short)(fds[i].events & (SP_POLLIN | SP_POLLOUT));
-        if (s->service != NULL) {
-            wanted |= SP_POLLIN; /* a service reads its socket to make progress */
+        if (s->service != NULL)
             groups[g].services = true;
-        }
-        spc_poll_ents[n] = (struct sp_port_pollent){s->native, wanted, 0};
-        spc_poll_owner[n] = (uint32_t)i;
-        groups[g].end++; /* a count until the grouping below */
-        n++;
-    }
-    if (ngroups > 1) {
-        /* Entries of one stack together: each port gets one array. */
-        size_t begin = 0;
-        for (size_t g = 0; g < ngroups; g++) {
-            size_t start = begin;
-            size_t target = begin + groups[g].end;
-            for (size_t k = begin; k < n && begin < target; k++) {
-                struct spc_socket *s = spc_poll_socket(&fds[spc_poll_owner[k]]);
-                if (s->stack != groups[g].stack)
-                    continue;
-                struct sp_port_pollent ent = spc_poll_ents[k];
-                uint32_t owner = spc_poll_owner[k];
-                spc_poll_ents[k] = spc_poll_ents[begin];
-                spc_poll_owner[k] = spc_poll_owner[begin];
-                spc_poll_ents[begin] = ent;
-                spc_poll_owner[begin] = owner;
-                begin++;
-            }
-            groups[g].begin = start;
-            groups[g].end = begin;
-        }
-    } else if (ngroups == 1) {
-        groups[0].begin = 0;
-        groups[0].end = n;
     }
     return (int)ngroups;
 }
@@ -174,7 +185,7 @@ int sp_poll(sp_pollfd *fds, size_t nfds, int timeout_ms)
             int turn = left;
             if (ngroups > 1 && (turn < 0 || turn > SPC_SHARED_TURN_MS))
                 turn = SPC_SHARED_TURN_MS;
-            int rc = spc_poll_group_wait(&groups[g], fds, ready > 0 ? 0 : turn);
+            int rc = spc_poll_group_wait(&groups[g], fds, nfds, ready > 0 ? 0 : turn);
             if (rc < 0)
                 return rc;
             ready += rc;

@@ -14,7 +14,7 @@ SP_CASE(poll_checks_arguments)
     SP_ASSERT_RC(sp_poll(many, SP_MAX_SOCKETS * 4 + 1, 0), SP_EINVAL);
     SP_ASSERT_RC(sp_poll(many, 1, -2), SP_EINVAL);
     SP_ASSERT_RC(sp_poll(NULL, 0, 0), 0);
-    SP_ASSERT_RC(sp_poll(NULL, 0, 10), 0); /* just lets time pass */
+    SP_ASSERT_RC(sp_poll(NULL, 0, 10), 0);                 /* just lets time pass */
     SP_ASSERT_RC(sp_poll(many, SP_MAX_SOCKETS * 4, 0), 0); /* all ignored */
 }
 
@@ -151,6 +151,41 @@ SP_CASE(poll_reports_only_the_ready_datagram_socket)
     }
 }
 
+/* A socket listed more than once, with different interests, gets each entry
+ * answered for its own interest (as poll(2)), also beyond SP_MAX_SOCKETS
+ * entries in one call. */
+SP_CASE(poll_answers_each_entry_of_a_socket_listed_many_times)
+{
+    enum { COPIES = 2 * SP_MAX_SOCKETS + 2 };
+    static sp_pollfd fds[COPIES];
+    sp_addr addr;
+    char buf[8];
+    int sock = sp_t_socket(SP_AF_INET, SP_SOCK_DGRAM);
+    sp_t_loopback(&addr, SP_AF_INET);
+    SP_ASSERT_RC(sp_bind(sock, &addr), 0);
+    SP_ASSERT_RC(sp_getsockname(sock, &addr), 0);
+    for (int i = 0; i < COPIES; i++) {
+        fds[i] = (sp_pollfd){sock, i % 2 == 0 ? SP_POLLIN : SP_POLLOUT, 0};
+    }
+    /* Nothing to read yet: only the entries asking to write are ready. */
+    assert_int_equal(SP_ASSERT_OK(sp_poll(fds, COPIES, 0)), COPIES / 2);
+    for (int i = 0; i < COPIES; i++) {
+        assert_int_equal(fds[i].revents, i % 2 == 0 ? 0 : SP_POLLOUT);
+    }
+    SP_ASSERT_RC(sp_sendto(sock, "x", 1, 0, &addr), 1);
+    int n = 0;
+    const int64_t deadline = sp_t_now() + SP_T_SAFETY_MS;
+    for (int i = 0; i < 1000 && n < COPIES && sp_t_now() < deadline; i++) {
+        n = (int)SP_ASSERT_OK(sp_poll(fds, COPIES, 100));
+    }
+    assert_int_equal(n, COPIES);
+    for (int i = 0; i < COPIES; i++) {
+        assert_int_equal(fds[i].revents, i % 2 == 0 ? SP_POLLIN : SP_POLLOUT);
+    }
+    SP_ASSERT_RC(sp_recv(sock, buf, sizeof buf, 0), 1);
+    SP_ASSERT_RC(sp_close(sock), 0);
+}
+
 /* A second stack over the same port (the fault shim, set to no faults): one
  * sp_poll() call watches sockets of both. */
 SP_CASE(poll_watches_sockets_of_two_stacks_at_once)
@@ -200,6 +235,7 @@ int sp_suite_group_poll(void)
         SP_TEST(poll_hangup_after_peer_close),
         SP_TEST(poll_error_and_hangup_are_always_reported),
         SP_TEST(poll_reports_only_the_ready_datagram_socket),
+        SP_TEST(poll_answers_each_entry_of_a_socket_listed_many_times),
         SP_TEST(poll_watches_sockets_of_two_stacks_at_once),
     };
     return cmocka_run_group_tests_name(sp_suite_group_name("poll"), tests, NULL, NULL);
