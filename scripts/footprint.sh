@@ -13,6 +13,7 @@
 #     from the calls fw_minimal's equivalent makes (-u lwip_socket ...), and
 #     what it calls in lwIP's core and the RTOS is not counted.
 #  3. The BSD socket layer (bsd/) as the board's BSD firmware links it.
+#  4. Static RAM per socket, Cortex-M3 (scripts/footprint_per_socket.sh).
 # Usage: bash scripts/footprint.sh   (needs gcc-arm-none-eabi and third_party/lwip;
 # writes build/footprint-*)
 set -euo pipefail
@@ -126,3 +127,7 @@ for fw in "${firmware[@]}"; do
   printf '%-8s %-20s %-22s %s\n' m3 "$fw" "core (as linked)" \
     "$(awk -v PAT='libsockport_core[.]a' -f scripts/map_sizes.awk "$dir/$fw.map")"
 done
+
+# 4. Static RAM per socket (core's slot and the lwIP port's record, with every
+#    array sized by the socket count): scripts/footprint_per_socket.sh.
+bash "$root/scripts/footprint_per_socket.sh"
