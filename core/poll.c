@@ -33,6 +33,8 @@ static uint16_t spc_poll_entry[SP_MAX_SOCKETS];
 struct spc_poll_group {
     sp_stack *stack;
     bool services; /* one of its sockets has a core service */
+    bool filled;   /* spc_poll_ents holds its n entries (one stack: from the first pass) */
+    size_t n;
 };
 
 static uint32_t spc_poll_slot(const sp_pollfd *fd)
@@ -52,25 +54,34 @@ static struct spc_socket *spc_poll_member(const sp_pollfd *fd, const sp_stack *s
     return s->stack == stack ? s : NULL;
 }
 
-/* The port's entries for @p g's sockets, one per socket; returns their number. */
+/* Add the port's entry for @p s, found from the caller's @p fd, to the @p *n
+ * entries; a socket listed again adds its interest to its entry. */
+static void spc_poll_add(const struct spc_socket *s, const sp_pollfd *fd, size_t *n)
+{
+    short wanted = (short)(fd->events & (SP_POLLIN | SP_POLLOUT));
+    if (s->service != NULL)
+        wanted |= SP_POLLIN; /* a service reads its socket to make progress */
+    uint32_t slot = spc_poll_slot(fd);
+    size_t k = spc_poll_entry[slot];
+    if (k < *n && spc_poll_ents[k].sock == s->native) {
+        spc_poll_ents[k].events |= wanted;
+        return;
+    }
+    spc_poll_entry[slot] = (uint16_t)*n;
+    spc_poll_ents[(*n)++] = (struct sp_port_pollent){s->native, wanted, 0};
+}
+
+/* The port's entries for @p g's sockets, one per socket (several stacks: before
+ * each of its turns, since the others' turns reuse the space). */
 static size_t spc_poll_fill(const struct spc_poll_group *g, const sp_pollfd *fds, size_t nfds)
 {
+    if (g->filled)
+        return g->n;
     size_t n = 0;
     for (size_t i = 0; i < nfds; i++) {
         struct spc_socket *s = spc_poll_member(&fds[i], g->stack);
-        if (s == NULL)
-            continue;
-        short wanted = (short)(fds[i].events & (SP_POLLIN | SP_POLLOUT));
-        if (s->service != NULL)
-            wanted |= SP_POLLIN; /* a service reads its socket to make progress */
-        uint32_t slot = spc_poll_slot(&fds[i]);
-        size_t k = spc_poll_entry[slot];
-        if (k < n && spc_poll_ents[k].sock == s->native) {
-            spc_poll_ents[k].events |= wanted; /* listed again: one entry, both interests */
-            continue;
-        }
-        spc_poll_entry[slot] = (uint16_t)n;
-        spc_poll_ents[n++] = (struct sp_port_pollent){s->native, wanted, 0};
+        if (s != NULL)
+            spc_poll_add(s, &fds[i], &n);
     }
     return n;
 }
@@ -127,9 +138,9 @@ static int spc_poll_group_wait(const struct spc_poll_group *g, sp_pollfd *fds, s
     return ready;
 }
 
-/* The one lookup per entry: marks the entries that are not open, and finds
- * the stacks. Returns the number of stacks, or SP_EINVAL beyond
- * SPC_POLL_MAX_STACKS. */
+/* The one lookup per entry: marks the entries that are not open, finds the
+ * stacks, and fills the port's entries of the first. Returns the number of stacks, or SP_EINVAL
+ * beyond SPC_POLL_MAX_STACKS. */
 static int spc_poll_prepare(sp_pollfd *fds, size_t nfds, struct spc_poll_group *groups,
                             int *invalid)
 {
@@ -151,11 +162,14 @@ static int spc_poll_prepare(sp_pollfd *fds, size_t nfds, struct spc_poll_group *
         if (g == ngroups) {
             if (ngroups == SPC_POLL_MAX_STACKS)
                 return SP_EINVAL;
-            groups[ngroups++] = (struct spc_poll_group){s->stack, false};
+            groups[ngroups++] = (struct spc_poll_group){s->stack, false, false, 0};
         }
         if (s->service != NULL)
             groups[g].services = true;
+        if (g == 0)
+            spc_poll_add(s, &fds[i], &groups[0].n); /* the one stack, as a rule */
     }
+    groups[0].filled = ngroups == 1;
     return (int)ngroups;
 }
 
