@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # sockport's cost, measured, never asserted (bench/README.md explains each row):
-#  1. wall time, sockport and BSD alternated five times in one run (best of each);
+#  1. wall time, sockport and its baseline alternated five times in one pass
+#     (best of each); two passes, one at the start and one at the end, so
+#     that the spread between them shows how far this machine's noise goes;
 #  2. instructions per operation from callgrind, which are repeatable on a
 #     noisy machine: (Ir at N operations - Ir at 0) / N, for each variant;
 #     and per single call (a stream send or receive; a datagram sendto or
@@ -9,7 +11,9 @@
 #     build: 16 MiB TCP in 1 KiB writes, 64-byte UDP round trips;
 #  4. instructions (callgrind) and wall time per wait with one ready socket
 #     among 10 .. 10 000 registered ones, for sp_poll, the poller, poll(2),
-#     epoll and the lwIP port, drawn into bench/poll_scaling.png.
+#     epoll and the lwIP port, drawn into bench/poll_scaling.png;
+#  5. the whole table, with each goal of issue 11 met or missed and by how
+#     much, in bench/README.md's Markdown (pasted from here, never edited).
 # Usage: bash bench/run.sh   (builds an optimised tree, Release = -O3, in build/bench)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -37,9 +41,28 @@ cmake --build "$build" --target bench_udp bench_poll bench_lwip -j2 >/dev/null
 bin="$build/bench/bench_udp"
 poll_bin="$build/bench/bench_poll"
 lwip_bin="$build/bench/bench_lwip"
+started=$(date -u '+%Y-%m-%d %H:%M UTC')
+commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+[ -z "$(git status --porcelain --untracked-files=no 2>/dev/null)" ] || commit+=" (with local changes)"
 
-echo "== wall time, side by side (100000 UDP round trips; 2001 MiB TCP) =="
-"$bin" all 100000
+# Wall time: "<sp> <s> <base> <s> ... ratio <r>" lines of bench_udp/bench_lwip all;
+# wall[<row>,<pass>] keeps "sp-seconds base-seconds ratio".
+declare -A wall
+declare -a load
+wall_pass() { # <pass number>
+    local out line k=0
+    echo "== wall time, pass $1: side by side (100000 UDP round trips; 2001 MiB TCP; lwIP 16 MiB TCP, 100000 UDP round trips) =="
+    load[$1]=$(cut -d' ' -f1 /proc/loadavg)
+    out=$("$bin" all 100000; "$lwip_bin" all 100000)
+    echo "$out"
+    echo "(load average before the pass: ${load[$1]}, after: $(cut -d' ' -f1 /proc/loadavg))"
+    for row in posix-udp posix-tcp lwip-tcp lwip-udp; do
+        k=$((k + 1))
+        line=$(sed -n "${k}p" <<<"$out")
+        wall[$row,$1]=$(awk '{ print $2, $5, $NF }' <<<"$line")
+    done
+}
+wall_pass 1
 
 ir() { # instructions of: <program> <args...>
     local out
@@ -48,56 +71,57 @@ ir() { # instructions of: <program> <args...>
     sed -n 's/^summary: \([0-9]*\).*/\1/p' "$out/cg"
     rm -rf "$out"
 }
+per_op() { # <program> <variant> <count>: instructions per operation, set-up cancelled
+    local base full
+    base=$(ir "$1" "$2" 0)
+    full=$(ir "$1" "$2" "$3")
+    echo $(((full - base) / $3))
+}
+declare -A irs
 echo "== instructions per operation (callgrind, user space only) =="
 for pair in "udp 20000 round-trip" "tcp 64 MiB"; do
     set -- $pair
     for impl in sp bsd; do
-        base=$(ir "$bin" "$impl-$1" 0)
-        full=$(ir "$bin" "$impl-$1" "$2")
-        per=$(((full - base) / $2))
-        printf '%-8s %12s Ir per %s\n' "$impl-$1" "$per" "$3"
-        eval "per_$impl=$per"
+        irs[$impl-$1]=$(per_op "$bin" "$impl-$1" "$2")
+        printf '%-8s %12s Ir per %s\n' "$impl-$1" "${irs[$impl-$1]}" "$3"
     done
-    awk -v s="$per_sp" -v b="$per_bsd" -v what="$1" \
-        'BEGIN { printf "%s: sockport adds %d instructions per %s (%.2fx)\n", what, s - b, "op", s / b }'
+    awk -v s="${irs[sp-$1]}" -v b="${irs[bsd-$1]}" -v what="$1" -v unit="$3" \
+        'BEGIN { printf "%s: sockport adds %d instructions per %s (%.2fx)\n", what, s - b, unit, s / b }'
 done
 
 echo "== instructions per call over the same BSD call (callgrind) =="
 for pair in "scall stream send/recv" "dcall datagram sendto/recvfrom"; do
     set -- $pair
     for impl in sp bsd; do
-        base=$(ir "$bin" "$impl-$1" 0)
-        full=$(ir "$bin" "$impl-$1" 20000)
-        eval "per_$impl=$(((full - base) / 20000))"
+        irs[$impl-$1]=$(per_op "$bin" "$impl-$1" 20000)
     done
-    awk -v s="$per_sp" -v b="$per_bsd" -v what="$2 $3" \
+    awk -v s="${irs[sp-$1]}" -v b="${irs[bsd-$1]}" -v what="$2 $3" \
         'BEGIN { printf "%-32s sockport %4d, BSD %4d Ir per pair: +%d per call\n", what, s, b, (s - b) / 2 }'
 done
 
-echo "== the lwIP port against lwIP's raw API, same lwIP build =="
-"$lwip_bin" all 100000
+echo "== the lwIP port against lwIP's raw API, same lwIP build (callgrind) =="
 for pair in "tcp 16 MiB" "udp 20000 round-trip"; do
     set -- $pair
     for impl in sp raw; do
-        base=$(ir "$lwip_bin" "$impl-$1" 0)
-        full=$(ir "$lwip_bin" "$impl-$1" "$2")
-        eval "per_$impl=$(((full - base) / $2))"
+        irs[lwip-$impl-$1]=$(per_op "$lwip_bin" "$impl-$1" "$2")
     done
-    awk -v s="$per_sp" -v r="$per_raw" -v what="$1" -v unit="$3" \
+    awk -v s="${irs[lwip-sp-$1]}" -v r="${irs[lwip-raw-$1]}" -v what="$1" -v unit="$3" \
         'BEGIN { printf "lwip %s: sockport %d, raw API %d Ir per %s (%.3fx)\n", what, s, r, unit, s / r }'
 done
 
 echo "== one ready socket among N: instructions per wait (callgrind) / ns per wait (wall) =="
 methods=(sp-poll sp-poller poll epoll lwip-poller lwip-poll)
+counts=(10 100 1000 10000)
 # The lwIP host build holds 1100 socket records (port/lwip/host/lwipopts.h).
 lwip_max=1000
 waits=200
+declare -A wait_ir wait_ns
 dat="$build/poll_scaling.dat"
 printf '# N %s\n' "${methods[*]}" >"$dat"
 printf '%-7s' N
 printf ' %18s' "${methods[@]}"
 printf '\n'
-for n in 10 100 1000 10000; do
+for n in "${counts[@]}"; do
     row="$n"
     printf '%-7s' "$n"
     for m in "${methods[@]}"; do
@@ -108,16 +132,16 @@ for n in 10 100 1000 10000; do
         fi
         base=$(ir "$poll_bin" "$m" "$n" 0)
         full=$(ir "$poll_bin" "$m" "$n" "$waits")
-        per=$(((full - base) / waits))
-        ns=$("$poll_bin" "$m" "$n" 20000 | sed -n 's/.*: \([0-9]*\) ns per wait/\1/p')
-        row+=" $per"
-        printf ' %9s Ir %5s ns' "$per" "$ns"
+        wait_ir[$m,$n]=$(((full - base) / waits))
+        wait_ns[$m,$n]=$("$poll_bin" "$m" "$n" 20000 | sed -n 's/.*: \([0-9]*\) ns per wait/\1/p')
+        row+=" ${wait_ir[$m,$n]}"
+        printf ' %9s Ir %5s ns' "${wait_ir[$m,$n]}" "${wait_ns[$m,$n]}"
     done
     printf '\n'
     echo "$row" >>"$dat"
 done
 
-gnuplot <<EOF
+gnuplot <<GNUPLOT
 set terminal pngcairo size 900,560
 set output "bench/poll_scaling.png"
 set title "One ready socket among N registered: user-space instructions per wait (callgrind)"
@@ -129,5 +153,97 @@ set grid
 set datafile missing "-"
 names = "sp_poll sp_poller(epoll) poll(2) epoll lwIP:sp_poller lwIP:sp_poll"
 plot for [i=2:7] "$dat" using 1:i with linespoints title word(names, i-1) noenhanced
-EOF
+GNUPLOT
 echo "plot: bench/poll_scaling.png"
+
+wall_pass 2
+
+# ---- The table, in bench/README.md's Markdown ----
+num() { # 1234567 -> 1 234 567, as the README writes numbers
+    sed -E ':a; s/([0-9])([0-9]{3})($|[^0-9])/\1 \2\3/; ta' <<<"$1"
+}
+# Met or missed, and by how much: <value> <goal> <decimals> (value <= goal is met).
+verdict() {
+    awk -v v="$1" -v g="$2" -v d="$3" 'BEGIN {
+        by = (v <= g) ? g - v : v - g
+        printf "%s, by %.*f", (v <= g) ? "yes" : "**no**", d, by }'
+}
+ratio() { awk -v a="$1" -v b="$2" -v d="${3:-2}" 'BEGIN { printf "%.*f", d, a / b }'; }
+# A wall row: "<sp s> / <sp s>" "<base s> / <base s>" "<r>× / <r>×" and the verdict over both passes.
+wall_cells() { # <row> <goal>
+    local s1 b1 r1 s2 b2 r2 met=0
+    read -r s1 b1 r1 <<<"${wall[$1,1]}"
+    read -r s2 b2 r2 <<<"${wall[$1,2]}"
+    awk -v r="$r1" -v g="$2" 'BEGIN { exit !(r <= g) }' && met=$((met + 1))
+    awk -v r="$r2" -v g="$2" 'BEGIN { exit !(r <= g) }' && met=$((met + 1))
+    printf '%.3f s / %.3f s | %.3f s / %.3f s | **%.3f×** / **%.3f×**' "$s1" "$s2" "$b1" "$b2" "$r1" "$r2"
+    case $met in
+    2) printf ' | ≤ %s× | yes, in both passes' "$2" ;;
+    1) printf ' | ≤ %s× | in one pass of two (the other %.3f×)' "$2" "$(awk -v a="$r1" -v b="$r2" 'BEGIN { print (a > b) ? a : b }')" ;;
+    0) printf ' | ≤ %s× | **no**, by %.3f to %.3f' "$2" \
+        "$(awk -v a="$r1" -v b="$r2" -v g="$2" 'BEGIN { print ((a < b) ? a : b) - g }')" \
+        "$(awk -v a="$r1" -v b="$r2" -v g="$2" 'BEGIN { print ((a > b) ? a : b) - g }')" ;;
+    esac
+}
+lwip_wall() { # <row>: "wall 0.91× / 0.93×"
+    local r1 r2
+    r1=$(awk '{ print $3 }' <<<"${wall[$1,1]}")
+    r2=$(awk '{ print $3 }' <<<"${wall[$1,2]}")
+    printf 'wall %.2f× / %.2f×' "$r1" "$r2"
+}
+# Flatness of a poller: its largest instructions per wait over its smallest, N from 10 to <max>.
+flat() { # <method> <max N>
+    local lo=0 hi=0 v n
+    for n in "${counts[@]}"; do
+        [ "$n" -le "$2" ] || continue
+        v=${wait_ir[$1,$n]}
+        if [ "$lo" -eq 0 ] || [ "$v" -lt "$lo" ]; then lo=$v; fi
+        if [ "$v" -gt "$hi" ]; then hi=$v; fi
+    done
+    echo "$lo $hi"
+}
+us() { # ns per wait -> the README's µs or ms
+    awk -v ns="$1" 'BEGIN {
+        if (ns >= 1e6) printf "%.1f ms", ns / 1e6
+        else if (ns >= 1e4) printf "%.0f µs", ns / 1e3
+        else if (ns >= 1e3) printf "%.1f µs", ns / 1e3
+        else printf "%.2f µs", ns / 1e3 }'
+}
+
+s_call=$(((irs[sp-scall] - irs[bsd-scall]) / 2))
+d_call=$(((irs[sp-dcall] - irs[bsd-dcall]) / 2))
+read -r pp_lo pp_hi <<<"$(flat sp-poller 10000)"
+read -r lp_lo lp_hi <<<"$(flat lwip-poller "$lwip_max")"
+pp_r=$(ratio "$pp_hi" "$pp_lo")
+lp_r=$(ratio "$lp_hi" "$lp_lo")
+lt_r=$(ratio "${irs[lwip-sp-tcp]}" "${irs[lwip-raw-tcp]}")
+lu_r=$(ratio "${irs[lwip-sp-udp]}" "${irs[lwip-raw-udp]}")
+
+echo
+echo "== the table ($started, commit $commit; $(gcc -dumpfullversion 2>/dev/null | sed 's/^/gcc /') -O3; $(nproc) CPUs, load average ${load[1]} / ${load[2]} before the wall passes) =="
+echo "| what | method | baseline | sockport | baseline | result | goal | met? |"
+echo "|---|---|---|---:|---:|---|---|---|"
+echo "| POSIX stream call | \`bench_udp sp-scall\` / \`bsd-scall\`: 1-byte \`send\` + \`recv\` on a TCP pair, callgrind | the same two BSD calls | ${irs[sp-scall]} Ir per pair | ${irs[bsd-scall]} Ir per pair | **+$s_call Ir per call** | ≤ 60 | $(verdict "$s_call" 60 0) |"
+echo "| POSIX datagram call with address | \`sp-dcall\` / \`bsd-dcall\`: \`sp_sendto(to)\` + \`sp_recvfrom(&from)\`, 64 B, callgrind | \`sendto\` + \`recvfrom\` with a sockaddr | ${irs[sp-dcall]} Ir per pair | ${irs[bsd-dcall]} Ir per pair | **+$d_call Ir per call** | ≤ 80 | $(verdict "$d_call" 80 0) |"
+echo "| POSIX UDP round trip, wall | \`bench_udp all\`: 100 000 round trips of 64 B (4 calls each), two passes | non-blocking BSD + \`poll()\` | $(wall_cells posix-udp 1.02) |"
+echo "| POSIX TCP bulk, wall | \`bench_udp all\`: 2001 MiB in 64 KiB sends, \`sp_poll\` driven, two passes | the same with \`poll()\` | $(wall_cells posix-tcp 1.02) |"
+echo "| POSIX UDP round trip, instructions | \`sp-udp\` / \`bsd-udp\`, callgrind | BSD | $(num "${irs[sp-udp]}") Ir | $(num "${irs[bsd-udp]}") Ir | +$(num $((irs[sp-udp] - irs[bsd-udp]))) per round trip (+$(((irs[sp-udp] - irs[bsd-udp]) / 4)) per call, $(ratio "${irs[sp-udp]}" "${irs[bsd-udp]}")×) | — | — |"
+echo "| POSIX TCP bulk, instructions | \`sp-tcp\` / \`bsd-tcp\`: 64 MiB, callgrind | BSD | $(num "${irs[sp-tcp]}") Ir per MiB | $(num "${irs[bsd-tcp]}") Ir per MiB | +$(num $((irs[sp-tcp] - irs[bsd-tcp]))) per MiB ($(ratio "${irs[sp-tcp]}" "${irs[bsd-tcp]}" 3)×) | — | — |"
+echo "| Poller, POSIX (epoll) | \`bench_poll sp-poller N\`: one ready socket among N, \`sp_poller_wait\`, callgrind | itself at its cheapest N | $(num "$pp_hi") Ir at most (${wait_ir[sp-poller,10000]} at 10 000) | $(num "$pp_lo") Ir at least (${wait_ir[sp-poller,10]} at 10) | **${pp_r}×** from 10 to 10 000 | flat within 1.2× | $(verdict "$pp_r" 1.2 2) |"
+echo "| Poller, lwIP (ready list) | \`bench_poll lwip-poller N\`, lwIP in-process, callgrind | itself at its cheapest N | $(num "$lp_hi") Ir at most (${wait_ir[lwip-poller,$lwip_max]} at $(num "$lwip_max")) | $(num "$lp_lo") Ir at least (${wait_ir[lwip-poller,10]} at 10) | **${lp_r}×** from 10 to $(num "$lwip_max") (the host build's lwIP maximum) | flat within 1.2× | $(verdict "$lp_r" 1.2 2) |"
+echo "| lwIP TCP bulk | \`bench_lwip sp-tcp\` / \`raw-tcp\`: 16 MiB in 1 KiB writes over lwIP's loopback netif, callgrind; wall from \`bench_lwip all\`, two passes | a raw-API program (\`tcp_write\`, one \`tcp_output\` per turn), same lwIP build | $(num "${irs[lwip-sp-tcp]}") Ir per MiB | $(num "${irs[lwip-raw-tcp]}") Ir per MiB | **${lt_r}×** ($(lwip_wall lwip-tcp)) | ≤ 1.05× | $(verdict "$lt_r" 1.05 2) |"
+echo "| lwIP UDP round trip | \`bench_lwip sp-udp\` / \`raw-udp\`: 64 B, callgrind; wall from \`bench_lwip all\`, two passes | raw \`udp_send\` / recv callback, same lwIP build | $(num "${irs[lwip-sp-udp]}") Ir | $(num "${irs[lwip-raw-udp]}") Ir | **${lu_r}×** ($(lwip_wall lwip-udp)) | ≤ 1.15× | $(verdict "$lu_r" 1.15 2) |"
+echo
+echo "| N | \`sp_poll\` | \`sp_poller\` (epoll) | \`poll(2)\` | \`epoll_wait\` | lwIP \`sp_poller\` | lwIP \`sp_poll\` |"
+echo "|---:|---:|---:|---:|---:|---:|---:|"
+for n in "${counts[@]}"; do
+    line="| $(num "$n") |"
+    for m in "${methods[@]}"; do
+        if [ -z "${wait_ir[$m,$n]:-}" ]; then
+            line+=" — |"
+        else
+            line+=" $(num "${wait_ir[$m,$n]}") Ir, $(us "${wait_ns[$m,$n]}") |"
+        fi
+    done
+    echo "$line"
+done
