@@ -50,12 +50,12 @@ struct sp_faulty_config {
 
 /** What the shim did. */
 struct sp_faulty_stats {
-    uint32_t datagrams;  /**< datagram sends seen */
+    uint32_t datagrams; /**< datagram sends seen */
     uint32_t dropped;
     uint32_t duplicated;
     uint32_t reordered;
     uint32_t delayed;
-    uint32_t held_full;  /**< would have been held, but no room: sent at once */
+    uint32_t held_full; /**< would have been held, but no room: sent at once */
 };
 
 struct sp_faulty_held {
@@ -78,6 +78,9 @@ struct sp_faulty {
     struct sp_faulty_stats stats;
     uint8_t socket_type[SP_MAX_SOCKETS]; /**< by the shim's own socket index; 0 = free */
     sp_port_sock inner_sock[SP_MAX_SOCKETS];
+    /** A wait's scratch: the shim's socket of each entry while the inner stack
+     *  sees its own (one entry per socket, so one per slot is enough). */
+    sp_port_sock poll_outer[SP_MAX_SOCKETS];
     struct sp_faulty_held held[SP_FAULTY_MAX_HELD];
 };
 

@@ -284,9 +284,11 @@ static int sp_faulty_get_native_option(void *state, sp_port_sock sock, int level
 static int sp_faulty_poll(void *state, struct sp_port_pollent *ents, size_t n, int timeout_ms)
 {
     struct sp_faulty *f = sp_faulty_of(state);
-    sp_port_sock outer[SP_MAX_SOCKETS * 4];
-    if (n > sizeof(outer) / sizeof(outer[0]))
-        return SP_EINVAL;
+    /* Scratch in the shim's state, not on the stack: a 65 536-slot build
+     * would need half a megabyte of stack here. */
+    sp_port_sock *outer = f->poll_outer;
+    if (n > SP_MAX_SOCKETS)
+        return SP_ENOBUFS; /* only with a socket listed more than once */
     for (size_t i = 0; i < n; i++) {
         outer[i] = ents[i].sock;
         ents[i].sock = f->inner_sock[outer[i]];

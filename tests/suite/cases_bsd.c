@@ -33,6 +33,7 @@
  * descriptors; newlib on the board has the console only. */
 #if defined(__unix__) || defined(__APPLE__)
 #define BSD_T_HOSTED 1
+#include <pthread.h>
 #else
 #define BSD_T_HOSTED 0
 #endif
@@ -1061,6 +1062,115 @@ SP_CASE(bsd_full_table_is_emfile)
     }
 }
 
+/* More sockets than the layer waits on at once (it makes its entries in
+ * chunks of 16 so that its stack use does not follow SP_MAX_SOCKETS): 34 span
+ * three chunks. Fewer open only on a stack with fewer sockets to give. */
+#define BSD_T_MANY 34
+
+struct bsd_many_wait {
+    int fds[BSD_T_MANY];
+    int n;
+    struct pollfd pfd[BSD_T_MANY];
+    int polled;     /* poll()'s return */
+    int poll_errno; /* its errno when it failed */
+    fd_set rset;
+    fd_set wset;
+    int selected;
+    int select_errno;
+};
+
+/* poll() and select() over every socket, reading once the last is readable. */
+static void *bsd_many_wait_run(void *arg)
+{
+    struct bsd_many_wait *w = arg;
+    int maxfd = -1;
+    FD_ZERO(&w->rset);
+    FD_ZERO(&w->wset);
+    for (int i = 0; i < w->n; i++) {
+        w->pfd[i] = (struct pollfd){w->fds[i], POLLIN, 0};
+        FD_SET(w->fds[i], &w->rset);
+        FD_SET(w->fds[i], &w->wset);
+        maxfd = w->fds[i] > maxfd ? w->fds[i] : maxfd;
+    }
+    w->polled = poll(w->pfd, (nfds_t)w->n, SP_T_SAFETY_MS);
+    w->poll_errno = errno;
+    struct timeval wait = {SP_T_SAFETY_MS / 1000, 0};
+    w->selected = select(maxfd + 1, &w->rset, &w->wset, NULL, &wait);
+    w->select_errno = errno;
+    return NULL;
+}
+
+SP_CASE(bsd_poll_and_select_many_descriptors)
+{
+    static struct bsd_many_wait w;
+    memset(&w, 0, sizeof w);
+    struct sockaddr_in last_addr = loopback4(0);
+    for (w.n = 0; w.n < BSD_T_MANY; w.n++) {
+        int fd = socket(AF_INET, SOCK_DGRAM, 0);
+        if (fd < 0) {
+            assert_true(errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM);
+            break;
+        }
+        w.fds[w.n] = fd;
+        struct sockaddr_in in = loopback4(0);
+        BSD_ASSERT_OK(bind(fd, (struct sockaddr *)&in, sizeof in));
+    }
+    if (w.n < 2 * 16 + 1) {
+        for (int i = 0; i < w.n; i++) {
+            BSD_ASSERT_OK(close(w.fds[i]));
+        }
+        SP_SKIP("the stack gives fewer than 33 datagram sockets: not more than two of the BSD "
+                "layer's chunks to wait on");
+        return;
+    }
+    int last = w.fds[w.n - 1];
+    socklen_t len = sizeof last_addr;
+    BSD_ASSERT_OK(getsockname(last, (struct sockaddr *)&last_addr, &len));
+
+    /* Nothing to read: a look and a short wait both find nothing. */
+    for (int i = 0; i < w.n; i++) {
+        w.pfd[i] = (struct pollfd){w.fds[i], POLLIN, 0};
+    }
+    assert_int_equal(BSD_ASSERT_OK(poll(w.pfd, (nfds_t)w.n, 0)), 0);
+    assert_int_equal(BSD_ASSERT_OK(poll(w.pfd, (nfds_t)w.n, 30)), 0);
+    for (int i = 0; i < w.n; i++) {
+        assert_int_equal(w.pfd[i].revents, 0);
+    }
+
+    /* A datagram for the last socket, which is in the last chunk. */
+    assert_int_equal(
+        BSD_ASSERT_OK(sendto(w.fds[0], "m", 1, 0, (struct sockaddr *)&last_addr, sizeof last_addr)),
+        1);
+#if BSD_T_HOSTED
+    /* On a thread with a small stack, as many programs have: the calls must
+     * not need stack in proportion to the socket table (a 65 536-slot build
+     * took a megabyte). */
+    pthread_attr_t attr;
+    pthread_t thread;
+    assert_int_equal(pthread_attr_init(&attr), 0);
+    assert_int_equal(pthread_attr_setstacksize(&attr, 128 * 1024), 0);
+    assert_int_equal(pthread_create(&thread, &attr, bsd_many_wait_run, &w), 0);
+    assert_int_equal(pthread_join(thread, NULL), 0);
+    assert_int_equal(pthread_attr_destroy(&attr), 0);
+#else
+    bsd_many_wait_run(&w);
+#endif
+    assert_int_equal(w.polled, 1);
+    for (int i = 0; i < w.n - 1; i++) {
+        assert_int_equal(w.pfd[i].revents, 0);
+    }
+    assert_int_equal(w.pfd[w.n - 1].revents, POLLIN);
+    /* select(): every socket writable, and only the last readable. */
+    assert_int_equal(w.selected, w.n + 1);
+    for (int i = 0; i < w.n; i++) {
+        assert_int_equal(FD_ISSET(w.fds[i], &w.rset) != 0, i == w.n - 1);
+        assert_true(FD_ISSET(w.fds[i], &w.wset));
+    }
+    for (int i = 0; i < w.n; i++) {
+        BSD_ASSERT_OK(close(w.fds[i]));
+    }
+}
+
 SP_CASE(bsd_poll_and_select_mix_sockets_and_files)
 {
 #if BSD_T_HOSTED
@@ -1127,6 +1237,7 @@ int sp_suite_group_bsd(void)
         SP_TEST(bsd_raw_socket_or_eacces),
         SP_TEST(bsd_full_table_is_emfile),
         SP_TEST(bsd_poll_and_select_mix_sockets_and_files),
+        SP_TEST(bsd_poll_and_select_many_descriptors),
     };
     return cmocka_run_group_tests_name(sp_suite_group_name("bsd"), tests, NULL, NULL);
 }
