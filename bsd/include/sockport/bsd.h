@@ -280,7 +280,9 @@ int sp_bsd_ioctl(int fd, unsigned long request, ...);
  * @param[in] nfds  highest descriptor + 1, 0..FD_SETSIZE.
  * @return the number of bits left set (0 on timeout); -1 and errno:
  *         EINVAL @p nfds out of range, negative time or tv_usec over 999999;
- *         EBADF a descriptor in a set is not open (on bare metal: not a socket).
+ *         EBADF a descriptor in a set is not open (on bare metal: not a socket);
+ *         and as sp_bsd_poll(): EINVAL, EOPNOTSUPP, EINTR, ENOMEM.
+ *         On failure the sets are left as given.
  */
 int sp_bsd_select(int nfds, fd_set *readfds, fd_set *writefds, fd_set *exceptfds,
                   struct timeval *timeout);
@@ -292,8 +294,10 @@ int sp_bsd_select(int nfds, fd_set *readfds, fd_set *writefds, fd_set *exceptfds
  *        not sockets are polled with the C library, as in sp_bsd_select().
  * @param[in] timeout  milliseconds; negative waits forever.
  * @return entries with revents != 0 (0 on timeout); -1 and errno: EFAULT
- *         @p fds NULL with @p nfds > 0; EINVAL more than SP_MAX_SOCKETS socket
- *         entries.
+ *         @p fds NULL with @p nfds > 0; EINVAL sockets of more than 8 stacks
+ *         among 16 consecutive socket entries (sp_poll()'s limit, as the
+ *         layer waits on 16 at a time); EOPNOTSUPP a socket's port cannot
+ *         poll; on a host also the C library poll()'s errors (EINTR, ENOMEM).
  */
 int sp_bsd_poll(struct pollfd *fds, nfds_t nfds, int timeout);
 
