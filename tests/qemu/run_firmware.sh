@@ -114,7 +114,9 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # A port the kernel just handed out and released: QEMU binds it a moment
-# later. If another process takes it first QEMU fails to start; retried below.
+# later. Another process may take it in between (QEMU then fails to start),
+# or, for UDP, bind it too (QEMU's UDP forwards allow a shared port): both
+# are found and retried with new ports below.
 free_port() { # $1: tcp|udp
     python3 -c 'import socket, sys
 kind = socket.SOCK_STREAM if sys.argv[1] == "tcp" else socket.SOCK_DGRAM
@@ -171,18 +173,83 @@ if [ -n "$server" ]; then
     env_words+=("SP_HOST_PORT=$host_port")
 fi
 
-# QEMU's own start-up errors (a forward it cannot bind) show within a moment.
+# Who holds host port $2 ($1: t for TCP, u for UDP) besides QEMU (pid $3):
+# 0 QEMU alone, 1 not QEMU yet (it binds its forwards before the guest runs),
+# 2 QEMU and another socket (someone took the port in the moment after
+# free_port released it; QEMU's UDP forwards allow a shared port).
+port_holders() {
+    local listed
+    listed=$(ss -Hl"$1"np "sport = :$2") || return 1
+    case $listed in
+    *"pid=$3,"*) ;;
+    "" | *users:*) return 1 ;;
+    esac # a listing without owners (other users' sockets only): cannot tell, taken as QEMU's
+    [ "$(printf '%s\n' "$listed" | grep -c .)" = 1 ] || return 2
+}
+
+# port_holders for every forward: 0 when QEMU alone holds them all.
+forwards_held() { # $1: QEMU's pid
+    local pair status
+    for pair in $tcp_map; do
+        port_holders t "${pair%%:*}" "$1"
+        status=$?
+        [ "$status" = 0 ] || return "$status"
+    done
+    for pair in $udp_map; do
+        port_holders u "${pair%%:*}" "$1"
+        status=$?
+        [ "$status" = 0 ] || return "$status"
+    done
+}
+
+# Start QEMU until its forwards are its own, with new ports each attempt: a
+# forward it could not bind stops it at once ("Could not set up host
+# forwarding rule"); a port it shares is given up. Bounded in attempts and time.
+start_attempts=8
 started=0
-for attempt in 1 2 3; do
+for attempt in $(seq "$start_attempts"); do
     start_qemu || exit 126
-    sleep 0.2
-    if kill -0 "$qemu_pid" 2>/dev/null || ! grep -q "hostfwd\|host forwarding" "$log"; then
+    if [ "$use_net" = 0 ] || [ -z "$tcp_map$udp_map" ]; then
         started=1
         break
     fi
+    outcome=slow
+    for _ in $(seq 200); do # up to 10 s for QEMU to come up on a loaded machine
+        if ! kill -0 "$qemu_pid" 2>/dev/null; then
+            outcome=exited
+            break
+        fi
+        # QEMU itself is the child of timeout(1).
+        qemu_own_pid=""
+        read -r qemu_own_pid _ 2>/dev/null <"/proc/$qemu_pid/task/$qemu_pid/children"
+        if [ -n "$qemu_own_pid" ]; then
+            forwards_held "$qemu_own_pid"
+            case $? in
+            0) outcome=held; break ;;
+            2) outcome=shared; break ;;
+            esac
+        fi
+        sleep 0.05
+    done
+    if [ "$outcome" = held ]; then
+        started=1
+        break
+    fi
+    if [ "$outcome" = slow ]; then
+        # Alive but its forwards not seen (ss cannot show them here): go on,
+        # as a forward QEMU failed to bind would have stopped it by now.
+        echo "run_firmware.sh: QEMU's forwards not seen with ss after 10 s; going on" >&2
+        started=1
+        break
+    fi
+    if [ "$outcome" = exited ] && ! grep -q "host forwarding" "$log"; then
+        started=1 # it ran and ended by itself: its status is the answer
+        break
+    fi
+    kill "$qemu_pid" 2>/dev/null
     wait "$qemu_pid" 2>/dev/null
     qemu_pid=""
-    echo "run_firmware.sh: attempt $attempt: QEMU could not bind a forward, retrying" >&2
+    echo "run_firmware.sh: attempt $attempt: a forwarded port was taken ($outcome), retrying" >&2
 done
 [ "$started" = 1 ] || { cat "$log"; exit 126; }
 
