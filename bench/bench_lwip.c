@@ -14,9 +14,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include <stdbool.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "lwip/ip_addr.h"
 #include "lwip/netif.h"
@@ -28,27 +26,19 @@
 #include <sockport/lwip.h>
 #include <sockport/sockport.h>
 
+#include "bench_common.h"
+
 #define WRITE_BYTES 1024
 #define DGRAM_BYTES 64
 
 static uint8_t buffer[65536];
 
-static void die(const char *what, long rc)
-{
-    fprintf(stderr, "bench_lwip: %s failed: %ld\n", what, rc);
-    exit(1);
-}
-
-static double seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
+/* The started lwIP that both sides run on: its loopback netif and clock. */
+static sp_stack *stack;
 
 /* ---- Through sockport ---- */
 
-static void sp_tcp(sp_stack *stack, long mib)
+static void sp_tcp(long mib)
 {
     sp_addr addr;
     int listener = sp_socket_on(stack, SP_AF_INET, SP_SOCK_STREAM, 0);
@@ -58,10 +48,10 @@ static void sp_tcp(sp_stack *stack, long mib)
     sp_getsockname(listener, &addr);
     int client = sp_socket_on(stack, SP_AF_INET, SP_SOCK_STREAM, 0);
     if (sp_connect(client, &addr) < 0)
-        die("sp_connect", 0);
+        bench_die("sp_connect", 0);
     int server = sp_accept(listener, NULL);
     if (server < 0)
-        die("sp_accept", server);
+        bench_die("sp_accept", server);
     sp_setsockopt(client, SP_OPT_NONBLOCK, 1);
     sp_setsockopt(server, SP_OPT_NONBLOCK, 1);
     /* Nagle off on both sides: with it, the last short segment waits for a
@@ -76,25 +66,25 @@ static void sp_tcp(sp_stack *stack, long mib)
             if (n == SP_EAGAIN)
                 break;
             if (n <= 0)
-                die("sp_send", (long)n);
+                bench_die("sp_send", (long)n);
             left_out -= n;
         }
         ptrdiff_t n;
         while ((n = sp_recv(server, buffer, sizeof buffer, 0)) > 0)
             left_in -= n;
         if (n != SP_EAGAIN && left_in > 0)
-            die("sp_recv", (long)n);
+            bench_die("sp_recv", (long)n);
         if (left_in > 0)
             sp_stack_pump(stack, 0);
     }
     if (left_out != 0 || left_in != 0)
-        die("sp-tcp byte count", (long)(left_out - left_in));
+        bench_die("sp-tcp byte count", (long)(left_out - left_in));
     sp_close(client);
     sp_close(server);
     sp_close(listener);
 }
 
-static void sp_udp(sp_stack *stack, long count)
+static void sp_udp(long count)
 {
     sp_addr a_addr, b_addr;
     int a = sp_socket_on(stack, SP_AF_INET, SP_SOCK_DGRAM, 0);
@@ -102,20 +92,20 @@ static void sp_udp(sp_stack *stack, long count)
     sp_addr_loopback(&a_addr, SP_AF_INET, 0);
     sp_addr_loopback(&b_addr, SP_AF_INET, 0);
     if (sp_bind(a, &a_addr) < 0 || sp_bind(b, &b_addr) < 0)
-        die("sp_bind", 0);
+        bench_die("sp_bind", 0);
     sp_getsockname(a, &a_addr);
     sp_getsockname(b, &b_addr);
     sp_connect(a, &b_addr);
     sp_connect(b, &a_addr);
     for (long i = 0; i < count; i++) {
         if (sp_send(a, buffer, DGRAM_BYTES, 0) != DGRAM_BYTES)
-            die("sp_send a", i);
+            bench_die("sp_send a", i);
         if (sp_recv(b, buffer, DGRAM_BYTES, 0) != DGRAM_BYTES)
-            die("sp_recv b", i);
+            bench_die("sp_recv b", i);
         if (sp_send(b, buffer, DGRAM_BYTES, 0) != DGRAM_BYTES)
-            die("sp_send b", i);
+            bench_die("sp_send b", i);
         if (sp_recv(a, buffer, DGRAM_BYTES, 0) != DGRAM_BYTES)
-            die("sp_recv a", i);
+            bench_die("sp_recv a", i);
     }
     sp_close(a);
     sp_close(b);
@@ -190,7 +180,7 @@ static void raw_tcp(long mib)
     for (int i = 0; i < 1000 && !(t.connected && t.server != NULL); i++)
         raw_pump();
     if (!t.connected || t.server == NULL)
-        die("tcp_connect", 0);
+        bench_die("tcp_connect", 0);
     long long total = (long long)mib << 20, left_out = total;
     while (t.received < total) {
         /* Write 1 KiB pieces while the send buffer has room, then send them. */
@@ -210,7 +200,7 @@ static void raw_tcp(long mib)
         }
     }
     if (left_out != 0 || t.received != total)
-        die("raw-tcp byte count", (long)left_out);
+        bench_die("raw-tcp byte count", (long)left_out);
     tcp_arg(client, NULL);
     tcp_abort(client);
     tcp_arg(t.server, NULL);
@@ -239,10 +229,10 @@ static void raw_udp_send(struct udp_pcb *pcb)
 {
     struct pbuf *p = pbuf_alloc(PBUF_TRANSPORT, DGRAM_BYTES, PBUF_RAM);
     if (p == NULL)
-        die("pbuf_alloc", 0);
+        bench_die("pbuf_alloc", 0);
     memcpy(p->payload, buffer, DGRAM_BYTES);
     if (udp_send(pcb, p) != ERR_OK)
-        die("udp_send", 0);
+        bench_die("udp_send", 0);
     pbuf_free(p);
 }
 
@@ -271,63 +261,26 @@ static void raw_udp(long count)
     udp_remove(b);
 }
 
-struct variant {
-    const char *name;
-    bool sockport;
-    void (*run_sp)(sp_stack *, long);
-    void (*run_raw)(long);
+static const struct bench_variant variants[] = {
+    {"sp-tcp", "MiB", sp_tcp},
+    {"raw-tcp", "MiB", raw_tcp},
+    {"sp-udp", "round trips", sp_udp},
+    {"raw-udp", "round trips", raw_udp},
 };
 
-static const struct variant variants[] = {
-    {"sp-tcp", true, sp_tcp, NULL},
-    {"raw-tcp", false, NULL, raw_tcp},
-    {"sp-udp", true, sp_udp, NULL},
-    {"raw-udp", false, NULL, raw_udp},
-};
-
-static double timed(sp_stack *stack, const struct variant *v, long count)
+/* "all": 16 MiB of TCP, and UDP round trips as given. */
+static long all_count(size_t pair, long count)
 {
-    double start = seconds();
-    if (v->sockport)
-        v->run_sp(stack, count);
-    else
-        v->run_raw(count);
-    return seconds() - start;
+    return pair == 0 ? 16 : count;
 }
 
 int main(int argc, char **argv)
 {
-    if (argc != 3) {
-        fprintf(stderr, "usage: bench_lwip sp-tcp|raw-tcp|sp-udp|raw-udp|all <count>\n");
-        return 2;
-    }
-    long count = atol(argv[2]);
-    /* Both sides run on the same started lwIP: its loopback netif and clock. */
-    sp_stack *stack = sp_lwip_start(NULL);
+    static const struct bench_program program = {
+        "raw", variants, sizeof variants / sizeof variants[0], 2, all_count};
+    bench_init(argv[0]);
+    stack = sp_lwip_start(NULL);
     if (stack == NULL)
-        die("sp_lwip_start", 0);
-    if (strcmp(argv[1], "all") == 0) {
-        for (size_t pair = 0; pair < 2; pair++) {
-            double best[2] = {1e9, 1e9};
-            long n = pair == 0 ? 16 : count;
-            for (int round = 0; round < 5; round++)
-                for (int k = 0; k < 2; k++) {
-                    double t = timed(stack, &variants[2 * pair + k], n);
-                    if (t < best[k])
-                        best[k] = t;
-                }
-            printf("%-8s %.4f s  %-8s %.4f s  sockport/raw time ratio %.3f\n",
-                   variants[2 * pair].name, best[0], variants[2 * pair + 1].name, best[1],
-                   best[0] / best[1]);
-        }
-        return 0;
-    }
-    for (size_t i = 0; i < sizeof variants / sizeof variants[0]; i++) {
-        if (strcmp(argv[1], variants[i].name) == 0) {
-            double t = timed(stack, &variants[i], count);
-            printf("%s: %ld in %.4f s\n", variants[i].name, count, t);
-            return 0;
-        }
-    }
-    die("variant", 0);
+        bench_die("sp_lwip_start", 0);
+    return bench_main(argc, argv, &program);
 }

@@ -19,50 +19,38 @@
 #include <sys/epoll.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <sockport/lwip.h>
 #include <sockport/posix.h>
 #include <sockport/sockport.h>
 
+#include "bench_common.h"
+
 /* Wall time of the wait loop alone (setup excluded), printed by main(). */
 static double loop_started;
 static double loop_ended;
-
-static double seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void die(const char *what, long rc)
-{
-    fprintf(stderr, "bench_poll: %s failed: %ld\n", what, rc);
-    exit(1);
-}
 
 /* N sockets of @p stack bound to loopback; the last one gets a datagram. */
 static int *sp_sockets(sp_stack *stack, long n)
 {
     int *socks = calloc((size_t)n, sizeof *socks);
     if (socks == NULL)
-        die("calloc", 0);
+        bench_die("calloc", 0);
     sp_addr addr;
     for (long i = 0; i < n; i++) {
         socks[i] = sp_socket_on(stack, SP_AF_INET, SP_SOCK_DGRAM, 0);
         if (socks[i] < 0)
-            die("sp_socket_on", socks[i]);
+            bench_die("sp_socket_on", socks[i]);
         sp_addr_loopback(&addr, SP_AF_INET, 0);
         int rc = sp_bind(socks[i], &addr);
         if (rc < 0)
-            die("sp_bind", rc);
+            bench_die("sp_bind", rc);
     }
     int sender = sp_socket_on(stack, SP_AF_INET, SP_SOCK_DGRAM, 0);
     sp_getsockname(socks[n / 2], &addr);
     if (sp_sendto(sender, "ready", 5, 0, &addr) != 5)
-        die("sp_sendto", 0);
+        bench_die("sp_sendto", 0);
     return socks;
 }
 
@@ -75,12 +63,12 @@ static void sp_poll_waits(sp_stack *stack, long n, long waits)
     /* One wait outside the count: delivery of the datagram (lwIP looks
      * through its pcb list then) is setup, not the cost of a wait. */
     if (sp_poll(fds, (size_t)n, SP_FOREVER) != 1)
-        die("sp_poll", -1);
-    loop_started = seconds();
+        bench_die("sp_poll", -1);
+    loop_started = bench_seconds();
     for (long w = 0; w < waits; w++)
         if (sp_poll(fds, (size_t)n, SP_FOREVER) != 1)
-            die("sp_poll", w);
-    loop_ended = seconds();
+            bench_die("sp_poll", w);
+    loop_ended = bench_seconds();
 }
 
 static void sp_poller_waits(sp_stack *stack, long n, long waits)
@@ -88,20 +76,20 @@ static void sp_poller_waits(sp_stack *stack, long n, long waits)
     int *socks = sp_sockets(stack, n);
     int poller = sp_poller_open(stack);
     if (poller < 0)
-        die("sp_poller_open", poller);
+        bench_die("sp_poller_open", poller);
     for (long i = 0; i < n; i++)
         if (sp_poller_add(poller, socks[i], SP_POLLIN) < 0)
-            die("sp_poller_add", i);
+            bench_die("sp_poller_add", i);
     sp_poller_event evs[16];
     /* One wait outside the count: delivery of the datagram (lwIP looks
      * through its pcb list then) is setup, not the cost of a wait. */
     if (sp_poller_wait(poller, evs, 16, SP_FOREVER) != 1)
-        die("sp_poller_wait", -1);
-    loop_started = seconds();
+        bench_die("sp_poller_wait", -1);
+    loop_started = bench_seconds();
     for (long w = 0; w < waits; w++)
         if (sp_poller_wait(poller, evs, 16, SP_FOREVER) != 1)
-            die("sp_poller_wait", w);
-    loop_ended = seconds();
+            bench_die("sp_poller_wait", w);
+    loop_ended = bench_seconds();
 }
 
 /* Plain kernel sockets for the poll(2) and epoll baselines. */
@@ -112,13 +100,13 @@ static int *bsd_sockets(long n)
     for (long i = 0; i < n; i++) {
         fds[i] = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
         if (fds[i] < 0 || bind(fds[i], (struct sockaddr *)&sin, sizeof sin) < 0)
-            die("socket/bind", i);
+            bench_die("socket/bind", i);
     }
     socklen_t len = sizeof sin;
     getsockname(fds[n / 2], (struct sockaddr *)&sin, &len);
     int sender = socket(AF_INET, SOCK_DGRAM, 0);
     if (sendto(sender, "ready", 5, 0, (struct sockaddr *)&sin, sizeof sin) != 5)
-        die("sendto", 0);
+        bench_die("sendto", 0);
     return fds;
 }
 
@@ -131,12 +119,12 @@ static void poll_waits(long n, long waits)
     /* One wait outside the count: delivery of the datagram (lwIP looks
      * through its pcb list then) is setup, not the cost of a wait. */
     if (poll(pfds, (nfds_t)n, -1) != 1)
-        die("poll", -1);
-    loop_started = seconds();
+        bench_die("poll", -1);
+    loop_started = bench_seconds();
     for (long w = 0; w < waits; w++)
         if (poll(pfds, (nfds_t)n, -1) != 1)
-            die("poll", w);
-    loop_ended = seconds();
+            bench_die("poll", w);
+    loop_ended = bench_seconds();
 }
 
 static void epoll_waits(long n, long waits)
@@ -146,22 +134,23 @@ static void epoll_waits(long n, long waits)
     for (long i = 0; i < n; i++) {
         struct epoll_event ev = {.events = EPOLLIN, .data.u64 = (uint64_t)i};
         if (epoll_ctl(ep, EPOLL_CTL_ADD, fds[i], &ev) < 0)
-            die("epoll_ctl", i);
+            bench_die("epoll_ctl", i);
     }
     struct epoll_event evs[16];
     /* One wait outside the count: delivery of the datagram (lwIP looks
      * through its pcb list then) is setup, not the cost of a wait. */
     if (epoll_wait(ep, evs, 16, -1) != 1)
-        die("epoll_wait", -1);
-    loop_started = seconds();
+        bench_die("epoll_wait", -1);
+    loop_started = bench_seconds();
     for (long w = 0; w < waits; w++)
         if (epoll_wait(ep, evs, 16, -1) != 1)
-            die("epoll_wait", w);
-    loop_ended = seconds();
+            bench_die("epoll_wait", w);
+    loop_ended = bench_seconds();
 }
 
 int main(int argc, char **argv)
 {
+    bench_init(argv[0]);
     if (argc != 4) {
         fprintf(stderr, "usage: bench_poll <method> <sockets> <waits>\n");
         return 2;
@@ -170,7 +159,7 @@ int main(int argc, char **argv)
     long n = atol(argv[2]);
     long waits = atol(argv[3]);
     if (n < 1 || waits < 0)
-        die("arguments", n);
+        bench_die("arguments", n);
     /* 10 000 sockets need more descriptors than a default soft limit. */
     struct rlimit lim;
     if (getrlimit(RLIMIT_NOFILE, &lim) == 0 && lim.rlim_cur < lim.rlim_max) {
@@ -188,14 +177,14 @@ int main(int argc, char **argv)
     else if (strcmp(method, "lwip-poller") == 0 || strcmp(method, "lwip-poll") == 0) {
         sp_stack *stack = sp_lwip_start(NULL);
         if (stack == NULL)
-            die("sp_lwip_start", 0);
+            bench_die("sp_lwip_start", 0);
         /* The datagram crosses lwIP's loopback netif on the first pump. */
         if (strcmp(method, "lwip-poller") == 0)
             sp_poller_waits(stack, n, waits);
         else
             sp_poll_waits(stack, n, waits);
     } else {
-        die("method", 0);
+        bench_die("method", 0);
     }
     if (waits > 0)
         printf("%s %ld sockets: %.0f ns per wait\n", method, n,

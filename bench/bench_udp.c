@@ -15,31 +15,17 @@
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <sockport/sockport.h>
+
+#include "bench_common.h"
 
 #define DGRAM_BYTES 64
 #define STREAM_CHUNK 65536
 
 static uint8_t buffer[STREAM_CHUNK];
-
-static double seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void die(const char *what, long rc)
-{
-    fprintf(stderr, "bench: %s failed: %ld\n", what, rc);
-    exit(1);
-}
 
 static void sp_udp(long count)
 {
@@ -49,20 +35,20 @@ static void sp_udp(long count)
     sp_addr_loopback(&a_addr, SP_AF_INET, 0);
     sp_addr_loopback(&b_addr, SP_AF_INET, 0);
     if (sp_bind(a, &a_addr) < 0 || sp_bind(b, &b_addr) < 0)
-        die("sp_bind", 0);
+        bench_die("sp_bind", 0);
     sp_getsockname(a, &a_addr);
     sp_getsockname(b, &b_addr);
     sp_connect(a, &b_addr);
     sp_connect(b, &a_addr);
     for (long i = 0; i < count; i++) {
         if (sp_send(a, buffer, DGRAM_BYTES, 0) != DGRAM_BYTES)
-            die("sp_send a", i);
+            bench_die("sp_send a", i);
         if (sp_recv(b, buffer, DGRAM_BYTES, 0) != DGRAM_BYTES)
-            die("sp_recv b", i);
+            bench_die("sp_recv b", i);
         if (sp_send(b, buffer, DGRAM_BYTES, 0) != DGRAM_BYTES)
-            die("sp_send b", i);
+            bench_die("sp_send b", i);
         if (sp_recv(a, buffer, DGRAM_BYTES, 0) != DGRAM_BYTES)
-            die("sp_recv a", i);
+            bench_die("sp_recv a", i);
     }
     sp_close(a);
     sp_close(b);
@@ -85,7 +71,7 @@ static void bsd_udp(long count)
     int b = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0);
     if (bind(a, (struct sockaddr *)&a_addr, len) < 0 ||
         bind(b, (struct sockaddr *)&b_addr, len) < 0)
-        die("bind", 0);
+        bench_die("bind", 0);
     getsockname(a, (struct sockaddr *)&a_addr, &len);
     getsockname(b, (struct sockaddr *)&b_addr, &len);
     connect(a, (struct sockaddr *)&b_addr, sizeof(b_addr));
@@ -94,12 +80,12 @@ static void bsd_udp(long count)
     for (long i = 0; i < count; i++) {
         for (int k = 0; k < 2; k++) {
             if (send(pair[k][0], buffer, DGRAM_BYTES, MSG_NOSIGNAL) != DGRAM_BYTES)
-                die("send", i);
+                bench_die("send", i);
             ssize_t n;
             while ((n = recv(pair[k][1], buffer, DGRAM_BYTES, MSG_TRUNC)) < 0)
                 bsd_wait(pair[k][1], POLLIN);
             if (n != DGRAM_BYTES)
-                die("recv", i);
+                bench_die("recv", i);
         }
     }
     close(a);
@@ -151,7 +137,7 @@ static void bsd_tcp(long mib)
     connect(client, (struct sockaddr *)&addr, len);
     int server = accept4(listener, NULL, NULL, SOCK_NONBLOCK);
     if (server < 0)
-        die("accept", 0);
+        bench_die("accept", 0);
     long long left_out = mib << 20, left_in = mib << 20;
     while (left_in > 0) {
         struct pollfd fds[2] = {{client, left_out > 0 ? POLLOUT : 0, 0}, {server, POLLIN, 0}};
@@ -189,14 +175,14 @@ static void sp_stream_calls(long count)
     sp_getsockname(listener, &addr);
     int client = sp_socket(SP_AF_INET, SP_SOCK_STREAM, 0);
     if (sp_connect(client, &addr) < 0)
-        die("sp_connect", 0);
+        bench_die("sp_connect", 0);
     int server = sp_accept(listener, NULL);
     sp_setsockopt(client, SP_OPT_NODELAY, 1);
     for (long i = 0; i < count; i++) {
         if (sp_send(client, buffer, 1, 0) != 1)
-            die("sp_send", i);
+            bench_die("sp_send", i);
         if (sp_recv(server, buffer, 1, 0) != 1)
-            die("sp_recv", i);
+            bench_die("sp_recv", i);
     }
     sp_close(client);
     sp_close(server);
@@ -214,18 +200,18 @@ static void bsd_stream_calls(long count)
     getsockname(listener, (struct sockaddr *)&addr, &len);
     int client = socket(AF_INET, SOCK_STREAM, 0);
     if (connect(client, (struct sockaddr *)&addr, len) < 0)
-        die("connect", 0);
+        bench_die("connect", 0);
     int server = accept4(listener, NULL, NULL, SOCK_NONBLOCK);
     int one = 1;
     setsockopt(client, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     for (long i = 0; i < count; i++) {
         if (send(client, buffer, 1, MSG_NOSIGNAL) != 1)
-            die("send", i);
+            bench_die("send", i);
         ssize_t n;
         while ((n = recv(server, buffer, 1, 0)) < 0)
             bsd_wait(server, POLLIN);
         if (n != 1)
-            die("recv", i);
+            bench_die("recv", i);
     }
     close(client);
     close(server);
@@ -240,13 +226,13 @@ static void sp_dgram_calls(long count)
     sp_addr_loopback(&a_addr, SP_AF_INET, 0);
     sp_addr_loopback(&b_addr, SP_AF_INET, 0);
     if (sp_bind(a, &a_addr) < 0 || sp_bind(b, &b_addr) < 0)
-        die("sp_bind", 0);
+        bench_die("sp_bind", 0);
     sp_getsockname(b, &b_addr);
     for (long i = 0; i < count; i++) {
         if (sp_sendto(a, buffer, DGRAM_BYTES, 0, &b_addr) != DGRAM_BYTES)
-            die("sp_sendto", i);
+            bench_die("sp_sendto", i);
         if (sp_recvfrom(b, buffer, DGRAM_BYTES, 0, &from) != DGRAM_BYTES)
-            die("sp_recvfrom", i);
+            bench_die("sp_recvfrom", i);
     }
     sp_close(a);
     sp_close(b);
@@ -261,82 +247,44 @@ static void bsd_dgram_calls(long count)
     int b = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0);
     if (bind(a, (struct sockaddr *)&a_addr, len) < 0 ||
         bind(b, (struct sockaddr *)&b_addr, len) < 0)
-        die("bind", 0);
+        bench_die("bind", 0);
     getsockname(b, (struct sockaddr *)&b_addr, &len);
     for (long i = 0; i < count; i++) {
         if (sendto(a, buffer, DGRAM_BYTES, MSG_NOSIGNAL, (struct sockaddr *)&b_addr,
                    sizeof b_addr) != DGRAM_BYTES)
-            die("sendto", i);
+            bench_die("sendto", i);
         ssize_t n;
         socklen_t from_len = sizeof from;
         while ((n = recvfrom(b, buffer, DGRAM_BYTES, MSG_TRUNC, (struct sockaddr *)&from,
                              &from_len)) < 0)
             bsd_wait(b, POLLIN);
         if (n != DGRAM_BYTES)
-            die("recvfrom", i);
+            bench_die("recvfrom", i);
     }
     close(a);
     close(b);
 }
 
-struct variant {
-    const char *name;
-    void (*run)(long);
-    const char *unit;
+static const struct bench_variant variants[] = {
+    {"sp-udp", "round trips", sp_udp},
+    {"bsd-udp", "round trips", bsd_udp},
+    {"sp-tcp", "MiB", sp_tcp},
+    {"bsd-tcp", "MiB", bsd_tcp},
+    {"sp-scall", "stream send+recv pairs", sp_stream_calls},
+    {"bsd-scall", "stream send+recv pairs", bsd_stream_calls},
+    {"sp-dcall", "sendto+recvfrom pairs", sp_dgram_calls},
+    {"bsd-dcall", "sendto+recvfrom pairs", bsd_dgram_calls},
 };
 
-static const struct variant variants[] = {
-    {"sp-udp", sp_udp, "round trips"},
-    {"bsd-udp", bsd_udp, "round trips"},
-    {"sp-tcp", sp_tcp, "MiB"},
-    {"bsd-tcp", bsd_tcp, "MiB"},
-    {"sp-scall", sp_stream_calls, "stream send+recv pairs"},
-    {"bsd-scall", bsd_stream_calls, "stream send+recv pairs"},
-    {"sp-dcall", sp_dgram_calls, "sendto+recvfrom pairs"},
-    {"bsd-dcall", bsd_dgram_calls, "sendto+recvfrom pairs"},
-};
-
-static double timed(const struct variant *v, long count)
+/* "all": UDP round trips as given, and TCP MiB in proportion. */
+static long all_count(size_t pair, long count)
 {
-    double start = seconds();
-    v->run(count);
-    return seconds() - start;
+    return pair == 0 ? count : count / 50 + 1;
 }
 
 int main(int argc, char **argv)
 {
-    if (argc != 3) {
-        fprintf(
-            stderr,
-            "usage: bench_udp "
-            "sp-udp|bsd-udp|sp-tcp|bsd-tcp|sp-scall|bsd-scall|sp-dcall|bsd-dcall|all <count>\n");
-        return 2;
-    }
-    long count = atol(argv[2]);
-    if (strcmp(argv[1], "all") == 0) {
-        /* Alternate the pair five times and keep each one's best, so that a
-         * burst of noise from elsewhere hits both sides alike. */
-        for (size_t pair = 0; pair < 2; pair++) { /* UDP round trips, TCP bulk */
-            double best[2] = {1e9, 1e9};
-            for (int round = 0; round < 5; round++)
-                for (int k = 0; k < 2; k++) {
-                    double t = timed(&variants[2 * pair + k], pair == 0 ? count : count / 50 + 1);
-                    if (t < best[k])
-                        best[k] = t;
-                }
-            printf("%-8s %.4f s  %-8s %.4f s  sockport/bsd time ratio %.3f\n",
-                   variants[2 * pair].name, best[0], variants[2 * pair + 1].name, best[1],
-                   best[0] / best[1]);
-        }
-        return 0;
-    }
-    for (size_t i = 0; i < sizeof(variants) / sizeof(variants[0]); i++) {
-        if (strcmp(argv[1], variants[i].name) == 0) {
-            double t = timed(&variants[i], count);
-            printf("%s: %ld %s in %.4f s\n", variants[i].name, count, variants[i].unit, t);
-            return 0;
-        }
-    }
-    fprintf(stderr, "bench: unknown variant %s\n", argv[1]);
-    return 2;
+    static const struct bench_program program = {
+        "bsd", variants, sizeof variants / sizeof variants[0], 2, all_count};
+    return bench_main(argc, argv, &program);
 }
