@@ -166,6 +166,10 @@ static int cf_native_flags(int flags)
            ((flags & SP_MSG_TRUNC) ? MSG_TRUNC : 0);
 }
 
+/* The reference side converts addresses itself, not with the BSD layer's
+ * spb_addr_* or the POSIX port's sp_posix_* (both under test): a flaw there
+ * must show as a disagreement with Linux, not appear on both sides. */
+
 /* sp_addr -> sockaddr; the length is the family's own. */
 static socklen_t cf_to_native(const sp_addr *a, struct sockaddr_storage *ss)
 {
