@@ -65,6 +65,7 @@ function(sockport_add_lwip_port target)
     ${port_dir}/lwip_input_hooks.c
     ${port_dir}/lwip_resolve.c
     ${port_dir}/lwip_sock.c
+    ${port_dir}/lwip_native.c
     ${port_dir}/lwip_poller.c
     ${port_dir}/lwip_raw.c
     ${port_dir}/lwip_stack.c

@@ -89,6 +89,27 @@ sp_stack *sp_lwip_start(const struct sp_lwip_config *config);
 void sp_lwip_use_raw(void);
 
 /**
+ * @brief Register the lwIP port's own poller: ready lists fed by lwIP's
+ *        callbacks, so that sp_poller_wait() looks only at sockets something
+ *        happened to. Until this call, or in a build with
+ *        SOCKPORT_ALL_SERVICES=ON (hosted builds), sp_poller_*() work through
+ *        core's generic poller, which asks the port about every member at
+ *        each wait (the same results, cost growing with the member count),
+ *        and the firmware links none of the port's poller code. A poller
+ *        opened before the call stays generic. Idempotent; cannot fail.
+ */
+void sp_lwip_use_poller(void);
+
+/**
+ * @brief Register the lwIP port's native options (SP_LWIP_LEVEL_IP,
+ *        SP_LWIP_LEVEL_TCP below) for sp_setsockopt_native() and
+ *        sp_getsockopt_native(): until this call, or in a build with
+ *        SOCKPORT_ALL_SERVICES=ON (hosted builds), they give SP_ENOPROTOOPT
+ *        and the firmware links none of their code. Idempotent; cannot fail.
+ */
+void sp_lwip_use_native_options(void);
+
+/**
  * @brief The running lwIP stack.
  * @return the stack sp_lwip_start() returned; NULL if lwIP is not running.
  */
@@ -110,7 +131,10 @@ int sp_lwip_stop(sp_stack *stack);
  * names on the lwIP port. Every value is an int (len == sizeof(int), else
  * SP_EINVAL); an unknown level or name, or a TCP option on another socket
  * type, gives SP_ENOPROTOOPT; a TCP option on a listening socket or on a
- * connection lwIP already freed gives SP_EINVAL.
+ * connection lwIP already freed gives SP_EINVAL. They are optional, as the
+ * services are: until sp_lwip_use_native_options(), or in a build with
+ * SOCKPORT_ALL_SERVICES=ON (hosted builds), every native option gives
+ * SP_ENOPROTOOPT and the firmware links none of their code.
  */
 enum sp_lwip_native_level {
     SP_LWIP_LEVEL_IP = 0x4C01,  /**< options of the socket's IP pcb */

@@ -183,7 +183,13 @@ struct sp_lwip_state {
 
 extern struct sp_lwip_state sp_lwip_state;
 extern struct sp_lwip_sock sp_lwip_socks[SP_LWIP_MAX_SOCKETS];
+/* The operations without a poller of the port's own (core's generic poller
+ * serves sp_poller_*()), and with the ready lists of lwip_poller.c: the
+ * stack's table is the second only after sp_lwip_use_poller() (or from the
+ * start with SP_ALL_SERVICES), so that a firmware that never calls it links
+ * none of lwip_poller.c. */
 extern const struct sp_port_ops sp_lwip_ops;
+extern const struct sp_port_ops sp_lwip_ops_with_poller;
 
 /* ---- lwip_errors.c: the one err_t -> SP_E* table ---- */
 int sp_lwip_error(err_t err);
@@ -300,21 +306,44 @@ extern const struct sp_lwip_raw_calls sp_lwip_raw_calls;
 /* NULL until sp_lwip_use_raw() (or from the start with SP_ALL_SERVICES). */
 extern const struct sp_lwip_raw_calls *sp_lwip_raw;
 
+/* ---- lwip_native.c: native options, optional ---- */
+struct sp_lwip_native_calls {
+    int (*set)(void *state, sp_port_sock ref, int level, int name, const void *value, size_t len);
+    int (*get)(void *state, sp_port_sock ref, int level, int name, void *value, size_t *len);
+};
+extern const struct sp_lwip_native_calls sp_lwip_native_options;
+/* NULL until sp_lwip_use_native_options() (or from the start with
+ * SP_ALL_SERVICES): native options give SP_ENOPROTOOPT. */
+extern const struct sp_lwip_native_calls *sp_lwip_native_calls;
+
 /* ---- lwip_poller.c: ready lists fed by lwIP's callbacks ---- */
 #ifndef SP_LWIP_MAX_POLLERS
 #define SP_LWIP_MAX_POLLERS SP_MAX_POLLERS
 #endif
-/* Something happened to @p sock that may make it ready: its poller looks at
- * it at the next wait. Called from every lwIP callback and port operation. */
-void sp_lwip_poller_mark(struct sp_lwip_sock *sock);
+/* What the rest of the port calls of lwip_poller.c, only for a socket in a
+ * poller (sock->poller != 0), which only the poller operations of
+ * sp_lwip_ops_with_poller make it: reached through sp_lwip_poller_calls, set
+ * with that table, so that a firmware without sp_lwip_use_poller() links none
+ * of it. */
+struct sp_lwip_poller_calls {
+    /* Something happened to @p sock that may make it ready: its poller looks
+     * at it at the next wait. */
+    void (*mark)(struct sp_lwip_sock *sock);
+    /* Take @p sock off its poller's ready list (the record is being released). */
+    void (*unlink)(struct sp_lwip_sock *sock);
+};
+extern const struct sp_lwip_poller_calls sp_lwip_poller_ready_lists;
+/* NULL until sp_lwip_use_poller() (or from the start with SP_ALL_SERVICES). */
+extern const struct sp_lwip_poller_calls *sp_lwip_poller_calls;
+/* Called from every lwIP callback and port operation. */
 static inline void sp_lwip_touch(struct sp_lwip_sock *sock)
 {
     if (sock->poller != 0 && !sock->on_ready) {
-        sp_lwip_poller_mark(sock);
+        sp_lwip_poller_calls->mark(sock);
     }
 }
-/* Take @p sock off its poller's ready list (the record is being released). */
-void sp_lwip_poller_unlink(struct sp_lwip_sock *sock);
+/* Sets the stack's operations (lwip_stack.c): sp_lwip_use_poller(). */
+void sp_lwip_set_ops(const struct sp_port_ops *ops);
 int sp_lwip_op_poller_open(void *state, sp_port_poller *out);
 void sp_lwip_op_poller_close(void *state, sp_port_poller poller);
 int sp_lwip_op_poller_ctl(void *state, sp_port_poller poller, int op, sp_port_sock ref,

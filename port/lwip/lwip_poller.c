@@ -4,7 +4,9 @@
  * operations, so that a wait looks only at sockets something happened to, never
  * at the idle ones. Level-triggered as the public header says: a socket stays
  * on the list while it is ready, and leaves it the first time a wait finds it
- * idle; the next callback puts it back.
+ * idle; the next callback puts it back. Optional: linked only through
+ * sp_lwip_use_poller() (or SP_ALL_SERVICES); without it core's generic poller
+ * serves sp_poller_*() through the port's poll operation.
  */
 #include "lwip_internal.h"
 
@@ -23,7 +25,7 @@ static uint16_t index_of(const struct sp_lwip_sock *sock)
     return (uint16_t)(sock - sp_lwip_socks);
 }
 
-void sp_lwip_poller_mark(struct sp_lwip_sock *sock)
+static void poller_mark(struct sp_lwip_sock *sock)
 {
     struct sp_lwip_poller *p = &pollers[sock->poller - 1];
     uint16_t index = index_of(sock);
@@ -38,7 +40,7 @@ void sp_lwip_poller_mark(struct sp_lwip_sock *sock)
     sock->on_ready = true;
 }
 
-void sp_lwip_poller_unlink(struct sp_lwip_sock *sock)
+static void poller_unlink(struct sp_lwip_sock *sock)
 {
     if (sock->poller == 0 || !sock->on_ready) {
         return;
@@ -85,7 +87,7 @@ int sp_lwip_op_poller_ctl(void *state, sp_port_poller poller, int op, sp_port_so
         return SP_EBADF;
     }
     if (op == SP_PORT_POLLER_REMOVE) {
-        sp_lwip_poller_unlink(sock);
+        poller_unlink(sock);
         sock->poller = 0;
         return 0;
     }
@@ -123,7 +125,7 @@ static int collect(void *ctx)
         } else if (!sock->memory_waiting) {
             /* A send waiting for memory turns writable by time alone, with no
              * callback to say so: it stays listed until it does. */
-            sp_lwip_poller_unlink(sock);
+            poller_unlink(sock);
         }
         index = next;
     }
@@ -146,4 +148,15 @@ int sp_lwip_op_poller_wait(void *state, sp_port_poller poller, sp_poller_event *
     (void)state;
     struct collect_args args = {&pollers[poller], out, max};
     return sp_lwip_run_until(timeout_ms, collect, &args);
+}
+
+const struct sp_lwip_poller_calls sp_lwip_poller_ready_lists = {
+    .mark = poller_mark,
+    .unlink = poller_unlink,
+};
+
+void sp_lwip_use_poller(void)
+{
+    sp_lwip_poller_calls = &sp_lwip_poller_ready_lists;
+    sp_lwip_set_ops(&sp_lwip_ops_with_poller);
 }

@@ -34,7 +34,9 @@ struct sp_lwip_sock *sp_lwip_sock_alloc(int family, int kind)
 
 void sp_lwip_sock_release(struct sp_lwip_sock *sock)
 {
-    sp_lwip_poller_unlink(sock);
+    if (sock->poller != 0) {
+        sp_lwip_poller_calls->unlink(sock);
+    }
     sp_lwip_forget_output(sock);
     if (sock->kind == SP_LWIP_KIND_TCP) {
         if (sock->u.tcp.rx != NULL) {
@@ -111,8 +113,12 @@ short sp_lwip_sock_revents(struct sp_lwip_sock *sock, short events)
 
 #if defined(SP_ALL_SERVICES) && SP_ALL_SERVICES
 const struct sp_lwip_raw_calls *sp_lwip_raw = &sp_lwip_raw_calls;
+const struct sp_lwip_poller_calls *sp_lwip_poller_calls = &sp_lwip_poller_ready_lists;
+const struct sp_lwip_native_calls *sp_lwip_native_calls = &sp_lwip_native_options;
 #else
 const struct sp_lwip_raw_calls *sp_lwip_raw = NULL;
+const struct sp_lwip_poller_calls *sp_lwip_poller_calls = NULL;
+const struct sp_lwip_native_calls *sp_lwip_native_calls = NULL;
 #endif
 
 static int lwip_open(void *state, int family, int type, int protocol, sp_port_sock *out)
@@ -529,132 +535,44 @@ static int lwip_get_option(void *state, sp_port_sock ref, int option, int *value
     }
 }
 
-/* The int an lwIP native option refers to, with its range; NULL if unknown. */
-static int native_option(struct sp_lwip_sock *sock, int level, int name, bool write, int value,
-                         int *out)
-{
-    u8_t *ip_field = NULL;
-    if (level == SP_LWIP_LEVEL_IP) {
-        if (sock->pcb.any == NULL) {
-            return SP_EINVAL;
-        }
-        /* ttl and tos sit in IP_PCB, at the same place in every pcb type. */
-        struct udp_pcb *ip_pcb = sock->pcb.udp;
-        if (name == SP_LWIP_IP_TTL) {
-            ip_field = sock->kind == SP_LWIP_KIND_TCP   ? &sock->pcb.tcp->ttl
-                       : sock->kind == SP_LWIP_KIND_RAW ? &sock->pcb.raw->ttl
-                                                        : &ip_pcb->ttl;
-        } else if (name == SP_LWIP_IP_TOS) {
-            ip_field = sock->kind == SP_LWIP_KIND_TCP   ? &sock->pcb.tcp->tos
-                       : sock->kind == SP_LWIP_KIND_RAW ? &sock->pcb.raw->tos
-                                                        : &ip_pcb->tos;
-        } else {
-            return SP_ENOPROTOOPT;
-        }
-        int low = name == SP_LWIP_IP_TTL ? 1 : 0;
-        if (write) {
-            if (value < low || value > 255) {
-                return SP_EINVAL;
-            }
-            *ip_field = (u8_t)value;
-        } else {
-            *out = *ip_field;
-        }
-        return 0;
-    }
-    if (level != SP_LWIP_LEVEL_TCP) {
-        return SP_ENOPROTOOPT;
-    }
-    if (sock->kind != SP_LWIP_KIND_TCP || name < SP_LWIP_TCP_NODELAY ||
-        name > SP_LWIP_TCP_KEEPCNT) {
-        return SP_ENOPROTOOPT;
-    }
-    struct tcp_pcb *pcb = sock->pcb.tcp;
-    if (pcb == NULL || pcb->state == LISTEN) {
-        return SP_EINVAL;
-    }
-    if (name == SP_LWIP_TCP_NODELAY) {
-        if (!write) {
-            *out = tcp_nagle_disabled(pcb) ? 1 : 0;
-            return 0;
-        }
-        if (value != 0 && value != 1) {
-            return SP_EINVAL;
-        }
-        sock->opt_nodelay = value != 0;
-        sp_lwip_tcp_apply_options(sock);
-        return 0;
-    }
-    u32_t *field = name == SP_LWIP_TCP_KEEPIDLE_MS    ? &pcb->keep_idle
-                   : name == SP_LWIP_TCP_KEEPINTVL_MS ? &pcb->keep_intvl
-                                                      : &pcb->keep_cnt;
-    if (write) {
-        if (value < 1) {
-            return SP_EINVAL;
-        }
-        *field = (u32_t)value;
-    } else {
-        *out = *field > (u32_t)INT32_MAX ? INT32_MAX : (int)*field;
-    }
-    return 0;
-}
-
+/* Native options are reached only through sp_lwip_native_calls
+ * (lwip_native.c), so that a firmware without sp_lwip_use_native_options()
+ * links none of them. */
 static int lwip_set_native_option(void *state, sp_port_sock ref, int level, int name,
                                   const void *value, size_t len)
 {
-    (void)state;
-    SP_LWIP_LOOKUP(sock, ref);
-    int number;
-    if (len != sizeof number) {
-        return SP_EINVAL;
+    if (sp_lwip_native_calls == NULL) {
+        return SP_ENOPROTOOPT;
     }
-    memcpy(&number, value, sizeof number);
-    return native_option(sock, level, name, true, number, NULL);
+    return sp_lwip_native_calls->set(state, ref, level, name, value, len);
 }
 
 static int lwip_get_native_option(void *state, sp_port_sock ref, int level, int name, void *value,
                                   size_t *len)
 {
-    (void)state;
-    SP_LWIP_LOOKUP(sock, ref);
-    int number = 0;
-    if (*len < sizeof number) {
-        return SP_EINVAL;
+    if (sp_lwip_native_calls == NULL) {
+        return SP_ENOPROTOOPT;
     }
-    int rc = native_option(sock, level, name, false, 0, &number);
-    if (rc == 0) {
-        memcpy(value, &number, sizeof number);
-        *len = sizeof number;
-    }
-    return rc;
+    return sp_lwip_native_calls->get(state, ref, level, name, value, len);
 }
 
-const struct sp_port_ops sp_lwip_ops = {
-    .name = "lwip",
-    .now_ms = sp_lwip_op_now_ms,
-    .open = lwip_open,
-    .close = lwip_close,
-    .bind = lwip_bind,
-    .listen = lwip_listen,
-    .accept = lwip_accept,
-    .connect = lwip_connect,
-    .take_error = lwip_take_error,
-    .send = lwip_send,
-    .recv = lwip_recv,
-    .shutdown = lwip_shutdown,
-    .local_addr = lwip_local_addr,
-    .peer_addr = lwip_peer_addr,
-    .set_option = lwip_set_option,
-    .get_option = lwip_get_option,
-    .set_native_option = lwip_set_native_option,
-    .get_native_option = lwip_get_native_option,
-    .poll = sp_lwip_op_poll,
+/* Every operation but the poller's: both tables below. */
+#define SP_LWIP_COMMON_OPS                                                                         \
+    .name = "lwip", .now_ms = sp_lwip_op_now_ms, .open = lwip_open, .close = lwip_close,           \
+    .bind = lwip_bind, .listen = lwip_listen, .accept = lwip_accept, .connect = lwip_connect,      \
+    .take_error = lwip_take_error, .send = lwip_send, .recv = lwip_recv,                           \
+    .shutdown = lwip_shutdown, .local_addr = lwip_local_addr, .peer_addr = lwip_peer_addr,         \
+    .set_option = lwip_set_option, .get_option = lwip_get_option,                                  \
+    .set_native_option = lwip_set_native_option, .get_native_option = lwip_get_native_option,      \
+    .poll = sp_lwip_op_poll, .resolve = sp_lwip_op_resolve, .entropy = sp_lwip_op_entropy,         \
+    .send_direct = lwip_send_direct, .recv_direct = lwip_recv_direct
+
+const struct sp_port_ops sp_lwip_ops = {SP_LWIP_COMMON_OPS};
+
+const struct sp_port_ops sp_lwip_ops_with_poller = {
+    SP_LWIP_COMMON_OPS,
     .poller_open = sp_lwip_op_poller_open,
     .poller_close = sp_lwip_op_poller_close,
     .poller_ctl = sp_lwip_op_poller_ctl,
     .poller_wait = sp_lwip_op_poller_wait,
-    .resolve = sp_lwip_op_resolve,
-    .entropy = sp_lwip_op_entropy,
-    .send_direct = lwip_send_direct,
-    .recv_direct = lwip_recv_direct,
 };

@@ -32,7 +32,16 @@
 
 struct sp_lwip_state sp_lwip_state;
 
+#if defined(SP_ALL_SERVICES) && SP_ALL_SERVICES
+static sp_stack lwip_stack = {&sp_lwip_ops_with_poller, &sp_lwip_state};
+#else
 static sp_stack lwip_stack = {&sp_lwip_ops, &sp_lwip_state};
+#endif
+
+void sp_lwip_set_ops(const struct sp_port_ops *ops)
+{
+    lwip_stack.ops = ops;
+}
 
 /* The loopback interface lwip_init() added: it stays across stop and start. */
 static struct netif *loopback_netif;

@@ -22,6 +22,7 @@
 #include "lwip/udp.h"
 #include "lwipopts.h"
 
+#include "lwip_internal.h"
 #include "lwip_test_util.h"
 
 static uint8_t big_out[256 * 1024];
@@ -803,6 +804,58 @@ static void native_options_reach_the_pcb(void **state)
     lwip_test_expect_nothing_left();
 }
 
+/* The port's poller and native options are optional (sp_lwip_use_poller(),
+ * sp_lwip_use_native_options()); this build registers them from the start
+ * (SP_ALL_SERVICES), so the case takes them away to see what a firmware that
+ * never registers them gets: core's generic poller with the same readiness,
+ * and SP_ENOPROTOOPT for every native option. Registering brings both back. */
+static void unregistered_poller_and_native_options(void **state)
+{
+    (void)state;
+    int client, server;
+    lwip_test_pair(&client, &server);
+    sp_lwip_poller_calls = NULL;
+    sp_lwip_native_calls = NULL;
+    sp_lwip_set_ops(&sp_lwip_ops);
+
+    int value = 1;
+    size_t len = sizeof value;
+    LT_EXPECT(
+        sp_setsockopt_native(client, SP_LWIP_LEVEL_TCP, SP_LWIP_TCP_NODELAY, &value, sizeof value),
+        SP_ENOPROTOOPT);
+    LT_EXPECT(sp_getsockopt_native(client, SP_LWIP_LEVEL_IP, SP_LWIP_IP_TTL, &value, &len),
+              SP_ENOPROTOOPT);
+    int poller = sp_poller_open(lwip_test_stack);
+    assert_true(poller >= 0);
+    LT_EXPECT(sp_poller_add(poller, server, SP_POLLIN), 0);
+    sp_poller_event events[4];
+    LT_EXPECT(sp_poller_wait(poller, events, 4, 0), 0);
+    LT_EXPECT(sp_send(client, "x", 1, 0), 1);
+    LT_EXPECT(sp_poller_wait(poller, events, 4, 1000), 1);
+    LT_EXPECT(events[0].sock, server);
+    LT_EXPECT(events[0].revents, SP_POLLIN);
+    LT_EXPECT(sp_poller_close(poller), 0);
+
+    sp_lwip_use_poller();
+    sp_lwip_use_native_options();
+    sp_lwip_use_poller(); /* idempotent */
+    assert_ptr_equal(sp_lwip_stack()->ops, &sp_lwip_ops_with_poller);
+    LT_EXPECT(
+        sp_setsockopt_native(client, SP_LWIP_LEVEL_TCP, SP_LWIP_TCP_NODELAY, &value, sizeof value),
+        0);
+    poller = sp_poller_open(lwip_test_stack);
+    assert_true(poller >= 0);
+    LT_EXPECT(sp_poller_add(poller, client, SP_POLLIN), 0);
+    LT_EXPECT(sp_poller_wait(poller, events, 4, 0), 0);
+    LT_EXPECT(sp_send(server, "y", 1, 0), 1);
+    LT_EXPECT(sp_poller_wait(poller, events, 4, 1000), 1);
+    LT_EXPECT(events[0].sock, client);
+    LT_EXPECT(sp_poller_close(poller), 0);
+    LT_EXPECT(sp_close(client), 0);
+    LT_EXPECT(sp_close(server), 0);
+    lwip_test_expect_nothing_left();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -837,6 +890,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(stop_closes_everything_and_restart_is_clean,
                                         lwip_test_setup, lwip_test_teardown),
         cmocka_unit_test_setup_teardown(native_options_reach_the_pcb, lwip_test_setup,
+                                        lwip_test_teardown),
+        cmocka_unit_test_setup_teardown(unregistered_poller_and_native_options, lwip_test_setup,
                                         lwip_test_teardown),
         cmocka_unit_test_setup_teardown(dual_stack_listener_sees_ipv4_as_mapped, lwip_test_setup,
                                         lwip_test_teardown),

@@ -31,10 +31,13 @@ static sp_stack *qemu_setup(void)
     if (running != NULL) {
         sp_lwip_stop(running); /* an earlier case's tear-down did not run */
     }
-    /* The suite covers every socket type: the firmware registers them all. */
+    /* The suite covers every socket type, the port's poller and native
+     * options: the firmware registers them all. */
     sp_use_seqpacket();
     sp_use_rdm();
     sp_lwip_use_raw();
+    sp_lwip_use_poller();
+    sp_lwip_use_native_options();
     return board_start_lwip(0);
 }
 

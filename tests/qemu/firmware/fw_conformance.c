@@ -21,6 +21,8 @@ static sp_stack *board_start(void)
     sp_use_seqpacket();
     sp_use_rdm();
     sp_lwip_use_raw();
+    sp_lwip_use_poller();
+    sp_lwip_use_native_options();
     return board_start_lwip(0);
 }
 
