@@ -283,8 +283,11 @@ int spc_handle_of(const struct spc_socket *s);
 
 /* --- poller.c ---------------------------------------------------------- */
 
-/** Take @p s out of its poller, if it is in one (before the socket closes). */
-void spc_poller_forget(struct spc_socket *s);
+/** Take @p s, which is in a poller, out of it (before the socket closes).
+ *  NULL until the first sp_poller_open(), which sets it: a socket joins a
+ *  poller only through one, so a firmware that never opens one links none of
+ *  poller.c (docs/footprint.md). */
+extern void (*spc_poller_forget)(struct spc_socket *s);
 
 /* --- deadline.c -------------------------------------------------------- */
 

@@ -47,12 +47,15 @@ static uint8_t spc_poller_tag(const struct spc_poller *p)
     return (uint8_t)(p - spc_pollers + 1);
 }
 
+static void spc_poller_forget_member(struct spc_socket *s);
+
 int sp_poller_open(sp_stack *stack)
 {
     if (stack == NULL)
         stack = sp_default_stack();
     if (stack == NULL)
         return SP_EINVAL;
+    spc_poller_forget = spc_poller_forget_member;
     for (int i = 0; i < SP_MAX_POLLERS; i++) {
         struct spc_poller *p = &spc_pollers[i];
         /* A slot that issued its last generation retires: ids never repeat. */
@@ -88,10 +91,9 @@ static void spc_poller_drop(struct spc_poller *p, struct spc_socket *s)
     s->poll_events = 0;
 }
 
-void spc_poller_forget(struct spc_socket *s)
+static void spc_poller_forget_member(struct spc_socket *s)
 {
-    if (s->poller != 0)
-        spc_poller_drop(&spc_pollers[s->poller - 1], s);
+    spc_poller_drop(&spc_pollers[s->poller - 1], s);
 }
 
 int sp_poller_close(int poller)

@@ -77,13 +77,16 @@ int sp_socket_on(sp_stack *stack, int family, int type, int protocol)
     return handle;
 }
 
+void (*spc_poller_forget)(struct spc_socket *s);
+
 int sp_close(int sock)
 {
     struct spc_socket *s;
     int rc = spc_lookup(sock, &s);
     if (rc < 0)
         return rc;
-    spc_poller_forget(s);
+    if (s->poller != 0)
+        spc_poller_forget(s);
     if (s->service != NULL)
         s->service->close(s);
     rc = spc_port_close(s->stack, s->native);
