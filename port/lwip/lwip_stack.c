@@ -313,6 +313,22 @@ static void remove_board_netifs(void)
     }
 }
 
+/* The end of a stop, once no socket is left: deliver the resets just sent,
+ * so that nothing is left in flight, and take the board's interfaces away. */
+static void forget_interfaces(void)
+{
+    netif_poll_all();
+    remove_board_netifs();
+#if LWIP_DNS
+    /* Forget the DNS servers with the interfaces that led to them; a query
+     * still in flight ends at its next retry (lwIP then frees its pcb). */
+    for (u8_t i = 0; i < DNS_MAX_SERVERS; i++) {
+        dns_setserver(i, NULL);
+    }
+#endif
+    sp_lwip_state.started = false;
+}
+
 sp_stack *sp_lwip_start(const struct sp_lwip_config *config)
 {
     struct sp_lwip_state *st = &sp_lwip_state;
@@ -355,7 +371,10 @@ sp_stack *sp_lwip_start(const struct sp_lwip_config *config)
     st->tcp_retransmissions = 0;
     st->started = true;
     if (chosen.add_netifs != NULL && chosen.add_netifs(chosen.netif_ctx) < 0) {
-        sp_lwip_stop(&lwip_stack);
+        /* No socket can exist yet (a stopped stack opens none), so the
+         * interfaces are all there is to undo: a firmware that never stops
+         * its stack links none of sp_lwip_stop()'s closing. */
+        forget_interfaces();
         return NULL;
     }
     return &lwip_stack;
@@ -380,17 +399,7 @@ int sp_lwip_stop(sp_stack *stack)
             sp_lwip_dgram_close(sock);
         }
     }
-    /* Deliver the resets just sent, so that nothing is left in flight. */
-    netif_poll_all();
-    remove_board_netifs();
-#if LWIP_DNS
-    /* Forget the DNS servers with the interfaces that led to them; a query
-     * still in flight ends at its next retry (lwIP then frees its pcb). */
-    for (u8_t i = 0; i < DNS_MAX_SERVERS; i++) {
-        dns_setserver(i, NULL);
-    }
-#endif
-    st->started = false;
+    forget_interfaces();
     return 0;
 }
 
