@@ -58,15 +58,22 @@ static bool spc_parse_numeric_host(const char *host, sp_addr *out)
 
 static bool spc_is_localhost(const char *host)
 {
-    /* RFC 6761: "localhost" and names under it are the loopback, on any stack. */
+    /* RFC 6761: "localhost" and names under it are the loopback, on any stack;
+     * as every DNS name, in any letter case. */
+    static const char name[] = "localhost";
+    const size_t name_len = sizeof name - 1;
     size_t len = strlen(host);
     if (len > 0 && host[len - 1] == '.')
         len--;
-    const char *suffix = ".localhost";
-    size_t suffix_len = strlen(suffix);
-    if (len == 9 && strncmp(host, "localhost", 9) == 0)
-        return true;
-    return len > suffix_len && strncmp(host + len - suffix_len, suffix, suffix_len) == 0;
+    if (len < name_len)
+        return false;
+    const char *tail = host + len - name_len;
+    for (size_t i = 0; i < name_len; i++) {
+        /* Only 'L' and 'l' give 'l' with the lower-case bit set, and so on. */
+        if ((tail[i] | 0x20) != name[i])
+            return false;
+    }
+    return len == name_len || (len > name_len + 1 && tail[-1] == '.');
 }
 
 int sp_resolve(const char *host, const char *service, int family, sp_addr *out, size_t max,

@@ -1,40 +1,12 @@
 /*
- * Name resolution on the lwIP port: "localhost" is the loopback, without
- * asking anyone; other names go to lwIP's DNS client when the build has one
- * (LWIP_DNS), while the stack keeps running until the answer or the timeout.
+ * Name resolution on the lwIP port: names that core did not answer itself
+ * (numeric hosts and "localhost" it did) go to lwIP's DNS client when the
+ * build has one (LWIP_DNS), while the stack keeps running until the answer or
+ * the timeout.
  */
 #include "lwip/dns.h"
 
 #include "lwip_internal.h"
-
-/* "localhost" in any letter case, with or without the root's trailing dot. */
-static bool is_localhost(const char *host)
-{
-    static const char name[] = "localhost";
-    size_t i = 0;
-    for (; name[i] != '\0'; i++) {
-        char c = host[i];
-        if (c >= 'A' && c <= 'Z') {
-            c = (char)(c - 'A' + 'a');
-        }
-        if (c != name[i]) {
-            return false;
-        }
-    }
-    return host[i] == '\0' || (host[i] == '.' && host[i + 1] == '\0');
-}
-
-static int resolve_localhost(int family, sp_addr *out, size_t max)
-{
-    size_t count = 0;
-    if ((family == SP_AF_UNSPEC || family == SP_AF_INET6) && count < max) {
-        sp_addr_loopback(&out[count++], SP_AF_INET6, 0);
-    }
-    if ((family == SP_AF_UNSPEC || family == SP_AF_INET) && count < max) {
-        sp_addr_loopback(&out[count++], SP_AF_INET, 0);
-    }
-    return count > 0 ? (int)count : SP_ENONAME;
-}
 
 #if LWIP_DNS
 unsigned short sp_lwip_dns_server_port = 53;
@@ -125,15 +97,17 @@ void sp_lwip_dns_note_datagram(uint16_t source_port)
 int sp_lwip_op_resolve(void *state, const char *host, int family, sp_addr *out, size_t max,
                        int timeout_ms)
 {
-    if (is_localhost(host)) {
-        return resolve_localhost(family, out, max);
-    }
+    /* Core answered numeric hosts and "localhost" already. */
+    (void)max;
 #if LWIP_DNS
     if (sp_lwip_stack() != NULL) {
         return resolve_dns(state, host, family, out, timeout_ms);
     }
 #else
     (void)state;
+    (void)host;
+    (void)family;
+    (void)out;
     (void)timeout_ms;
 #endif
     return SP_ENONAME;

@@ -96,6 +96,13 @@ SP_CASE(resolve_localhost)
     assert_int_equal(out[0].family, SP_AF_INET);
     assert_true(is_loopback(&out[0]));
     assert_int_equal(out[0].port, 0);
+    /* A DNS name in any letter case, the root's dot, and names under it (RFC 6761). */
+    const char *const spellings[] = {"LocalHost.", "LOCALHOST", "db.localhost", "x.LOCALHOST."};
+    for (size_t i = 0; i < sizeof spellings / sizeof spellings[0]; i++) {
+        SP_ASSERT_RC(sp_resolve(spellings[i], NULL, SP_AF_INET6, out, 1, RESOLVE_MS), 1);
+        assert_int_equal(out[0].family, SP_AF_INET6);
+        assert_true(is_loopback(&out[0]));
+    }
 }
 
 /*
