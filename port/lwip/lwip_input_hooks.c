@@ -57,6 +57,36 @@ static uint16_t read_be16(const uint8_t *bytes)
     return (uint16_t)((bytes[0] << 8) | bytes[1]);
 }
 
+/* The source and destination of the IPv4 or IPv6 header at @p ip (its
+ * version says which; the caller checked it). */
+static void header_addresses(const uint8_t *ip, ip_addr_t *src, ip_addr_t *dst)
+{
+    memset(src, 0, sizeof *src); /* and so no IPv6 zone */
+    memset(dst, 0, sizeof *dst);
+#if LWIP_IPV6
+    if ((ip[0] >> 4) == 6) {
+        memcpy(ip_2_ip6(src)->addr, ip + 8, 16);
+        memcpy(ip_2_ip6(dst)->addr, ip + 24, 16);
+        IP_SET_TYPE_VAL(*src, IPADDR_TYPE_V6);
+        IP_SET_TYPE_VAL(*dst, IPADDR_TYPE_V6);
+        return;
+    }
+#endif
+    memcpy(&ip_2_ip4(src)->addr, ip + 12, 4);
+    memcpy(&ip_2_ip4(dst)->addr, ip + 16, 4);
+}
+
+/* An ICMP destination unreachable about the UDP datagram whose IP header
+ * (@p inner) and ports (@p udp) it quotes: that datagram's sender, a local
+ * socket, learns @p error. */
+static void note_unreachable(const uint8_t *inner, const uint8_t *udp, int error)
+{
+    ip_addr_t local;
+    ip_addr_t remote;
+    header_addresses(inner, &local, &remote);
+    sp_lwip_dgram_icmp_error(&local, read_be16(udp), &remote, read_be16(udp + 2), error);
+}
+
 /* The error a POSIX host reports for an ICMP destination-unreachable code. */
 static int unreachable_error(bool v6, uint8_t code)
 {
@@ -160,11 +190,7 @@ static bool drop_storm_ack4(struct pbuf *packet)
     }
     ip_addr_t src;
     ip_addr_t dst;
-    uint32_t word;
-    memcpy(&word, head + 12, sizeof word);
-    ip_addr_set_ip4_u32_val(src, word);
-    memcpy(&word, head + 16, sizeof word);
-    ip_addr_set_ip4_u32_val(dst, word);
+    header_addresses(head, &src, &dst);
     return is_storm_ack(tcp, total - ip_len - tcp_len, &src, &dst);
 }
 
@@ -184,12 +210,7 @@ static bool drop_storm_ack6(struct pbuf *packet)
     }
     ip_addr_t src;
     ip_addr_t dst;
-    ip6_addr_t v6;
-    memset(&v6, 0, sizeof v6);
-    memcpy(v6.addr, head + 8, 16);
-    ip_addr_copy_from_ip6(src, v6);
-    memcpy(v6.addr, head + 24, 16);
-    ip_addr_copy_from_ip6(dst, v6);
+    header_addresses(head, &src, &dst);
     return is_storm_ack(tcp, payload - tcp_len, &src, &dst);
 }
 #endif
@@ -247,16 +268,7 @@ int sp_lwip_hook_ip4_input(struct pbuf *packet, struct netif *input_netif)
         outer + ICMP_HEADER + inner_len + UDP_PORTS > got) {
         return 0;
     }
-    ip_addr_t local;
-    ip_addr_t remote;
-    uint32_t word;
-    memcpy(&word, inner + 12, sizeof word);
-    ip_addr_set_ip4_u32_val(local, word);
-    memcpy(&word, inner + 16, sizeof word);
-    ip_addr_set_ip4_u32_val(remote, word);
-    const uint8_t *udp = inner + inner_len;
-    sp_lwip_dgram_icmp_error(&local, read_be16(udp), &remote, read_be16(udp + 2),
-                             unreachable_error(false, head[outer + 1]));
+    note_unreachable(inner, inner + inner_len, unreachable_error(false, head[outer + 1]));
     return 0;
 }
 
@@ -282,17 +294,7 @@ int sp_lwip_hook_ip6_input(struct pbuf *packet, struct netif *input_netif)
     if ((inner[0] >> 4) != 6 || inner[6] != PROTO_UDP) {
         return 0;
     }
-    ip_addr_t local;
-    ip_addr_t remote;
-    ip6_addr_t v6;
-    memset(&v6, 0, sizeof v6);
-    memcpy(v6.addr, inner + 8, 16);
-    ip_addr_copy_from_ip6(local, v6);
-    memcpy(v6.addr, inner + 24, 16);
-    ip_addr_copy_from_ip6(remote, v6);
-    const uint8_t *udp = inner + IP6_HEADER;
-    sp_lwip_dgram_icmp_error(&local, read_be16(udp), &remote, read_be16(udp + 2),
-                             unreachable_error(true, head[IP6_HEADER + 1]));
+    note_unreachable(inner, inner + IP6_HEADER, unreachable_error(true, head[IP6_HEADER + 1]));
 #else
     (void)packet;
 #endif
