@@ -62,7 +62,12 @@
  * Only the TIMER0 wrap (every 171 s) has to be seen, and the 1 ms SysTick
  * interrupt reads the timer often enough for that. */
 static uint32_t timer_last_value;
-static uint64_t timer_ticks;
+/* Elapsed time as whole milliseconds and the ticks beyond them: a 64-bit tick
+ * count would need a 64-bit division per read, and libgcc's (750 bytes of
+ * flash) for it. */
+static uint32_t timer_ms;
+static uint32_t timer_sub_ms_ticks;
+static uint32_t timer_ticks; /* wraps: only the entropy's samples read it */
 
 static uint32_t interrupts_off(void)
 {
@@ -78,22 +83,31 @@ static void interrupts_restore(uint32_t primask)
     __asm volatile("msr primask, %0" ::"r"(primask) : "memory");
 }
 
-static uint64_t elapsed_ticks(void)
+/* Counts what TIMER0 ran down since the last call; returns the low 32 bits
+ * of the ticks since start. */
+static uint32_t advance_clock(void)
 {
     uint32_t primask = interrupts_off();
     uint32_t value = TIMER0_VALUE;
-    timer_ticks += (uint32_t)(timer_last_value - value);
+    uint32_t ticks = (uint32_t)(timer_last_value - value);
     timer_last_value = value;
-    uint64_t ticks = timer_ticks;
+    timer_ticks += ticks;
+    timer_ms += ticks / TICKS_PER_MS;
+    timer_sub_ms_ticks += ticks % TICKS_PER_MS;
+    if (timer_sub_ms_ticks >= TICKS_PER_MS) {
+        timer_sub_ms_ticks -= TICKS_PER_MS;
+        timer_ms++;
+    }
+    uint32_t now = timer_ticks;
     interrupts_restore(primask);
-    return ticks;
+    return now;
 }
 
 void SysTick_Handler(void);
 /* Its one job besides waking WFI every millisecond: see every TIMER0 wrap. */
 void SysTick_Handler(void)
 {
-    (void)elapsed_ticks();
+    (void)advance_clock();
 }
 
 extern uint32_t __stack_top[], __stack_limit[];
@@ -218,7 +232,8 @@ void board_init(void)
 
 uint32_t board_millis(void)
 {
-    return (uint32_t)(elapsed_ticks() / TICKS_PER_MS);
+    (void)advance_clock();
+    return timer_ms; /* one word: read whole, even if SysTick advanced it since */
 }
 
 void board_idle(void *ctx)
@@ -282,7 +297,7 @@ int board_entropy(void *buf, size_t len)
                 turns++;
             }
             pool = entropy_mix(pool ^ turns ^ (SYST_CVR << 8) ^ (TIMER0_VALUE << 16) ^
-                               (uint32_t)elapsed_ticks());
+                               advance_clock());
         }
         size_t take = len < sizeof pool ? len : sizeof pool;
         memcpy(out, &pool, take);
