@@ -65,9 +65,9 @@ declare -A wall
 declare -a load
 wall_pass() { # <pass number>
     local out line k=0
-    echo "== wall time, pass $1: side by side (100000 UDP round trips; 2001 MiB TCP; lwIP 16 MiB TCP, 100000 UDP round trips) =="
+    echo "== wall time, pass $1: side by side (100000 UDP round trips; 2001 MiB TCP; lwIP 256 MiB TCP, 1000000 UDP round trips) =="
     load[$1]=$(cut -d' ' -f1 /proc/loadavg)
-    out=$(retry "$bin" all 100000 && retry "$lwip_bin" all 100000)
+    out=$(retry "$bin" all 100000 && retry "$lwip_bin" all 1000000)
     echo "$out"
     echo "(load average before the pass: ${load[$1]}, after: $(cut -d' ' -f1 /proc/loadavg))"
     for row in posix-udp posix-tcp lwip-tcp lwip-udp; do
@@ -248,8 +248,8 @@ echo "| POSIX UDP round trip, instructions | \`sp-udp\` / \`bsd-udp\`, callgrind
 echo "| POSIX TCP bulk, instructions | \`sp-tcp\` / \`bsd-tcp\`: 64 MiB, callgrind | BSD | $(num "${irs[sp-tcp]}") Ir per MiB | $(num "${irs[bsd-tcp]}") Ir per MiB | +$(num $((irs[sp-tcp] - irs[bsd-tcp]))) per MiB ($(ratio "${irs[sp-tcp]}" "${irs[bsd-tcp]}" 3)×) | — | — |"
 echo "| Poller, POSIX (epoll) | \`bench_poll sp-poller N\`: one ready socket among N, \`sp_poller_wait\`, callgrind | itself at its cheapest N | $(num "$pp_hi") Ir at most (${wait_ir[sp-poller,10000]} at 10 000) | $(num "$pp_lo") Ir at least (${wait_ir[sp-poller,10]} at 10) | **${pp_r}×** from 10 to 10 000 | flat within 1.2× | $(verdict "$pp_r" 1.2 2) |"
 echo "| Poller, lwIP (ready list) | \`bench_poll lwip-poller N\`, lwIP in-process, callgrind | itself at its cheapest N | $(num "$lp_hi") Ir at most (${wait_ir[lwip-poller,$lwip_max]} at $(num "$lwip_max")) | $(num "$lp_lo") Ir at least (${wait_ir[lwip-poller,10]} at 10) | **${lp_r}×** from 10 to $(num "$lwip_max") (the host build's lwIP maximum) | flat within 1.2× | $(verdict "$lp_r" 1.2 2) |"
-echo "| lwIP TCP bulk | \`bench_lwip sp-tcp\` / \`raw-tcp\`: 16 MiB in 1 KiB writes over lwIP's loopback netif, callgrind; wall from \`bench_lwip all\`, two passes | a raw-API program (\`tcp_write\`, one \`tcp_output\` per turn), same lwIP build | $(num "${irs[lwip-sp-tcp]}") Ir per MiB | $(num "${irs[lwip-raw-tcp]}") Ir per MiB | **${lt_r}×** ($(lwip_wall lwip-tcp)) | ≤ 1.05× | $(verdict "$lt_r" 1.05 2) |"
-echo "| lwIP UDP round trip | \`bench_lwip sp-udp\` / \`raw-udp\`: 64 B, callgrind; wall from \`bench_lwip all\`, two passes | raw \`udp_send\` / recv callback, same lwIP build | $(num "${irs[lwip-sp-udp]}") Ir | $(num "${irs[lwip-raw-udp]}") Ir | **${lu_r}×** ($(lwip_wall lwip-udp)) | ≤ 1.15× | $(verdict "$lu_r" 1.15 2) |"
+echo "| lwIP TCP bulk | \`bench_lwip sp-tcp\` / \`raw-tcp\`: 16 MiB in 1 KiB writes over lwIP's loopback netif, callgrind; wall: \`bench_lwip all\`, 256 MiB, two passes | a raw-API program (\`tcp_write\`, one \`tcp_output\` per turn), same lwIP build | $(num "${irs[lwip-sp-tcp]}") Ir per MiB | $(num "${irs[lwip-raw-tcp]}") Ir per MiB | **${lt_r}×** ($(lwip_wall lwip-tcp)) | ≤ 1.05× | $(verdict "$lt_r" 1.05 2) |"
+echo "| lwIP UDP round trip | \`bench_lwip sp-udp\` / \`raw-udp\`: 64 B, callgrind; wall: \`bench_lwip all\`, 1 000 000 round trips, two passes | raw \`udp_send\` / recv callback, same lwIP build | $(num "${irs[lwip-sp-udp]}") Ir | $(num "${irs[lwip-raw-udp]}") Ir | **${lu_r}×** ($(lwip_wall lwip-udp)) | ≤ 1.15× | $(verdict "$lu_r" 1.15 2) |"
 echo
 echo "| N | \`sp_poll\` | \`sp_poller\` (epoll) | \`poll(2)\` | \`epoll_wait\` | lwIP \`sp_poller\` | lwIP \`sp_poll\` |"
 echo "|---:|---:|---:|---:|---:|---:|---:|"
