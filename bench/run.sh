@@ -19,20 +19,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 build=build/bench
 
-# Bench is not part of scripts/test.sh, so it installs its own tools here.
-need=()
-command -v valgrind >/dev/null || need+=(valgrind)
-command -v gnuplot >/dev/null || need+=(gnuplot-nox)
-if [ "${#need[@]}" -gt 0 ]; then
-    echo "== set-up: installing ${need[*]}"
-    if [ "$(id -u)" -eq 0 ]; then apt=(apt-get); elif sudo -n true 2>/dev/null; then apt=(sudo -n apt-get)
-    else
-        echo "bench/run.sh needs ${need[*]}: install them (apt-get install ${need[*]})" >&2
-        exit 1
-    fi
-    DEBIAN_FRONTEND=noninteractive "${apt[@]}" install -y -q "${need[@]}" >/dev/null ||
-        { "${apt[@]}" update -q >/dev/null && DEBIAN_FRONTEND=noninteractive "${apt[@]}" install -y -q "${need[@]}" >/dev/null; }
-fi
+# The same set-up as the tests (it also installs valgrind and gnuplot-nox,
+# and fetches the lwIP source bench_lwip builds on); it fails naming what is
+# missing when it can neither install as root nor through sudo.
+bash scripts/setup.sh </dev/null || { echo "bench/run.sh: scripts/setup.sh failed" >&2; exit 1; }
 
 # A table of 16384 handles, so that 10 000 sockets fit.
 cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release -DSOCKPORT_BUILD_TESTS=OFF \

@@ -16,11 +16,12 @@
 
 # libclang-rt-14-dev: clang's sanitizer and libFuzzer runtimes, which
 # --no-install-recommends leaves out (preset host-clang links UBSan).
+# valgrind and gnuplot-nox: bench/run.sh's instruction counts and its plot.
 sp_setup_packages=(
     build-essential cmake pkg-config clang libclang-rt-14-dev libcmocka-dev libc-ares-dev
     gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm
     socat netcat-openbsd dnsmasq-base iproute2 nftables curl dpkg-dev valgrind
-    python3 openssl
+    python3 openssl gnuplot-nox
 )
 sp_setup_lwip_version="2.1.3"
 # deb-src entries this script derives live in a file of their own, so a rerun
