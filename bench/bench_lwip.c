@@ -27,6 +27,7 @@
 #include <sockport/sockport.h>
 
 #include "bench_common.h"
+#include "bench_sp.h"
 
 #define WRITE_BYTES 1024
 #define DGRAM_BYTES 64
@@ -40,18 +41,8 @@ static sp_stack *stack;
 
 static void sp_tcp(long mib)
 {
-    sp_addr addr;
-    int listener = sp_socket_on(stack, SP_AF_INET, SP_SOCK_STREAM, 0);
-    sp_addr_loopback(&addr, SP_AF_INET, 0);
-    sp_bind(listener, &addr);
-    sp_listen(listener, 1);
-    sp_getsockname(listener, &addr);
-    int client = sp_socket_on(stack, SP_AF_INET, SP_SOCK_STREAM, 0);
-    if (sp_connect(client, &addr) < 0)
-        bench_die("sp_connect", 0);
-    int server = sp_accept(listener, NULL);
-    if (server < 0)
-        bench_die("sp_accept", server);
+    int listener, client, server;
+    bench_sp_tcp_pair(stack, &listener, &client, &server);
     sp_setsockopt(client, SP_OPT_NONBLOCK, 1);
     sp_setsockopt(server, SP_OPT_NONBLOCK, 1);
     /* Nagle off on both sides: with it, the last short segment waits for a
@@ -86,29 +77,7 @@ static void sp_tcp(long mib)
 
 static void sp_udp(long count)
 {
-    sp_addr a_addr, b_addr;
-    int a = sp_socket_on(stack, SP_AF_INET, SP_SOCK_DGRAM, 0);
-    int b = sp_socket_on(stack, SP_AF_INET, SP_SOCK_DGRAM, 0);
-    sp_addr_loopback(&a_addr, SP_AF_INET, 0);
-    sp_addr_loopback(&b_addr, SP_AF_INET, 0);
-    if (sp_bind(a, &a_addr) < 0 || sp_bind(b, &b_addr) < 0)
-        bench_die("sp_bind", 0);
-    sp_getsockname(a, &a_addr);
-    sp_getsockname(b, &b_addr);
-    sp_connect(a, &b_addr);
-    sp_connect(b, &a_addr);
-    for (long i = 0; i < count; i++) {
-        if (sp_send(a, buffer, DGRAM_BYTES, 0) != DGRAM_BYTES)
-            bench_die("sp_send a", i);
-        if (sp_recv(b, buffer, DGRAM_BYTES, 0) != DGRAM_BYTES)
-            bench_die("sp_recv b", i);
-        if (sp_send(b, buffer, DGRAM_BYTES, 0) != DGRAM_BYTES)
-            bench_die("sp_send b", i);
-        if (sp_recv(a, buffer, DGRAM_BYTES, 0) != DGRAM_BYTES)
-            bench_die("sp_recv a", i);
-    }
-    sp_close(a);
-    sp_close(b);
+    bench_sp_udp_round_trips(stack, buffer, DGRAM_BYTES, count);
 }
 
 /* ---- On lwIP's raw API: what a careful hand-written program does ---- */

@@ -11,6 +11,7 @@
  */
 #define _GNU_SOURCE /* accept4, SOCK_NONBLOCK */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
@@ -21,6 +22,7 @@
 #include <sockport/sockport.h>
 
 #include "bench_common.h"
+#include "bench_sp.h"
 
 #define DGRAM_BYTES 64
 #define STREAM_CHUNK 65536
@@ -29,29 +31,7 @@ static uint8_t buffer[STREAM_CHUNK];
 
 static void sp_udp(long count)
 {
-    sp_addr a_addr, b_addr;
-    int a = sp_socket(SP_AF_INET, SP_SOCK_DGRAM, 0);
-    int b = sp_socket(SP_AF_INET, SP_SOCK_DGRAM, 0);
-    sp_addr_loopback(&a_addr, SP_AF_INET, 0);
-    sp_addr_loopback(&b_addr, SP_AF_INET, 0);
-    if (sp_bind(a, &a_addr) < 0 || sp_bind(b, &b_addr) < 0)
-        bench_die("sp_bind", 0);
-    sp_getsockname(a, &a_addr);
-    sp_getsockname(b, &b_addr);
-    sp_connect(a, &b_addr);
-    sp_connect(b, &a_addr);
-    for (long i = 0; i < count; i++) {
-        if (sp_send(a, buffer, DGRAM_BYTES, 0) != DGRAM_BYTES)
-            bench_die("sp_send a", i);
-        if (sp_recv(b, buffer, DGRAM_BYTES, 0) != DGRAM_BYTES)
-            bench_die("sp_recv b", i);
-        if (sp_send(b, buffer, DGRAM_BYTES, 0) != DGRAM_BYTES)
-            bench_die("sp_send b", i);
-        if (sp_recv(a, buffer, DGRAM_BYTES, 0) != DGRAM_BYTES)
-            bench_die("sp_recv a", i);
-    }
-    sp_close(a);
-    sp_close(b);
+    bench_sp_udp_round_trips(sp_default_stack(), buffer, DGRAM_BYTES, count);
 }
 
 /* The same exchange as a careful BSD program writes it: non-blocking sockets
@@ -94,16 +74,9 @@ static void bsd_udp(long count)
 
 static void sp_tcp(long mib)
 {
-    sp_addr addr;
-    int listener = sp_socket(SP_AF_INET, SP_SOCK_STREAM, 0);
-    sp_addr_loopback(&addr, SP_AF_INET, 0);
-    sp_bind(listener, &addr);
-    sp_listen(listener, 1);
-    sp_getsockname(listener, &addr);
-    int client = sp_socket(SP_AF_INET, SP_SOCK_STREAM, 0);
+    int listener, client, server;
+    bench_sp_tcp_pair(sp_default_stack(), &listener, &client, &server);
     sp_setsockopt(client, SP_OPT_NONBLOCK, 1);
-    sp_connect(client, &addr);
-    int server = sp_accept(listener, NULL);
     sp_setsockopt(server, SP_OPT_NONBLOCK, 1);
     long long left_out = mib << 20, left_in = mib << 20;
     while (left_in > 0) {
@@ -124,20 +97,29 @@ static void sp_tcp(long mib)
     sp_close(listener);
 }
 
-static void bsd_tcp(long mib)
+/* A connected TCP pair over loopback, the server end non-blocking; the client
+ * gets @p client_flags (SOCK_NONBLOCK: its connect completes in the background). */
+static void bsd_tcp_pair(int client_flags, int *listener, int *client, int *server)
 {
     struct sockaddr_in addr = {.sin_family = AF_INET};
     socklen_t len = sizeof(addr);
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    int listener = socket(AF_INET, SOCK_STREAM, 0);
-    bind(listener, (struct sockaddr *)&addr, len);
-    listen(listener, 1);
-    getsockname(listener, (struct sockaddr *)&addr, &len);
-    int client = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
-    connect(client, (struct sockaddr *)&addr, len);
-    int server = accept4(listener, NULL, NULL, SOCK_NONBLOCK);
-    if (server < 0)
-        bench_die("accept", 0);
+    *listener = socket(AF_INET, SOCK_STREAM, 0);
+    if (bind(*listener, (struct sockaddr *)&addr, len) < 0 || listen(*listener, 1) < 0 ||
+        getsockname(*listener, (struct sockaddr *)&addr, &len) < 0)
+        bench_die("listen", 0);
+    *client = socket(AF_INET, SOCK_STREAM | client_flags, 0);
+    if (connect(*client, (struct sockaddr *)&addr, len) < 0 && errno != EINPROGRESS)
+        bench_die("connect", errno);
+    *server = accept4(*listener, NULL, NULL, SOCK_NONBLOCK);
+    if (*server < 0)
+        bench_die("accept", errno);
+}
+
+static void bsd_tcp(long mib)
+{
+    int listener, client, server;
+    bsd_tcp_pair(SOCK_NONBLOCK, &listener, &client, &server);
     long long left_out = mib << 20, left_in = mib << 20;
     while (left_in > 0) {
         struct pollfd fds[2] = {{client, left_out > 0 ? POLLOUT : 0, 0}, {server, POLLIN, 0}};
@@ -167,16 +149,8 @@ static void bsd_tcp(long mib)
  */
 static void sp_stream_calls(long count)
 {
-    sp_addr addr;
-    int listener = sp_socket(SP_AF_INET, SP_SOCK_STREAM, 0);
-    sp_addr_loopback(&addr, SP_AF_INET, 0);
-    sp_bind(listener, &addr);
-    sp_listen(listener, 1);
-    sp_getsockname(listener, &addr);
-    int client = sp_socket(SP_AF_INET, SP_SOCK_STREAM, 0);
-    if (sp_connect(client, &addr) < 0)
-        bench_die("sp_connect", 0);
-    int server = sp_accept(listener, NULL);
+    int listener, client, server;
+    bench_sp_tcp_pair(sp_default_stack(), &listener, &client, &server);
     sp_setsockopt(client, SP_OPT_NODELAY, 1);
     for (long i = 0; i < count; i++) {
         if (sp_send(client, buffer, 1, 0) != 1)
@@ -191,17 +165,8 @@ static void sp_stream_calls(long count)
 
 static void bsd_stream_calls(long count)
 {
-    struct sockaddr_in addr = {.sin_family = AF_INET};
-    socklen_t len = sizeof(addr);
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    int listener = socket(AF_INET, SOCK_STREAM, 0);
-    bind(listener, (struct sockaddr *)&addr, len);
-    listen(listener, 1);
-    getsockname(listener, (struct sockaddr *)&addr, &len);
-    int client = socket(AF_INET, SOCK_STREAM, 0);
-    if (connect(client, (struct sockaddr *)&addr, len) < 0)
-        bench_die("connect", 0);
-    int server = accept4(listener, NULL, NULL, SOCK_NONBLOCK);
+    int listener, client, server;
+    bsd_tcp_pair(0, &listener, &client, &server);
     int one = 1;
     setsockopt(client, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     for (long i = 0; i < count; i++) {
