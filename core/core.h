@@ -94,6 +94,21 @@ enum spc_fast {
     SPC_FAST_RECV_FROM = 8,
 };
 
+/**
+ * Whether core has the data calls' fast path (io.c): about 500 bytes of code
+ * on Cortex-M3 that save a port with send_direct and recv_direct tens of
+ * instructions per call. A build for size (-Os) leaves it out, every data
+ * call then taking the general path (the same results); -DSPC_FAST_PATH=0 or
+ * 1 decides it for any build (docs/footprint.md).
+ */
+#ifndef SPC_FAST_PATH
+#ifdef __OPTIMIZE_SIZE__
+#define SPC_FAST_PATH 0
+#else
+#define SPC_FAST_PATH 1
+#endif
+#endif
+
 struct spc_socket;
 struct spc_deadline;
 
@@ -243,6 +258,11 @@ static inline int spc_lookup(int handle, struct spc_socket **out)
     return 0;
 }
 
+/** The open socket @p handle names, or NULL (never issued, closed, stale: the
+ *  caller's SP_EBADF). spc_lookup() out of line, for the calls not on the
+ *  data path: one copy of it in a firmware image. */
+struct spc_socket *spc_find(int handle);
+
 /** The slot @p handle names if the slot's fast-path bits hold @p need, else
  *  NULL. A free slot's bits are 0, so the generation alone tells a current
  *  handle from a stale one here; a negative handle's generation is above
@@ -316,12 +336,20 @@ int spc_wait(struct spc_socket *s, short events, struct spc_deadline *d);
 
 /* --- io.c -------------------------------------------------------------- */
 
+#if SPC_FAST_PATH
 /** The enum spc_fast bits that @p s's fields give now. */
 uint8_t spc_fast_flags(const struct spc_socket *s);
 
 /** Recompute s->fast: called wherever in_use, state, shut_rd, shut_wr or
  *  service change (debug builds check at every data call that none was missed). */
 void spc_fast_update(struct spc_socket *s);
+#else
+/* Without the fast path no call reads the bits: they stay 0. */
+static inline void spc_fast_update(struct spc_socket *s)
+{
+    (void)s;
+}
+#endif
 
 /* --- socket.c ---------------------------------------------------------- */
 

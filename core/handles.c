@@ -66,6 +66,13 @@ int sp_get_table_stats(sp_table_stats *out)
     return 0;
 }
 
+struct spc_socket *spc_find(int handle)
+{
+    struct spc_socket *s;
+    spc_lookup(handle, &s);
+    return s;
+}
+
 int spc_handle_of(const struct spc_socket *s)
 {
     uint32_t index = (uint32_t)(s - spc_table);

@@ -201,6 +201,7 @@ SPC_COLD static ptrdiff_t spc_recv(struct spc_socket *s, void *buf, size_t len, 
     }
 }
 
+#if SPC_FAST_PATH
 uint8_t spc_fast_flags(const struct spc_socket *s)
 {
     if (!s->in_use || s->service != NULL)
@@ -231,28 +232,37 @@ static bool spc_tried_ends(const struct spc_socket *s, ptrdiff_t *tried, int fla
     *tried = spc_port_failure(*tried);
     return *tried != SP_EAGAIN || s->nonblocking || (flags & SP_MSG_DONTWAIT);
 }
+#define SPC_ASSERT_FAST_BITS(s) assert((s)->fast == spc_fast_flags(s))
+#else
+#define SPC_ASSERT_FAST_BITS(s) ((void)0)
+#endif
 
 /*
  * The rest of a send the fast path did not finish, a function of its own so
  * that the fast path keeps nothing but its arguments across the port's
  * call: the whole general path (@p tried 0), or, after the fast path's port
  * call failed with @p tried, what the general path does after that call
- * (which, when it waits, starts by trying again).
+ * (which, when it waits, starts by trying again). Without the fast path,
+ * every send (@p tried 0).
  */
 SPC_COLD static ptrdiff_t spc_sendto_rest(ptrdiff_t tried, int sock, const void *buf, size_t len,
                                           int flags, const sp_addr *to)
 {
-    struct spc_socket *s;
-    int rc = spc_lookup(sock, &s);
-    if (rc < 0)
-        return rc;
-    assert(s->fast == spc_fast_flags(s));
+    struct spc_socket *s = spc_find(sock);
+    if (s == NULL)
+        return SP_EBADF;
+    SPC_ASSERT_FAST_BITS(s);
+#if SPC_FAST_PATH
     if (tried < 0 && spc_tried_ends(s, &tried, flags))
         return tried;
+#else
+    (void)tried;
+#endif
     struct spc_deadline deadline = spc_deadline_in(s->snd_timeout_ms);
     return spc_send(s, buf, len, flags, to, &deadline, !s->nonblocking);
 }
 
+#if SPC_FAST_PATH
 /*
  * The common case in few instructions: a socket whose fast bits (core.h,
  * enum spc_fast) allow this call, a buffer the port can take at once. Its
@@ -276,6 +286,9 @@ static inline ptrdiff_t spc_sendto(int sock, const void *buf, size_t len, int fl
     ptrdiff_t sent = spc_port_send_direct(s->stack, s->native, buf, len, flags, to);
     return SPC_LIKELY(sent >= 0) ? sent : spc_sendto_rest(sent, sock, buf, len, flags, to);
 }
+#else
+#define spc_sendto(sock, buf, len, flags, to) spc_sendto_rest(0, sock, buf, len, flags, to)
+#endif
 
 ptrdiff_t sp_send(int sock, const void *buf, size_t len, int flags)
 {
@@ -286,7 +299,7 @@ ptrdiff_t sp_send(int sock, const void *buf, size_t len, int flags)
  * for one again. */
 ptrdiff_t sp_sendto(int sock, const void *buf, size_t len, int flags, const sp_addr *to)
 {
-    if (to == NULL)
+    if (SPC_FAST_PATH && to == NULL)
         return sp_send(sock, buf, len, flags);
     return spc_sendto(sock, buf, len, flags, to);
 }
@@ -300,17 +313,21 @@ ptrdiff_t sp_write(int sock, const void *buf, size_t len)
 SPC_COLD static ptrdiff_t spc_recvfrom_rest(ptrdiff_t tried, int sock, void *buf, size_t len,
                                             int flags, sp_addr *from)
 {
-    struct spc_socket *s;
-    int rc = spc_lookup(sock, &s);
-    if (rc < 0)
-        return rc;
-    assert(s->fast == spc_fast_flags(s));
+    struct spc_socket *s = spc_find(sock);
+    if (s == NULL)
+        return SP_EBADF;
+    SPC_ASSERT_FAST_BITS(s);
+#if SPC_FAST_PATH
     if (tried < 0 && spc_tried_ends(s, &tried, flags))
         return tried;
+#else
+    (void)tried;
+#endif
     struct spc_deadline deadline = spc_deadline_in(s->rcv_timeout_ms);
     return spc_recv(s, buf, len, flags, from, &deadline, !s->nonblocking);
 }
 
+#if SPC_FAST_PATH
 /* The fast path, as spc_sendto(). */
 static inline ptrdiff_t spc_recvfrom(int sock, void *buf, size_t len, int flags, sp_addr *from)
 {
@@ -329,6 +346,9 @@ static inline ptrdiff_t spc_recvfrom(int sock, void *buf, size_t len, int flags,
      * count is never over len). */
     return (size_t)got > len && !(flags & SP_MSG_TRUNC) ? (ptrdiff_t)len : got;
 }
+#else
+#define spc_recvfrom(sock, buf, len, flags, from) spc_recvfrom_rest(0, sock, buf, len, flags, from)
+#endif
 
 ptrdiff_t sp_recv(int sock, void *buf, size_t len, int flags)
 {
@@ -338,7 +358,7 @@ ptrdiff_t sp_recv(int sock, void *buf, size_t len, int flags)
 /* As sp_sendto(): without a sender to name it is sp_recv(). */
 ptrdiff_t sp_recvfrom(int sock, void *buf, size_t len, int flags, sp_addr *from)
 {
-    if (from == NULL)
+    if (SPC_FAST_PATH && from == NULL)
         return sp_recv(sock, buf, len, flags);
     return spc_recvfrom(sock, buf, len, flags, from);
 }
@@ -355,9 +375,9 @@ static int spc_begin_all(int sock, const void *buf, size_t len, int timeout_ms, 
 {
     if (count != NULL)
         *count = 0;
-    int rc = spc_lookup(sock, s);
-    if (rc < 0)
-        return rc;
+    *s = spc_find(sock);
+    if (*s == NULL)
+        return SP_EBADF;
     return spc_len_ok(buf, len) && timeout_ms >= -1 ? 0 : SP_EINVAL;
 }
 

@@ -61,8 +61,7 @@ int sp_socket_on(sp_stack *stack, int family, int type, int protocol)
         return rc;
 
     int handle = spc_claim(stack, native, family, type, protocol);
-    struct spc_socket *s;
-    spc_lookup(handle, &s);
+    struct spc_socket *s = spc_find(handle);
     s->framed = framed;
     if (type == SP_SOCK_RDM)
         rc = spc_registry.rdm->attach(s);
@@ -81,15 +80,14 @@ void (*spc_poller_forget)(struct spc_socket *s);
 
 int sp_close(int sock)
 {
-    struct spc_socket *s;
-    int rc = spc_lookup(sock, &s);
-    if (rc < 0)
-        return rc;
+    struct spc_socket *s = spc_find(sock);
+    if (s == NULL)
+        return SP_EBADF;
     if (s->poller != 0)
         spc_poller_forget(s);
     if (s->service != NULL)
         s->service->close(s);
-    rc = spc_port_close(s->stack, s->native);
+    int rc = spc_port_close(s->stack, s->native);
     spc_release(s);
     return rc < 0 ? rc : 0;
 }
@@ -111,16 +109,16 @@ int sp_close_all(sp_stack *stack)
 
 sp_stack *sp_socket_stack(int sock)
 {
-    struct spc_socket *s;
-    return spc_lookup(sock, &s) < 0 ? NULL : s->stack;
+    struct spc_socket *s = spc_find(sock);
+    return s == NULL ? NULL : s->stack;
 }
 
 /* Looks up @p sock and checks that @p addr is a usable address for it. */
 static int spc_lookup_with_addr(int sock, const sp_addr *addr, struct spc_socket **out)
 {
-    int rc = spc_lookup(sock, out);
-    if (rc < 0)
-        return rc;
+    *out = spc_find(sock);
+    if (*out == NULL)
+        return SP_EBADF;
     if (addr == NULL)
         return SP_EINVAL;
     if (addr->family != (*out)->family)
@@ -145,15 +143,14 @@ int sp_bind(int sock, const sp_addr *addr)
 
 int sp_listen(int sock, int backlog)
 {
-    struct spc_socket *s;
-    int rc = spc_lookup(sock, &s);
-    if (rc < 0)
-        return rc;
+    struct spc_socket *s = spc_find(sock);
+    if (s == NULL)
+        return SP_EBADF;
     if (!spc_is_connection_type(s->type))
         return SP_EOPNOTSUPP;
     if (s->state == SPC_CONNECTED || s->state == SPC_CONNECTING || s->state == SPC_FAILED)
         return SP_EINVAL;
-    rc = spc_port_listen(s->stack, s->native, backlog < 1 ? 1 : backlog);
+    int rc = spc_port_listen(s->stack, s->native, backlog < 1 ? 1 : backlog);
     if (rc < 0)
         return rc;
     /* A listener carries no records: its framing state goes to the connections. */
@@ -167,10 +164,9 @@ int sp_listen(int sock, int backlog)
 
 int sp_accept(int sock, sp_addr *peer)
 {
-    struct spc_socket *s;
-    int rc = spc_lookup(sock, &s);
-    if (rc < 0)
-        return rc;
+    struct spc_socket *s = spc_find(sock);
+    if (s == NULL)
+        return SP_EBADF;
     if (!spc_is_connection_type(s->type))
         return SP_EOPNOTSUPP;
     if (s->state != SPC_LISTENING)
@@ -185,11 +181,10 @@ int sp_accept(int sock, sp_addr *peer)
         sp_port_sock native = 0;
         sp_addr from;
         spc_addr_unnamed(&from, s->family);
-        rc = spc_port_accept(s->stack, s->native, &native, &from);
+        int rc = spc_port_accept(s->stack, s->native, &native, &from);
         if (rc >= 0) {
             int handle = spc_claim(s->stack, native, s->family, s->type, s->protocol);
-            struct spc_socket *child;
-            spc_lookup(handle, &child);
+            struct spc_socket *child = spc_find(handle);
             child->bound = true;
             child->state = SPC_CONNECTED;
             spc_peer_keep(child, &from);
@@ -331,10 +326,9 @@ int sp_connect(int sock, const sp_addr *addr)
 
 int sp_shutdown(int sock, int how)
 {
-    struct spc_socket *s;
-    int rc = spc_lookup(sock, &s);
-    if (rc < 0)
-        return rc;
+    struct spc_socket *s = spc_find(sock);
+    if (s == NULL)
+        return SP_EBADF;
     if (how != SP_SHUT_RD && how != SP_SHUT_WR && how != SP_SHUT_RDWR)
         return SP_EINVAL;
     spc_settle_connect(s); /* a failed attempt is not connected; its error stays pending */
@@ -342,7 +336,7 @@ int sp_shutdown(int sock, int how)
         return SP_ENOTCONN;
     if (how != SP_SHUT_RD && s->service != NULL && s->service->drain != NULL)
         s->service->drain(s); /* the stream's end must come after the last record */
-    rc = spc_port_shutdown(s->stack, s->native, how);
+    int rc = spc_port_shutdown(s->stack, s->native, how);
     if (rc < 0)
         return rc;
     if (how != SP_SHUT_WR)
@@ -355,10 +349,9 @@ int sp_shutdown(int sock, int how)
 
 int sp_getsockname(int sock, sp_addr *out)
 {
-    struct spc_socket *s;
-    int rc = spc_lookup(sock, &s);
-    if (rc < 0)
-        return rc;
+    struct spc_socket *s = spc_find(sock);
+    if (s == NULL)
+        return SP_EBADF;
     if (out == NULL)
         return SP_EINVAL;
     return spc_port_local_addr(s->stack, s->native, out);
@@ -366,10 +359,9 @@ int sp_getsockname(int sock, sp_addr *out)
 
 int sp_getpeername(int sock, sp_addr *out)
 {
-    struct spc_socket *s;
-    int rc = spc_lookup(sock, &s);
-    if (rc < 0)
-        return rc;
+    struct spc_socket *s = spc_find(sock);
+    if (s == NULL)
+        return SP_EBADF;
     if (out == NULL)
         return SP_EINVAL;
     spc_settle_connect(s); /* a failed attempt is not connected; its error stays pending */
@@ -461,10 +453,9 @@ static bool spc_opt_value_ok(const struct spc_opt_rule *rule, int value)
 
 int sp_setsockopt(int sock, int option, int value)
 {
-    struct spc_socket *s;
-    int rc = spc_lookup(sock, &s);
-    if (rc < 0)
-        return rc;
+    struct spc_socket *s = spc_find(sock);
+    if (s == NULL)
+        return SP_EBADF;
     const struct spc_opt_rule *rule = spc_find_opt_rule(option);
     if (rule == NULL || !spc_opt_value_ok(rule, value))
         return SP_EINVAL;
@@ -490,10 +481,9 @@ int sp_setsockopt(int sock, int option, int value)
 
 int sp_getsockopt(int sock, int option, int *value)
 {
-    struct spc_socket *s;
-    int rc = spc_lookup(sock, &s);
-    if (rc < 0)
-        return rc;
+    struct spc_socket *s = spc_find(sock);
+    if (s == NULL)
+        return SP_EBADF;
     const struct spc_opt_rule *rule = spc_find_opt_rule(option);
     if (rule == NULL || value == NULL)
         return SP_EINVAL;
@@ -537,10 +527,9 @@ int sp_getsockopt(int sock, int option, int *value)
 
 int sp_setsockopt_native(int sock, int level, int name, const void *value, size_t len)
 {
-    struct spc_socket *s;
-    int rc = spc_lookup(sock, &s);
-    if (rc < 0)
-        return rc;
+    struct spc_socket *s = spc_find(sock);
+    if (s == NULL)
+        return SP_EBADF;
     if (value == NULL && len > 0)
         return SP_EINVAL;
     return spc_port_set_native_option(s->stack, s->native, level, name, value, len);
@@ -548,10 +537,9 @@ int sp_setsockopt_native(int sock, int level, int name, const void *value, size_
 
 int sp_getsockopt_native(int sock, int level, int name, void *value, size_t *len)
 {
-    struct spc_socket *s;
-    int rc = spc_lookup(sock, &s);
-    if (rc < 0)
-        return rc;
+    struct spc_socket *s = spc_find(sock);
+    if (s == NULL)
+        return SP_EBADF;
     if (len == NULL || (value == NULL && *len > 0))
         return SP_EINVAL;
     return spc_port_get_native_option(s->stack, s->native, level, name, value, len);

@@ -346,6 +346,8 @@ struct sp_port_ops {
      * these in fills in send and recv as well.
      * NULL: every data call takes core's general path, with all its checks,
      * to send() and recv() (the same results, more instructions per call).
+     * Core built for size (-Os) has no fast path and never calls these
+     * (SPC_FAST_PATH in core/core.h).
      */
     ptrdiff_t (*send_direct)(sp_port_sock sock, const void *buf, size_t len, int flags,
                              const sp_addr *to, void *state);
