@@ -408,7 +408,9 @@ static const char *exception_name(uint32_t number)
 
 enum { FRAME_R0, FRAME_R1, FRAME_R2, FRAME_R3, FRAME_R12, FRAME_LR, FRAME_PC, FRAME_XPSR };
 
-void board_fault_report(const uint32_t *frame)
+/* used: Fault_Handler's assembly is its only caller, which a link-time
+ * optimiser does not see (it would drop the function). */
+__attribute__((used)) void board_fault_report(const uint32_t *frame)
 {
     uint32_t exception = SCB_ICSR & 0x1FFu;
     console_puts("\r\n*** FAULT: ");

@@ -104,10 +104,11 @@ void Reset_Handler(void)
 
 /* newlib's __libc_init_array/__libc_fini_array call these; crti.o would
  * define them, but firmware links with -nostartfiles (Reset_Handler is the
- * start-up code) and runs the constructors itself. */
-void _init(void) {}
+ * start-up code) and runs the constructors itself. used: newlib's objects
+ * may join the link after a link-time optimiser has run (syscalls.c). */
+__attribute__((used)) void _init(void) {}
 
-void _fini(void) {}
+__attribute__((used)) void _fini(void) {}
 
 /* Hands the stack frame the exception pushed to the reporter: bit 2 of
  * EXC_RETURN in LR says whether it is on the main or the process stack. */

@@ -16,18 +16,22 @@
 #include "board.h"
 #include "board_internal.h"
 
-/* newlib calls these; its headers do not declare them. */
-int _write(int fd, const char *buf, int len);
-int _read(int fd, char *buf, int len);
-int _open(const char *path, int flags, int mode);
-int _close(int fd);
-int _fstat(int fd, struct stat *st);
-int _isatty(int fd);
-int _lseek(int fd, int offset, int whence);
-void *_sbrk(ptrdiff_t increment);
-void _exit(int status) __attribute__((noreturn));
-int _kill(int pid, int sig);
-int _getpid(void);
+/* newlib calls these; its headers do not declare them. used: newlib's own
+ * objects that call them may join the link only after a link-time optimiser
+ * has run, which would have dropped them as unreferenced (docs/footprint.md,
+ * "Link-time optimisation"); --gc-sections still drops those nothing calls. */
+#define NEWLIB_SYSCALL __attribute__((used))
+NEWLIB_SYSCALL int _write(int fd, const char *buf, int len);
+NEWLIB_SYSCALL int _read(int fd, char *buf, int len);
+NEWLIB_SYSCALL int _open(const char *path, int flags, int mode);
+NEWLIB_SYSCALL int _close(int fd);
+NEWLIB_SYSCALL int _fstat(int fd, struct stat *st);
+NEWLIB_SYSCALL int _isatty(int fd);
+NEWLIB_SYSCALL int _lseek(int fd, int offset, int whence);
+NEWLIB_SYSCALL void *_sbrk(ptrdiff_t increment);
+NEWLIB_SYSCALL void _exit(int status) __attribute__((noreturn));
+NEWLIB_SYSCALL int _kill(int pid, int sig);
+NEWLIB_SYSCALL int _getpid(void);
 
 extern char __heap_start[], __heap_end[];
 
