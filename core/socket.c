@@ -388,44 +388,36 @@ enum spc_opt_scope {
     SPC_RDM_ONLY,
 };
 
-struct spc_opt_rule {
-    int option;
-    uint8_t kind;
-    uint8_t scope;
-    bool core_owned; /* kept in core; never reaches the port */
-};
+/* A rule is one byte: the kind in the low two bits, the scope above them. */
+#define SPC_OPT_RULE(kind, scope) ((uint8_t)((kind) | (scope) << 2))
+#define SPC_OPT_KIND(rule) ((rule)&3)
+#define SPC_OPT_SCOPE(rule) ((rule) >> 2)
 
-static const struct spc_opt_rule spc_opt_rules[] = {
-    {SP_OPT_NONBLOCK, SPC_OPT_BOOL, SPC_ANY_SOCKET, true},
-    {SP_OPT_RCVTIMEO, SPC_OPT_TIMEOUT, SPC_ANY_SOCKET, true},
-    {SP_OPT_SNDTIMEO, SPC_OPT_TIMEOUT, SPC_ANY_SOCKET, true},
-    {SP_OPT_REUSEADDR, SPC_OPT_BOOL, SPC_ANY_SOCKET, false},
-    {SP_OPT_NODELAY, SPC_OPT_BOOL, SPC_IP_STREAM_ONLY, false},
+/* Indexed by option - 1: the options are numbered 1 .. SP_OPT_RDM_RTO. */
+static const uint8_t spc_opt_rules[] = {
+    [SP_OPT_NONBLOCK - 1] = SPC_OPT_RULE(SPC_OPT_BOOL, SPC_ANY_SOCKET),
+    [SP_OPT_RCVTIMEO - 1] = SPC_OPT_RULE(SPC_OPT_TIMEOUT, SPC_ANY_SOCKET),
+    [SP_OPT_SNDTIMEO - 1] = SPC_OPT_RULE(SPC_OPT_TIMEOUT, SPC_ANY_SOCKET),
+    [SP_OPT_REUSEADDR - 1] = SPC_OPT_RULE(SPC_OPT_BOOL, SPC_ANY_SOCKET),
+    [SP_OPT_NODELAY - 1] = SPC_OPT_RULE(SPC_OPT_BOOL, SPC_IP_STREAM_ONLY),
     /* Socket-level on Linux: any socket takes them; they act on TCP / datagrams. */
-    {SP_OPT_KEEPALIVE, SPC_OPT_BOOL, SPC_ANY_SOCKET, false},
-    {SP_OPT_BROADCAST, SPC_OPT_BOOL, SPC_ANY_SOCKET, false},
-    {SP_OPT_RCVBUF, SPC_OPT_SIZE, SPC_ANY_SOCKET, false},
-    {SP_OPT_SNDBUF, SPC_OPT_SIZE, SPC_ANY_SOCKET, false},
-    {SP_OPT_LINGER, SPC_OPT_TIMEOUT, SPC_ANY_SOCKET, false},
-    {SP_OPT_ERROR, SPC_OPT_READ_ONLY, SPC_ANY_SOCKET, true},
-    {SP_OPT_TYPE, SPC_OPT_READ_ONLY, SPC_ANY_SOCKET, true},
-    {SP_OPT_FAMILY, SPC_OPT_READ_ONLY, SPC_ANY_SOCKET, true},
-    {SP_OPT_V6ONLY, SPC_OPT_BOOL, SPC_IPV6_ONLY, false},
-    {SP_OPT_RDM_TIMEOUT, SPC_OPT_SIZE, SPC_RDM_ONLY, true},
-    {SP_OPT_RDM_RTO, SPC_OPT_SIZE, SPC_RDM_ONLY, true},
+    [SP_OPT_KEEPALIVE - 1] = SPC_OPT_RULE(SPC_OPT_BOOL, SPC_ANY_SOCKET),
+    [SP_OPT_BROADCAST - 1] = SPC_OPT_RULE(SPC_OPT_BOOL, SPC_ANY_SOCKET),
+    [SP_OPT_RCVBUF - 1] = SPC_OPT_RULE(SPC_OPT_SIZE, SPC_ANY_SOCKET),
+    [SP_OPT_SNDBUF - 1] = SPC_OPT_RULE(SPC_OPT_SIZE, SPC_ANY_SOCKET),
+    [SP_OPT_LINGER - 1] = SPC_OPT_RULE(SPC_OPT_TIMEOUT, SPC_ANY_SOCKET),
+    [SP_OPT_ERROR - 1] = SPC_OPT_RULE(SPC_OPT_READ_ONLY, SPC_ANY_SOCKET),
+    [SP_OPT_TYPE - 1] = SPC_OPT_RULE(SPC_OPT_READ_ONLY, SPC_ANY_SOCKET),
+    [SP_OPT_FAMILY - 1] = SPC_OPT_RULE(SPC_OPT_READ_ONLY, SPC_ANY_SOCKET),
+    [SP_OPT_V6ONLY - 1] = SPC_OPT_RULE(SPC_OPT_BOOL, SPC_IPV6_ONLY),
+    [SP_OPT_RDM_TIMEOUT - 1] = SPC_OPT_RULE(SPC_OPT_SIZE, SPC_RDM_ONLY),
+    [SP_OPT_RDM_RTO - 1] = SPC_OPT_RULE(SPC_OPT_SIZE, SPC_RDM_ONLY),
 };
+_Static_assert(sizeof spc_opt_rules == SP_OPT_RDM_RTO, "a rule for every option");
 
-static const struct spc_opt_rule *spc_find_opt_rule(int option)
+static bool spc_opt_applies(unsigned rule, const struct spc_socket *s)
 {
-    for (size_t i = 0; i < sizeof(spc_opt_rules) / sizeof(spc_opt_rules[0]); i++)
-        if (spc_opt_rules[i].option == option)
-            return &spc_opt_rules[i];
-    return NULL;
-}
-
-static bool spc_opt_applies(const struct spc_opt_rule *rule, const struct spc_socket *s)
-{
-    switch (rule->scope) {
+    switch (SPC_OPT_SCOPE(rule)) {
     case SPC_IP_STREAM_ONLY:
         return s->family != SP_AF_LOCAL && spc_is_connection_type(s->type);
     case SPC_IPV6_ONLY:
@@ -437,9 +429,9 @@ static bool spc_opt_applies(const struct spc_opt_rule *rule, const struct spc_so
     }
 }
 
-static bool spc_opt_value_ok(const struct spc_opt_rule *rule, int value)
+static bool spc_opt_value_ok(unsigned rule, int value)
 {
-    switch (rule->kind) {
+    switch (SPC_OPT_KIND(rule)) {
     case SPC_OPT_BOOL:
         return value == 0 || value == 1;
     case SPC_OPT_SIZE:
@@ -451,16 +443,31 @@ static bool spc_opt_value_ok(const struct spc_opt_rule *rule, int value)
     }
 }
 
-int sp_setsockopt(int sock, int option, int value)
+/*
+ * The checks both option calls make, in Linux's order: the socket
+ * (SP_EBADF), the option and its value (SP_EINVAL: @p set with a value its
+ * rule refuses, a get without @p where to store it), whether the option
+ * applies to this socket (SP_ENOPROTOOPT). 0 with the socket in @p out.
+ */
+static int spc_opt_check(int sock, int option, bool set, int value, const int *where,
+                         struct spc_socket **out)
 {
-    struct spc_socket *s = spc_find(sock);
+    struct spc_socket *s = *out = spc_find(sock);
     if (s == NULL)
         return SP_EBADF;
-    const struct spc_opt_rule *rule = spc_find_opt_rule(option);
-    if (rule == NULL || !spc_opt_value_ok(rule, value))
+    unsigned index = (unsigned)option - 1u;
+    if (index >= sizeof spc_opt_rules ||
+        (set ? !spc_opt_value_ok(spc_opt_rules[index], value) : where == NULL))
         return SP_EINVAL;
-    if (!spc_opt_applies(rule, s))
-        return SP_ENOPROTOOPT;
+    return spc_opt_applies(spc_opt_rules[index], s) ? 0 : SP_ENOPROTOOPT;
+}
+
+int sp_setsockopt(int sock, int option, int value)
+{
+    struct spc_socket *s;
+    int rc = spc_opt_check(sock, option, true, value, NULL, &s);
+    if (rc < 0)
+        return rc;
     switch (option) {
     case SP_OPT_NONBLOCK:
         s->nonblocking = value != 0;
@@ -481,14 +488,10 @@ int sp_setsockopt(int sock, int option, int value)
 
 int sp_getsockopt(int sock, int option, int *value)
 {
-    struct spc_socket *s = spc_find(sock);
-    if (s == NULL)
-        return SP_EBADF;
-    const struct spc_opt_rule *rule = spc_find_opt_rule(option);
-    if (rule == NULL || value == NULL)
-        return SP_EINVAL;
-    if (!spc_opt_applies(rule, s))
-        return SP_ENOPROTOOPT;
+    struct spc_socket *s;
+    int rc = spc_opt_check(sock, option, false, 0, value, &s);
+    if (rc < 0)
+        return rc;
     switch (option) {
     case SP_OPT_NONBLOCK:
         *value = s->nonblocking;
