@@ -12,8 +12,7 @@ int sp_addr_ipv4(sp_addr *out, uint8_t a, uint8_t b, uint8_t c, uint8_t d, uint1
 {
     if (out == NULL)
         return SP_EINVAL;
-    memset(out, 0, sizeof(*out));
-    out->family = SP_AF_INET;
+    spc_addr_unnamed(out, SP_AF_INET);
     out->port = port;
     out->u.v4[0] = a;
     out->u.v4[1] = b;
@@ -26,8 +25,7 @@ int sp_addr_ipv6(sp_addr *out, const uint8_t bytes[16], uint16_t port, uint32_t 
 {
     if (out == NULL)
         return SP_EINVAL;
-    memset(out, 0, sizeof(*out));
-    out->family = SP_AF_INET6;
+    spc_addr_unnamed(out, SP_AF_INET6);
     out->port = port;
     out->scope_id = scope_id;
     if (bytes != NULL)
@@ -42,34 +40,37 @@ int sp_addr_local(sp_addr *out, const char *path)
     size_t len = strlen(path);
     if (len == 0 || len >= SP_LOCAL_PATH_MAX)
         return SP_EINVAL;
-    memset(out, 0, sizeof(*out));
-    out->family = SP_AF_LOCAL;
+    spc_addr_unnamed(out, SP_AF_LOCAL);
     memcpy(out->u.path, path, len + 1);
+    return 0;
+}
+
+/* The any address of an IP @p family, or its loopback when @p loopback. */
+static int spc_addr_ip(sp_addr *out, int family, uint16_t port, bool loopback)
+{
+    if (out == NULL)
+        return SP_EINVAL;
+    if (family != SP_AF_INET && family != SP_AF_INET6)
+        return SP_EAFNOSUPPORT;
+    spc_addr_unnamed(out, family);
+    out->port = port;
+    if (loopback && family == SP_AF_INET) {
+        out->u.v4[0] = 127;
+        out->u.v4[3] = 1;
+    } else if (loopback) {
+        out->u.v6[15] = 1;
+    }
     return 0;
 }
 
 int sp_addr_loopback(sp_addr *out, int family, uint16_t port)
 {
-    if (out == NULL)
-        return SP_EINVAL;
-    if (family == SP_AF_INET)
-        return sp_addr_ipv4(out, 127, 0, 0, 1, port);
-    if (family == SP_AF_INET6) {
-        static const uint8_t loopback6[16] = {[15] = 1};
-        return sp_addr_ipv6(out, loopback6, port, 0);
-    }
-    return SP_EAFNOSUPPORT;
+    return spc_addr_ip(out, family, port, true);
 }
 
 int sp_addr_any(sp_addr *out, int family, uint16_t port)
 {
-    if (out == NULL)
-        return SP_EINVAL;
-    if (family == SP_AF_INET)
-        return sp_addr_ipv4(out, 0, 0, 0, 0, port);
-    if (family == SP_AF_INET6)
-        return sp_addr_ipv6(out, NULL, port, 0);
-    return SP_EAFNOSUPPORT;
+    return spc_addr_ip(out, family, port, false);
 }
 
 void spc_addr_unnamed(sp_addr *out, int family)
@@ -124,13 +125,12 @@ bool spc_parse_ipv4(const char *text, size_t len, uint8_t out[4])
 
 static int spc_hex_value(char c)
 {
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
+    unsigned digit = (unsigned)(c - '0');
+    if (digit < 10)
+        return (int)digit;
+    /* The lower-case bit makes 'A'..'F' 'a'..'f' and no other character one of them. */
+    unsigned letter = (unsigned)((c | 0x20) - 'a');
+    return letter < 6 ? (int)letter + 10 : -1;
 }
 
 bool spc_parse_ipv6(const char *text, size_t len, uint8_t out[16], uint32_t *scope_id)
@@ -157,10 +157,9 @@ bool spc_parse_ipv6(const char *text, size_t len, uint8_t out[16], uint32_t *sco
     while (pos < len) {
         size_t start = pos;
         uint32_t group = 0;
-        while (pos < len && spc_hex_value(text[pos]) >= 0 && pos - start < 4) {
-            group = group * 16 + (uint32_t)spc_hex_value(text[pos]);
-            pos++;
-        }
+        for (int digit; pos < len && pos - start < 4 && (digit = spc_hex_value(text[pos])) >= 0;
+             pos++)
+            group = group * 16 + (uint32_t)digit;
         if (pos < len && text[pos] == '.') {
             /* Embedded IPv4 in the last 32 bits, e.g. ::ffff:192.0.2.1. */
             if (filled > 12 || !spc_parse_ipv4(text + start, len - start, bytes + filled))

@@ -6,16 +6,12 @@
 
 #include <string.h>
 
-struct spc_service_name {
-    const char *name;
-    uint16_t port;
-};
-
-/* The services a program is likely to name; any other service is given as a number. */
-static const struct spc_service_name spc_services[] = {
-    {"echo", 7},    {"ftp", 21},  {"ssh", 22},  {"telnet", 23}, {"smtp", 25},
-    {"domain", 53}, {"http", 80}, {"ntp", 123}, {"https", 443}, {"mqtt", 1883},
-};
+/* The services a program is likely to name, any other is given as a number:
+ * the names one after another, each ended by its '\0' (the last by two), and
+ * their ports in the same order. */
+static const char spc_service_names[] =
+    "echo\0ftp\0ssh\0telnet\0smtp\0domain\0http\0ntp\0https\0mqtt\0";
+static const uint16_t spc_service_ports[] = {7, 21, 22, 23, 25, 53, 80, 123, 443, 1883};
 
 static int spc_parse_service(const char *service, uint16_t *port)
 {
@@ -27,9 +23,10 @@ static int spc_parse_service(const char *service, uint16_t *port)
         *port = (uint16_t)value;
         return 0;
     }
-    for (size_t i = 0; i < sizeof(spc_services) / sizeof(spc_services[0]); i++) {
-        if (strcmp(service, spc_services[i].name) == 0) {
-            *port = spc_services[i].port;
+    const char *name = spc_service_names;
+    for (size_t i = 0; *name != '\0'; i++, name += strlen(name) + 1) {
+        if (strcmp(service, name) == 0) {
+            *port = spc_service_ports[i];
             return 0;
         }
     }
