@@ -197,7 +197,7 @@ void spc_peer_keep(struct spc_socket *s, const sp_addr *addr);
  *  socket the port's answer now, else an unnamed address. */
 void spc_peer_of(struct spc_socket *s, sp_addr *out);
 
-/* --- dispatch.c: the only place core calls a port ---------------------- */
+/* --- dispatch.c, dispatch.h: the only place core calls a port ---------- */
 
 /* Each calls the port's operation of that name, or, where the port has none
  * (NULL), gives what the public header documents: SP_EOPNOTSUPP; 0 for close
@@ -208,23 +208,10 @@ const char *spc_port_name(const sp_stack *stack);
 /** The stack's clock; 0 if the port has none (spc_port_has_clock()). */
 int64_t spc_port_now_ms(sp_stack *stack);
 bool spc_port_has_clock(const sp_stack *stack);
-int spc_port_open(sp_stack *stack, int family, int type, int protocol, sp_port_sock *out);
-int spc_port_close(sp_stack *stack, sp_port_sock sock);
-int spc_port_bind(sp_stack *stack, sp_port_sock sock, const sp_addr *addr);
-int spc_port_listen(sp_stack *stack, sp_port_sock sock, int backlog);
-int spc_port_accept(sp_stack *stack, sp_port_sock sock, sp_port_sock *out, sp_addr *peer);
-int spc_port_connect(sp_stack *stack, sp_port_sock sock, const sp_addr *addr);
-int spc_port_take_error(sp_stack *stack, sp_port_sock sock);
-/* send and recv: inline, in dispatch.h. */
-int spc_port_shutdown(sp_stack *stack, sp_port_sock sock, int how);
-int spc_port_local_addr(sp_stack *stack, sp_port_sock sock, sp_addr *out);
+/* open, close, bind, listen, accept, connect, take_error, shutdown,
+ * local_addr, the options, resolve, entropy, send and recv: inline, in
+ * dispatch.h. */
 int spc_port_peer_addr(sp_stack *stack, sp_port_sock sock, sp_addr *out);
-int spc_port_set_option(sp_stack *stack, sp_port_sock sock, int option, int value);
-int spc_port_get_option(sp_stack *stack, sp_port_sock sock, int option, int *value);
-int spc_port_set_native_option(sp_stack *stack, sp_port_sock sock, int level, int name,
-                               const void *value, size_t len);
-int spc_port_get_native_option(sp_stack *stack, sp_port_sock sock, int level, int name, void *value,
-                               size_t *len);
 int spc_port_poll(sp_stack *stack, struct sp_port_pollent *ents, size_t n, int timeout_ms);
 /** Whether the port has all four poller operations (else core's generic poller). */
 bool spc_port_has_poller(const sp_stack *stack);
@@ -234,10 +221,6 @@ int spc_port_poller_ctl(sp_stack *stack, sp_port_poller poller, int op, sp_port_
                         uint32_t key, short events);
 int spc_port_poller_wait(sp_stack *stack, sp_port_poller poller, sp_poller_event *out, size_t max,
                          int timeout_ms);
-int spc_port_resolve(sp_stack *stack, const char *host, int family, sp_addr *out, size_t max,
-                     int timeout_ms);
-/** Unpredictable bytes from the port; SP_EIO when it has none (NULL op too). */
-int spc_port_entropy(sp_stack *stack, void *buf, size_t len);
 
 /* --- handles.c --------------------------------------------------------- */
 

@@ -229,7 +229,7 @@ void spc_fast_update(struct spc_socket *s)
  * the same port call: unless it is SP_EAGAIN and the call may wait. */
 static bool spc_tried_ends(const struct spc_socket *s, ptrdiff_t *tried, int flags)
 {
-    *tried = spc_port_failure(*tried);
+    *tried = spc_port_result(*tried);
     return *tried != SP_EAGAIN || s->nonblocking || (flags & SP_MSG_DONTWAIT);
 }
 #define SPC_ASSERT_FAST_BITS(s) assert((s)->fast == spc_fast_flags(s))
