@@ -264,6 +264,23 @@ SPC_COLD static ptrdiff_t spc_sendto_rest(ptrdiff_t tried, int sock, const void 
 
 #if SPC_FAST_PATH
 /*
+ * A send without a destination that the fast path's one length compare
+ * turned away: a stream's longer than any datagram (bulk transfers write
+ * 64 KiB and more at a time) is as common as a short one and takes the
+ * port's call at once as well; anything else goes to the general path.
+ */
+SPC_COLD static ptrdiff_t spc_send_long(int sock, const void *buf, size_t len, int flags)
+{
+    struct spc_socket *s = spc_lookup_fast(sock, SPC_FAST_SEND);
+    if (s == NULL || s->type != SP_SOCK_STREAM || buf == NULL || len - 1 >= PTRDIFF_MAX ||
+        (flags & ~SP_MSG_DONTWAIT) != 0)
+        return spc_sendto_rest(0, sock, buf, len, flags, NULL);
+    assert(s->fast == spc_fast_flags(s));
+    ptrdiff_t sent = spc_port_send_direct(s->stack, s->native, buf, len, flags, NULL);
+    return SPC_LIKELY(sent >= 0) ? sent : spc_sendto_rest(sent, sock, buf, len, flags, NULL);
+}
+
+/*
  * The common case in few instructions: a socket whose fast bits (core.h,
  * enum spc_fast) allow this call, a buffer the port can take at once. Its
  * bits settle the socket's side; the arguments are checked here as the
@@ -275,10 +292,11 @@ SPC_COLD static ptrdiff_t spc_sendto_rest(ptrdiff_t tried, int sock, const void 
 static inline ptrdiff_t spc_sendto(int sock, const void *buf, size_t len, int flags,
                                    const sp_addr *to)
 {
-    /* A length any datagram may have (IPv4's is the smaller limit); a
-     * stream's longer send costs the kernel far more than the general path. */
+    /* A length any datagram may have (IPv4's is the smaller limit) passes
+     * in one compare; a longer send without a destination may be a stream's. */
     if (buf == NULL || len - 1 >= SPC_UDP4_MAX || (flags & ~SP_MSG_DONTWAIT) != 0)
-        return spc_sendto_rest(0, sock, buf, len, flags, to);
+        return to == NULL ? spc_send_long(sock, buf, len, flags)
+                          : spc_sendto_rest(0, sock, buf, len, flags, to);
     struct spc_socket *s = spc_lookup_fast(sock, to == NULL ? SPC_FAST_SEND : SPC_FAST_SEND_TO);
     if (s == NULL || (to != NULL && to->family != s->family))
         return spc_sendto_rest(0, sock, buf, len, flags, to);
