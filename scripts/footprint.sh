@@ -14,8 +14,15 @@
 #     what it calls in lwIP's core and the RTOS is not counted.
 #  3. The BSD socket layer (bsd/) as the board's BSD firmware links it.
 #  4. Static RAM per socket, Cortex-M3 (scripts/footprint_per_socket.sh).
-# Usage: bash scripts/footprint.sh   (needs gcc-arm-none-eabi and third_party/lwip;
-# writes build/footprint-*)
+#  After 1: fw_minimal again with SOCKPORT_LTO (core and the port's own files
+#  link-time optimised, nothing else): sockport's part is then every section
+#  of the link's LTO objects (ltrans), which the script first checks can hold
+#  nothing else (no other input of the link carries LTO code); the change of
+#  the whole image is printed beside it as a cross-check.
+# Usage: bash scripts/footprint.sh [--flags]   (needs gcc-arm-none-eabi and
+# third_party/lwip; writes build/footprint-*). --flags only measures core +
+# port text of fw_minimal for a few optimisation choices (-Os, -Oz, inlining
+# limits), with and without SOCKPORT_LTO, on both CPUs.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -34,13 +41,78 @@ minimal=(fw_minimal fw_minimal_seqpacket fw_minimal_rdm fw_minimal_raw)
 core_pat='libsockport_core[.]a'
 port_pat='libsockport_lwip_port[.]a[(]lwip_'
 lwip_pat='libsockport_lwip_port[.]a[(][^l]|libsockport_lwip_port[.]a[(]lwip[^_]'
+sockport_pat="$core_pat|$port_pat"
+lto_pat='[.]ltrans[0-9]*[.]ltrans[.]o$'
+
+# configure DIR CPU CMAKE_ARG...: the board's firmware project for CPU (m3, m0plus), -Os.
+configure() {
+  local dir=$1 cpu=$2
+  shift 2
+  cmake -S tests/qemu/firmware -B "$dir" \
+    -DCMAKE_TOOLCHAIN_FILE="$root/toolchains/arm-none-eabi-cortex-$cpu.cmake" \
+    -DCMAKE_BUILD_TYPE=MinSizeRel -DSOCKPORT_QEMU_WITH_MBEDTLS=OFF "$@" >"$dir.log" 2>&1 ||
+    { cat "$dir.log"; exit 1; }
+}
+build() {
+  local dir=$1
+  shift
+  cmake --build "$dir" -j2 --target "$@" >>"$dir.log" 2>&1 || { tail -20 "$dir.log"; exit 1; }
+}
+image_text() {
+  arm-none-eabi-size "$1" | awk 'NR == 2 { print $1 }'
+}
+# sockport_text MAP: core + port text of a plain image, or of one built with SOCKPORT_LTO.
+sockport_text() {
+  if grep -q 'ltrans[.]o$' "$1"; then part "$1" "$lto_pat"; else part "$1" "$sockport_pat"; fi | awk '{ print $1 }'
+}
+# lto_only_sockport DIR MAP: the LTO objects of a link hold only core's and the
+# port's code if no other object of the build, and no archive the link loaded
+# from outside it (newlib, libgcc), carries LTO code (.gnu.lto_ sections).
+lto_only_sockport() {
+  local dir=$1 map=$2 file others
+  others=$(find "$dir" -name '*.obj' ! -path '*/sockport_core.dir/*' ! -path '*/sockport_lwip_port.dir/*' \
+    ! -path '*/_CMakeLTOTest-*' \
+    -exec sh -c 'arm-none-eabi-objdump -h "$1" | grep -q "[.]gnu[.]lto_" && echo "$1"' sh {} \;)
+  for file in $(awk '$1 == "LOAD" && $2 ~ /[.]a$/ && $2 ~ /^\// { print $2 }' "$map"); do
+    if arm-none-eabi-objdump -h "$file" 2>/dev/null | grep -q '[.]gnu[.]lto_'; then others+=" $file"; fi
+  done
+  if [ -n "$others" ]; then
+    echo "footprint.sh: $map: LTO code outside core and the port, in:" $others | cut -c1-400 >&2
+    exit 1
+  fi
+  if [ "$(find "$dir" -path '*/sockport_core.dir/*.obj' -exec arm-none-eabi-objdump -h {} + |
+          grep -c '[.]gnu[.]lto_')" = 0 ]; then
+    echo "footprint.sh: $dir: core was not compiled for LTO" >&2
+    exit 1
+  fi
+}
+
+if [ "${1:-}" = "--flags" ]; then
+  # Core + port text of fw_minimal for each choice; the flags reach every file
+  # of the firmware, but only sockport's sections are counted, and without LTO
+  # nothing crosses a file.
+  printf '%-7s %-38s %10s %10s\n' cpu "flags (MinSizeRel)" "plain" "SOCKPORT_LTO"
+  for cpu in m3 m0plus; do
+    for flags in "-Os" "-Oz" "-Os -fno-inline-small-functions" "-Os -finline-limit=8" \
+                 "-Os -fno-inline-functions-called-once"; do
+      sizes=()
+      for lto in OFF ON; do
+        dir="build/footprint-flags-$cpu-$lto"
+        configure "$dir" "$cpu" -DSOCKPORT_LTO=$lto "-DCMAKE_C_FLAGS_MINSIZEREL=$flags -DNDEBUG"
+        build "$dir" fw_minimal
+        sizes+=("$(sockport_text "$dir/fw_minimal.map")")
+      done
+      printf '%-7s %-38s %10s %10s\n' "$cpu" "$flags" "${sizes[0]}" "${sizes[1]}"
+    done
+  done
+  exit 0
+fi
+
 printf '%-7s %-21s %-22s %8s %6s %8s\n' cpu firmware part text data bss
 for cpu in m3 m0plus; do
   dir="build/footprint-fw-$cpu"
-  cmake -S tests/qemu/firmware -B "$dir" \
-    -DCMAKE_TOOLCHAIN_FILE="$root/toolchains/arm-none-eabi-cortex-$cpu.cmake" \
-    -DCMAKE_BUILD_TYPE=MinSizeRel -DSOCKPORT_QEMU_WITH_MBEDTLS=OFF >"$dir.log" 2>&1 || { cat "$dir.log"; exit 1; }
-  cmake --build "$dir" -j2 --target "${minimal[@]}" >>"$dir.log" 2>&1 || { tail -20 "$dir.log"; exit 1; }
+  configure "$dir" "$cpu" -DSOCKPORT_LTO=OFF
+  build "$dir" "${minimal[@]}"
   for fw in "${minimal[@]}"; do
     map="$dir/$fw.map"
     core=$(part "$map" "$core_pat")
@@ -52,6 +124,31 @@ for cpu in m3 m0plus; do
     printf '%-7s %-21s %-22s %s\n' "$cpu" "$fw" "whole image" \
       "$(arm-none-eabi-size "$dir/$fw.elf" | awk 'NR == 2 { printf "%8d %6d %8d", $1, $2, $3 }')"
   done
+done
+
+# fw_minimal with SOCKPORT_LTO beside the plain build above. sockport's part:
+# the sections of the link's LTO objects (checked to hold nothing else); the
+# whole image's change should match it, but for alignment padding between
+# sections, which no input section counts.
+# Last column: the whole firmware link-time optimised
+# (CMAKE_INTERPROCEDURAL_OPTIMIZATION=ON: lwIP, the board and fw_minimal.c
+# too), whose sections can no longer be told apart.
+echo
+printf '%-7s %-10s %10s %9s %7s   %11s %9s %7s   %9s\n' cpu firmware "core+port" "with LTO" change \
+  "whole image" "with LTO" change "all LTO"
+for cpu in m3 m0plus; do
+  dir="build/footprint-fw-$cpu-lto"
+  configure "$dir" "$cpu" -DSOCKPORT_LTO=ON
+  build "$dir" fw_minimal
+  lto_only_sockport "$dir" "$dir/fw_minimal.map"
+  plain=$(sockport_text "build/footprint-fw-$cpu/fw_minimal.map")
+  lto=$(sockport_text "$dir/fw_minimal.map")
+  plain_image=$(image_text "build/footprint-fw-$cpu/fw_minimal.elf")
+  lto_image=$(image_text "$dir/fw_minimal.elf")
+  configure "$dir-all" "$cpu" -DCMAKE_INTERPROCEDURAL_OPTIMIZATION=ON
+  build "$dir-all" fw_minimal
+  printf '%-7s %-10s %10d %9d %+7d   %11d %9d %+7d   %9d\n' "$cpu" fw_minimal "$plain" "$lto" $((lto - plain)) \
+    "$plain_image" "$lto_image" $((lto_image - plain_image)) "$(image_text "$dir-all/fw_minimal.elf")"
 done
 
 # lwIP's socket layer with the board's options turned to NO_SYS=0, sockets
