@@ -151,10 +151,10 @@ bool spc_parse_ipv6(const char *text, size_t len, uint8_t out[16], uint32_t *sco
     if (len >= 2 && text[0] == ':' && text[1] == ':') {
         gap_at = 0;
         pos = 2;
-    } else if (len >= 1 && text[0] == ':') {
-        return false;
     }
-    while (pos < len) {
+    /* Every ':' but those of the one "::" stands between two groups: a lone
+     * ':' first or last leaves a group empty. */
+    while (pos < len || gap_at != (long)filled) {
         size_t start = pos;
         uint32_t group = 0;
         for (int digit; pos < len && pos - start < 4 && (digit = spc_hex_value(text[pos])) >= 0;
@@ -165,7 +165,6 @@ bool spc_parse_ipv6(const char *text, size_t len, uint8_t out[16], uint32_t *sco
             if (filled > 12 || !spc_parse_ipv4(text + start, len - start, bytes + filled))
                 return false;
             filled += 4;
-            pos = len;
             break;
         }
         if (pos == start || filled >= 16)
@@ -174,24 +173,21 @@ bool spc_parse_ipv6(const char *text, size_t len, uint8_t out[16], uint32_t *sco
         bytes[filled++] = (uint8_t)group;
         if (pos == len)
             break;
-        if (text[pos] != ':')
+        if (text[pos++] != ':')
             return false;
-        pos++;
         if (pos < len && text[pos] == ':') {
             if (gap_at >= 0)
                 return false;
             gap_at = (long)filled;
             pos++;
-        } else if (pos == len) {
-            return false; /* trailing single ':' */
         }
     }
     if (gap_at >= 0) {
         if (filled == 16)
             return false; /* "::" must stand for at least one group */
-        size_t tail = filled - (size_t)gap_at;
-        memmove(bytes + 16 - tail, bytes + gap_at, tail);
-        memset(bytes + gap_at, 0, 16 - tail - (size_t)gap_at);
+        /* The groups after "::" move to the end, zeros where they were. */
+        for (size_t to = 16; filled > (size_t)gap_at; bytes[filled] = 0)
+            bytes[--to] = bytes[--filled];
     } else if (filled != 16) {
         return false;
     }
