@@ -255,7 +255,9 @@ static int spc_restart_after_failure(struct spc_socket *s)
     return rc < 0 ? rc : SP_ECONNABORTED;
 }
 
-/* Waits until the connect attempt of @p s ends or the deadline passes. */
+/* Settles the connect attempt of @p s (or reports its failure): waits until it
+ * ends or the deadline passes, or, non-blocking, says SP_EALREADY while it
+ * is under way (and that the next sp_connect() reports its end). */
 static int spc_finish_connect(struct spc_socket *s, struct spc_deadline *deadline)
 {
     for (;;) {
@@ -264,6 +266,10 @@ static int spc_finish_connect(struct spc_socket *s, struct spc_deadline *deadlin
             return spc_restart_after_failure(s); /* this call reports it */
         if (rc != SP_EALREADY)
             return rc;
+        if (s->nonblocking) {
+            s->connect_unreported = true;
+            return SP_EALREADY;
+        }
         rc = spc_wait(s, SP_POLLOUT, deadline);
         if (rc < 0)
             return rc;
@@ -279,32 +285,17 @@ int sp_connect(int sock, const sp_addr *addr)
     if (s->state == SPC_LISTENING)
         return SP_EISCONN; /* as Linux: a listener is not free to connect */
 
-    if (!spc_is_connection_type(s->type)) {
-        rc = spc_port_connect(s->stack, s->native, addr);
-        if (rc < 0)
-            return rc;
-        s->state = SPC_CONNECTED;
-        s->bound = true;
-        spc_fast_update(s);
-        return 0;
-    }
-
-    bool unreported = s->connect_unreported;
-    s->connect_unreported = false;
-    if (s->state == SPC_CONNECTED)
-        return unreported ? 0 : SP_EISCONN;
-    if (s->state == SPC_FAILED)
-        return spc_restart_after_failure(s);
+    /* A connection is made once; a datagram socket's connect only names its
+     * peer, at once, as often as the caller likes. */
+    bool connection = spc_is_connection_type(s->type);
     struct spc_deadline deadline = spc_deadline_in(s->snd_timeout_ms);
-    if (s->state == SPC_CONNECTING) {
-        rc = spc_settle_connect(s);
-        if (s->state == SPC_FAILED)
-            return spc_restart_after_failure(s);
-        if (rc != SP_EALREADY || s->nonblocking) {
-            s->connect_unreported = rc == SP_EALREADY;
-            return rc;
-        }
-        return spc_finish_connect(s, &deadline);
+    if (connection) {
+        bool unreported = s->connect_unreported;
+        s->connect_unreported = false;
+        if (s->state == SPC_CONNECTED)
+            return unreported ? 0 : SP_EISCONN;
+        if (s->state == SPC_CONNECTING || s->state == SPC_FAILED)
+            return spc_finish_connect(s, &deadline);
     }
 
     rc = spc_port_connect(s->stack, s->native, addr);
@@ -312,7 +303,7 @@ int sp_connect(int sock, const sp_addr *addr)
         spc_set_connected(s);
         return 0;
     }
-    if (rc != SP_EINPROGRESS)
+    if (rc != SP_EINPROGRESS || !connection)
         return rc;
     s->state = SPC_CONNECTING;
     s->bound = true;
