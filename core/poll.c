@@ -1,130 +1,141 @@
 /*
- * sp_poll over sockets that may live on different stacks. With one stack (the
- * usual case) the port's own poll does the whole wait; with several, each
- * stack gets short turns so that none of them stops running (lwIP needs its
- * pump turned) and none starves the others.
+ * sp_poll over sockets that may live on different stacks, with no space of
+ * its own but a small buffer on the C stack: nothing per slot of the handle
+ * table (that would be RAM per socket on a microcontroller, docs/footprint.md)
+ * and nothing allocated.
  *
- * Each handle is looked up once per call, by the first pass, which also finds
- * the stacks. Before each wait the port's entries of one stack are filled from
- * the caller's, finding each socket from its slot index, which a wait cannot
- * change (no user code runs in it); a socket listed twice gets one entry, so
- * the scratch space is one entry per slot of the handle table, whatever
- * @p nfds. The clock is read only for a positive timeout: once to fix the
- * deadline before the first wait, and again each time a wait ends with
- * nothing (tests/core counts the reads).
+ * The first pass looks each handle up (the one lookup per entry), marks the
+ * entries that are not open and finds the stacks. Each stack's sockets then
+ * go to its port's poll() in chunks of up to SPC_POLL_CHUNK, taken from the
+ * caller's entries in order; a socket listed again within a chunk adds its
+ * interest to its port entry. While a chunk waits, each caller's entry in it
+ * holds the index of its port entry in its revents, which the result then
+ * replaces. Later passes find a socket from its handle's slot index, which
+ * a wait cannot change (no user code runs in it).
+ *
+ * Sockets of one stack that fit one chunk (the usual case) wait the whole
+ * timeout in one call of the port. Otherwise each turn looks at every chunk,
+ * and each stack's last one waits a short turn: so that every stack keeps
+ * running (lwIP needs its pump turned), and a socket that becomes ready in
+ * another chunk is seen at the next turn. A poller (sp_poller_open()) waits
+ * on any number of sockets in one wait.
+ *
+ * The clock is read only for a positive timeout: once to fix the deadline
+ * before the first wait, and again each time a turn ends with nothing
+ * (tests/core counts the reads).
  */
 #include "core.h"
 
 #define SPC_POLL_MAX (SP_MAX_SOCKETS * 4)
-/* How long one stack waits per turn when several stacks share a poll. */
+/* How long a stack's last chunk waits per turn when there are several. */
 #define SPC_SHARED_TURN_MS 2
 /* Stacks one sp_poll() call may mix; more is not a real program. */
 #define SPC_POLL_MAX_STACKS 8
+/* Sockets of one stack waited on in one call of its port: the buffer on the C
+ * stack (8 bytes an entry on a 32-bit MCU, 16 on a 64-bit host). */
+#define SPC_POLL_CHUNK (SP_MAX_SOCKETS < 16 ? SP_MAX_SOCKETS : 16)
+/* In revents while its chunk waits, with the index of the entry's port entry:
+ * no SP_POLL* bit, so a result never has it. */
+#define SPC_POLL_MARK 0x4000
 
-/* sp_poll is not re-entrant (core keeps no locks), so static scratch space is
- * enough, and keeps a bare-metal stack small. It is RAM per slot of the handle
- * table (docs/footprint.md), so it holds one entry per socket, not per entry
- * of the caller's: the port's entries of the stack waited on now, and by slot
- * the entry a socket has in them (a stale value is told apart by the entry's
- * socket). SP_MAX_SOCKETS <= 65536: 16 bits hold every entry index. */
-static struct sp_port_pollent spc_poll_ents[SP_MAX_SOCKETS];
-static uint16_t spc_poll_entry[SP_MAX_SOCKETS];
+#define SPC_POLL_ALWAYS ((short)(SP_POLLERR | SP_POLLHUP))
 
-struct spc_poll_group {
-    sp_stack *stack;
-    bool services; /* one of its sockets has a core service */
-    bool filled;   /* spc_poll_ents holds its n entries (one stack: from the first pass) */
-    size_t n;
+#if defined(__GNUC__)
+#define SPC_POLL_COLD __attribute__((noinline, cold))
+#else
+#define SPC_POLL_COLD
+#endif
+
+struct spc_poll_call {
+    sp_pollfd *fds;
+    size_t nfds;
+    sp_stack *stacks[SPC_POLL_MAX_STACKS];
+    size_t nstacks;
+    size_t n;  /* port entries in ents */
+    int bound; /* how long the chunk's services let it wait (-1: no limit) */
+    struct sp_port_pollent ents[SPC_POLL_CHUNK];
 };
 
-static uint32_t spc_poll_slot(const sp_pollfd *fd)
+/* The shorter of two waits in milliseconds, -1 (no limit) being the longest. */
+static int spc_poll_shorter(int a_ms, int b_ms)
 {
-    return (uint32_t)fd->sock & ((1u << SPC_INDEX_BITS) - 1u);
+    return (unsigned)a_ms < (unsigned)b_ms ? a_ms : b_ms;
 }
 
-/* The socket of a caller's entry of @p stack that the first pass found open;
- * NULL for any other entry (negative, not open, another stack's). */
-static struct spc_socket *spc_poll_member(const sp_pollfd *fd, const sp_stack *stack)
+static struct spc_socket *spc_poll_socket(const sp_pollfd *fd)
 {
-    /* An entry that was not open carries SP_POLLNVAL from the first pass; a
-     * result never does (only SP_POLLERR and SP_POLLHUP are always reported). */
-    if (fd->sock < 0 || fd->revents == SP_POLLNVAL)
-        return NULL;
-    struct spc_socket *s = spc_slot((int)spc_poll_slot(fd));
-    return s->stack == stack ? s : NULL;
+    return &spc_table[(uint32_t)fd->sock & ((1u << SPC_INDEX_BITS) - 1u)];
 }
 
-/* Add the port's entry for @p s, found from the caller's @p fd, to the @p *n
- * entries; a socket listed again adds its interest to its entry. */
-static void spc_poll_add(const struct spc_socket *s, const sp_pollfd *fd, size_t *n)
+/* A socket with a core service put in the chunk: the service may be ready
+ * with nothing new from the port (a record already buffered), and its timers
+ * bound the wait. Out of line: rare, and it would make every entry's path
+ * keep more registers. */
+SPC_POLL_COLD static void spc_poll_service(struct spc_poll_call *c, struct spc_socket *s,
+                                           const sp_pollfd *fd)
+{
+    if (s->service->poll(s, 0) & (fd->events | SPC_POLL_ALWAYS))
+        c->bound = 0;
+    c->bound = spc_poll_shorter(c->bound, s->service->timer_ms(s));
+}
+
+/* Puts @p s, the socket of the caller's @p fd, in the chunk (a socket listed
+ * again adds its interest to its entry) and marks @p fd; false if the chunk
+ * is full. */
+static bool spc_poll_add(struct spc_poll_call *c, struct spc_socket *s, sp_pollfd *fd)
 {
     short wanted = (short)(fd->events & (SP_POLLIN | SP_POLLOUT));
     if (s->service != NULL)
         wanted |= SP_POLLIN; /* a service reads its socket to make progress */
-    uint32_t slot = spc_poll_slot(fd);
-    size_t k = spc_poll_entry[slot];
-    if (k < *n && spc_poll_ents[k].sock == s->native) {
-        spc_poll_ents[k].events |= wanted;
-        return;
+    size_t n = c->n;
+    size_t k = 0;
+    while (k < n && c->ents[k].sock != s->native)
+        k++;
+    if (k < n) {
+        c->ents[k].events |= wanted;
+    } else if (n < SPC_POLL_CHUNK) {
+        c->ents[n] = (struct sp_port_pollent){s->native, wanted, 0};
+        c->n = n + 1;
+    } else {
+        return false;
     }
-    spc_poll_entry[slot] = (uint16_t)*n;
-    spc_poll_ents[(*n)++] = (struct sp_port_pollent){s->native, wanted, 0};
+    fd->revents = (short)(SPC_POLL_MARK | k);
+    if (s->service != NULL)
+        spc_poll_service(c, s, fd);
+    return true;
 }
 
-/* The port's entries for @p g's sockets, one per socket (several stacks: before
- * each of its turns, since the others' turns reuse the space). */
-static size_t spc_poll_fill(const struct spc_poll_group *g, const sp_pollfd *fds, size_t nfds)
+/* Fills the chunk with the sockets of @p stack from the caller's entry
+ * @p from on, until it is full; returns where the chunk ends. */
+static size_t spc_poll_fill(struct spc_poll_call *c, const sp_stack *stack, size_t from)
 {
-    if (g->filled)
-        return g->n;
-    size_t n = 0;
-    for (size_t i = 0; i < nfds; i++) {
-        struct spc_socket *s = spc_poll_member(&fds[i], g->stack);
-        if (s != NULL)
-            spc_poll_add(s, &fds[i], &n);
-    }
-    return n;
-}
-
-/* Before a wait: what the services of @p g's sockets say without the port,
- * and how long their timers let the wait last. Returns @p timeout_ms, bounded. */
-static int spc_poll_services(const struct spc_poll_group *g, sp_pollfd *fds, size_t nfds,
-                             int timeout_ms)
-{
-    const short always = SP_POLLERR | SP_POLLHUP;
-    for (size_t i = 0; i < nfds; i++) {
-        struct spc_socket *s = spc_poll_member(&fds[i], g->stack);
-        if (s == NULL || s->service == NULL)
+    c->n = 0;
+    c->bound = -1;
+    for (size_t i = from; i < c->nfds; i++) {
+        sp_pollfd *fd = &c->fds[i];
+        /* An entry that was not open carries SP_POLLNVAL from the first pass;
+         * a socket of ours carries 0 or its last result, never that alone
+         * (an SP_POLLNVAL result ends the call: it is ready). */
+        if (fd->sock < 0 || fd->revents == SP_POLLNVAL)
             continue;
-        /* A service may be ready with nothing new from the port (a record
-         * already buffered), and its timers bound the wait. */
-        if (s->service->poll(s, 0) & (fds[i].events | always))
-            timeout_ms = 0;
-        int timer = s->service->timer_ms(s);
-        if (timer >= 0 && (timeout_ms < 0 || timer < timeout_ms))
-            timeout_ms = timer;
+        struct spc_socket *s = spc_poll_socket(fd);
+        if (s->stack == stack && !spc_poll_add(c, s, fd))
+            return i;
     }
-    return timeout_ms;
+    return c->nfds;
 }
 
-/* Waits on @p g's sockets; returns how many of the caller's entries are ready. */
-static int spc_poll_group_wait(const struct spc_poll_group *g, sp_pollfd *fds, size_t nfds,
-                               int timeout_ms)
+/* The chunk's entries in [from, to) from the port's answers; returns how
+ * many are ready. */
+static int spc_poll_results(struct spc_poll_call *c, size_t from, size_t to)
 {
-    const short always = SP_POLLERR | SP_POLLHUP;
-    if (g->services)
-        timeout_ms = spc_poll_services(g, fds, nfds, timeout_ms);
-    size_t n = spc_poll_fill(g, fds, nfds);
-    int rc = spc_port_poll(g->stack, spc_poll_ents, n, timeout_ms);
-    if (rc < 0)
-        return rc;
     int ready = 0;
-    for (size_t i = 0; i < nfds; i++) {
-        sp_pollfd *fd = &fds[i];
-        struct spc_socket *s = spc_poll_member(fd, g->stack);
-        if (s == NULL)
+    for (size_t i = from; i < to; i++) {
+        sp_pollfd *fd = &c->fds[i];
+        if (!(fd->revents & SPC_POLL_MARK))
             continue;
-        short revents = spc_poll_ents[spc_poll_entry[spc_poll_slot(fd)]].revents;
+        struct spc_socket *s = spc_poll_socket(fd);
+        short revents = c->ents[fd->revents & ~SPC_POLL_MARK].revents;
         if (s->service != NULL)
             revents = s->service->poll(s, revents);
         /* A stream never connected, or whose failed attempt sp_connect()
@@ -132,83 +143,97 @@ static int spc_poll_group_wait(const struct spc_poll_group *g, sp_pollfd *fds, s
          * where the port still holds the failed attempt's end. */
         if (s->state == SPC_IDLE && spc_is_connection_type(s->type))
             revents &= (short)~SP_POLLIN;
-        fd->revents = (short)(revents & (fd->events | always));
+        fd->revents = (short)(revents & (fd->events | SPC_POLL_ALWAYS));
         ready += fd->revents != 0;
     }
     return ready;
 }
 
-/* The one lookup per entry: marks the entries that are not open, finds the
- * stacks, and fills the port's entries of the first. Returns the number of stacks, or SP_EINVAL
- * beyond SPC_POLL_MAX_STACKS. */
-static int spc_poll_prepare(sp_pollfd *fds, size_t nfds, struct spc_poll_group *groups,
-                            int *invalid)
+/* One turn over every chunk of every stack, each waiting up to @p left_ms
+ * as said above, none once @p ready (entries ready already) is not 0. The
+ * first chunk is in place up to the entry @p filled_to, or @p filled_to is
+ * 0. Returns the entries ready, or a port's error. */
+static int spc_poll_turn(struct spc_poll_call *c, int ready, int left_ms, size_t filled_to)
 {
-    size_t ngroups = 0;
-    *invalid = 0;
-    for (size_t i = 0; i < nfds; i++) {
-        fds[i].revents = 0;
-        if (fds[i].sock < 0)
-            continue;
-        struct spc_socket *s;
-        if (spc_lookup(fds[i].sock, &s) < 0) {
-            fds[i].revents = SP_POLLNVAL;
-            (*invalid)++;
-            continue;
-        }
-        size_t g = 0;
-        while (g < ngroups && groups[g].stack != s->stack)
-            g++;
-        if (g == ngroups) {
-            if (ngroups == SPC_POLL_MAX_STACKS)
-                return SP_EINVAL;
-            groups[ngroups++] = (struct spc_poll_group){s->stack, false, false, 0};
-        }
-        if (s->service != NULL)
-            groups[g].services = true;
-        if (g == 0)
-            spc_poll_add(s, &fds[i], &groups[0].n); /* the one stack, as a rule */
+    for (size_t g = 0; g < c->nstacks; g++) {
+        sp_stack *stack = c->stacks[g];
+        size_t from = 0;
+        do {
+            size_t to = filled_to;
+            if (to == 0)
+                to = spc_poll_fill(c, stack, from);
+            filled_to = 0;
+            int wait = spc_poll_shorter(left_ms, c->bound);
+            if (ready > 0 || to < c->nfds)
+                wait = 0; /* not this stack's last chunk: it only looks */
+            else if (c->nstacks > 1 || from > 0)
+                wait = spc_poll_shorter(wait, SPC_SHARED_TURN_MS);
+            int rc = spc_port_poll(stack, c->ents, c->n, wait);
+            if (rc < 0)
+                return rc;
+            ready += spc_poll_results(c, from, to);
+            from = to;
+        } while (from < c->nfds);
     }
-    groups[0].filled = ngroups == 1;
-    return (int)ngroups;
+    return ready;
 }
 
 int sp_poll(sp_pollfd *fds, size_t nfds, int timeout_ms)
 {
     if ((fds == NULL && nfds > 0) || nfds > SPC_POLL_MAX || timeout_ms < -1)
         return SP_EINVAL;
-    struct spc_poll_group groups[SPC_POLL_MAX_STACKS];
-    int invalid;
-    int ngroups = spc_poll_prepare(fds, nfds, groups, &invalid);
-    if (ngroups < 0)
-        return ngroups;
-    if (ngroups == 0) {
+    struct spc_poll_call c;
+    c.fds = fds;
+    c.nfds = nfds;
+    c.nstacks = 0;
+    c.n = 0;
+    c.bound = -1;
+    /* The one lookup per entry; the first stack's first chunk on the way. */
+    size_t filled_to = nfds;
+    int invalid = 0;
+    for (size_t i = 0; i < nfds; i++) {
+        sp_pollfd *fd = &fds[i];
+        fd->revents = 0;
+        if (fd->sock < 0)
+            continue;
+        struct spc_socket *s;
+        if (spc_lookup(fd->sock, &s) < 0) {
+            fd->revents = SP_POLLNVAL;
+            invalid++;
+            continue;
+        }
+        size_t g = 0;
+        while (g < c.nstacks && c.stacks[g] != s->stack)
+            g++;
+        if (g == c.nstacks) {
+            if (g == SPC_POLL_MAX_STACKS)
+                return SP_EINVAL;
+            c.stacks[c.nstacks++] = s->stack;
+        }
+        if (g == 0 && i < filled_to && !spc_poll_add(&c, s, fd))
+            filled_to = i;
+    }
+    if (c.nstacks == 0) {
         sp_stack *stack = sp_default_stack();
         if (invalid == 0 && stack != NULL)
             spc_port_poll(stack, NULL, 0, timeout_ms);
         return invalid;
     }
 
-    struct spc_deadline deadline = spc_deadline_in(timeout_ms);
     int left = invalid > 0 ? 0 : timeout_ms;
-    if (left > 0)
-        left = spc_deadline_left(groups[0].stack, &deadline);
+    struct spc_deadline deadline;
+    if (left > 0) {
+        deadline = spc_deadline_in(left);
+        left = spc_deadline_left(c.stacks[0], &deadline);
+    }
     for (;;) {
-        int ready = invalid;
-        for (int g = 0; g < ngroups; g++) {
-            int turn = left;
-            if (ngroups > 1 && (turn < 0 || turn > SPC_SHARED_TURN_MS))
-                turn = SPC_SHARED_TURN_MS;
-            int rc = spc_poll_group_wait(&groups[g], fds, nfds, ready > 0 ? 0 : turn);
-            if (rc < 0)
-                return rc;
-            ready += rc;
-        }
-        if (ready > 0 || left == 0)
+        int ready = spc_poll_turn(&c, invalid, left, filled_to);
+        if (ready != 0 || left == 0)
             return ready;
+        filled_to = 0;
         /* Woken without an event of ours (a service's progress, a signal,
          * a shared turn): wait on, within the deadline. */
         if (left > 0)
-            left = spc_deadline_left(groups[0].stack, &deadline);
+            left = spc_deadline_left(c.stacks[0], &deadline);
     }
 }

@@ -222,13 +222,31 @@ static int mock_get_native(void *state, sp_port_sock sock, int level, int name, 
     return SP_ENOPROTOOPT;
 }
 
+/* What each poll() call got, for the cases that look at how sp_poll() calls it. */
+enum { MOCK_POLL_LOG = 64 };
+static struct {
+    size_t calls;
+    size_t n[MOCK_POLL_LOG];
+    int timeout_ms[MOCK_POLL_LOG];
+    bool twice; /* a call listed one socket twice (port.h forbids it) */
+} mock_poll_log;
+
 static int mock_poll(void *state, struct sp_port_pollent *ents, size_t n, int timeout_ms)
 {
     (void)state;
-    (void)timeout_ms;
-    for (size_t i = 0; i < n; i++)
+    if (mock_poll_log.calls < MOCK_POLL_LOG) {
+        mock_poll_log.n[mock_poll_log.calls] = n;
+        mock_poll_log.timeout_ms[mock_poll_log.calls] = timeout_ms;
+    }
+    mock_poll_log.calls++;
+    int ready = 0;
+    for (size_t i = 0; i < n; i++) {
+        for (size_t j = 0; j < i; j++)
+            mock_poll_log.twice |= ents[j].sock == ents[i].sock;
         ents[i].revents = (short)(ents[i].events & (SP_POLLIN | SP_POLLOUT));
-    return (int)n;
+        ready += ents[i].revents != 0;
+    }
+    return ready;
 }
 
 static int mock_resolve(void *state, const char *host, int family, sp_addr *out, size_t max,
@@ -954,6 +972,78 @@ static void poll_reads_the_clock_only_for_a_time_limit(void **state)
 }
 
 /*
+ * sp_poll() hands a port at most 16 sockets per call (a buffer on the C
+ * stack, nothing per slot of the table): more sockets of one stack are
+ * looked at chunk by chunk, and only the last chunk of a turn waits, a short
+ * turn at a time, until the timeout. A socket listed twice in a chunk is one
+ * port entry with both interests; listed in two chunks, each answers its
+ * own entries. The mock answers what is asked (SP_POLLIN/OUT) at once.
+ */
+static void poll_hands_the_port_sixteen_sockets_at_a_time(void **state)
+{
+    (void)state;
+    mock_build(-1);
+    enum { SOCKS = 40, ENTRIES = SOCKS + 2 };
+    int socks[SOCKS];
+    sp_pollfd fds[ENTRIES];
+    for (int i = 0; i < SOCKS; i++) {
+        socks[i] = open_mock();
+        fds[i] = (sp_pollfd){socks[i], 0, 0};
+    }
+    fds[SOCKS] = (sp_pollfd){socks[3], SP_POLLIN, 0};
+    fds[SOCKS + 1] = (sp_pollfd){socks[3], SP_POLLOUT, 0};
+    memset(&mock_poll_log, 0, sizeof mock_poll_log);
+    assert_int_equal(sp_poll(fds, ENTRIES, 0), 2);
+    /* Entries 0-15, 16-31, then 32-39 and socks[3] once: 9 sockets. */
+    assert_int_equal(mock_poll_log.calls, 3);
+    assert_int_equal(mock_poll_log.n[0], 16);
+    assert_int_equal(mock_poll_log.n[1], 16);
+    assert_int_equal(mock_poll_log.n[2], 9);
+    for (int k = 0; k < 3; k++)
+        assert_int_equal(mock_poll_log.timeout_ms[k], 0);
+    assert_false(mock_poll_log.twice);
+    for (int i = 0; i < SOCKS; i++)
+        assert_int_equal(fds[i].revents, 0);
+    assert_int_equal(fds[SOCKS].revents, SP_POLLIN);
+    assert_int_equal(fds[SOCKS + 1].revents, SP_POLLOUT);
+
+    /* Ready in the first chunk: the later ones only look. */
+    fds[1].events = SP_POLLOUT;
+    memset(&mock_poll_log, 0, sizeof mock_poll_log);
+    assert_int_equal(sp_poll(fds, SOCKS, SP_FOREVER), 1);
+    assert_int_equal(fds[1].revents, SP_POLLOUT);
+    assert_int_equal(mock_poll_log.calls, 3);
+    for (int k = 0; k < 3; k++)
+        assert_int_equal(mock_poll_log.timeout_ms[k], 0);
+
+    /* Nothing ready: turns of three calls, the last waiting 2 ms (or what is
+     * left of the timeout), until the (mock) clock passes the deadline; then
+     * one more turn that only looks. */
+    fds[1].events = 0;
+    memset(&mock_poll_log, 0, sizeof mock_poll_log);
+    assert_int_equal(sp_poll(fds, SOCKS, 5), 0);
+    assert_true(mock_poll_log.calls >= 6 && mock_poll_log.calls <= MOCK_POLL_LOG);
+    assert_int_equal(mock_poll_log.calls % 3, 0);
+    for (size_t k = 0; k < mock_poll_log.calls; k++) {
+        assert_int_equal(mock_poll_log.n[k], k % 3 == 2 ? 8 : 16);
+        int wait = mock_poll_log.timeout_ms[k];
+        if (k == 2)
+            assert_int_equal(wait, 2);
+        else if (k % 3 == 2 && k + 1 < mock_poll_log.calls)
+            assert_true(wait >= 1 && wait <= 2);
+        else
+            assert_int_equal(wait, 0);
+    }
+
+    /* All of one chunk: one call with the whole timeout. */
+    memset(&mock_poll_log, 0, sizeof mock_poll_log);
+    assert_int_equal(sp_poll(fds, 16, 5), 0);
+    assert_int_equal(mock_poll_log.timeout_ms[0], 5);
+    for (int i = 0; i < SOCKS; i++)
+        assert_int_equal(sp_close(socks[i]), 0);
+}
+
+/*
  * A slot at its last generation retires when closed: no later socket gets its
  * index, and every handle it ever issued stays stale. (A slot that wrapped
  * back to generation 1 would hand the very first handle out again: 2^21
@@ -1022,6 +1112,7 @@ int main(void)
         cmocka_unit_test(free_slots_are_reused_oldest_first),
         cmocka_unit_test(the_whole_table_opens),
         cmocka_unit_test(poll_reads_the_clock_only_for_a_time_limit),
+        cmocka_unit_test(poll_hands_the_port_sixteen_sockets_at_a_time),
         /* Last: it retires a slot for the rest of the process. */
         cmocka_unit_test(a_slot_retires_after_its_last_generation),
     };

@@ -186,6 +186,75 @@ SP_CASE(poll_answers_each_entry_of_a_socket_listed_many_times)
     SP_ASSERT_RC(sp_close(sock), 0);
 }
 
+/* Polls @p fds until one is ready (bounded); returns how many are. */
+static int poll_until_ready(sp_pollfd *fds, size_t nfds)
+{
+    int n = 0;
+    const int64_t deadline = sp_t_now() + SP_T_SAFETY_MS;
+    for (int i = 0; i < 1000 && n == 0 && sp_t_now() < deadline; i++) {
+        n = (int)SP_ASSERT_OK(sp_poll(fds, nfds, 100));
+    }
+    return n;
+}
+
+/* More sockets than core hands its port in one wait (16): whichever chunk
+ * the ready socket is in, the wait ends with exactly its entry, and a socket
+ * listed in the first and the last chunk answers each entry for its own
+ * interest. */
+SP_CASE(poll_watches_more_sockets_than_one_wait_of_the_port)
+{
+    enum { IDLE = 37, ENTRIES = IDLE + 3, MIDDLE = 20 };
+    static int idle[IDLE];
+    static sp_pollfd fds[ENTRIES];
+    sp_addr middle_addr;
+    char buf[8];
+    int client;
+    int server;
+    sp_t_pair(SP_AF_INET, SP_SOCK_STREAM, &client, &server);
+    for (int i = 0; i < IDLE; i++) {
+        sp_addr addr;
+        idle[i] = sp_t_socket(SP_AF_INET, SP_SOCK_DGRAM);
+        sp_t_loopback(&addr, SP_AF_INET);
+        SP_ASSERT_RC(sp_bind(idle[i], &addr), 0);
+        if (i == MIDDLE) {
+            SP_ASSERT_RC(sp_getsockname(idle[i], &middle_addr), 0);
+        }
+        fds[1 + i] = (sp_pollfd){idle[i], SP_POLLIN, 0};
+    }
+    fds[0] = (sp_pollfd){server, SP_POLLIN, 0};         /* first chunk */
+    fds[IDLE + 1] = (sp_pollfd){client, SP_POLLIN, 0};  /* last chunk */
+    fds[IDLE + 2] = (sp_pollfd){server, SP_POLLOUT, 0}; /* the server again */
+    SP_ASSERT_RC(sp_poll(fds, ENTRIES, 0), 1);
+    for (int i = 0; i < ENTRIES - 1; i++) {
+        assert_int_equal(fds[i].revents, 0);
+    }
+    assert_int_equal(fds[IDLE + 2].revents, SP_POLLOUT);
+    fds[IDLE + 2].events = 0;
+
+    /* Ready in the first chunk, the last, then the middle one. */
+    const int ready_entry[3] = {0, IDLE + 1, 1 + MIDDLE};
+    for (int step = 0; step < 3; step++) {
+        if (step == 0) {
+            SP_ASSERT_RC(sp_send(client, "a", 1, 0), 1);
+        } else if (step == 1) {
+            SP_ASSERT_RC(sp_send(server, "b", 1, 0), 1);
+        } else {
+            SP_ASSERT_RC(sp_sendto(idle[0], "c", 1, 0, &middle_addr), 1);
+        }
+        assert_int_equal(poll_until_ready(fds, ENTRIES), 1);
+        for (int i = 0; i < ENTRIES; i++) {
+            assert_int_equal(fds[i].revents, i == ready_entry[step] ? SP_POLLIN : 0);
+        }
+        SP_ASSERT_RC(sp_recv(fds[ready_entry[step]].sock, buf, sizeof buf, 0), 1);
+    }
+    /* Nothing ready: the wait ends by its timeout, after several turns. */
+    SP_ASSERT_RC(sp_poll(fds, ENTRIES, 30), 0);
+    for (int i = 0; i < IDLE; i++) {
+        SP_ASSERT_RC(sp_close(idle[i]), 0);
+    }
+    sp_t_close_both(client, server);
+}
+
 /* A second stack over the same port (the fault shim, set to no faults): one
  * sp_poll() call watches sockets of both. */
 SP_CASE(poll_watches_sockets_of_two_stacks_at_once)
@@ -237,6 +306,7 @@ int sp_suite_group_poll(void)
         SP_TEST(poll_reports_only_the_ready_datagram_socket),
         SP_TEST(poll_answers_each_entry_of_a_socket_listed_many_times),
         SP_TEST(poll_watches_sockets_of_two_stacks_at_once),
+        SP_TEST(poll_watches_more_sockets_than_one_wait_of_the_port),
     };
     return cmocka_run_group_tests_name(sp_suite_group_name("poll"), tests, NULL, NULL);
 }
