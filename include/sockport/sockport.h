@@ -760,7 +760,12 @@ typedef struct sp_pollfd {
 /**
  * @brief Wait until one of the sockets is ready or @p timeout_ms passes.
  *
- * The sockets may live on different stacks.
+ * The sockets may live on different stacks. A stack's port is handed up to
+ * 16 sockets per wait (sp_poll() keeps no memory per socket, and allocates
+ * none): when the entries name more sockets of one stack, or sockets of
+ * several stacks, each turn looks at all of them and waits a short turn
+ * (2 ms) on the last ones, so a socket elsewhere is seen at the next turn.
+ * A poller (sp_poller_open()) waits on any number of sockets at once.
  * @param[in,out] fds  may be NULL only if @p nfds is 0 (then this just waits,
  *                     running the default stack).
  * @return the number of entries with revents != 0 (0 on timeout);
