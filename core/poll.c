@@ -82,7 +82,7 @@ SPC_POLL_COLD static void spc_poll_service(struct spc_poll_call *c, struct spc_s
 /* Puts @p s, the socket of the caller's @p fd, in the chunk (a socket listed
  * again adds its interest to its entry) and marks @p fd; false if the chunk
  * is full. */
-static bool spc_poll_add(struct spc_poll_call *c, struct spc_socket *s, sp_pollfd *fd)
+static inline bool spc_poll_add(struct spc_poll_call *c, struct spc_socket *s, sp_pollfd *fd)
 {
     short wanted = (short)(fd->events & (SP_POLLIN | SP_POLLOUT));
     if (s->service != NULL)
