@@ -9,29 +9,25 @@
 
 #include "lwip_internal.h"
 
-int sp_lwip_addr_to_ip(const sp_addr *addr, ip_addr_t *ip, uint16_t *port)
+void sp_lwip_addr_to_ip(const sp_addr *addr, ip_addr_t *ip, uint16_t *port)
 {
     *port = addr->port;
     if (addr->family == SP_AF_INET) {
         uint32_t word;
         memcpy(&word, addr->u.v4, sizeof word);
         ip_addr_set_ip4_u32_val(*ip, word);
-        return 0;
+        return;
     }
-    if (addr->family != SP_AF_INET6) {
-        return SP_EAFNOSUPPORT;
-    }
-    ip6_addr_t v6;
+    ip6_addr_t v6; /* the caller checked: SP_AF_INET6 */
     memcpy(v6.addr, addr->u.v6, sizeof v6.addr);
 #if LWIP_IPV6_SCOPES
     v6.zone = (u8_t)(addr->scope_id <= 0xFF ? addr->scope_id : 0);
 #endif
     if (ip6_addr_isipv4mappedipv6(&v6)) {
         ip_addr_set_ip4_u32_val(*ip, v6.addr[3]);
-        return 0;
+        return;
     }
     ip_addr_copy_from_ip6(*ip, v6);
-    return 0;
 }
 
 void sp_lwip_addr_from_ip(int family, const ip_addr_t *ip, uint16_t port, sp_addr *out)
@@ -63,23 +59,9 @@ void sp_lwip_addr_from_ip(int family, const ip_addr_t *ip, uint16_t port, sp_add
 #endif
 }
 
-bool sp_lwip_ip_is_local(const ip_addr_t *ip)
+bool sp_lwip_ip_equal(const ip_addr_t *a, const ip_addr_t *b)
 {
-    if (ip_addr_isany(ip)) {
-        return true;
-    }
-    struct netif *netif;
-    NETIF_FOREACH(netif)
-    {
-        if (IP_IS_V4(ip)) {
-            if (ip4_addr_cmp(ip_2_ip4(ip), netif_ip4_addr(netif))) {
-                return true;
-            }
-        } else if (netif_get_ip6_addr_match(netif, ip_2_ip6(ip)) >= 0) {
-            return true;
-        }
-    }
-    return false;
+    return ip_addr_cmp(a, b);
 }
 
 bool sp_lwip_local_from_ip(const ip_addr_t *ip, uint16_t port, struct sp_lwip_local *out)
@@ -123,13 +105,13 @@ bool sp_lwip_local_to_ip(const struct sp_lwip_local *local, ip_addr_t *ip, uint1
         return false;
     }
     if (local->slot == SP_LWIP_LOCAL_V4) {
-        ip_addr_copy(*ip, *netif_ip_addr4(netif));
+        *ip = *netif_ip_addr4(netif);
         return true;
     }
     if (local->slot >= LWIP_IPV6_NUM_ADDRESSES ||
         ip6_addr_isinvalid(netif_ip6_addr_state(netif, local->slot))) {
         return false;
     }
-    ip_addr_copy(*ip, *netif_ip_addr6(netif, local->slot));
+    *ip = *netif_ip_addr6(netif, local->slot);
     return true;
 }

@@ -22,10 +22,9 @@
 
 /* The largest payload one IP datagram carries: the 16-bit IPv4 total length
  * less its headers, and for IPv6 lwIP's 16-bit pbuf length less the headers. */
-#define SP_LWIP_UDP4_MAX (0xFFFF - 20 - 8)
-#define SP_LWIP_UDP6_MAX (0xFFFF - 40 - 8)
-#define SP_LWIP_RAW4_MAX (0xFFFF - 20)
-#define SP_LWIP_RAW6_MAX (0xFFFF - 40)
+#define SP_LWIP_IP4_HEADER 20
+#define SP_LWIP_IP6_HEADER 40
+#define SP_LWIP_UDP_HEADER 8
 
 /* One queued datagram (or a pending connection's peer, packet NULL). The
  * sender is kept as its bytes, type and zone, not as an ip_addr_t. */
@@ -110,7 +109,7 @@ static bool node_from(const struct sp_lwip_node *n, const ip_addr_t *ip, uint16_
     ip_addr_t from;
     uint16_t from_port;
     node_get_addr(n, &from, &from_port);
-    return ip_addr_cmp(&from, ip) && (port == 0 || from_port == port);
+    return sp_lwip_ip_equal(&from, ip) && (port == 0 || from_port == port);
 }
 
 uint16_t sp_lwip_node_hold_peer(const ip_addr_t *ip, uint16_t port)
@@ -328,17 +327,18 @@ ptrdiff_t sp_lwip_dgram_send(struct sp_lwip_sock *sock, const void *buf, size_t 
                             : sock->kind == SP_LWIP_KIND_UDP ? &sock->pcb.udp->remote_ip
                                                              : &sock->pcb.raw->remote_ip;
     bool v4 = IP_IS_V4(dest);
-    size_t limit = sock->kind == SP_LWIP_KIND_UDP ? (v4 ? SP_LWIP_UDP4_MAX : SP_LWIP_UDP6_MAX)
-                                                  : (v4 ? SP_LWIP_RAW4_MAX : SP_LWIP_RAW6_MAX);
-    if (len > limit) {
+    bool udp = sock->kind == SP_LWIP_KIND_UDP;
+    /* Core checked the limit of the socket's family; an IPv6 socket sending
+     * to an IPv4 peer, and lwIP's own IPv6 limit, are checked here. */
+    if (len >
+        0xFFFFu - (v4 ? SP_LWIP_IP4_HEADER : SP_LWIP_IP6_HEADER) - (udp ? SP_LWIP_UDP_HEADER : 0)) {
         return SP_EMSGSIZE;
     }
 #if LWIP_IPV6
     /* lwIP writes the checksum at its offset without looking at the length
      * (an assertion, or bytes past the payload): Linux says EINVAL. Core
      * refuses short ICMPv6 already; this holds for every offset lwIP uses. */
-    if (sock->kind == SP_LWIP_KIND_RAW && sock->pcb.raw->chksum_reqd &&
-        len < (size_t)sock->pcb.raw->chksum_offset + 2u) {
+    if (!udp && sock->pcb.raw->chksum_reqd && len < (size_t)sock->pcb.raw->chksum_offset + 2u) {
         return SP_EINVAL;
     }
 #endif
@@ -348,8 +348,7 @@ ptrdiff_t sp_lwip_dgram_send(struct sp_lwip_sock *sock, const void *buf, size_t 
     if (to != NULL && !sock->opt_broadcast && v4 && is_broadcast(ip_2_ip4(to))) {
         return SP_EACCES;
     }
-    pbuf_layer layer = sock->kind == SP_LWIP_KIND_UDP ? PBUF_TRANSPORT : PBUF_IP;
-    struct pbuf *p = pbuf_alloc(layer, (u16_t)len, PBUF_RAM);
+    struct pbuf *p = pbuf_alloc(udp ? PBUF_TRANSPORT : PBUF_IP, (u16_t)len, PBUF_RAM);
     if (p == NULL) {
         return SP_ENOBUFS;
     }
@@ -357,7 +356,7 @@ ptrdiff_t sp_lwip_dgram_send(struct sp_lwip_sock *sock, const void *buf, size_t 
         memcpy(p->payload, buf, len);
     }
     err_t err;
-    if (sock->kind == SP_LWIP_KIND_UDP) {
+    if (udp) {
         err = to != NULL ? udp_sendto(sock->pcb.udp, p, to, to_port) : udp_send(sock->pcb.udp, p);
     } else {
         err = to != NULL ? sp_lwip_raw->sendto(sock->pcb.raw, p, to)
@@ -375,11 +374,9 @@ ptrdiff_t sp_lwip_dgram_send(struct sp_lwip_sock *sock, const void *buf, size_t 
 ptrdiff_t sp_lwip_dgram_recv(struct sp_lwip_sock *sock, void *buf, size_t len, bool peek,
                              ip_addr_t *from, uint16_t *from_port)
 {
+    /* Core receives nothing on a socket shut for reading. */
     if (sock->u.dgram.count == 0) {
-        if (sock->pending_error != 0) {
-            return sp_lwip_take_error(sock);
-        }
-        return sock->shut_rd ? 0 : SP_EAGAIN;
+        return sock->pending_error != 0 ? sp_lwip_take_error(sock) : SP_EAGAIN;
     }
     const struct sp_lwip_node *n = &nodes[sock->u.dgram.head];
     size_t full = n->packet->tot_len;
@@ -407,24 +404,17 @@ short sp_lwip_dgram_revents(struct sp_lwip_sock *sock)
 
 int sp_lwip_dgram_addr(struct sp_lwip_sock *sock, bool local, ip_addr_t *ip, uint16_t *port)
 {
-    if (!local) {
-        if (!sock->has_peer) {
-            return SP_ENOTCONN;
-        }
-        if (sock->kind == SP_LWIP_KIND_UDP) {
-            ip_addr_copy(*ip, sock->pcb.udp->remote_ip);
-            *port = sock->pcb.udp->remote_port;
-        } else {
-            ip_addr_copy(*ip, sock->pcb.raw->remote_ip);
-            *port = 0;
-        }
-        return 0;
+    if (!local && !sock->has_peer) {
+        return SP_ENOTCONN;
     }
+    /* A raw socket has no ports. Whole ip_addr_t copies: smaller than
+     * ip_addr_copy()'s, and the same address. */
     if (sock->kind == SP_LWIP_KIND_UDP) {
-        ip_addr_copy(*ip, sock->pcb.udp->local_ip);
-        *port = sock->pcb.udp->local_port;
+        struct udp_pcb *pcb = sock->pcb.udp;
+        *ip = local ? pcb->local_ip : pcb->remote_ip;
+        *port = local ? pcb->local_port : pcb->remote_port;
     } else {
-        ip_addr_copy(*ip, sock->pcb.raw->local_ip);
+        *ip = local ? sock->pcb.raw->local_ip : sock->pcb.raw->remote_ip;
         *port = 0;
     }
     return 0;
@@ -441,8 +431,8 @@ void sp_lwip_dgram_icmp_error(const ip_addr_t *local, uint16_t local_port, const
         /* Only connected sockets hear of ICMP errors, as on POSIX hosts. */
         struct udp_pcb *pcb = sock->pcb.udp;
         if (pcb->local_port == local_port && pcb->remote_port == remote_port &&
-            ip_addr_cmp(&pcb->remote_ip, remote) &&
-            (ip_addr_isany(&pcb->local_ip) || ip_addr_cmp(&pcb->local_ip, local))) {
+            sp_lwip_ip_equal(&pcb->remote_ip, remote) &&
+            (ip_addr_isany(&pcb->local_ip) || sp_lwip_ip_equal(&pcb->local_ip, local))) {
             sock->pending_error = (int8_t)error;
             sp_lwip_touch(sock);
         }

@@ -76,24 +76,18 @@ static void header_addresses(const uint8_t *ip, ip_addr_t *src, ip_addr_t *dst)
     memcpy(&ip_2_ip4(dst)->addr, ip + 16, 4);
 }
 
-/* An ICMP destination unreachable about the UDP datagram whose IP header
- * (@p inner) and ports (@p udp) it quotes: that datagram's sender, a local
- * socket, learns @p error. */
-static void note_unreachable(const uint8_t *inner, const uint8_t *udp, int error)
+/* An ICMP destination unreachable (@p code) about the UDP datagram whose IP
+ * header (@p inner) and ports (@p udp) it quotes: that datagram's sender, a
+ * local socket, learns the error a POSIX host reports for that code. */
+static void note_unreachable(const uint8_t *inner, const uint8_t *udp, bool v6, uint8_t code)
 {
     ip_addr_t local;
     ip_addr_t remote;
     header_addresses(inner, &local, &remote);
+    int error = code == (v6 ? 4 : 3) ? SP_ECONNREFUSED
+                : code == 0          ? SP_ENETUNREACH
+                                     : SP_EHOSTUNREACH;
     sp_lwip_dgram_icmp_error(&local, read_be16(udp), &remote, read_be16(udp + 2), error);
-}
-
-/* The error a POSIX host reports for an ICMP destination-unreachable code. */
-static int unreachable_error(bool v6, uint8_t code)
-{
-    if (v6) {
-        return code == 4 ? SP_ECONNREFUSED : code == 0 ? SP_ENETUNREACH : SP_EHOSTUNREACH;
-    }
-    return code == 3 ? SP_ECONNREFUSED : code == 0 ? SP_ENETUNREACH : SP_EHOSTUNREACH;
 }
 
 /* Zero-window pcbs that let a nothing-new ACK in, and when. */
@@ -154,7 +148,7 @@ static bool is_storm_ack(const uint8_t *tcp, size_t payload_len, const ip_addr_t
     uint16_t dst_port = read_be16(tcp + 2);
     for (struct tcp_pcb *pcb = tcp_active_pcbs; pcb != NULL; pcb = pcb->next) {
         if (pcb->local_port != dst_port || pcb->remote_port != src_port ||
-            !ip_addr_cmp(&pcb->local_ip, dst) || !ip_addr_cmp(&pcb->remote_ip, src)) {
+            !sp_lwip_ip_equal(&pcb->local_ip, dst) || !sp_lwip_ip_equal(&pcb->remote_ip, src)) {
             continue;
         }
         /* The sequence number is not compared: a zero-window probe counts its
@@ -171,134 +165,99 @@ static bool is_storm_ack(const uint8_t *tcp, size_t payload_len, const ip_addr_t
     return false;
 }
 
-static bool drop_storm_ack4(struct pbuf *packet)
+/* The length of the IP header at @p ip of @p version (4 or 6), or 0 if it is
+ * not one (an IPv6 packet's extension headers are not followed). */
+static size_t header_length(const uint8_t *ip, unsigned version)
 {
-    uint8_t head[60 + TCP_HEADER];
-    u16_t got = pbuf_copy_partial(packet, head, sizeof head, 0);
-    if (got < IP4_HEADER + TCP_HEADER || (head[0] >> 4) != 4 || head[9] != PROTO_TCP) {
-        return false;
+    if ((ip[0] >> 4) != version) {
+        return 0;
     }
-    size_t ip_len = (size_t)(head[0] & 0x0F) * 4u;
-    size_t total = read_be16(head + 2);
-    if (ip_len < IP4_HEADER || ip_len + TCP_HEADER > got) {
-        return false;
-    }
-    const uint8_t *tcp = head + ip_len;
-    size_t tcp_len = (size_t)(tcp[12] >> 4) * 4u;
-    if (tcp_len < TCP_HEADER || ip_len + tcp_len > total) {
-        return false;
-    }
-    ip_addr_t src;
-    ip_addr_t dst;
-    header_addresses(head, &src, &dst);
-    return is_storm_ack(tcp, total - ip_len - tcp_len, &src, &dst);
+    size_t length = version == 6 ? IP6_HEADER : (size_t)(ip[0] & 0x0F) * 4u;
+    return length >= IP4_HEADER ? length : 0;
 }
 
-#if LWIP_IPV6
-static bool drop_storm_ack6(struct pbuf *packet)
+/*
+ * One look at every packet of either IP version, in place when its first
+ * pbuf holds it all (most packets: no copy), else at a copy of its head:
+ * - a TCP pure ACK of a zero-window storm is dropped (returns 1: taken);
+ * - a UDP datagram's source port tells the DNS client's wait of an answer;
+ * - an ICMP destination unreachable about a UDP datagram of ours reaches
+ *   the connected socket that sent it.
+ */
+static int hook_input(struct pbuf *packet, unsigned version)
 {
-    uint8_t head[IP6_HEADER + TCP_HEADER];
-    u16_t got = pbuf_copy_partial(packet, head, sizeof head, 0);
-    if (got < sizeof head || (head[0] >> 4) != 6 || head[6] != PROTO_TCP) {
-        return false;
+    /* The longest head looked at: an ICMP error quoting a UDP datagram, both
+     * IPv4 headers with options; a TCP header with its IP header is shorter. */
+    uint8_t copy[60 + ICMP_HEADER + 60 + UDP_PORTS];
+    const uint8_t *ip = packet->payload;
+    size_t got = packet->len;
+    if (got < sizeof copy && got < packet->tot_len) {
+        got = pbuf_copy_partial(packet, copy, sizeof copy, 0);
+        ip = copy;
     }
-    const uint8_t *tcp = head + IP6_HEADER;
-    size_t payload = read_be16(head + 4); /* everything after the fixed header */
-    size_t tcp_len = (size_t)(tcp[12] >> 4) * 4u;
-    if (tcp_len < TCP_HEADER || tcp_len > payload) {
-        return false;
+    if (got < IP4_HEADER) {
+        return 0;
     }
-    ip_addr_t src;
-    ip_addr_t dst;
-    header_addresses(head, &src, &dst);
-    return is_storm_ack(tcp, payload - tcp_len, &src, &dst);
-}
-#endif
-
-/* The IPv4 protocol byte, read in place when the first pbuf holds it: most
- * packets (UDP, and TCP but for the storm check) need nothing more. */
-static int ip4_protocol(const struct pbuf *packet)
-{
-    uint8_t head[IP4_HEADER];
-    const uint8_t *bytes = packet->payload;
-    if (packet->len < IP4_HEADER) {
-        if (pbuf_copy_partial(packet, head, IP4_HEADER, 0) < IP4_HEADER) {
-            return -1;
+    size_t ip_len = header_length(ip, version);
+    if (ip_len == 0 || ip_len + UDP_PORTS > got) {
+        return 0;
+    }
+    bool v6 = version == 6;
+    /* IPv6 counts the payload after its fixed header, IPv4 the whole packet. */
+    size_t total = v6 ? IP6_HEADER + read_be16(ip + 4) : read_be16(ip + 2);
+    const uint8_t *next = ip + ip_len;
+    uint8_t protocol = ip[v6 ? 6 : 9];
+    switch (protocol) {
+    case PROTO_TCP: {
+        if (ip_len + TCP_HEADER > got) {
+            return 0;
         }
-        bytes = head;
+        size_t tcp_len = (size_t)(next[12] >> 4) * 4u;
+        if (tcp_len < TCP_HEADER || ip_len + tcp_len > total) {
+            return 0;
+        }
+        ip_addr_t src;
+        ip_addr_t dst;
+        header_addresses(ip, &src, &dst);
+        if (is_storm_ack(next, total - ip_len - tcp_len, &src, &dst)) {
+            pbuf_free(packet); /* the hook took it */
+            return 1;
+        }
+        return 0;
     }
-    return (bytes[0] >> 4) == 4 ? bytes[9] : -1;
+    case PROTO_UDP:
+        sp_lwip_dns_note_datagram(read_be16(next)); /* a DNS server's answer? */
+        return 0;
+    case PROTO_ICMP:
+    case PROTO_ICMP6: {
+        /* Destination unreachable (ICMP type 3, ICMPv6 type 1), of our own
+         * version, quoting a UDP datagram's header and ports. */
+        const uint8_t *inner = next + ICMP_HEADER;
+        size_t inner_len;
+        if (protocol != (v6 ? PROTO_ICMP6 : PROTO_ICMP) ||
+            ip_len + ICMP_HEADER + IP4_HEADER > got || next[0] != (v6 ? 1 : 3) ||
+            (inner_len = header_length(inner, version)) == 0 || inner[v6 ? 6 : 9] != PROTO_UDP ||
+            ip_len + ICMP_HEADER + inner_len + UDP_PORTS > got) {
+            return 0;
+        }
+        note_unreachable(inner, inner + inner_len, v6, next[1]);
+        return 0;
+    }
+    default:
+        return 0;
+    }
 }
 
 int sp_lwip_hook_ip4_input(struct pbuf *packet, struct netif *input_netif)
 {
     (void)input_netif;
-    int protocol = ip4_protocol(packet);
-    if (protocol == PROTO_TCP && drop_storm_ack4(packet)) {
-        pbuf_free(packet); /* the hook took it */
-        return 1;
-    }
-    if (protocol == PROTO_UDP) {
-        /* Only the source port: a DNS server's answer? */
-        uint8_t first;
-        uint8_t ports[UDP_PORTS];
-        if (pbuf_copy_partial(packet, &first, 1, 0) == 1 &&
-            pbuf_copy_partial(packet, ports, UDP_PORTS, (u16_t)((first & 0x0F) * 4u)) ==
-                UDP_PORTS) {
-            sp_lwip_dns_note_datagram(read_be16(ports));
-        }
-        return 0;
-    }
-    if (protocol != PROTO_ICMP) {
-        return 0;
-    }
-    uint8_t head[IP4_HEADER + ICMP_HEADER + 60 + UDP_PORTS];
-    u16_t got = pbuf_copy_partial(packet, head, sizeof head, 0);
-    if (got < IP4_HEADER + ICMP_HEADER + IP4_HEADER + UDP_PORTS || (head[0] >> 4) != 4) {
-        return 0;
-    }
-    size_t outer = (size_t)(head[0] & 0x0F) * 4u;
-    if (head[9] != PROTO_ICMP || outer + ICMP_HEADER + IP4_HEADER + UDP_PORTS > got ||
-        head[outer] != 3 /* destination unreachable */) {
-        return 0;
-    }
-    const uint8_t *inner = head + outer + ICMP_HEADER;
-    size_t inner_len = (size_t)(inner[0] & 0x0F) * 4u;
-    if ((inner[0] >> 4) != 4 || inner[9] != PROTO_UDP ||
-        outer + ICMP_HEADER + inner_len + UDP_PORTS > got) {
-        return 0;
-    }
-    note_unreachable(inner, inner + inner_len, unreachable_error(false, head[outer + 1]));
-    return 0;
+    return hook_input(packet, 4);
 }
 
 int sp_lwip_hook_ip6_input(struct pbuf *packet, struct netif *input_netif)
 {
     (void)input_netif;
-#if LWIP_IPV6
-    if (drop_storm_ack6(packet)) {
-        pbuf_free(packet); /* the hook took it */
-        return 1;
-    }
-    uint8_t head[IP6_HEADER + ICMP_HEADER + IP6_HEADER + UDP_PORTS];
-    u16_t got = pbuf_copy_partial(packet, head, sizeof head, 0);
-    if (got >= IP6_HEADER + UDP_PORTS && (head[0] >> 4) == 6 && head[6] == PROTO_UDP) {
-        sp_lwip_dns_note_datagram(read_be16(head + IP6_HEADER));
-        return 0;
-    }
-    if (got < sizeof head || (head[0] >> 4) != 6 || head[6] != PROTO_ICMP6 ||
-        head[IP6_HEADER] != 1 /* destination unreachable */) {
-        return 0;
-    }
-    const uint8_t *inner = head + IP6_HEADER + ICMP_HEADER;
-    if ((inner[0] >> 4) != 6 || inner[6] != PROTO_UDP) {
-        return 0;
-    }
-    note_unreachable(inner, inner + IP6_HEADER, unreachable_error(true, head[IP6_HEADER + 1]));
-#else
-    (void)packet;
-#endif
-    return 0;
+    return hook_input(packet, 6);
 }
 
 uint32_t *sp_lwip_hook_tcp_out(struct pbuf *packet, struct tcp_hdr *header,

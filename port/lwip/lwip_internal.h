@@ -55,7 +55,12 @@
 #error "The lwIP port keeps unread TCP data in one pbuf chain: TCP_WND must be <= 0xFFFF"
 #endif
 
-enum sp_lwip_kind { SP_LWIP_KIND_TCP = 1, SP_LWIP_KIND_UDP, SP_LWIP_KIND_RAW };
+/* The socket type's own value (lwip_open() keeps it as the kind). */
+enum sp_lwip_kind {
+    SP_LWIP_KIND_TCP = SP_SOCK_STREAM,
+    SP_LWIP_KIND_UDP = SP_SOCK_DGRAM,
+    SP_LWIP_KIND_RAW = SP_SOCK_RAW,
+};
 
 /* Where a TCP socket is in its life; UDP and raw sockets stay SP_LWIP_OPEN. */
 enum sp_lwip_conn_state {
@@ -195,16 +200,17 @@ extern const struct sp_port_ops sp_lwip_ops_with_poller;
 int sp_lwip_error(err_t err);
 
 /* ---- lwip_addr.c: sp_addr <-> ip_addr_t at the port's edge ---- */
-/* Convert for a socket of @p family; an IPv4-mapped IPv6 address becomes IPv4.
- * Returns 0 or SP_EAFNOSUPPORT / SP_EINVAL. */
-int sp_lwip_addr_to_ip(const sp_addr *addr, ip_addr_t *ip, uint16_t *port);
+/* Convert an SP_AF_INET or SP_AF_INET6 address (the caller checked which:
+ * core, that it has the socket's family); an IPv4-mapped IPv6 address
+ * becomes IPv4. */
+void sp_lwip_addr_to_ip(const sp_addr *addr, ip_addr_t *ip, uint16_t *port);
 /* Convert for a socket of @p family: IPv4 traffic on an IPv6 socket shows
  * as ::ffff:a.b.c.d, as on a dual-stack host. */
 void sp_lwip_addr_from_ip(int family, const ip_addr_t *ip, uint16_t port, sp_addr *out);
-/* 1 if @p ip is the wildcard or an address of one of lwIP's interfaces. */
-bool sp_lwip_ip_is_local(const ip_addr_t *ip);
+/* ip_addr_cmp(), once: the macro is long, and the port compares in several places. */
+bool sp_lwip_ip_equal(const ip_addr_t *a, const ip_addr_t *b);
 /* Refer to @p ip (a wildcard or an interface's address) and @p port; false if
- * no interface has that address. */
+ * no interface has that address (so also: whether @p ip is local). */
 bool sp_lwip_local_from_ip(const ip_addr_t *ip, uint16_t port, struct sp_lwip_local *out);
 /* The address @p local refers to; false if its interface or address is gone. */
 bool sp_lwip_local_to_ip(const struct sp_lwip_local *local, ip_addr_t *ip, uint16_t *port);
@@ -335,13 +341,9 @@ struct sp_lwip_poller_calls {
 extern const struct sp_lwip_poller_calls sp_lwip_poller_ready_lists;
 /* NULL until sp_lwip_use_poller() (or from the start with SP_ALL_SERVICES). */
 extern const struct sp_lwip_poller_calls *sp_lwip_poller_calls;
-/* Called from every lwIP callback and port operation. */
-static inline void sp_lwip_touch(struct sp_lwip_sock *sock)
-{
-    if (sock->poller != 0 && !sock->on_ready) {
-        sp_lwip_poller_calls->mark(sock);
-    }
-}
+/* Called from every lwIP callback and port operation: one function, not an
+ * inline copy in each of them. */
+void sp_lwip_touch(struct sp_lwip_sock *sock);
 /* Sets the stack's operations (lwip_stack.c): sp_lwip_use_poller(). */
 void sp_lwip_set_ops(const struct sp_port_ops *ops);
 int sp_lwip_op_poller_open(void *state, sp_port_poller *out);

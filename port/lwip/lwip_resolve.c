@@ -29,7 +29,7 @@ static void on_dns_answer(const char *name, const ip_addr_t *address, void *arg)
     dns_wait.answered = true;
     dns_wait.found = address != NULL;
     if (address != NULL) {
-        ip_addr_copy(dns_wait.address, *address);
+        dns_wait.address = *address;
     }
 }
 
@@ -45,12 +45,19 @@ void sp_lwip_dns_note_datagram(uint16_t source_port)
     }
 }
 
-static int resolve_dns(void *state, const char *host, int family, sp_addr *out, int timeout_ms)
+/* What sp_lwip_run_until() waits for: the answer (or lwIP giving up). */
+static int dns_answered(void *ctx)
+{
+    (void)ctx;
+    return dns_wait.answered;
+}
+
+static int resolve_dns(const char *host, int family, sp_addr *out, int timeout_ms)
 {
     u8_t type = family == SP_AF_INET    ? LWIP_DNS_ADDRTYPE_IPV4
                 : family == SP_AF_INET6 ? LWIP_DNS_ADDRTYPE_IPV6
                                         : LWIP_DNS_ADDRTYPE_IPV4_IPV6;
-    int64_t deadline = sp_lwip_op_now_ms(state) + timeout_ms;
+    uint32_t started = sp_lwip_now32();
     ip_addr_t address;
     for (;;) {
         dns_wait.number++;
@@ -64,16 +71,18 @@ static int resolve_dns(void *state, const char *host, int family, sp_addr *out, 
         if (err != ERR_INPROGRESS) {
             return SP_ENONAME; /* no DNS server set, or a name lwIP cannot ask for */
         }
-        while (!dns_wait.answered) {
-            int64_t left = deadline - sp_lwip_op_now_ms(state);
-            if (timeout_ms >= 0 && left <= 0) {
-                return SP_ETIMEDOUT;
-            }
-            /* Short turns: the answer arrives through a callback, not a socket. */
-            sp_lwip_op_poll(state, NULL, 0, timeout_ms < 0 || left > 10 ? 10 : (int)left);
+        /* The stack runs until the callback answers or the time is up (one
+         * look when it already is). */
+        int left = timeout_ms;
+        if (timeout_ms > 0) {
+            uint32_t spent = sp_lwip_now32() - started;
+            left = spent >= (uint32_t)timeout_ms ? 0 : timeout_ms - (int)spent;
+        }
+        if (sp_lwip_run_until(left, dns_answered, NULL) <= 0) {
+            return SP_ETIMEDOUT;
         }
         if (dns_wait.found) {
-            ip_addr_copy(address, dns_wait.address);
+            address = dns_wait.address;
             break;
         }
         /* lwIP gave up. If the server answered, the name does not exist;
@@ -99,12 +108,12 @@ int sp_lwip_op_resolve(void *state, const char *host, int family, sp_addr *out, 
 {
     /* Core answered numeric hosts and "localhost" already. */
     (void)max;
+    (void)state;
 #if LWIP_DNS
     if (sp_lwip_stack() != NULL) {
-        return resolve_dns(state, host, family, out, timeout_ms);
+        return resolve_dns(host, family, out, timeout_ms);
     }
 #else
-    (void)state;
     (void)host;
     (void)family;
     (void)out;
@@ -131,10 +140,7 @@ int sp_lwip_set_dns_server(sp_stack *stack, unsigned index, const sp_addr *serve
     }
     ip_addr_t ip;
     uint16_t port;
-    int rc = sp_lwip_addr_to_ip(server, &ip, &port);
-    if (rc < 0) {
-        return rc;
-    }
+    sp_lwip_addr_to_ip(server, &ip, &port);
     dns_setserver((u8_t)index, &ip);
     sp_lwip_dns_server_port = port != 0 ? port : 53;
     return 0;

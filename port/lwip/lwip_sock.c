@@ -103,13 +103,30 @@ short sp_lwip_sock_revents(struct sp_lwip_sock *sock, short events)
     return (short)(ready & (events | SP_POLLERR | SP_POLLHUP));
 }
 
+void sp_lwip_touch(struct sp_lwip_sock *sock)
+{
+    if (sock->poller != 0 && !sock->on_ready) {
+        sp_lwip_poller_calls->mark(sock);
+    }
+}
+
+/* The record an operation acts on, marked for its poller: whatever the
+ * operation changes, the socket's poller sees at its next wait. One call
+ * instead of the same lines in every operation. */
+static struct sp_lwip_sock *lwip_use(sp_port_sock ref)
+{
+    struct sp_lwip_sock *sock = sp_lwip_sock_from_ref(ref);
+    if (sock != NULL) {
+        sp_lwip_touch(sock);
+    }
+    return sock;
+}
+
 #define SP_LWIP_LOOKUP(sock, ref)                                                                  \
-    struct sp_lwip_sock *sock = sp_lwip_sock_from_ref(ref);                                        \
+    struct sp_lwip_sock *sock = lwip_use(ref);                                                     \
     if ((sock) == NULL) {                                                                          \
         return SP_EBADF;                                                                           \
-    }                                                                                              \
-    /* whatever the operation changes, the socket's poller sees at its next wait */                \
-    sp_lwip_touch(sock);
+    }
 
 #if defined(SP_ALL_SERVICES) && SP_ALL_SERVICES
 const struct sp_lwip_raw_calls *sp_lwip_raw = &sp_lwip_raw_calls;
@@ -126,36 +143,20 @@ static int lwip_open(void *state, int family, int type, int protocol, sp_port_so
     if (!((const struct sp_lwip_state *)state)->started) {
         return SP_EIO; /* sp_lwip_stop() ran: this stack has no lwIP behind it now */
     }
-    if (family != SP_AF_INET && family != SP_AF_INET6) {
+    /* Core checked the family, the type and that the protocol fits the type
+     * (port.h): what is left is what lwIP lacks. */
+    if (family == SP_AF_LOCAL) {
         return SP_EAFNOSUPPORT;
     }
-    int kind;
-    switch (type) {
-    case SP_SOCK_STREAM:
-        if (protocol != 0 && protocol != SP_IPPROTO_TCP) {
+    int kind = type;
+    if (type == SP_SOCK_RAW) {
+        /* Not registered (sp_lwip_use_raw()), or, as on Linux, TCP and UDP:
+         * those stay lwIP's. */
+        if (sp_lwip_raw == NULL || protocol == SP_IPPROTO_TCP || protocol == SP_IPPROTO_UDP) {
             return SP_EPROTONOSUPPORT;
         }
-        kind = SP_LWIP_KIND_TCP;
-        break;
-    case SP_SOCK_DGRAM:
-        if (protocol != 0 && protocol != SP_IPPROTO_UDP) {
-            return SP_EPROTONOSUPPORT;
-        }
-        kind = SP_LWIP_KIND_UDP;
-        break;
-    case SP_SOCK_RAW:
-        if (sp_lwip_raw == NULL) {
-            return SP_EPROTONOSUPPORT; /* not registered: sp_lwip_use_raw() */
-        }
-        /* As on Linux: a raw socket names its IP protocol; TCP and UDP stay lwIP's. */
-        if (protocol <= 0 || protocol > 255 || protocol == SP_IPPROTO_TCP ||
-            protocol == SP_IPPROTO_UDP) {
-            return SP_EPROTONOSUPPORT;
-        }
-        kind = SP_LWIP_KIND_RAW;
-        break;
-    default:
-        /* Sequenced packets and RDM: core builds them over streams/datagrams. */
+    } else if (type != SP_SOCK_STREAM && type != SP_SOCK_DGRAM) {
+        /* Sequenced packets: core builds them over a stream. */
         return SP_EPROTONOSUPPORT;
     }
     struct sp_lwip_sock *sock = sp_lwip_sock_alloc(family, kind);
@@ -187,16 +188,13 @@ static int lwip_close(void *state, sp_port_sock ref)
 static int lwip_target(struct sp_lwip_sock *sock, const sp_addr *addr, bool for_bind, ip_addr_t *ip,
                        uint16_t *port)
 {
-    int rc = sp_lwip_addr_to_ip(addr, ip, port);
-    if (rc < 0) {
-        return rc;
-    }
+    sp_lwip_addr_to_ip(addr, ip, port); /* core: the socket's own family */
     if (sock->v6only && IP_IS_V4(ip)) { /* only an IPv6 socket can be v6-only */
         return for_bind ? SP_EADDRNOTAVAIL : SP_ENETUNREACH;
     }
     if (for_bind && sock->family == SP_AF_INET6 && !sock->v6only && IP_IS_V6(ip) &&
         ip_addr_isany(ip)) {
-        ip_addr_copy(*ip, *IP_ANY_TYPE);
+        *ip = *IP_ANY_TYPE;
     }
     return 0;
 }
@@ -211,8 +209,9 @@ static int lwip_bind(void *state, sp_port_sock ref, const sp_addr *addr)
     if (rc < 0) {
         return rc;
     }
-    if (!sp_lwip_ip_is_local(&ip)) {
-        return SP_EADDRNOTAVAIL;
+    struct sp_lwip_local local;
+    if (!sp_lwip_local_from_ip(&ip, port, &local)) {
+        return SP_EADDRNOTAVAIL; /* no interface of lwIP's has it */
     }
     if (sock->kind == SP_LWIP_KIND_TCP) {
         return sp_lwip_tcp_bind(sock, &ip, port);
@@ -224,20 +223,14 @@ static int lwip_listen(void *state, sp_port_sock ref, int backlog)
 {
     (void)state;
     SP_LWIP_LOOKUP(sock, ref);
-    if (sock->kind != SP_LWIP_KIND_TCP) {
-        return SP_EOPNOTSUPP;
-    }
-    return sp_lwip_tcp_listen(sock, backlog);
+    return sp_lwip_tcp_listen(sock, backlog); /* core: a stream socket */
 }
 
 static int lwip_accept(void *state, sp_port_sock ref, sp_port_sock *out, sp_addr *peer)
 {
     (void)state;
     SP_LWIP_LOOKUP(sock, ref);
-    if (sock->kind != SP_LWIP_KIND_TCP) {
-        return SP_EOPNOTSUPP;
-    }
-    struct sp_lwip_sock *conn;
+    struct sp_lwip_sock *conn; /* core: a listening stream socket */
     ip_addr_t ip;
     uint16_t port;
     int rc = sp_lwip_tcp_accept(sock, &conn, &ip, &port);
@@ -283,13 +276,9 @@ static ptrdiff_t lwip_send(void *state, sp_port_sock ref, const void *buf, size_
     if (sock->kind == SP_LWIP_KIND_TCP) {
         return sp_lwip_tcp_send(sock, buf, len);
     }
-    if (sock->shut_wr) {
-        return SP_EPIPE;
-    }
+    /* Core sends nothing on a socket shut for writing, and without @p to
+     * only on a connected one. */
     if (to == NULL) {
-        if (!sock->has_peer) {
-            return SP_EDESTADDRREQ;
-        }
         return sp_lwip_dgram_send(sock, buf, len, NULL, 0);
     }
     ip_addr_t ip;
@@ -338,15 +327,7 @@ static ptrdiff_t lwip_recv_now(struct sp_lwip_sock *sock, void *buf, size_t len,
                                sp_addr *from)
 {
     if (sock->kind == SP_LWIP_KIND_TCP) {
-        ptrdiff_t got = sp_lwip_tcp_recv(sock, buf, len, peek);
-        if (got >= 0 && from != NULL) {
-            ip_addr_t ip;
-            uint16_t port;
-            if (sp_lwip_tcp_addr(sock, false, &ip, &port) == 0) {
-                sp_lwip_addr_from_ip(sock->family, &ip, port, from);
-            }
-        }
-        return got;
+        return sp_lwip_tcp_recv(sock, buf, len, peek); /* core names a connection's peer */
     }
     if (from == NULL) {
         return sp_lwip_dgram_recv(sock, buf, len, peek, NULL, NULL);
@@ -368,14 +349,21 @@ static int lwip_shutdown(void *state, sp_port_sock ref, int how)
     if (sock->kind == SP_LWIP_KIND_TCP) {
         return sp_lwip_tcp_shutdown(sock, how);
     }
-    if (how == SP_SHUT_RD || how == SP_SHUT_RDWR) {
+    if (how != SP_SHUT_WR) { /* core checked @p how */
         sock->shut_rd = true;
         sp_lwip_dgram_flush(sock);
     }
-    if (how == SP_SHUT_WR || how == SP_SHUT_RDWR) {
+    if (how != SP_SHUT_RD) {
         sock->shut_wr = true;
     }
     return 0;
+}
+
+/* The socket's own address or its peer's, as lwIP has it. */
+static int lwip_ip_of(struct sp_lwip_sock *sock, bool local, ip_addr_t *ip, uint16_t *port)
+{
+    return sock->kind == SP_LWIP_KIND_TCP ? sp_lwip_tcp_addr(sock, local, ip, port)
+                                          : sp_lwip_dgram_addr(sock, local, ip, port);
 }
 
 static int lwip_addr_of(sp_port_sock ref, bool local, sp_addr *out)
@@ -383,8 +371,7 @@ static int lwip_addr_of(sp_port_sock ref, bool local, sp_addr *out)
     SP_LWIP_LOOKUP(sock, ref);
     ip_addr_t ip;
     uint16_t port;
-    int rc = sock->kind == SP_LWIP_KIND_TCP ? sp_lwip_tcp_addr(sock, local, &ip, &port)
-                                            : sp_lwip_dgram_addr(sock, local, &ip, &port);
+    int rc = lwip_ip_of(sock, local, &ip, &port);
     if (rc < 0) {
         if (!local) {
             return rc;
@@ -408,15 +395,6 @@ static int lwip_peer_addr(void *state, sp_port_sock ref, sp_addr *out)
     return lwip_addr_of(ref, false, out);
 }
 
-/* Buffer sizes the port reports when the user set none: what lwIP was built with. */
-static int lwip_default_buffer(const struct sp_lwip_sock *sock, bool receive)
-{
-    if (sock->kind == SP_LWIP_KIND_TCP) {
-        return receive ? (int)TCP_WND : (int)TCP_SND_BUF;
-    }
-    return receive ? (int)(SP_LWIP_DGRAM_QUEUE_LEN * 0xFFFFu) : 0xFFFF;
-}
-
 /* A buffer size as the record keeps it: the power of two at or above @p value
  * (the stack rounds, as Linux doubles), 2^1 at least, so 0 can mean "not set". */
 static uint8_t buffer_shift(int value)
@@ -428,40 +406,26 @@ static uint8_t buffer_shift(int value)
     return shift;
 }
 
-static int buffer_size(uint8_t shift)
-{
-    return shift >= 31 ? INT32_MAX : (int)((uint32_t)1u << shift);
-}
-
-static bool lwip_is_bound(struct sp_lwip_sock *sock)
-{
-    ip_addr_t ip;
-    uint16_t port = 0;
-    int rc = sock->kind == SP_LWIP_KIND_TCP ? sp_lwip_tcp_addr(sock, true, &ip, &port)
-                                            : sp_lwip_dgram_addr(sock, true, &ip, &port);
-    return rc == 0 && port != 0;
-}
-
+/* Core passes only the options below, each to a socket it applies to, with a
+ * value in range (port.h): NODELAY reaches TCP sockets only, V6ONLY IPv6
+ * sockets only, booleans are 0 or 1, sizes >= 1, LINGER >= -1. */
 static int lwip_set_option(void *state, sp_port_sock ref, int option, int value)
 {
     (void)state;
     SP_LWIP_LOOKUP(sock, ref);
-    bool tcp = sock->kind == SP_LWIP_KIND_TCP;
+    bool on = value != 0;
     switch (option) {
     case SP_OPT_REUSEADDR:
-        sock->opt_reuseaddr = value != 0;
+        sock->opt_reuseaddr = on;
         break;
     case SP_OPT_BROADCAST:
-        sock->opt_broadcast = value != 0;
+        sock->opt_broadcast = on;
         break;
     case SP_OPT_NODELAY:
-        if (!tcp) {
-            return SP_ENOPROTOOPT;
-        }
-        sock->opt_nodelay = value != 0;
+        sock->opt_nodelay = on;
         break;
     case SP_OPT_KEEPALIVE:
-        sock->opt_keepalive = value != 0; /* kept, without effect, off TCP (as Linux) */
+        sock->opt_keepalive = on; /* kept, without effect, off TCP (as Linux) */
         break;
     case SP_OPT_RCVBUF:
         sock->rcvbuf_shift = buffer_shift(value);
@@ -472,19 +436,19 @@ static int lwip_set_option(void *state, sp_port_sock ref, int option, int value)
     case SP_OPT_LINGER:
         sock->linger = (int16_t)(value > INT16_MAX ? INT16_MAX : value);
         return 0;
-    case SP_OPT_V6ONLY:
-        if (sock->family != SP_AF_INET6) {
-            return SP_ENOPROTOOPT;
-        }
-        if (lwip_is_bound(sock)) {
+    case SP_OPT_V6ONLY: {
+        ip_addr_t ip;
+        uint16_t port = 0;
+        if (lwip_ip_of(sock, true, &ip, &port) == 0 && port != 0) {
             return SP_EINVAL; /* as Linux: the bound port already took its families */
         }
-        sock->v6only = value != 0;
+        sock->v6only = on;
         break;
+    }
     default:
         return SP_ENOPROTOOPT;
     }
-    if (tcp) {
+    if (sock->kind == SP_LWIP_KIND_TCP) {
         sp_lwip_tcp_apply_options(sock);
     } else {
         sp_lwip_dgram_apply_options(sock);
@@ -497,6 +461,7 @@ static int lwip_get_option(void *state, sp_port_sock ref, int option, int *value
     (void)state;
     SP_LWIP_LOOKUP(sock, ref);
     bool tcp = sock->kind == SP_LWIP_KIND_TCP;
+    int shift;
     switch (option) {
     case SP_OPT_REUSEADDR:
         *value = sock->opt_reuseaddr;
@@ -505,34 +470,33 @@ static int lwip_get_option(void *state, sp_port_sock ref, int option, int *value
         *value = sock->opt_broadcast;
         return 0;
     case SP_OPT_NODELAY:
-        if (!tcp) {
-            return SP_ENOPROTOOPT;
-        }
         *value = sock->opt_nodelay;
         return 0;
     case SP_OPT_KEEPALIVE:
         *value = sock->opt_keepalive;
         return 0;
-    case SP_OPT_RCVBUF:
-        *value = sock->rcvbuf_shift != 0 ? buffer_size(sock->rcvbuf_shift)
-                                         : lwip_default_buffer(sock, true);
-        return 0;
-    case SP_OPT_SNDBUF:
-        *value = sock->sndbuf_shift != 0 ? buffer_size(sock->sndbuf_shift)
-                                         : lwip_default_buffer(sock, false);
-        return 0;
     case SP_OPT_LINGER:
         *value = sock->linger;
         return 0;
+    case SP_OPT_RCVBUF:
+        shift = sock->rcvbuf_shift;
+        /* Not set: what lwIP was built with. */
+        *value = tcp ? (int)TCP_WND : (int)(SP_LWIP_DGRAM_QUEUE_LEN * 0xFFFFu);
+        break;
+    case SP_OPT_SNDBUF:
+        shift = sock->sndbuf_shift;
+        *value = tcp ? (int)TCP_SND_BUF : 0xFFFF;
+        break;
     case SP_OPT_V6ONLY:
-        if (sock->family != SP_AF_INET6) {
-            return SP_ENOPROTOOPT;
-        }
         *value = sock->v6only;
         return 0;
     default:
         return SP_ENOPROTOOPT;
     }
+    if (shift != 0) {
+        *value = shift >= 31 ? INT32_MAX : (int)((uint32_t)1u << shift);
+    }
+    return 0;
 }
 
 /* Native options are reached only through sp_lwip_native_calls

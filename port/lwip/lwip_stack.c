@@ -197,25 +197,29 @@ static int scan(struct sp_port_pollent *ents, size_t n)
     return ready;
 }
 
-/* How long nothing can change: until lwIP's next timer or a pending retry. */
-static int64_t quiet_for(int64_t now)
+/* How long nothing can change: until lwIP's next timer or a pending retry,
+ * a second at most (lwIP's cyclic timers are no longer; with no timer at all,
+ * SYS_TIMEOUTS_SLEEPTIME_INFINITE, the wait still looks now and then). */
+static uint32_t quiet_for(uint32_t now)
 {
-    u32_t sleep = sys_timeouts_sleeptime();
-    int64_t wait = sleep == SYS_TIMEOUTS_SLEEPTIME_INFINITE ? 1000 : (int64_t)sleep;
+    u32_t wait = sys_timeouts_sleeptime();
+    if (wait > 1000) {
+        wait = 1000;
+    }
     if (wake_pending) {
-        int32_t until = (int32_t)(wake_at - (uint32_t)now);
+        int32_t until = (int32_t)(wake_at - now);
         if (until <= 0) {
             wake_pending = false;
             return 0;
         }
-        if (until < wait) {
-            wait = until;
+        if ((uint32_t)until < wait) {
+            wait = (uint32_t)until;
         }
     }
     return wait;
 }
 
-static void wait_quietly(int64_t wait_ms)
+static void wait_quietly(uint32_t wait_ms)
 {
     struct sp_lwip_state *st = &sp_lwip_state;
     if (st->config.simulated_clock) {
@@ -228,7 +232,7 @@ static void wait_quietly(int64_t wait_ms)
     }
 #if SP_LWIP_HOST
     /* With only the loopback nothing arrives unasked; a driver may, so look often. */
-    int64_t nap = st->config.poll_netifs != NULL && wait_ms > 1 ? 1 : wait_ms;
+    uint32_t nap = st->config.poll_netifs != NULL && wait_ms > 1 ? 1 : wait_ms;
     struct timespec ts = {(time_t)(nap / 1000), (long)(nap % 1000) * 1000000L};
     nanosleep(&ts, NULL);
 #else
@@ -259,29 +263,30 @@ int sp_lwip_run_until(int timeout_ms, int (*look)(void *ctx), void *ctx)
     if (!sp_lwip_state.started) {
         return look(ctx);
     }
-    int64_t started = clock_now();
-    int64_t deadline = timeout_ms < 0 ? -1 : started + timeout_ms;
+    /* Milliseconds since the start, in 32 bits: a timeout is an int. */
+    uint32_t started = sp_lwip_now32();
     for (;;) {
         pump_once();
         int ready = look(ctx);
+        uint32_t now = sp_lwip_now32();
         if (ready > 0 || timeout_ms == 0) {
             /* On the simulated clock time moves only while a call waits; a
              * caller that polls in a loop while something is always ready
              * (POLLOUT on an idle datagram socket) would stop time and starve
              * every timer, where real time would have gone on. So each look
              * at the stack costs 1 ms, as a real call takes time too. */
-            if (sp_lwip_state.config.simulated_clock && clock_now() == started) {
+            if (sp_lwip_state.config.simulated_clock && now == started) {
                 sp_lwip_state.now_ms += 1;
             }
             return ready;
         }
-        int64_t now = clock_now();
-        if (deadline >= 0 && now >= deadline) {
+        uint32_t left = (uint32_t)timeout_ms - (now - started); /* < 0: no limit */
+        if (timeout_ms > 0 && (now - started) >= (uint32_t)timeout_ms) {
             return 0;
         }
-        int64_t wait = quiet_for(now);
-        if (deadline >= 0 && deadline - now < wait) {
-            wait = deadline - now;
+        uint32_t wait = quiet_for(now);
+        if (timeout_ms > 0 && left < wait) {
+            wait = left;
         }
         if (wait > 0) {
             wait_quietly(wait);

@@ -158,8 +158,9 @@ static err_t on_connected(void *arg, struct tcp_pcb *pcb, err_t err)
 
 static err_t on_accept(void *arg, struct tcp_pcb *newpcb, err_t err)
 {
-    struct sp_lwip_sock *listener = arg;
-    if (err != ERR_OK || newpcb == NULL || listener == NULL) {
+    struct sp_lwip_sock *listener = arg; /* never NULL: detach() drops both at once */
+    (void)err; /* not ERR_OK only with no pcb: lwIP had none for the connection */
+    if (newpcb == NULL) {
         return ERR_VAL;
     }
     struct sp_lwip_sock *conn = sp_lwip_sock_alloc(listener->family, SP_LWIP_KIND_TCP);
@@ -413,8 +414,8 @@ int sp_lwip_tcp_bind(struct sp_lwip_sock *sock, const ip_addr_t *ip, uint16_t po
     /* SO_REUSEADDR lets lwIP bind beside a listener; Linux never does. */
     for (struct tcp_pcb_listen *l = tcp_listen_pcbs.listen_pcbs; l != NULL && port != 0;
          l = l->next) {
-        if (l->local_port == port &&
-            (ip_addr_isany(&l->local_ip) || ip_addr_isany(ip) || ip_addr_cmp(&l->local_ip, ip))) {
+        if (l->local_port == port && (ip_addr_isany(&l->local_ip) || ip_addr_isany(ip) ||
+                                      sp_lwip_ip_equal(&l->local_ip, ip))) {
             return SP_EADDRINUSE;
         }
     }
@@ -429,9 +430,11 @@ int sp_lwip_tcp_bind(struct sp_lwip_sock *sock, const ip_addr_t *ip, uint16_t po
 int sp_lwip_tcp_listen(struct sp_lwip_sock *sock, int backlog)
 {
     struct tcp_pcb *pcb = sock->pcb.tcp;
-    u8_t limit = (u8_t)(backlog < 1 ? 1 : backlog > 255 ? 255 : backlog);
-    if (pcb != NULL && sock->state == SP_LWIP_LISTENING) {
-        tcp_backlog_set(pcb, limit); /* listening again only changes the queue, as on Linux */
+    u8_t limit = (u8_t)(backlog > 255 ? 255 : backlog); /* core: >= 1 */
+    if (sock->state == SP_LWIP_LISTENING) {
+        /* Listening again only changes the queue, as on Linux (tcp_backlog_set()
+         * without its assertion: the pcb is a listen pcb). */
+        ((struct tcp_pcb_listen *)pcb)->backlog = limit;
         return 0;
     }
     if (pcb == NULL || sock->state != SP_LWIP_OPEN) {
@@ -464,10 +467,7 @@ int sp_lwip_tcp_listen(struct sp_lwip_sock *sock, int backlog)
 int sp_lwip_tcp_accept(struct sp_lwip_sock *sock, struct sp_lwip_sock **out, ip_addr_t *peer,
                        uint16_t *peer_port)
 {
-    if (sock->state != SP_LWIP_LISTENING) {
-        return SP_EINVAL;
-    }
-    if (sock->u.tcp.q.queue.head == SP_LWIP_NONE) {
+    if (sock->u.tcp.q.queue.head == SP_LWIP_NONE) { /* core: a listening socket */
         return SP_EAGAIN;
     }
     struct sp_lwip_sock *conn = record(sock->u.tcp.q.queue.head);
@@ -494,17 +494,9 @@ int sp_lwip_tcp_accept(struct sp_lwip_sock *sock, struct sp_lwip_sock **out, ip_
 
 int sp_lwip_tcp_connect(struct sp_lwip_sock *sock, const ip_addr_t *ip, uint16_t port)
 {
+    /* Core connects only a socket neither listening, connected nor
+     * connecting: this one is new, or its earlier attempt failed. */
     struct tcp_pcb *pcb = sock->pcb.tcp;
-    switch (sock->state) {
-    case SP_LWIP_CONNECTING:
-        return SP_EALREADY;
-    case SP_LWIP_CONNECTED:
-        return SP_EISCONN;
-    case SP_LWIP_LISTENING:
-        return SP_EINVAL;
-    default:
-        break;
-    }
     if (sock->state == SP_LWIP_GONE) {
         /* An attempt that failed (core reported it): lwIP freed that pcb, so
          * the new attempt gets a new one, where the user bound the socket. */
@@ -565,21 +557,11 @@ static int gone_error(struct sp_lwip_sock *sock, bool sending)
 
 ptrdiff_t sp_lwip_tcp_send(struct sp_lwip_sock *sock, const void *buf, size_t len)
 {
+    /* Core sends only on a connection it saw established and not shut for
+     * writing, never 0 bytes: it is connected, or lwIP freed it since. */
     struct tcp_pcb *pcb = sock->pcb.tcp;
-    if (sock->state == SP_LWIP_GONE || pcb == NULL) {
+    if (pcb == NULL) {
         return gone_error(sock, true);
-    }
-    if (sock->shut_wr) {
-        return SP_EPIPE;
-    }
-    if (sock->state == SP_LWIP_CONNECTING) {
-        return SP_EAGAIN;
-    }
-    if (sock->state != SP_LWIP_CONNECTED) {
-        return SP_ENOTCONN;
-    }
-    if (len == 0) {
-        return 0;
     }
     if (sock->memory_waiting && (int32_t)(sp_lwip_now32() - sp_lwip_state.memory_retry_at) < 0) {
         return SP_EAGAIN;
@@ -659,9 +641,8 @@ static size_t unread(const struct sp_lwip_sock *sock)
 
 ptrdiff_t sp_lwip_tcp_recv(struct sp_lwip_sock *sock, void *buf, size_t len, bool peek)
 {
-    if (sock->shut_rd) {
-        return 0;
-    }
+    /* Core receives only on a connection it saw established and not shut
+     * for reading, into at least one byte. */
     size_t available = unread(sock);
     if (available == 0) {
         if (sock->fin_received) {
@@ -669,9 +650,6 @@ ptrdiff_t sp_lwip_tcp_recv(struct sp_lwip_sock *sock, void *buf, size_t len, boo
         }
         if (sock->state == SP_LWIP_GONE) {
             return gone_error(sock, false);
-        }
-        if (sock->state == SP_LWIP_OPEN || sock->state == SP_LWIP_LISTENING) {
-            return SP_ENOTCONN;
         }
         return SP_EAGAIN;
     }
@@ -695,12 +673,12 @@ ptrdiff_t sp_lwip_tcp_recv(struct sp_lwip_sock *sock, void *buf, size_t len, boo
 
 int sp_lwip_tcp_shutdown(struct sp_lwip_sock *sock, int how)
 {
-    /* A connection lwIP freed (reset, or both sides closed) is closed, as on Linux. */
-    if (sock->state == SP_LWIP_OPEN || sock->state == SP_LWIP_LISTENING ||
-        sock->state == SP_LWIP_CONNECTING || sock->state == SP_LWIP_GONE) {
+    /* Core shuts only a connection it saw established, with a valid @p how. A
+     * connection lwIP freed since (reset, or both sides closed) is closed, as on Linux. */
+    if (sock->state == SP_LWIP_GONE) {
         return SP_ENOTCONN;
     }
-    if (how == SP_SHUT_RD || how == SP_SHUT_RDWR) {
+    if (how != SP_SHUT_WR) {
         /* lwIP's own shut_rx resets the connection when more data comes; a
          * POSIX host just stops delivering it. So drop it here instead. */
         sock->shut_rd = true;
@@ -708,7 +686,7 @@ int sp_lwip_tcp_shutdown(struct sp_lwip_sock *sock, int how)
             consume(sock, unread(sock));
         }
     }
-    if ((how == SP_SHUT_WR || how == SP_SHUT_RDWR) && !sock->shut_wr) {
+    if (how != SP_SHUT_RD && !sock->shut_wr) {
         struct tcp_pcb *pcb = sock->pcb.tcp;
         if (pcb != NULL) {
             err_t err = tcp_shutdown(pcb, 0, 1);
@@ -764,15 +742,9 @@ int sp_lwip_tcp_addr(struct sp_lwip_sock *sock, bool local, ip_addr_t *ip, uint1
         }
         return SP_ENOTCONN;
     }
-    if (!local && sock->state != SP_LWIP_CONNECTED && sock->state != SP_LWIP_PENDING) {
-        return SP_ENOTCONN;
-    }
-    if (local) {
-        ip_addr_copy(*ip, pcb->local_ip);
-        *port = pcb->local_port;
-    } else {
-        ip_addr_copy(*ip, pcb->remote_ip);
-        *port = pcb->remote_port;
-    }
+    /* Core asks for the peer only of a connection it saw established: with
+     * a pcb, it is connected. */
+    *ip = local ? pcb->local_ip : pcb->remote_ip;
+    *port = local ? pcb->local_port : pcb->remote_port;
     return 0;
 }
