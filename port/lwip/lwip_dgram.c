@@ -147,6 +147,35 @@ static bool buffer_full(const struct sp_lwip_sock *sock)
     return queued > rcvbuf_bytes(sock);
 }
 
+/* Append @p node (its packet and sender set) to @p sock's queue. */
+static void queue_append(struct sp_lwip_sock *sock, uint16_t node)
+{
+    nodes[node].next = SP_LWIP_NONE;
+    if (sock->u.dgram.count == 0) {
+        sock->u.dgram.head = node;
+    } else {
+        nodes[sock->u.dgram.tail].next = node;
+    }
+    sock->u.dgram.tail = node;
+    sock->u.dgram.count++;
+}
+
+/* Take the oldest datagram's node off @p sock's queue. */
+static uint16_t queue_take(struct sp_lwip_sock *sock)
+{
+    uint16_t node = sock->u.dgram.head;
+    sock->u.dgram.head = nodes[node].next;
+    sock->u.dgram.count--;
+    return node;
+}
+
+/* Free a node that held a datagram, and the datagram. */
+static void node_drop(uint16_t node)
+{
+    pbuf_free(nodes[node].packet);
+    sp_lwip_node_free(node);
+}
+
 void sp_lwip_dgram_enqueue(struct sp_lwip_sock *sock, struct pbuf *p, const ip_addr_t *from,
                            u16_t port)
 {
@@ -155,35 +184,22 @@ void sp_lwip_dgram_enqueue(struct sp_lwip_sock *sock, struct pbuf *p, const ip_a
      * buffer holds SP_LWIP_DGRAM_QUEUE_LEN datagrams of the largest size. */
     if (!sock->shut_rd && sock->u.dgram.count < SP_LWIP_DGRAM_QUEUE_LEN &&
         (sock->rcvbuf_shift == 0 || !buffer_full(sock))) {
-        node = node_take();
+        node = sp_lwip_node_hold_peer(from, port);
     }
     if (node == SP_LWIP_NONE) {
         sp_lwip_state.datagrams_dropped++;
         pbuf_free(p);
         return;
     }
-    struct sp_lwip_node *n = &nodes[node];
-    n->packet = p;
-    n->next = SP_LWIP_NONE;
-    node_set_addr(n, from, port);
-    if (sock->u.dgram.count == 0) {
-        sock->u.dgram.head = node;
-    } else {
-        nodes[sock->u.dgram.tail].next = node;
-    }
-    sock->u.dgram.tail = node;
-    sock->u.dgram.count++;
+    nodes[node].packet = p;
+    queue_append(sock, node);
     sp_lwip_touch(sock);
 }
 
 /* Take the oldest datagram off @p sock's queue and free it. */
 static void dequeue(struct sp_lwip_sock *sock)
 {
-    uint16_t node = sock->u.dgram.head;
-    sock->u.dgram.head = nodes[node].next;
-    sock->u.dgram.count--;
-    pbuf_free(nodes[node].packet);
-    sp_lwip_node_free(node);
+    node_drop(queue_take(sock));
 }
 
 static void on_udp_recv(void *arg, struct udp_pcb *pcb, struct pbuf *p, const ip_addr_t *addr,
@@ -226,26 +242,17 @@ void sp_lwip_dgram_close(struct sp_lwip_sock *sock)
     sp_lwip_sock_release(sock);
 }
 
-static void set_flag(u8_t *so_options, u8_t flag, bool on)
-{
-    *so_options = (u8_t)(on ? (*so_options | flag) : (*so_options & ~flag));
-}
-
 void sp_lwip_dgram_apply_options(struct sp_lwip_sock *sock)
 {
     if (sock->pcb.any == NULL) {
         return;
     }
-    u8_t *so_options =
-        sock->kind == SP_LWIP_KIND_UDP ? &sock->pcb.udp->so_options : &sock->pcb.raw->so_options;
-    set_flag(so_options, SOF_REUSEADDR, sock->opt_reuseaddr);
-    set_flag(so_options, SOF_BROADCAST, sock->opt_broadcast);
-    ip_addr_t *local =
-        sock->kind == SP_LWIP_KIND_UDP ? &sock->pcb.udp->local_ip : &sock->pcb.raw->local_ip;
-    if (sock->family == SP_AF_INET6 && sock->kind == SP_LWIP_KIND_UDP && ip_addr_isany(local) &&
-        IP_GET_TYPE(local) != IPADDR_TYPE_V4 && sock->pcb.udp->local_port == 0) {
-        IP_SET_TYPE_VAL(*local, sock->v6only ? IPADDR_TYPE_V6 : IPADDR_TYPE_ANY);
-        IP_SET_TYPE_VAL(sock->pcb.udp->remote_ip, sock->v6only ? IPADDR_TYPE_V6 : IPADDR_TYPE_ANY);
+    if (sock->kind == SP_LWIP_KIND_UDP) {
+        struct udp_pcb *pcb = sock->pcb.udp;
+        sp_lwip_set_so_options(sock, &pcb->so_options, SOF_REUSEADDR | SOF_BROADCAST);
+        sp_lwip_apply_v6only(sock, &pcb->local_ip, &pcb->remote_ip, pcb->local_port);
+    } else {
+        sp_lwip_set_so_options(sock, &sock->pcb.raw->so_options, SOF_REUSEADDR | SOF_BROADCAST);
     }
 }
 
@@ -254,7 +261,7 @@ int sp_lwip_dgram_bind(struct sp_lwip_sock *sock, const ip_addr_t *ip, uint16_t 
     sp_lwip_dgram_apply_options(sock);
     err_t err = sock->kind == SP_LWIP_KIND_UDP ? udp_bind(sock->pcb.udp, ip, port)
                                                : sp_lwip_raw->bind(sock->pcb.raw, ip);
-    return err == ERR_VAL ? SP_EINVAL : sp_lwip_error(err);
+    return sp_lwip_error(err);
 }
 
 /* The limited broadcast, or the directed broadcast of an interface's subnet.
@@ -289,33 +296,21 @@ int sp_lwip_dgram_connect(struct sp_lwip_sock *sock, const ip_addr_t *ip, uint16
     err_t err = sock->kind == SP_LWIP_KIND_UDP ? udp_connect(sock->pcb.udp, ip, port)
                                                : sp_lwip_raw->connect(sock->pcb.raw, ip);
     if (err != ERR_OK) {
-        return err == ERR_VAL ? SP_ENETUNREACH : sp_lwip_error(err);
+        return sp_lwip_route_error(err);
     }
     sock->has_peer = true;
     /* As on POSIX: datagrams queued from others before connect() are dropped. */
     if (sock->kind == SP_LWIP_KIND_RAW) {
         return 0;
     }
-    uint16_t prev = SP_LWIP_NONE;
-    uint16_t node = sock->u.dgram.count > 0 ? sock->u.dgram.head : SP_LWIP_NONE;
-    while (node != SP_LWIP_NONE) {
-        uint16_t next = nodes[node].next;
+    /* Once round the queue: the peer's datagrams go to the back again, in order. */
+    for (uint8_t left = sock->u.dgram.count; left > 0; left--) {
+        uint16_t node = queue_take(sock);
         if (node_from(&nodes[node], ip, port)) {
-            prev = node;
+            queue_append(sock, node);
         } else {
-            if (prev == SP_LWIP_NONE) {
-                sock->u.dgram.head = next;
-            } else {
-                nodes[prev].next = next;
-            }
-            if (sock->u.dgram.tail == node) {
-                sock->u.dgram.tail = prev;
-            }
-            sock->u.dgram.count--;
-            pbuf_free(nodes[node].packet);
-            sp_lwip_node_free(node);
+            node_drop(node);
         }
-        node = next;
     }
     return 0;
 }
@@ -366,7 +361,7 @@ ptrdiff_t sp_lwip_dgram_send(struct sp_lwip_sock *sock, const void *buf, size_t 
     if (err != ERR_OK) {
         /* No route is ENETUNREACH; an address the pcb's IP version cannot
          * reach (v6-only socket, mapped address) likewise. */
-        return err == ERR_VAL || err == ERR_RTE ? SP_ENETUNREACH : sp_lwip_error(err);
+        return sp_lwip_route_error(err);
     }
     return (ptrdiff_t)len;
 }

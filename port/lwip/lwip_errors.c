@@ -6,8 +6,9 @@
  */
 #include "lwip_internal.h"
 
-/* Row per err_t, in lwIP's numbering: ERR_OK is 0, ERR_MEM -1, ... ERR_ARG -16. */
-static const int sp_lwip_error_table[] = {
+/* Row per err_t, in lwIP's numbering: ERR_OK is 0, ERR_MEM -1, ... ERR_ARG -16.
+ * Bytes: every SP_E* code fits one (the records keep them in an int8_t). */
+static const int8_t sp_lwip_error_table[] = {
     0,               /* ERR_OK */
     SP_ENOBUFS,      /* ERR_MEM: out of memory */
     SP_ENOBUFS,      /* ERR_BUF: buffer error */
@@ -34,4 +35,9 @@ int sp_lwip_error(err_t err)
         return SP_EIO;
     }
     return sp_lwip_error_table[row];
+}
+
+int sp_lwip_route_error(err_t err)
+{
+    return err == ERR_VAL ? SP_ENETUNREACH : sp_lwip_error(err);
 }

@@ -198,6 +198,10 @@ extern const struct sp_port_ops sp_lwip_ops_with_poller;
 
 /* ---- lwip_errors.c: the one err_t -> SP_E* table ---- */
 int sp_lwip_error(err_t err);
+/* The same for a connect or a send: lwIP says ERR_VAL for an address its
+ * pcb's IP version cannot reach (a v6-only socket, a mapped address), which
+ * is no route (SP_ENETUNREACH), as ERR_RTE is. */
+int sp_lwip_route_error(err_t err);
 
 /* ---- lwip_addr.c: sp_addr <-> ip_addr_t at the port's edge ---- */
 /* Convert an SP_AF_INET or SP_AF_INET6 address (the caller checked which:
@@ -229,6 +233,13 @@ size_t sp_lwip_sock_count(void);
 short sp_lwip_sock_revents(struct sp_lwip_sock *sock, short events);
 /* Return and clear the pending error. */
 int sp_lwip_take_error(struct sp_lwip_sock *sock);
+/* Set the bits of @p which (SOF_*) in a pcb's @p so_options as the socket's
+ * options say: REUSEADDR, KEEPALIVE, BROADCAST. */
+void sp_lwip_set_so_options(const struct sp_lwip_sock *sock, u8_t *so_options, u8_t which);
+/* SP_OPT_V6ONLY decides what an unbound IPv6 socket's pcb may reach: its
+ * wildcard addresses become IPv6 only, or both versions again. */
+void sp_lwip_apply_v6only(const struct sp_lwip_sock *sock, ip_addr_t *local, ip_addr_t *remote,
+                          u16_t local_port);
 
 /* ---- lwip_tcp.c ---- */
 int sp_lwip_tcp_open(struct sp_lwip_sock *sock);

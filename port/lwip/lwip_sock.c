@@ -138,6 +138,25 @@ const struct sp_lwip_poller_calls *sp_lwip_poller_calls = NULL;
 const struct sp_lwip_native_calls *sp_lwip_native_calls = NULL;
 #endif
 
+void sp_lwip_set_so_options(const struct sp_lwip_sock *sock, u8_t *so_options, u8_t which)
+{
+    u8_t on = (u8_t)((sock->opt_reuseaddr ? SOF_REUSEADDR : 0) |
+                     (sock->opt_keepalive ? SOF_KEEPALIVE : 0) |
+                     (sock->opt_broadcast ? SOF_BROADCAST : 0));
+    *so_options = (u8_t)((*so_options & ~which) | (on & which));
+}
+
+void sp_lwip_apply_v6only(const struct sp_lwip_sock *sock, ip_addr_t *local, ip_addr_t *remote,
+                          u16_t local_port)
+{
+    if (sock->family == SP_AF_INET6 && local_port == 0 && IP_GET_TYPE(local) != IPADDR_TYPE_V4 &&
+        ip_addr_isany(local)) {
+        u8_t type = sock->v6only ? IPADDR_TYPE_V6 : IPADDR_TYPE_ANY;
+        IP_SET_TYPE_VAL(*local, type);
+        IP_SET_TYPE_VAL(*remote, type);
+    }
+}
+
 static int lwip_open(void *state, int family, int type, int protocol, sp_port_sock *out)
 {
     if (!((const struct sp_lwip_state *)state)->started) {
@@ -310,7 +329,18 @@ static ptrdiff_t lwip_recv(void *state, sp_port_sock ref, void *buf, size_t len,
 }
 
 /* The direct forms (port.h): the same calls, with the arguments in the
- * order of the public calls, which core's common path hands on as they came. */
+ * order of the public calls, which core's common path hands on as they came.
+ * Only that path calls them, and core built for size leaves it out
+ * (SPC_FAST_PATH, core/core.h): so does the port then. */
+#ifndef SP_LWIP_DIRECT_OPS
+#ifdef __OPTIMIZE_SIZE__
+#define SP_LWIP_DIRECT_OPS 0
+#else
+#define SP_LWIP_DIRECT_OPS 1
+#endif
+#endif
+
+#if SP_LWIP_DIRECT_OPS
 static ptrdiff_t lwip_send_direct(sp_port_sock ref, const void *buf, size_t len, int flags,
                                   const sp_addr *to, void *state)
 {
@@ -322,6 +352,7 @@ static ptrdiff_t lwip_recv_direct(sp_port_sock ref, void *buf, size_t len, int f
 {
     return lwip_recv(state, ref, buf, len, flags, from);
 }
+#endif
 
 static ptrdiff_t lwip_recv_now(struct sp_lwip_sock *sock, void *buf, size_t len, bool peek,
                                sp_addr *from)
@@ -332,9 +363,8 @@ static ptrdiff_t lwip_recv_now(struct sp_lwip_sock *sock, void *buf, size_t len,
     if (from == NULL) {
         return sp_lwip_dgram_recv(sock, buf, len, peek, NULL, NULL);
     }
-    ip_addr_t ip;
-    uint16_t port = 0;
-    ip_addr_set_zero(&ip);
+    ip_addr_t ip; /* set when a datagram is there */
+    uint16_t port;
     ptrdiff_t got = sp_lwip_dgram_recv(sock, buf, len, peek, &ip, &port);
     if (got >= 0) {
         sp_lwip_addr_from_ip(sock->family, &ip, port, from);
@@ -428,11 +458,15 @@ static int lwip_set_option(void *state, sp_port_sock ref, int option, int value)
         sock->opt_keepalive = on; /* kept, without effect, off TCP (as Linux) */
         break;
     case SP_OPT_RCVBUF:
-        sock->rcvbuf_shift = buffer_shift(value);
+    case SP_OPT_SNDBUF: {
+        uint8_t shift = buffer_shift(value);
+        if (option == SP_OPT_RCVBUF) {
+            sock->rcvbuf_shift = shift;
+        } else {
+            sock->sndbuf_shift = shift;
+        }
         return 0;
-    case SP_OPT_SNDBUF:
-        sock->sndbuf_shift = buffer_shift(value);
-        return 0;
+    }
     case SP_OPT_LINGER:
         sock->linger = (int16_t)(value > INT16_MAX ? INT16_MAX : value);
         return 0;
@@ -520,6 +554,12 @@ static int lwip_get_native_option(void *state, sp_port_sock ref, int level, int 
     return sp_lwip_native_calls->get(state, ref, level, name, value, len);
 }
 
+#if SP_LWIP_DIRECT_OPS
+#define SP_LWIP_DIRECT_OPS_INIT .send_direct = lwip_send_direct, .recv_direct = lwip_recv_direct
+#else
+#define SP_LWIP_DIRECT_OPS_INIT .send_direct = NULL
+#endif
+
 /* Every operation but the poller's: both tables below. */
 #define SP_LWIP_COMMON_OPS                                                                         \
     .name = "lwip", .now_ms = sp_lwip_op_now_ms, .open = lwip_open, .close = lwip_close,           \
@@ -529,7 +569,7 @@ static int lwip_get_native_option(void *state, sp_port_sock ref, int level, int 
     .set_option = lwip_set_option, .get_option = lwip_get_option,                                  \
     .set_native_option = lwip_set_native_option, .get_native_option = lwip_get_native_option,      \
     .poll = sp_lwip_op_poll, .resolve = sp_lwip_op_resolve, .entropy = sp_lwip_op_entropy,         \
-    .send_direct = lwip_send_direct, .recv_direct = lwip_recv_direct
+    SP_LWIP_DIRECT_OPS_INIT
 
 const struct sp_port_ops sp_lwip_ops = {SP_LWIP_COMMON_OPS};
 

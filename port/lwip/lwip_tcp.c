@@ -128,18 +128,19 @@ static void on_error(void *arg, err_t err)
     int error;
     if (err == ERR_CLSD) {
         error = 0; /* both sides closed in order: no error, just the end */
-    } else if (sock->state == SP_LWIP_CONNECTING) {
-        /* A reset answering our SYN is a refusal; an abort is lwIP giving up on SYN retries. */
-        error = err == ERR_RST    ? SP_ECONNREFUSED
-                : err == ERR_ABRT ? SP_ETIMEDOUT
-                                  : sp_lwip_error(err);
-    } else if (err == ERR_RST && sock->fin_received) {
-        /* The peer had closed, and our data drew its reset: Linux says EPIPE
-         * (a reset in CLOSE_WAIT), and reads still end in end of stream. */
-        error = SP_EPIPE;
+    } else if (err == ERR_ABRT) {
+        /* An abort not asked for is lwIP giving up: on SYN retries, or its
+         * retransmission or keepalive timer. */
+        error = SP_ETIMEDOUT;
+    } else if (err == ERR_RST) {
+        /* A reset answering our SYN is a refusal. After the peer had closed,
+         * our data drew its reset: Linux says EPIPE (a reset in CLOSE_WAIT),
+         * and reads still end in end of stream. */
+        error = sock->state == SP_LWIP_CONNECTING ? SP_ECONNREFUSED
+                : sock->fin_received              ? SP_EPIPE
+                                                  : SP_ECONNRESET;
     } else {
-        /* An abort not asked for is lwIP's retransmission or keepalive timer giving up. */
-        error = err == ERR_ABRT ? SP_ETIMEDOUT : sp_lwip_error(err);
+        error = sp_lwip_error(err);
     }
     sock->pending_error = (int8_t)error;
     sock->state = SP_LWIP_GONE;
@@ -218,16 +219,7 @@ void sp_lwip_tcp_apply_options(struct sp_lwip_sock *sock)
     if (pcb == NULL) {
         return;
     }
-    if (sock->opt_reuseaddr) {
-        ip_set_option(pcb, SOF_REUSEADDR);
-    } else {
-        ip_reset_option(pcb, SOF_REUSEADDR);
-    }
-    if (sock->opt_keepalive) {
-        ip_set_option(pcb, SOF_KEEPALIVE);
-    } else {
-        ip_reset_option(pcb, SOF_KEEPALIVE);
-    }
+    sp_lwip_set_so_options(sock, &pcb->so_options, SOF_REUSEADDR | SOF_KEEPALIVE);
     if (pcb->state == LISTEN) {
         return; /* a listen pcb has no flags field */
     }
@@ -236,12 +228,8 @@ void sp_lwip_tcp_apply_options(struct sp_lwip_sock *sock)
     } else {
         tcp_nagle_enable(pcb);
     }
-    /* SP_OPT_V6ONLY decides what an unbound IPv6 socket's pcb may reach. */
-    if (sock->family == SP_AF_INET6 && sock->state == SP_LWIP_OPEN && pcb->local_port == 0 &&
-        IP_GET_TYPE(&pcb->local_ip) != IPADDR_TYPE_V4 && ip_addr_isany(&pcb->local_ip)) {
-        u8_t type = sock->v6only ? IPADDR_TYPE_V6 : IPADDR_TYPE_ANY;
-        IP_SET_TYPE_VAL(pcb->local_ip, type);
-        IP_SET_TYPE_VAL(pcb->remote_ip, type);
+    if (sock->state == SP_LWIP_OPEN) {
+        sp_lwip_apply_v6only(sock, &pcb->local_ip, &pcb->remote_ip, pcb->local_port);
     }
 }
 
@@ -424,7 +412,7 @@ int sp_lwip_tcp_bind(struct sp_lwip_sock *sock, const ip_addr_t *ip, uint16_t po
     if (err == ERR_OK) {
         sock->user_bound = sp_lwip_local_from_ip(ip, sock->pcb.tcp->local_port, &sock->u.tcp.local);
     }
-    return err == ERR_VAL ? SP_EINVAL : sp_lwip_error(err);
+    return sp_lwip_error(err);
 }
 
 int sp_lwip_tcp_listen(struct sp_lwip_sock *sock, int backlog)
@@ -446,13 +434,13 @@ int sp_lwip_tcp_listen(struct sp_lwip_sock *sock, int backlog)
                                                           : IP_ANY_TYPE;
         err_t err = tcp_bind(pcb, any, 0);
         if (err != ERR_OK) {
-            return err == ERR_BUF || err == ERR_USE ? SP_EADDRINUSE : sp_lwip_error(err);
+            return err == ERR_BUF ? SP_EADDRINUSE : sp_lwip_error(err);
         }
     }
     err_t err = ERR_OK;
     struct tcp_pcb *lpcb = tcp_listen_with_backlog_and_err(pcb, limit, &err);
     if (lpcb == NULL) {
-        return err == ERR_USE ? SP_EADDRINUSE : sp_lwip_error(err);
+        return sp_lwip_error(err);
     }
     /* tcp_listen() freed the old pcb and made a smaller listen pcb. */
     sock->pcb.tcp = lpcb;
@@ -513,7 +501,7 @@ int sp_lwip_tcp_connect(struct sp_lwip_sock *sock, const ip_addr_t *ip, uint16_t
     err_t err = tcp_connect(pcb, ip, port, on_connected);
     if (err != ERR_OK) {
         /* tcp_connect() says ERR_VAL for an address its pcb's IP version cannot reach. */
-        return err == ERR_VAL ? SP_ENETUNREACH : sp_lwip_error(err);
+        return sp_lwip_route_error(err);
     }
     sock->state = SP_LWIP_CONNECTING;
     return SP_EINPROGRESS;
