@@ -61,16 +61,13 @@ sp_port_sock sp_lwip_sock_ref(const struct sp_lwip_sock *sock)
 
 struct sp_lwip_sock *sp_lwip_sock_from_ref(sp_port_sock ref)
 {
-    if (ref < 0) {
-        return NULL;
-    }
     size_t index = (size_t)(ref & 0xFFFF);
-    uint16_t generation = (uint16_t)((ref >> 16) & 0xFFFF);
     if (index >= SP_LWIP_MAX_SOCKETS) {
         return NULL;
     }
+    /* The whole reference compared: its generation, and no other bits set. */
     struct sp_lwip_sock *sock = &sp_lwip_socks[index];
-    if (!sp_lwip_in_use(sock) || sock->generation != generation || sock->state == SP_LWIP_PENDING ||
+    if (!sp_lwip_in_use(sock) || sp_lwip_sock_ref(sock) != ref || sock->state == SP_LWIP_PENDING ||
         sock->state == SP_LWIP_CLOSING) {
         return NULL;
     }

@@ -296,6 +296,24 @@ void sp_lwip_forget_output(struct sp_lwip_sock *sock)
  * lwIP may free one by an error callback in the meantime). */
 static size_t closes_pending;
 
+/* Hand the socket's pcb (if lwIP has not freed it) to tcp_close() and let
+ * the record go. False when lwIP is out of memory for the FIN: the record
+ * keeps its pcb, callbacks back on, for the pump's next try, so that the pcb
+ * is never left behind. */
+static bool close_pcb(struct sp_lwip_sock *sock)
+{
+    struct tcp_pcb *pcb = sock->pcb.tcp;
+    if (pcb != NULL) {
+        detach(sock);
+        if (tcp_close(pcb) != ERR_OK) {
+            attach(sock, pcb);
+            return false;
+        }
+    }
+    sp_lwip_sock_release(sock);
+    return true;
+}
+
 int sp_lwip_tcp_close(struct sp_lwip_sock *sock)
 {
     struct tcp_pcb *pcb = sock->pcb.tcp;
@@ -312,15 +330,9 @@ int sp_lwip_tcp_close(struct sp_lwip_sock *sock)
         }
         sock->u.tcp.q.queue.tail = SP_LWIP_NONE;
     }
-    if (pcb == NULL) {
-        sp_lwip_sock_release(sock);
-        return 0;
-    }
-    if (sock->linger == 0 && pcb->state != LISTEN) {
-        detach(sock);
+    if (pcb != NULL && sock->linger == 0 && pcb->state != LISTEN) {
+        detach(sock); /* and so close_pcb() below only lets the record go */
         tcp_abort(pcb);
-        sp_lwip_sock_release(sock);
-        return 0;
     }
     /* Unread data stays unacknowledged to the application: lwIP's tcp_close()
      * then resets the connection, as a POSIX close() with unread data does. */
@@ -329,16 +341,9 @@ int sp_lwip_tcp_close(struct sp_lwip_sock *sock)
         sock->u.tcp.rx = NULL;
     }
     sock->state = SP_LWIP_CLOSING;
-    detach(sock);
-    err_t err = tcp_close(pcb);
-    if (err == ERR_OK) {
-        sp_lwip_sock_release(sock);
-        return 0;
+    if (!close_pcb(sock)) {
+        closes_pending++;
     }
-    /* Out of memory for the FIN: keep the record (callbacks back on) and let
-     * the pump try again; the pcb is never left behind. */
-    attach(sock, pcb);
-    closes_pending++;
     return 0;
 }
 
@@ -356,16 +361,7 @@ void sp_lwip_tcp_retry_closes(void)
             sock->state != SP_LWIP_CLOSING) {
             continue;
         }
-        struct tcp_pcb *pcb = sock->pcb.tcp;
-        if (pcb == NULL) {
-            sp_lwip_sock_release(sock);
-            continue;
-        }
-        detach(sock);
-        if (tcp_close(pcb) == ERR_OK) {
-            sp_lwip_sock_release(sock);
-        } else {
-            attach(sock, pcb);
+        if (!close_pcb(sock)) {
             still++;
         }
     }
@@ -425,8 +421,8 @@ int sp_lwip_tcp_listen(struct sp_lwip_sock *sock, int backlog)
         ((struct tcp_pcb_listen *)pcb)->backlog = limit;
         return 0;
     }
-    if (pcb == NULL || sock->state != SP_LWIP_OPEN) {
-        return SP_EINVAL;
+    if (pcb == NULL) {
+        return SP_EINVAL; /* lwIP freed it: a connect attempt failed (core: not connecting) */
     }
     if (pcb->local_port == 0) {
         const ip_addr_t *any = sock->family == SP_AF_INET ? IP4_ADDR_ANY
@@ -466,9 +462,7 @@ int sp_lwip_tcp_accept(struct sp_lwip_sock *sock, struct sp_lwip_sock **out, ip_
     uint16_t peer_node = conn->u.tcp.q.pending.peer_node;
     sp_lwip_node_peer(peer_node, peer, peer_port);
     sp_lwip_node_free(peer_node);
-    conn->queued = false;
-    conn->u.tcp.q.pending.next = SP_LWIP_NONE;
-    conn->u.tcp.q.pending.peer_node = SP_LWIP_NONE;
+    conn->queued = false; /* and so its q.pending fields mean nothing now */
     if (conn->pcb.tcp != NULL) {
         tcp_backlog_accepted(conn->pcb.tcp);
         conn->state = SP_LWIP_CONNECTED;
@@ -612,12 +606,8 @@ static void consume(struct sp_lwip_sock *sock, size_t count)
         sock->rx_offset = 0;
     }
     if (sock->pcb.tcp != NULL) {
-        size_t to_ack = count;
-        while (to_ack > 0) {
-            u16_t step = (u16_t)(to_ack > 0xFFFFu ? 0xFFFFu : to_ack);
-            tcp_recved(sock->pcb.tcp, step);
-            to_ack -= step;
-        }
+        /* At most the chain's 16-bit length (TCP_WND <= 0xFFFF, lwip_internal.h). */
+        tcp_recved(sock->pcb.tcp, (u16_t)count);
     }
 }
 
