@@ -1,6 +1,6 @@
 /*
- * The input hooks: the port looks at every IP packet before lwIP does, for two
- * things lwIP's raw API does not do by itself.
+ * The input hooks: the port looks at every IP packet before lwIP does (both
+ * IP versions in one function), for what lwIP's raw API does not do by itself.
  *
  * ICMP errors for connected UDP sockets. lwIP tells UDP pcbs nothing about
  * "port unreachable", but a POSIX host turns it into ECONNREFUSED on the next

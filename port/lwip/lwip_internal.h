@@ -1,6 +1,28 @@
 /*
  * What the lwIP port's files share: the socket record pool, the stack's
  * state, and the helpers one file offers the others. Port-private.
+ *
+ * What core checked before it calls an operation (include/sockport/port.h),
+ * the port does not check again; it relies on:
+ * - open: the family is SP_AF_INET, SP_AF_INET6 or SP_AF_LOCAL, the type an
+ *   enum value (RDM arrives as SP_SOCK_DGRAM), the protocol fits the type;
+ * - bind, connect, send: an address has the socket's family; bind only an
+ *   unbound socket;
+ * - listen and accept: a stream socket, not connected or connecting, the
+ *   backlog >= 1; accept only on a listening one;
+ * - connect on a stream: neither listening, connected nor connecting (so
+ *   the record is new, or its failed attempt left it SP_LWIP_GONE);
+ * - send and recv on a stream: connected (as core saw it: the record is
+ *   SP_LWIP_CONNECTED or SP_LWIP_GONE since), not shut that way by
+ *   sp_shutdown(), at least one byte; without a destination only on a
+ *   connected datagram socket; a datagram within its family's size limit;
+ *   no @c from for a stream (core names the peer itself);
+ * - shutdown: connected, @p how valid; peer_addr: connected;
+ * - set_option and get_option: only REUSEADDR, NODELAY (stream only),
+ *   KEEPALIVE, BROADCAST, RCVBUF, SNDBUF, LINGER and V6ONLY (IPv6 only), a
+ *   boolean 0 or 1, a size >= 1, LINGER >= -1;
+ * - every reference is one the port handed out and core has not closed
+ *   (the generation check stays: it costs one compare).
  */
 #ifndef SOCKPORT_LWIP_INTERNAL_H
 #define SOCKPORT_LWIP_INTERNAL_H

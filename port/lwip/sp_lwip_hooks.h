@@ -12,7 +12,8 @@ struct netif;
 struct tcp_hdr;
 struct tcp_pcb;
 
-/* See each IP packet before lwIP does; never eat it (always return 0). */
+/* See each IP packet before lwIP does: 0 passes it on; 1 means the hook
+ * took (and freed) it, an ACK of a zero-window storm. */
 int sp_lwip_hook_ip4_input(struct pbuf *packet, struct netif *input_netif);
 int sp_lwip_hook_ip6_input(struct pbuf *packet, struct netif *input_netif);
 
