@@ -31,15 +31,18 @@ if(SOCKPORT_LTO)
 endif()
 
 # sockport_lto(<target>...): with SOCKPORT_LTO, compile these libraries of
-# sockport's for link-time optimisation (-flto=auto -fno-fat-lto-objects; CMake
-# archives them with the compiler's gcc-ar). A program's link needs no flag of
-# its own: gcc's linker plugin finds the LTO objects and optimises them with
-# the options they were compiled with (-Os in a MinSizeRel build).
+# sockport's for link-time optimisation (gcc: -flto=auto -fno-fat-lto-objects,
+# archived with gcc-ar; clang: -flto=thin, llvm-ar). Every program that links
+# them gets the same flags on its link line: clang's linker cannot read the
+# objects without them. gcc's would (its linker plugin finds LTO objects by
+# itself and optimises them with the options they were compiled with, -Os in
+# a MinSizeRel build); with the flags, the image is the same.
 function(sockport_lto)
   if(NOT SOCKPORT_LTO)
     return()
   endif()
   foreach(target IN LISTS ARGN)
     set_property(TARGET ${target} PROPERTY INTERPROCEDURAL_OPTIMIZATION ON)
+    target_link_options(${target} INTERFACE ${CMAKE_C_COMPILE_OPTIONS_IPO} ${CMAKE_C_LINK_OPTIONS_IPO})
   endforeach()
 endfunction()
