@@ -33,11 +33,11 @@ static int spc_parse_service(const char *service, uint16_t *port)
     return SP_EINVAL;
 }
 
-/* Parses a numeric host: "192.0.2.1", "2001:db8::1", "[2001:db8::1]", "fe80::1%2". */
-static bool spc_parse_numeric_host(const char *host, sp_addr *out)
+/* Parses a numeric host of @p len characters: "192.0.2.1", "2001:db8::1",
+ * "[2001:db8::1]", "fe80::1%2". */
+static bool spc_parse_numeric_host(const char *host, size_t len, sp_addr *out)
 {
-    size_t len = strlen(host);
-    memset(out, 0, sizeof(*out));
+    spc_addr_unnamed(out, SP_AF_UNSPEC);
     if (spc_parse_ipv4(host, len, out->u.v4)) {
         out->family = SP_AF_INET;
         return true;
@@ -53,13 +53,12 @@ static bool spc_parse_numeric_host(const char *host, sp_addr *out)
     return false;
 }
 
-static bool spc_is_localhost(const char *host)
+static bool spc_is_localhost(const char *host, size_t len)
 {
     /* RFC 6761: "localhost" and names under it are the loopback, on any stack;
      * as every DNS name, in any letter case. */
     static const char name[] = "localhost";
     const size_t name_len = sizeof name - 1;
-    size_t len = strlen(host);
     if (len > 0 && host[len - 1] == '.')
         len--;
     if (len < name_len)
@@ -93,13 +92,12 @@ int sp_resolve_on(sp_stack *stack, const char *host, const char *service, int fa
         return SP_ENONAME;
 
     int count = 0;
-    sp_addr numeric;
-    if (spc_parse_numeric_host(host, &numeric)) {
-        if (family != SP_AF_UNSPEC && family != numeric.family)
+    size_t len = strlen(host);
+    if (spc_parse_numeric_host(host, len, &out[0])) {
+        if (family != SP_AF_UNSPEC && family != out[0].family)
             return SP_ENONAME;
-        out[0] = numeric;
         count = 1;
-    } else if (spc_is_localhost(host)) {
+    } else if (spc_is_localhost(host, len)) {
         if (family != SP_AF_INET6)
             sp_addr_loopback(&out[count++], SP_AF_INET, 0);
         if (family != SP_AF_INET && (size_t)count < max)

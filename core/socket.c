@@ -50,12 +50,16 @@ int sp_socket_on(sp_stack *stack, int family, int type, int protocol)
         native_type = SP_SOCK_DGRAM;
     }
     sp_port_sock native = 0;
-    int rc = spc_port_open(stack, family, native_type, protocol, &native);
     bool framed = false;
-    if (rc == SP_EPROTONOSUPPORT && type == SP_SOCK_SEQPACKET && family != SP_AF_LOCAL &&
-        spc_registry.seqpacket != NULL) {
+    int rc;
+    /* Sequenced packets the port refuses are core's framing over its stream. */
+    for (;;) {
+        rc = spc_port_open(stack, family, native_type, protocol, &native);
+        if (rc != SP_EPROTONOSUPPORT || native_type != SP_SOCK_SEQPACKET || family == SP_AF_LOCAL ||
+            spc_registry.seqpacket == NULL)
+            break;
         framed = true;
-        rc = spc_port_open(stack, family, SP_SOCK_STREAM, protocol, &native);
+        native_type = SP_SOCK_STREAM;
     }
     if (rc < 0)
         return rc;
