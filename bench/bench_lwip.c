@@ -248,7 +248,12 @@ static long all_count(size_t pair, long count)
 int main(int argc, char **argv)
 {
     static const struct bench_program program = {
-        "raw", variants, sizeof variants / sizeof variants[0], 2, all_count};
+        .baseline = "raw",
+        .variants = variants,
+        .count = sizeof variants / sizeof variants[0],
+        .pairs = 2,
+        .all_count = all_count,
+    };
     bench_init(argv[0]);
     stack = sp_lwip_start(NULL);
     if (stack == NULL)

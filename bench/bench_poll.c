@@ -68,6 +68,8 @@ static void sp_poll_waits(sp_stack *stack, long n, long waits)
 {
     int *socks = sp_sockets(stack, n);
     sp_pollfd *fds = calloc((size_t)n, sizeof *fds);
+    if (fds == NULL)
+        bench_die("calloc", 0);
     for (long i = 0; i < n; i++)
         fds[i] = (sp_pollfd){socks[i], SP_POLLIN, 0};
     /* One wait outside the count: delivery of the datagram (lwIP looks
@@ -79,6 +81,8 @@ static void sp_poll_waits(sp_stack *stack, long n, long waits)
         if (sp_poll(fds, (size_t)n, SP_FOREVER) != 1)
             bench_die("sp_poll", w);
     loop_ended = bench_seconds();
+    free(fds);
+    free(socks);
 }
 
 static void sp_poller_waits(sp_stack *stack, long n, long waits)
@@ -100,12 +104,15 @@ static void sp_poller_waits(sp_stack *stack, long n, long waits)
         if (sp_poller_wait(poller, evs, 16, SP_FOREVER) != 1)
             bench_die("sp_poller_wait", w);
     loop_ended = bench_seconds();
+    free(socks);
 }
 
 /* Plain kernel sockets for the poll(2) and epoll baselines. */
 static int *bsd_sockets(long n)
 {
     int *fds = calloc((size_t)n, sizeof *fds);
+    if (fds == NULL)
+        bench_die("calloc", 0);
     struct sockaddr_in sin = {.sin_family = AF_INET};
     inet_pton(AF_INET, KERNEL_LOOPBACK, &sin.sin_addr);
     for (long i = 0; i < n; i++) {
@@ -125,6 +132,8 @@ static void poll_waits(long n, long waits)
 {
     int *fds = bsd_sockets(n);
     struct pollfd *pfds = calloc((size_t)n, sizeof *pfds);
+    if (pfds == NULL)
+        bench_die("calloc", 0);
     for (long i = 0; i < n; i++)
         pfds[i] = (struct pollfd){fds[i], POLLIN, 0};
     /* One wait outside the count: delivery of the datagram (lwIP looks
@@ -136,6 +145,8 @@ static void poll_waits(long n, long waits)
         if (poll(pfds, (nfds_t)n, -1) != 1)
             bench_die("poll", w);
     loop_ended = bench_seconds();
+    free(pfds);
+    free(fds);
 }
 
 static void epoll_waits(long n, long waits)
@@ -157,6 +168,7 @@ static void epoll_waits(long n, long waits)
         if (epoll_wait(ep, evs, 16, -1) != 1)
             bench_die("epoll_wait", w);
     loop_ended = bench_seconds();
+    free(fds);
 }
 
 int main(int argc, char **argv)

@@ -31,21 +31,25 @@ static inline void bench_sp_tcp_pair(sp_stack *stack, int *listener, int *client
         bench_die("sp_accept", *server);
 }
 
-/** @p count round trips of @p bytes between two connected UDP sockets. */
-static inline void bench_sp_udp_round_trips(sp_stack *stack, uint8_t *buffer, size_t bytes,
-                                            long count)
+/** Two UDP sockets on IPv4 loopback of @p stack, each connected to the other. */
+static inline void bench_sp_udp_pair(sp_stack *stack, int *a, int *b)
 {
     sp_addr a_addr, b_addr;
-    int a = sp_socket_on(stack, SP_AF_INET, SP_SOCK_DGRAM, 0);
-    int b = sp_socket_on(stack, SP_AF_INET, SP_SOCK_DGRAM, 0);
+    *a = sp_socket_on(stack, SP_AF_INET, SP_SOCK_DGRAM, 0);
+    *b = sp_socket_on(stack, SP_AF_INET, SP_SOCK_DGRAM, 0);
     sp_addr_loopback(&a_addr, SP_AF_INET, 0);
     sp_addr_loopback(&b_addr, SP_AF_INET, 0);
-    if (sp_bind(a, &a_addr) < 0 || sp_bind(b, &b_addr) < 0)
+    if (sp_bind(*a, &a_addr) < 0 || sp_bind(*b, &b_addr) < 0)
         bench_die("sp_bind", 0);
-    sp_getsockname(a, &a_addr);
-    sp_getsockname(b, &b_addr);
-    sp_connect(a, &b_addr);
-    sp_connect(b, &a_addr);
+    sp_getsockname(*a, &a_addr);
+    sp_getsockname(*b, &b_addr);
+    sp_connect(*a, &b_addr);
+    sp_connect(*b, &a_addr);
+}
+
+/** @p count round trips of @p bytes between the sockets of bench_sp_udp_pair(). */
+static inline void bench_sp_udp_exchange(int a, int b, uint8_t *buffer, size_t bytes, long count)
+{
     for (long i = 0; i < count; i++) {
         if (sp_send(a, buffer, bytes, 0) != (ptrdiff_t)bytes)
             bench_die("sp_send a", i);
@@ -56,6 +60,15 @@ static inline void bench_sp_udp_round_trips(sp_stack *stack, uint8_t *buffer, si
         if (sp_recv(a, buffer, bytes, 0) != (ptrdiff_t)bytes)
             bench_die("sp_recv a", i);
     }
+}
+
+/** @p count round trips of @p bytes between two connected UDP sockets. */
+static inline void bench_sp_udp_round_trips(sp_stack *stack, uint8_t *buffer, size_t bytes,
+                                            long count)
+{
+    int a, b;
+    bench_sp_udp_pair(stack, &a, &b);
+    bench_sp_udp_exchange(a, b, buffer, bytes, count);
     sp_close(a);
     sp_close(b);
 }

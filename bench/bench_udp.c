@@ -8,6 +8,10 @@
  *   bench_udp <variant> <count>
  *   variant: sp-udp | bsd-udp | sp-tcp | bsd-tcp | all
  *   count:   UDP round trips, or TCP MiB
+ *   bench_udp pairs <rounds>
+ *            the paired comparison of bench/README.md: per round, one
+ *            sample of sockport next to one of BSD and one of BSD next to
+ *            BSD, for each of UDP and TCP
  */
 #define _GNU_SOURCE /* accept4, SOCK_NONBLOCK */
 #include <arpa/inet.h>
@@ -29,9 +33,35 @@
 
 static uint8_t buffer[STREAM_CHUNK];
 
-static void sp_udp(long count)
+/*
+ * Each way of doing the work is a session (bench_common.h): its sockets
+ * opened once (socks[0] and [1] the two ends, [2] a TCP listener or -1),
+ * then run for as many samples as "pairs" times, so that no sample counts
+ * the set-up of one side and not of the other.
+ */
+static void close_sp_socks(const int socks[3])
 {
-    bench_sp_udp_round_trips(sp_default_stack(), buffer, DGRAM_BYTES, count);
+    for (int i = 0; i < 3; i++)
+        if (socks[i] >= 0)
+            sp_close(socks[i]);
+}
+
+static void close_bsd_socks(const int socks[3])
+{
+    for (int i = 0; i < 3; i++)
+        if (socks[i] >= 0)
+            close(socks[i]);
+}
+
+static void sp_udp_open(int socks[3])
+{
+    bench_sp_udp_pair(sp_default_stack(), &socks[0], &socks[1]);
+    socks[2] = -1;
+}
+
+static void sp_udp_run(const int socks[3], long count)
+{
+    bench_sp_udp_exchange(socks[0], socks[1], buffer, DGRAM_BYTES, count);
 }
 
 /* The same exchange as a careful BSD program writes it: non-blocking sockets
@@ -42,7 +72,7 @@ static int bsd_wait(int fd, short events)
     return poll(&pfd, 1, -1);
 }
 
-static void bsd_udp(long count)
+static void bsd_udp_open(int socks[3])
 {
     struct sockaddr_in a_addr = {.sin_family = AF_INET}, b_addr = {.sin_family = AF_INET};
     socklen_t len = sizeof(a_addr);
@@ -56,7 +86,14 @@ static void bsd_udp(long count)
     getsockname(b, (struct sockaddr *)&b_addr, &len);
     connect(a, (struct sockaddr *)&b_addr, sizeof(b_addr));
     connect(b, (struct sockaddr *)&a_addr, sizeof(a_addr));
-    int pair[2][2] = {{a, b}, {b, a}};
+    socks[0] = a;
+    socks[1] = b;
+    socks[2] = -1;
+}
+
+static void bsd_udp_run(const int socks[3], long count)
+{
+    int pair[2][2] = {{socks[0], socks[1]}, {socks[1], socks[0]}};
     for (long i = 0; i < count; i++) {
         for (int k = 0; k < 2; k++) {
             if (send(pair[k][0], buffer, DGRAM_BYTES, MSG_NOSIGNAL) != DGRAM_BYTES)
@@ -68,17 +105,20 @@ static void bsd_udp(long count)
                 bench_die("recv", i);
         }
     }
-    close(a);
-    close(b);
 }
 
-static void sp_tcp(long mib)
+static void sp_tcp_open(int socks[3])
 {
-    int listener, client, server;
-    bench_sp_tcp_pair(sp_default_stack(), &listener, &client, &server);
-    sp_setsockopt(client, SP_OPT_NONBLOCK, 1);
-    sp_setsockopt(server, SP_OPT_NONBLOCK, 1);
-    long long left_out = mib << 20, left_in = mib << 20;
+    bench_sp_tcp_pair(sp_default_stack(), &socks[2], &socks[0], &socks[1]);
+    sp_setsockopt(socks[0], SP_OPT_NONBLOCK, 1);
+    sp_setsockopt(socks[1], SP_OPT_NONBLOCK, 1);
+}
+
+/* @p mib MiB from socks[0] to socks[1], all of it received before it returns. */
+static void sp_tcp_run(const int socks[3], long mib)
+{
+    int client = socks[0], server = socks[1];
+    long long left_out = (long long)mib << 20, left_in = (long long)mib << 20;
     while (left_in > 0) {
         sp_pollfd fds[2] = {{client, left_out > 0 ? SP_POLLOUT : 0, 0}, {server, SP_POLLIN, 0}};
         sp_poll(fds, 2, -1);
@@ -92,9 +132,6 @@ static void sp_tcp(long mib)
         while ((n = sp_recv(server, buffer, STREAM_CHUNK, 0)) > 0)
             left_in -= n;
     }
-    sp_close(client);
-    sp_close(server);
-    sp_close(listener);
 }
 
 /* A connected TCP pair over loopback, the server end non-blocking; the client
@@ -116,11 +153,15 @@ static void bsd_tcp_pair(int client_flags, int *listener, int *client, int *serv
         bench_die("accept", errno);
 }
 
-static void bsd_tcp(long mib)
+static void bsd_tcp_open(int socks[3])
 {
-    int listener, client, server;
-    bsd_tcp_pair(SOCK_NONBLOCK, &listener, &client, &server);
-    long long left_out = mib << 20, left_in = mib << 20;
+    bsd_tcp_pair(SOCK_NONBLOCK, &socks[2], &socks[0], &socks[1]);
+}
+
+static void bsd_tcp_run(const int socks[3], long mib)
+{
+    int client = socks[0], server = socks[1];
+    long long left_out = (long long)mib << 20, left_in = (long long)mib << 20;
     while (left_in > 0) {
         struct pollfd fds[2] = {{client, left_out > 0 ? POLLOUT : 0, 0}, {server, POLLIN, 0}};
         poll(fds, 2, -1);
@@ -135,9 +176,35 @@ static void bsd_tcp(long mib)
         while ((n = recv(server, buffer, STREAM_CHUNK, 0)) > 0)
             left_in -= n;
     }
-    close(client);
-    close(server);
-    close(listener);
+}
+
+static const struct bench_session sp_udp_session = {"sp-udp", sp_udp_open, sp_udp_run,
+                                                    close_sp_socks};
+static const struct bench_session bsd_udp_session = {"bsd-udp", bsd_udp_open, bsd_udp_run,
+                                                     close_bsd_socks};
+static const struct bench_session sp_tcp_session = {"sp-tcp", sp_tcp_open, sp_tcp_run,
+                                                    close_sp_socks};
+static const struct bench_session bsd_tcp_session = {"bsd-tcp", bsd_tcp_open, bsd_tcp_run,
+                                                     close_bsd_socks};
+
+static void sp_udp(long count)
+{
+    bench_session_once(&sp_udp_session, count);
+}
+
+static void bsd_udp(long count)
+{
+    bench_session_once(&bsd_udp_session, count);
+}
+
+static void sp_tcp(long mib)
+{
+    bench_session_once(&sp_tcp_session, mib);
+}
+
+static void bsd_tcp(long mib)
+{
+    bench_session_once(&bsd_tcp_session, mib);
 }
 
 /*
@@ -241,6 +308,18 @@ static const struct bench_variant variants[] = {
     {"bsd-dcall", "sendto+recvfrom pairs", bsd_dgram_calls},
 };
 
+/*
+ * "pairs": each sample about 10 ms on this machine (a UDP round trip takes
+ * about 5 us, a MiB of TCP about 0.2 ms); BSD against BSD, two sessions of
+ * the same code, shows what the method itself sees as a difference.
+ */
+static const struct bench_comparison comparisons[] = {
+    {"udp", &sp_udp_session, &bsd_udp_session, 200},
+    {"udp-calibration", &bsd_udp_session, &bsd_udp_session, 200},
+    {"tcp", &sp_tcp_session, &bsd_tcp_session, 4},
+    {"tcp-calibration", &bsd_tcp_session, &bsd_tcp_session, 4},
+};
+
 /* "all": UDP round trips as given, and TCP MiB in proportion. */
 static long all_count(size_t pair, long count)
 {
@@ -250,6 +329,13 @@ static long all_count(size_t pair, long count)
 int main(int argc, char **argv)
 {
     static const struct bench_program program = {
-        "bsd", variants, sizeof variants / sizeof variants[0], 2, all_count};
+        .baseline = "bsd",
+        .variants = variants,
+        .count = sizeof variants / sizeof variants[0],
+        .pairs = 2,
+        .all_count = all_count,
+        .comparisons = comparisons,
+        .comparison_count = sizeof comparisons / sizeof comparisons[0],
+    };
     return bench_main(argc, argv, &program);
 }

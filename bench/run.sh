@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # sockport's cost, measured, never asserted (bench/README.md explains each row):
-#  1. wall time, sockport and its baseline alternated five times in one pass
-#     (best of each); two passes, one at the start and one at the end, so
-#     that the spread between them shows how far this machine's noise goes;
+#  1. wall time: on POSIX the paired comparison (bench_udp pairs: many
+#     samples of about 1 ms, each sockport sample next to a BSD one, the
+#     median of their ratios with its spread, and BSD against BSD for the
+#     method's own noise), pinned to one CPU; on lwIP, sockport and the raw
+#     API alternated five times (best of each); two passes, one at the start
+#     and one at the end, so that the spread between them shows what is left;
 #  2. instructions per operation from callgrind, which are repeatable on a
 #     noisy machine: (Ir at N operations - Ir at 0) / N, for each variant;
 #     and per single call (a stream send or receive; a datagram sendto or
@@ -49,18 +52,29 @@ retry() { # <command...>: its output
     "$@"
 }
 
-# Wall time: "<sp> <s> <base> <s> ... ratio <r>" lines of bench_udp/bench_lwip all;
+# POSIX wall time: bench_udp pairs, 1000 rounds (about 10 s), pinned to the
+# last CPU (taskset is util-linux's, in every Debian) so that a sample is not
+# moved between CPUs halfway; pairs_out[<pass>] keeps its report.
+posix_rounds=1000
+posix_cpu=$(($(nproc) - 1))
+pin=()
+if command -v taskset >/dev/null; then pin=(taskset -c "$posix_cpu"); fi
+declare -A pairs_out
+# lwIP wall time: "<sp> <s> <base> <s> ... ratio <r>" lines of bench_lwip all;
 # wall[<row>,<pass>] keeps "sp-seconds base-seconds ratio".
 declare -A wall
 declare -a load
 wall_pass() { # <pass number>
     local out line k=0
-    echo "== wall time, pass $1: side by side (100000 UDP round trips; 2001 MiB TCP; lwIP 256 MiB TCP, 1000000 UDP round trips) =="
     load[$1]=$(cut -d' ' -f1 /proc/loadavg)
-    out=$(retry "$bin" all 100000 && retry "$lwip_bin" all 1000000)
+    echo "== POSIX wall time, pass $1: bench_udp pairs $posix_rounds${pin[*]:+, pinned to CPU $posix_cpu} =="
+    pairs_out[$1]=$(retry "${pin[@]}" "$bin" pairs "$posix_rounds")
+    echo "${pairs_out[$1]}"
+    echo "== lwIP wall time, pass $1: side by side (256 MiB TCP, 1000000 UDP round trips) =="
+    out=$(retry "$lwip_bin" all 1000000)
     echo "$out"
     echo "(load average before the pass: ${load[$1]}, after: $(cut -d' ' -f1 /proc/loadavg))"
-    for row in posix-udp posix-tcp lwip-tcp lwip-udp; do
+    for row in lwip-tcp lwip-udp; do
         k=$((k + 1))
         line=$(sed -n "${k}p" <<<"$out")
         wall[$row,$1]=$(awk '{ print $2, $5, $NF }' <<<"$line")
@@ -176,21 +190,41 @@ verdict() {
         printf "%s, by %.*f", (v <= g) ? "yes" : "**no**", d, by }'
 }
 ratio() { awk -v a="$1" -v b="$2" -v d="${3:-2}" 'BEGIN { printf "%.*f", d, a / b }'; }
-# A wall row: "<sp s> / <sp s>" "<base s> / <base s>" "<r>× / <r>×" and the verdict over both passes.
-wall_cells() { # <row> <goal>
-    local s1 b1 r1 s2 b2 r2 met=0
-    read -r s1 b1 r1 <<<"${wall[$1,1]}"
-    read -r s2 b2 r2 <<<"${wall[$1,2]}"
-    awk -v r="$r1" -v g="$2" 'BEGIN { exit !(r <= g) }' && met=$((met + 1))
-    awk -v r="$r2" -v g="$2" 'BEGIN { exit !(r <= g) }' && met=$((met + 1))
-    printf '%.3f s / %.3f s | %.3f s / %.3f s | **%.3f×** / **%.3f×**' "$s1" "$s2" "$b1" "$b2" "$r1" "$r2"
-    case $met in
-    2) printf ' | ≤ %s× | yes, in both passes' "$2" ;;
-    1) printf ' | ≤ %s× | in one pass of two (the other %.3f×)' "$2" "$(awk -v a="$r1" -v b="$r2" 'BEGIN { print (a > b) ? a : b }')" ;;
-    0) printf ' | ≤ %s× | **no**, by %.3f to %.3f' "$2" \
-        "$(awk -v a="$r1" -v b="$r2" -v g="$2" 'BEGIN { print ((a < b) ? a : b) - g }')" \
-        "$(awk -v a="$r1" -v b="$r2" -v g="$2" 'BEGIN { print ((a > b) ? a : b) - g }')" ;;
-    esac
+# From pass <pass>'s report of comparison <name>: the quiet pairs' count,
+# median, quartiles and 95 % interval, the median of all pairs, and the
+# median sample of each side in ms.
+pair_stats() { # <pass> <name>
+    awk -v c="$2" '$1 == c && /median sample/ { a = $(NF - 4); b = $(NF - 1) }
+        $1 == c && $2 == "all" { all = $6 }
+        $1 == c && $2 == "quiet" { n = $3; med = $6; q1 = $8; q3 = $9; lo = $11; hi = $12 }
+        END { print n, med, q1, q3, lo, hi, all, a, b }' <<<"${pairs_out[$1]}"
+}
+# A POSIX wall row's cells: both passes, and the verdict: met when both 95 %
+# intervals lie at or under the goal, missed when both lie over it.
+pair_cells() { # <name> <goal>
+    local n1 m1 a1 c1 l1 h1 all1 sa1 ba1 n2 m2 a2 c2 l2 h2 all2 sa2 ba2
+    read -r n1 m1 a1 c1 l1 h1 all1 sa1 ba1 <<<"$(pair_stats 1 "$1")"
+    read -r n2 m2 a2 c2 l2 h2 all2 sa2 ba2 <<<"$(pair_stats 2 "$1")"
+    printf '%s ms / %s ms | %s ms / %s ms | **%.3f×** / **%.3f×** (quiet pairs %s / %s of %s; IQR %.3f–%.3f / %.3f–%.3f; 95 %% CI %s–%s / %s–%s; all pairs %.3f× / %.3f×)' \
+        "$sa1" "$sa2" "$ba1" "$ba2" "$m1" "$m2" "$n1" "$n2" "$posix_rounds" "$a1" "$c1" "$a2" "$c2" \
+        "$l1" "$h1" "$l2" "$h2" "$all1" "$all2"
+    awk -v l1="$l1" -v h1="$h1" -v l2="$l2" -v h2="$h2" -v g="$2" 'BEGIN {
+        if (l1 == "n/a" || l2 == "n/a") {
+            printf " | ≤ %s× | not shown (fewer than 30 quiet pairs in a pass)", g
+            exit
+        }
+        hi = (h1 > h2) ? h1 : h2; lo = (l1 < l2) ? l1 : l2
+        if (hi <= g) printf " | ≤ %s× | yes, by %.3f (both intervals)", g, g - hi
+        else if (lo > g) printf " | ≤ %s× | **no**, by %.3f (both intervals over it)", g, lo - g
+        else printf " | ≤ %s× | not shown either way (an interval reaches over %s×)", g, g }'
+}
+# The method's own noise: BSD against BSD in the same runs.
+calibration_cells() { # <name>
+    local n1 m1 a1 c1 l1 h1 all1 n2 m2 a2 c2 l2 h2 all2 rest
+    read -r n1 m1 a1 c1 l1 h1 all1 rest <<<"$(pair_stats 1 "$1")"
+    read -r n2 m2 a2 c2 l2 h2 all2 rest <<<"$(pair_stats 2 "$1")"
+    printf '**%.3f×** / **%.3f×** (quiet pairs %s / %s; IQR %.3f–%.3f / %.3f–%.3f; 95 %% CI %s–%s / %s–%s)' \
+        "$m1" "$m2" "$n1" "$n2" "$a1" "$c1" "$a2" "$c2" "$l1" "$h1" "$l2" "$h2"
 }
 lwip_wall() { # <row>: "wall 0.91× / 0.93×"
     local r1 r2
@@ -232,8 +266,9 @@ echo "| what | method | baseline | sockport | baseline | result | goal | met? |"
 echo "|---|---|---|---:|---:|---|---|---|"
 echo "| POSIX stream call | \`bench_udp sp-scall\` / \`bsd-scall\`: 1-byte \`send\` + \`recv\` on a TCP pair, callgrind | the same two BSD calls | ${irs[sp-scall]} Ir per pair | ${irs[bsd-scall]} Ir per pair | **+$s_call Ir per call** | ≤ 60 | $(verdict "$s_call" 60 0) |"
 echo "| POSIX datagram call with address | \`sp-dcall\` / \`bsd-dcall\`: \`sp_sendto(to)\` + \`sp_recvfrom(&from)\`, 64 B, callgrind | \`sendto\` + \`recvfrom\` with a sockaddr | ${irs[sp-dcall]} Ir per pair | ${irs[bsd-dcall]} Ir per pair | **+$d_call Ir per call** | ≤ 80 | $(verdict "$d_call" 80 0) |"
-echo "| POSIX UDP round trip, wall | \`bench_udp all\`: 100 000 round trips of 64 B (4 calls each), two passes | non-blocking BSD + \`poll()\` | $(wall_cells posix-udp 1.02) |"
-echo "| POSIX TCP bulk, wall | \`bench_udp all\`: 2001 MiB in 64 KiB sends, \`sp_poll\` driven, two passes | the same with \`poll()\` | $(wall_cells posix-tcp 1.02) |"
+echo "| POSIX UDP round trip, wall | \`bench_udp pairs $posix_rounds\` on one CPU: each round a sample of 200 round trips of 64 B (4 calls each) next to a BSD one; median of the per-pair ratios, pairs without a preemption; two passes | non-blocking BSD + \`poll()\` | $(pair_cells udp 1.02) |"
+echo "| POSIX TCP bulk, wall | the same runs: samples of 4 MiB in 64 KiB sends, \`sp_poll\` driven | the same with \`poll()\` | $(pair_cells tcp 1.02) |"
+echo "| POSIX wall, the method's own noise | the same runs: BSD against BSD, two sockets or connections of the same code (UDP; TCP) | — | — | — | UDP $(calibration_cells udp-calibration); TCP $(calibration_cells tcp-calibration) | — | — |"
 echo "| POSIX UDP round trip, instructions | \`sp-udp\` / \`bsd-udp\`, callgrind | BSD | $(num "${irs[sp-udp]}") Ir | $(num "${irs[bsd-udp]}") Ir | +$(num $((irs[sp-udp] - irs[bsd-udp]))) per round trip (+$(((irs[sp-udp] - irs[bsd-udp]) / 4)) per call, $(ratio "${irs[sp-udp]}" "${irs[bsd-udp]}")×) | — | — |"
 echo "| POSIX TCP bulk, instructions | \`sp-tcp\` / \`bsd-tcp\`: 64 MiB, callgrind | BSD | $(num "${irs[sp-tcp]}") Ir per MiB | $(num "${irs[bsd-tcp]}") Ir per MiB | +$(num $((irs[sp-tcp] - irs[bsd-tcp]))) per MiB ($(ratio "${irs[sp-tcp]}" "${irs[bsd-tcp]}" 3)×) | — | — |"
 echo "| Poller, POSIX (epoll) | \`bench_poll sp-poller N\`: one ready socket among N, \`sp_poller_wait\`, callgrind | itself at its cheapest N | $(num "$pp_hi") Ir at most (${wait_ir[sp-poller,10000]} at 10 000) | $(num "$pp_lo") Ir at least (${wait_ir[sp-poller,10]} at 10) | **${pp_r}×** from 10 to 10 000 | flat within 1.2× | $(verdict "$pp_r" 1.2 2) |"
