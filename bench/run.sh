@@ -208,14 +208,15 @@ pair_cells() { # <name> <goal>
     printf '%s ms / %s ms | %s ms / %s ms | **%.3f×** / **%.3f×** (quiet pairs %s / %s of %s; IQR %.3f–%.3f / %.3f–%.3f; 95 %% CI %s–%s / %s–%s; all pairs %.3f× / %.3f×)' \
         "$sa1" "$sa2" "$ba1" "$ba2" "$m1" "$m2" "$n1" "$n2" "$posix_rounds" "$a1" "$c1" "$a2" "$c2" \
         "$l1" "$h1" "$l2" "$h2" "$all1" "$all2"
-    awk -v l1="$l1" -v h1="$h1" -v l2="$l2" -v h2="$h2" -v g="$2" 'BEGIN {
+    awk -v m1="$m1" -v m2="$m2" -v l1="$l1" -v h1="$h1" -v l2="$l2" -v h2="$h2" -v g="$2" 'BEGIN {
         if (l1 == "n/a" || l2 == "n/a") {
             printf " | ≤ %s× | not shown (fewer than 30 quiet pairs in a pass)", g
             exit
         }
         hi = (h1 > h2) ? h1 : h2; lo = (l1 < l2) ? l1 : l2
-        if (hi <= g) printf " | ≤ %s× | yes, by %.3f (both intervals)", g, g - hi
-        else if (lo > g) printf " | ≤ %s× | **no**, by %.3f (both intervals over it)", g, lo - g
+        mhi = (m1 > m2) ? m1 : m2; mlo = (m1 < m2) ? m1 : m2
+        if (hi <= g) printf " | ≤ %s× | yes, by %.3f to %.3f (both intervals under it)", g, g - mhi, g - mlo
+        else if (lo > g) printf " | ≤ %s× | **no**, by %.3f to %.3f (both intervals over it)", g, mlo - g, mhi - g
         else printf " | ≤ %s× | not shown either way (an interval reaches over %s×)", g, g }'
 }
 # The method's own noise: BSD against BSD in the same runs.
