@@ -40,9 +40,9 @@ void sp_lwip_addr_from_ip(int family, const ip_addr_t *ip, uint16_t port, sp_add
     if (IP_IS_V4(ip)) {
         uint32_t word = ip4_addr_get_u32(ip_2_ip4(ip));
         if (family == SP_AF_INET6) {
-            static const uint8_t mapped_prefix[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF};
-            out->family = SP_AF_INET6;
-            memcpy(out->u.v6, mapped_prefix, sizeof mapped_prefix);
+            out->family = SP_AF_INET6; /* ::ffff:a.b.c.d */
+            out->u.v6[10] = 0xFF;
+            out->u.v6[11] = 0xFF;
             memcpy(out->u.v6 + 12, &word, sizeof word);
         } else {
             out->family = SP_AF_INET;

@@ -462,7 +462,9 @@ int sp_lwip_tcp_accept(struct sp_lwip_sock *sock, struct sp_lwip_sock **out, ip_
     uint16_t peer_node = conn->u.tcp.q.pending.peer_node;
     sp_lwip_node_peer(peer_node, peer, peer_port);
     sp_lwip_node_free(peer_node);
-    conn->queued = false; /* and so its q.pending fields mean nothing now */
+    conn->queued = false;
+    conn->u.tcp.q.pending.next = SP_LWIP_NONE;
+    conn->u.tcp.q.pending.peer_node = SP_LWIP_NONE;
     if (conn->pcb.tcp != NULL) {
         tcp_backlog_accepted(conn->pcb.tcp);
         conn->state = SP_LWIP_CONNECTED;
@@ -537,6 +539,15 @@ static int gone_error(struct sp_lwip_sock *sock, bool sending)
     return sending ? SP_EPIPE : 0;
 }
 
+/* Whether a send could take something now: room in the send buffer and the
+ * segment queue, and no wait for memory (a send met ERR_MEM) still running. */
+static bool can_write(const struct sp_lwip_sock *sock, const struct tcp_pcb *pcb)
+{
+    return tcp_sndbuf(pcb) > 0 && tcp_sndqueuelen(pcb) < TCP_SND_QUEUELEN &&
+           (!sock->memory_waiting ||
+            (int32_t)(sp_lwip_now32() - sp_lwip_state.memory_retry_at) >= 0);
+}
+
 ptrdiff_t sp_lwip_tcp_send(struct sp_lwip_sock *sock, const void *buf, size_t len)
 {
     /* Core sends only on a connection it saw established and not shut for
@@ -545,16 +556,13 @@ ptrdiff_t sp_lwip_tcp_send(struct sp_lwip_sock *sock, const void *buf, size_t le
     if (pcb == NULL) {
         return gone_error(sock, true);
     }
-    if (sock->memory_waiting && (int32_t)(sp_lwip_now32() - sp_lwip_state.memory_retry_at) < 0) {
+    if (!can_write(sock, pcb)) {
         return SP_EAGAIN;
     }
     sock->memory_waiting = false;
     size_t room = tcp_sndbuf(pcb);
-    if (room == 0 || tcp_sndqueuelen(pcb) >= TCP_SND_QUEUELEN) {
-        return SP_EAGAIN;
-    }
     size_t chunk = len < room ? len : room;
-    if (chunk > 0xFFFFu) {
+    if (sizeof(tcpwnd_size_t) > 2 && chunk > 0xFFFFu) { /* window scaling: tcp_write() takes u16 */
         chunk = 0xFFFFu;
     }
     err_t err;
@@ -698,9 +706,7 @@ short sp_lwip_tcp_revents(struct sp_lwip_sock *sock)
         }
         if (sock->shut_wr) {
             ready |= SP_POLLOUT; /* a send would not block: it fails at once */
-        } else if (pcb != NULL && tcp_sndbuf(pcb) > 0 && tcp_sndqueuelen(pcb) < TCP_SND_QUEUELEN &&
-                   (!sock->memory_waiting ||
-                    (int32_t)(sp_lwip_now32() - sp_lwip_state.memory_retry_at) >= 0)) {
+        } else if (pcb != NULL && can_write(sock, pcb)) {
             ready |= SP_POLLOUT;
         }
         return ready;
