@@ -116,15 +116,16 @@ static void report_ratios(const struct bench_comparison *cmp, const char *which,
 }
 
 /*
- * The paired comparison: every session opened once, one untimed sample of
- * each, then @p rounds rounds in which each comparison times one sample of
- * its a and one of its b right after each other (a first in even rounds, b
- * in odd ones, so that neither side always follows the other), and keeps
- * their ratio. Noise from elsewhere that lasts longer than a sample hits
- * both of a pair alike; a burst inside one sample spoils that pair only,
- * which the median leaves out. A pair in which this thread lost the CPU
- * (an involuntary context switch) is kept apart as well: "quiet" pairs are
- * those without one.
+ * The paired comparison: @p rounds rounds in which each comparison opens
+ * its a and its b afresh (untimed), times one sample of each right after
+ * each other (a first in even rounds, b in odd ones, so that neither side
+ * always follows the other), keeps their ratio and closes both. Fresh
+ * sockets each round, because a TCP connection keeps state that changes
+ * its speed for good (two BSD connections kept for a whole run differed by
+ * 4 % in one run); over many rounds that evens out like other noise. Noise from elsewhere that
+ * lasts longer than a sample hits both of a pair alike; a burst inside one sample spoils that pair
+ * only, which the median leaves out. A pair in which this thread lost the CPU (an involuntary
+ * context switch) is kept apart as well: "quiet" pairs are those without one.
  */
 static int run_pairs(const struct bench_program *p, long rounds)
 {
@@ -141,22 +142,20 @@ static int run_pairs(const struct bench_program *p, long rounds)
     size_t *quiet = calloc(n, sizeof *quiet);
     if (socks == NULL || ratios == NULL || times == NULL || quiet == NULL)
         bench_die("calloc", 0);
-    for (size_t c = 0; c < n; c++) {
-        p->comparisons[c].a->open(socks[c][0]);
-        p->comparisons[c].b->open(socks[c][1]);
-        p->comparisons[c].a->run(socks[c][0], p->comparisons[c].count);
-        p->comparisons[c].b->run(socks[c][1], p->comparisons[c].count);
-    }
     for (size_t r = 0; r < m; r++) {
         for (size_t c = 0; c < n; c++) {
             const struct bench_comparison *cmp = &p->comparisons[c];
             const struct bench_session *side[2] = {cmp->a, cmp->b};
             double t[2];
             bool preempted = false;
+            cmp->a->open(socks[c][0]);
+            cmp->b->open(socks[c][1]);
             for (int k = 0; k < 2; k++) {
                 int s = k ^ (int)(r & 1);
                 t[s] = session_timed(side[s], socks[c][s], cmp->count, &preempted);
             }
+            cmp->a->close(socks[c][0]);
+            cmp->b->close(socks[c][1]);
             ratios[2 * c * m + r] = t[0] / t[1];
             if (!preempted)
                 ratios[(2 * c + 1) * m + quiet[c]++] = t[0] / t[1];
@@ -166,8 +165,6 @@ static int run_pairs(const struct bench_program *p, long rounds)
     }
     for (size_t c = 0; c < n; c++) {
         const struct bench_comparison *cmp = &p->comparisons[c];
-        cmp->a->close(socks[c][0]);
-        cmp->b->close(socks[c][1]);
         double *ta = &times[2 * c * m], *tb = &times[(2 * c + 1) * m];
         qsort(ta, m, sizeof *ta, by_value);
         qsort(tb, m, sizeof *tb, by_value);
