@@ -121,11 +121,12 @@ static void report_ratios(const struct bench_comparison *cmp, const char *which,
  * each other (a first in even rounds, b in odd ones, so that neither side
  * always follows the other), keeps their ratio and closes both. Fresh
  * sockets each round, because a TCP connection keeps state that changes
- * its speed for good (two BSD connections kept for a whole run differed by
- * 4 % in one run); over many rounds that evens out like other noise. Noise from elsewhere that
- * lasts longer than a sample hits both of a pair alike; a burst inside one sample spoils that pair
- * only, which the median leaves out. A pair in which this thread lost the CPU (an involuntary
- * context switch) is kept apart as well: "quiet" pairs are those without one.
+ * its speed for good (two BSD connections kept for a whole run differed
+ * by 4 % in one run); over many rounds that evens out like other noise.
+ * Noise from elsewhere that lasts longer than a sample hits both of a pair
+ * alike; a burst inside one sample spoils that pair only, which the median
+ * leaves out. A pair in which this thread lost the CPU (an involuntary
+ * context switch) is kept apart as well: "quiet" pairs are those without.
  */
 static int run_pairs(const struct bench_program *p, long rounds)
 {
@@ -136,11 +137,11 @@ static int run_pairs(const struct bench_program *p, long rounds)
         return 2;
     }
     size_t m = (size_t)rounds;
-    int(*socks)[2][3] = calloc(n, sizeof *socks);
+    int socks[2][3];
     double *ratios = calloc(2 * n * m, sizeof *ratios); /* all pairs, then quiet ones */
     double *times = calloc(2 * n * m, sizeof *times);
     size_t *quiet = calloc(n, sizeof *quiet);
-    if (socks == NULL || ratios == NULL || times == NULL || quiet == NULL)
+    if (ratios == NULL || times == NULL || quiet == NULL)
         bench_die("calloc", 0);
     for (size_t r = 0; r < m; r++) {
         for (size_t c = 0; c < n; c++) {
@@ -148,14 +149,14 @@ static int run_pairs(const struct bench_program *p, long rounds)
             const struct bench_session *side[2] = {cmp->a, cmp->b};
             double t[2];
             bool preempted = false;
-            cmp->a->open(socks[c][0]);
-            cmp->b->open(socks[c][1]);
+            cmp->a->open(socks[0]);
+            cmp->b->open(socks[1]);
             for (int k = 0; k < 2; k++) {
                 int s = k ^ (int)(r & 1);
-                t[s] = session_timed(side[s], socks[c][s], cmp->count, &preempted);
+                t[s] = session_timed(side[s], socks[s], cmp->count, &preempted);
             }
-            cmp->a->close(socks[c][0]);
-            cmp->b->close(socks[c][1]);
+            cmp->a->close(socks[0]);
+            cmp->b->close(socks[1]);
             ratios[2 * c * m + r] = t[0] / t[1];
             if (!preempted)
                 ratios[(2 * c + 1) * m + quiet[c]++] = t[0] / t[1];
@@ -174,7 +175,6 @@ static int run_pairs(const struct bench_program *p, long rounds)
         report_ratios(cmp, "all", &ratios[2 * c * m], m);
         report_ratios(cmp, "quiet", &ratios[(2 * c + 1) * m], quiet[c]);
     }
-    free(socks);
     free(ratios);
     free(times);
     free(quiet);
