@@ -146,56 +146,158 @@ struct spc_service {
     short (*wait_events)(struct spc_socket *s, short events);
 };
 
-/** A connection's IP peer as a slot keeps it: sp_addr less its local path
- *  (24 bytes instead of 112 in every slot). */
-struct spc_peer {
-    uint8_t addr[16]; /**< as sp_addr's u.v6 (IPv4: u.v4 in the first 4) */
-    uint32_t scope_id;
-    uint16_t port;
-    uint8_t family;
+/** The services core builds over a port's socket, by the number a slot
+ *  keeps (SPC_SERVICE_ID_BITS). */
+enum spc_service_id {
+    SPC_SERVICE_NONE = 0, /**< the port's own socket type */
+    SPC_SERVICE_SEQPACKET,
+    SPC_SERVICE_RDM,
+    SPC_SERVICE_TLS,
 };
+#define SPC_SERVICE_ID_BITS 2
+/** A slot names its service's state by index into that service's own pool
+ *  (so each pool holds at most 256 states). */
+#define SPC_SERVICE_INDEX_BITS 8
+#define SPC_SERVICE_INDEX_MAX ((1u << SPC_SERVICE_INDEX_BITS) - 1u)
 
-/* A slot is per socket RAM on a microcontroller (docs/footprint.md): small
- * types, and bits for what no data call reads. */
+/** Each service's operations, by enum spc_service_id: set by the service
+ *  itself when it first attaches to a socket, so that a firmware links only
+ *  the services it uses. [SPC_SERVICE_NONE] stays NULL. */
+extern const struct spc_service *spc_service_ops[1u << SPC_SERVICE_ID_BITS];
+
+/*
+ * A slot is per-socket RAM on a microcontroller (docs/footprint.md): 24 bytes
+ * on a 32-bit target (a build-time check below keeps it there). So: small
+ * types and bits, timeouts in 16 bits (spc_timeout_pack()), the service as a
+ * 16-bit number, and no copy of what the port can answer (a connection's
+ * peer: port.h, connection_peer). A free slot keeps only its generation;
+ * its native field links the free list (handles.c).
+ */
 struct spc_socket {
     sp_stack *stack;
-    const struct spc_service *service; /**< NULL: the port's own socket type */
-    void *service_state;
-    sp_port_sock native;
-    uint32_t generation; /**< of the handle that names this slot now; never 0 */
-    int rcv_timeout_ms;
-    int snd_timeout_ms;
-    bool in_use;
-    bool shut_rd;
-    bool shut_wr;
-    uint8_t family;
-    uint8_t type;
-    uint8_t state;       /**< enum spc_state */
-    uint8_t poller;      /**< 1 + index of the poller holding this socket; 0: none */
-    uint8_t poll_events; /**< its interest there (SP_POLLIN | SP_POLLOUT) */
-    /** enum spc_fast bits, what spc_fast_flags() says; 0 in a free slot. */
+    sp_port_sock native;  /**< in a free slot: the index of the next free slot */
+    uint32_t generation;  /**< of the handle that names this slot now; never 0 */
+    uint16_t rcv_timeout; /**< SP_OPT_RCVTIMEO, spc_timeout_pack()ed */
+    uint16_t snd_timeout; /**< SP_OPT_SNDTIMEO, likewise */
+    /** enum spc_service_id << SPC_SERVICE_INDEX_BITS | its state's index in
+     *  the service's pool; 0: the port's own socket type. */
+    unsigned service : SPC_SERVICE_ID_BITS + SPC_SERVICE_INDEX_BITS;
+    /** SPC_FAILED: the attempt's error (-SP_E*) until a call reported it, then 0. */
+    unsigned failure : 6;
+    /** enum spc_fast bits, what spc_fast_flags() says; 0 in a free slot. A
+     *  whole byte: the fast path tests it with its generation. */
     uint8_t fast;
-    uint8_t protocol; /**< 0..255 (sp_socket() refuses others) */
-    int8_t failure;   /**< SPC_FAILED: the attempt's error until a call reported it, then 0 */
+    bool in_use : 1;
+    bool shut_rd : 1;
+    bool shut_wr : 1;
     bool nonblocking : 1;
     bool bound : 1;
     bool framed : 1; /**< sequenced packets built by core over a stream (also when listening) */
     /** A non-blocking connect no sp_connect() has reported the end of yet: as on
      *  Linux, the next sp_connect() says 0 once, only later SP_EISCONN. */
     bool connect_unreported : 1;
-    /** A connection's IP peer, kept from when it was established: the port may
-     *  no longer know it once the peer has reset (sp_recvfrom() still names it). */
-    bool peer_known : 1;
-    struct spc_peer peer;
+    uint8_t protocol;         /**< 0..255 (sp_socket() refuses others) */
+    uint8_t poller;           /**< 1 + index of the poller holding this socket; 0: none */
+    uint8_t family;           /**< enum sp_family; a byte: the fast path compares it */
+    unsigned type : 3;        /**< enum sp_type */
+    unsigned state : 3;       /**< enum spc_state */
+    unsigned poll_events : 2; /**< its interest in its poller (SP_POLLIN | SP_POLLOUT) */
 };
 
-/** Keep @p addr as @p s's peer (an IP address; a local one is asked of the
- *  port when needed, see spc_peer_of()). */
-void spc_peer_keep(struct spc_socket *s, const sp_addr *addr);
+#if UINTPTR_MAX == 0xFFFFFFFFu
+_Static_assert(sizeof(struct spc_socket) == 24,
+               "a socket slot is 24 bytes on 32-bit targets (docs/footprint.md, per-socket RAM)");
+#endif
+#define SPC_CHECK_ERROR_FITS(name, value, text)                                                    \
+    _Static_assert((value) < 64, "SP_E" #name " must fit spc_socket.failure (6 bits)");
+SP_ERRNO_MAP(SPC_CHECK_ERROR_FITS)
+#undef SPC_CHECK_ERROR_FITS
 
-/** The peer of connection @p s for sp_recvfrom(): the one kept, or for a local
- *  socket the port's answer now, else an unnamed address. */
+/** The service @p s is built by; NULL: the port's own socket type. */
+static inline const struct spc_service *spc_service_of(const struct spc_socket *s)
+{
+    return spc_service_ops[s->service >> SPC_SERVICE_INDEX_BITS];
+}
+
+/** The index of @p s's state in its service's pool. */
+static inline unsigned spc_service_index(const struct spc_socket *s)
+{
+    return s->service & SPC_SERVICE_INDEX_MAX;
+}
+
+/** Build @p s by service @p id (operations @p ops), its state at @p index of
+ *  the service's pool. */
+static inline void spc_service_attach(struct spc_socket *s, enum spc_service_id id,
+                                      const struct spc_service *ops, unsigned index)
+{
+    spc_service_ops[id] = ops;
+    s->service = (unsigned)id << SPC_SERVICE_INDEX_BITS | index;
+}
+
+/*
+ * Timeouts in 16 bits. Up to 32 767 ms exactly; above, 12 significant bits:
+ * the value rounded up to a multiple of 16 ms (up to 65 520), 32 ms (up to
+ * 131 040), and so on, at most 0.05 % more than asked (Linux rounds
+ * SO_RCVTIMEO up to its clock tick too). The largest is 2 146 435 072 ms
+ * (24.8 days); a longer one is kept as that. SP_FOREVER is kept as is.
+ * sp_getsockopt() returns the value kept (sockport.h, SP_OPT_RCVTIMEO).
+ */
+#define SPC_TIMEOUT_FOREVER 0xFFFFu
+#define SPC_TIMEOUT_EXACT_MAX 0x7FFF
+#define SPC_TIMEOUT_MANTISSA_BITS 11
+
+static inline uint16_t spc_timeout_pack(int ms)
+{
+    if (ms < 0)
+        return SPC_TIMEOUT_FOREVER;
+    if (ms <= SPC_TIMEOUT_EXACT_MAX)
+        return (uint16_t)ms;
+    /* (2048 + m) << (e + 4) ms for 0x8000 | e << 11 | m: e = 0 starts at 32 768. */
+    for (unsigned e = 0;; e++) {
+        unsigned shift = e + 4;
+        uint32_t units = ((uint32_t)ms + (1u << shift) - 1u) >> shift;
+        if (e == 15 && units > 4094u)
+            units = 4094u; /* 4095 with e = 15 is SPC_TIMEOUT_FOREVER */
+        if (units <= 4095u)
+            return (uint16_t)(0x8000u | e << SPC_TIMEOUT_MANTISSA_BITS | (units - 2048u));
+    }
+}
+
+static inline int spc_timeout_unpack(uint16_t code)
+{
+    if (code == SPC_TIMEOUT_FOREVER)
+        return SP_FOREVER;
+    if (code <= SPC_TIMEOUT_EXACT_MAX)
+        return code;
+    unsigned e = (code >> SPC_TIMEOUT_MANTISSA_BITS) & 15u;
+    uint32_t units = 2048u + (code & ((1u << SPC_TIMEOUT_MANTISSA_BITS) - 1u));
+    return (int)(units << (e + 4));
+}
+
+/** The peer of connection @p s for sp_recvfrom(): the port's answer
+ *  (port.h, connection_peer), or core's copy for a port without one, or an
+ *  unnamed address. */
 void spc_peer_of(struct spc_socket *s, sp_addr *out);
+
+/* Whether core keeps connections' peers for ports without connection_peer
+ * (an array of SP_MAX_SOCKETS peers): on by default, off in firmware builds
+ * (CMake's SOCKPORT_KEEP_PEERS; docs/porting.md). */
+#ifndef SP_KEEP_PEERS
+#define SP_KEEP_PEERS 1
+#endif
+#if SP_KEEP_PEERS
+/** Keep @p addr as @p s's peer if its port cannot name it after a reset (no
+ *  connection_peer operation). */
+void spc_peer_keep(struct spc_socket *s, const sp_addr *addr);
+/** Forget what a slot kept (it starts a new socket). */
+void spc_peer_forget(const struct spc_socket *s);
+#else
+static inline void spc_peer_keep(struct spc_socket *s, const sp_addr *addr)
+{
+    (void)s;
+    (void)addr;
+}
+#endif
 
 /* --- dispatch.c, dispatch.h: the only place core calls a port ---------- */
 

@@ -39,14 +39,14 @@ int spc_wait(struct spc_socket *s, short events, struct spc_deadline *d)
     /* A service with a timer (RDM retransmissions) must run when it is due,
      * and one that holds unsent bytes must hear when the stream takes them. */
     int timer = -1;
-    if (s->service != NULL) {
-        timer = s->service->timer_ms(s);
-        events |= s->service->wants(s);
+    if (s->service != 0) {
+        timer = spc_service_of(s)->timer_ms(s);
+        events |= spc_service_of(s)->wants(s);
     }
     if (timer >= 0 && (left < 0 || timer < left))
         left = timer;
-    if (s->service != NULL && s->service->wait_events != NULL)
-        events = s->service->wait_events(s, events);
+    if (s->service != 0 && spc_service_of(s)->wait_events != NULL)
+        events = spc_service_of(s)->wait_events(s, events);
     struct sp_port_pollent ent = {s->native, events, 0};
     int rc = spc_port_poll(s->stack, &ent, 1, left);
     return rc < 0 ? rc : 0;

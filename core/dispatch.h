@@ -74,6 +74,20 @@ static inline int spc_port_local_addr(sp_stack *stack, sp_port_sock sock, sp_add
     return (int)SPC_DISPATCH(stack, local_addr, SP_EOPNOTSUPP, sock, out);
 }
 
+/* io.c: a connection's peer for sp_recvfrom(), also after a reset (port.h,
+ * connection_peer); where the port has no such operation, peer_addr. */
+static inline bool spc_port_has_connection_peer(const sp_stack *stack)
+{
+    return stack->ops->connection_peer != NULL;
+}
+
+static inline int spc_port_connection_peer(sp_stack *stack, sp_port_sock sock, sp_addr *out)
+{
+    if (stack->ops->connection_peer == NULL)
+        return (int)SPC_DISPATCH(stack, peer_addr, SP_EOPNOTSUPP, sock, out);
+    return (int)spc_port_result(stack->ops->connection_peer(stack->state, sock, out));
+}
+
 static inline int spc_port_set_option(sp_stack *stack, sp_port_sock sock, int option, int value)
 {
     return (int)SPC_DISPATCH(stack, set_option, SP_ENOPROTOOPT, sock, option, value);

@@ -21,10 +21,12 @@ struct spc_socket spc_table[SP_MAX_SOCKETS];
 static uint32_t spc_peak_in_use;
 static uint32_t spc_full_refusals;
 
-/* Free slot indices, oldest release first: a ring of spc_free_count entries
- * from spc_free_head. Filled with every slot on first use. */
-static uint16_t spc_free[SP_MAX_SOCKETS]; /* SP_MAX_SOCKETS <= 65536: every index fits */
-static uint32_t spc_free_head;
+/* Free slots, oldest release first: a list threaded through the free slots
+ * themselves (each free slot's native field holds the next one's index), so
+ * that it costs no RAM per socket. Filled with every slot on first use. */
+#define SPC_FREE_END ((sp_port_sock)-1)
+static sp_port_sock spc_free_head;
+static sp_port_sock spc_free_tail;
 static uint32_t spc_free_count;
 static bool spc_free_ready;
 
@@ -33,8 +35,9 @@ static void spc_free_init(void)
     if (spc_free_ready)
         return;
     for (uint32_t i = 0; i < SP_MAX_SOCKETS; i++)
-        spc_free[i] = (uint16_t)i;
+        spc_table[i].native = i + 1 < SP_MAX_SOCKETS ? (sp_port_sock)(i + 1) : SPC_FREE_END;
     spc_free_head = 0;
+    spc_free_tail = SP_MAX_SOCKETS - 1;
     spc_free_count = SP_MAX_SOCKETS;
     spc_free_ready = true;
 }
@@ -84,9 +87,10 @@ int spc_claim(sp_stack *stack, sp_port_sock native, int family, int type, int pr
     spc_free_init();
     if (spc_free_count == 0)
         return SP_EMFILE;
-    struct spc_socket *s = &spc_table[spc_free[spc_free_head]];
-    spc_free_head = (spc_free_head + 1) % SP_MAX_SOCKETS;
-    spc_free_count--;
+    struct spc_socket *s = &spc_table[spc_free_head];
+    spc_free_head = s->native;
+    if (--spc_free_count == 0)
+        spc_free_tail = SPC_FREE_END;
     /* Generation 0 is never issued, so a zeroed int is never a valid handle. */
     uint32_t generation = s->generation == 0 ? 1 : s->generation;
     memset(s, 0, sizeof(*s));
@@ -95,11 +99,14 @@ int spc_claim(sp_stack *stack, sp_port_sock native, int family, int type, int pr
     s->stack = stack;
     s->native = native;
     s->family = (uint8_t)family;
-    s->type = (uint8_t)type;
+    s->type = (unsigned)type & 7u;
     s->protocol = (uint8_t)protocol; /* 0..255: sp_socket_on() checked */
     s->state = SPC_IDLE;
-    s->rcv_timeout_ms = SP_FOREVER;
-    s->snd_timeout_ms = SP_FOREVER;
+    s->rcv_timeout = SPC_TIMEOUT_FOREVER;
+    s->snd_timeout = SPC_TIMEOUT_FOREVER;
+#if SP_KEEP_PEERS
+    spc_peer_forget(s);
+#endif
     spc_fast_update(s);
     if (spc_count_in_use() > spc_peak_in_use)
         spc_peak_in_use = spc_count_in_use();
@@ -114,8 +121,13 @@ void spc_release(struct spc_socket *s)
     if (s->generation >= SPC_GENERATION_MAX)
         return; /* retired: its every handle has been issued once */
     s->generation++;
-    spc_free[(spc_free_head + spc_free_count) % SP_MAX_SOCKETS] = (uint16_t)(s - spc_table);
-    spc_free_count++;
+    sp_port_sock index = (sp_port_sock)(s - spc_table);
+    s->native = SPC_FREE_END;
+    if (spc_free_count++ == 0)
+        spc_free_head = index;
+    else
+        spc_table[spc_free_tail].native = index;
+    spc_free_tail = index;
 }
 
 int spc_test_set_generation(int index, uint32_t generation)

@@ -116,8 +116,8 @@ SPC_COLD static ptrdiff_t spc_send(struct spc_socket *s, const void *buf, size_t
                 return SP_EPIPE;
             if (len == 0 && s->type == SP_SOCK_STREAM)
                 return 0; /* nothing to send; a message type sends an empty message */
-            rc = s->service != NULL ? s->service->send(s, buf, len, to)
-                                    : spc_port_send(s->stack, s->native, buf, len, flags, to);
+            rc = s->service != 0 ? spc_service_of(s)->send(s, buf, len, to)
+                                 : spc_port_send(s->stack, s->native, buf, len, flags, to);
         }
         if (rc != SP_EAGAIN)
             return rc;
@@ -129,28 +129,54 @@ SPC_COLD static ptrdiff_t spc_send(struct spc_socket *s, const void *buf, size_t
     }
 }
 
+#if SP_KEEP_PEERS
+/** A connection's IP peer as core keeps it: sp_addr less its local path. */
+struct spc_peer {
+    uint8_t addr[16]; /**< as sp_addr's u.v6 (IPv4: u.v4 in the first 4) */
+    uint32_t scope_id;
+    uint16_t port;
+    uint8_t family; /**< 0: none kept */
+};
+
+/* The peers of connections on ports that cannot name one after a reset (no
+ * connection_peer operation: the POSIX port, whose kernel forgets it), by
+ * slot. Only where SP_KEEP_PEERS builds it (hosts): a board's port answers
+ * itself, and its slots stay small. */
+static struct spc_peer spc_peers[SP_MAX_SOCKETS];
+
+void spc_peer_forget(const struct spc_socket *s)
+{
+    spc_peers[s - spc_table].family = 0;
+}
+
 void spc_peer_keep(struct spc_socket *s, const sp_addr *addr)
 {
-    s->peer_known = addr->family == SP_AF_INET || addr->family == SP_AF_INET6;
-    if (!s->peer_known)
+    if (spc_port_has_connection_peer(s->stack) ||
+        (addr->family != SP_AF_INET && addr->family != SP_AF_INET6))
         return;
-    memcpy(s->peer.addr, addr->u.v6, sizeof s->peer.addr);
-    s->peer.scope_id = addr->scope_id;
-    s->peer.port = addr->port;
-    s->peer.family = addr->family;
+    struct spc_peer *kept = &spc_peers[s - spc_table];
+    memcpy(kept->addr, addr->u.v6, sizeof kept->addr);
+    kept->scope_id = addr->scope_id;
+    kept->port = addr->port;
+    kept->family = (uint8_t)addr->family;
 }
+#endif
 
 void spc_peer_of(struct spc_socket *s, sp_addr *out)
 {
     spc_addr_unnamed(out, s->family);
-    if (s->peer_known) {
-        out->family = s->peer.family;
-        out->port = s->peer.port;
-        out->scope_id = s->peer.scope_id;
-        memcpy(out->u.v6, s->peer.addr, sizeof s->peer.addr);
-    } else if (s->family == SP_AF_LOCAL && spc_port_peer_addr(s->stack, s->native, out) < 0) {
-        spc_addr_unnamed(out, s->family);
+#if SP_KEEP_PEERS
+    const struct spc_peer *kept = &spc_peers[s - spc_table];
+    if (kept->family != 0) {
+        out->family = kept->family;
+        out->port = kept->port;
+        out->scope_id = kept->scope_id;
+        memcpy(out->u.v6, kept->addr, sizeof kept->addr);
+        return;
     }
+#endif
+    if (spc_port_connection_peer(s->stack, s->native, out) < 0)
+        spc_addr_unnamed(out, s->family);
 }
 
 /* One receive: checks, then the port, waiting (if @p may_wait) until @p deadline. */
@@ -166,8 +192,8 @@ SPC_COLD static ptrdiff_t spc_recv(struct spc_socket *s, void *buf, size_t len, 
         return SP_EINVAL;
     if (flags & SP_MSG_DONTWAIT)
         may_wait = false;
-    /* A connection's sender is its peer, which core noted when it connected:
-     * after a reset the port may no longer be able to say. */
+    /* A connection's sender is its peer, which the port names even after a
+     * reset (port.h, connection_peer), or core kept for a port that cannot. */
     bool connection = spc_is_connection_type(s->type);
     sp_addr *port_from = connection ? NULL : from;
 
@@ -180,8 +206,8 @@ SPC_COLD static ptrdiff_t spc_recv(struct spc_socket *s, void *buf, size_t len, 
         if (rc == 0) {
             if (s->shut_rd)
                 rc = 0;
-            else if (s->service != NULL)
-                rc = s->service->recv(s, buf, len, flags, port_from);
+            else if (s->service != 0)
+                rc = spc_service_of(s)->recv(s, buf, len, flags, port_from);
             else
                 rc = spc_port_recv(s->stack, s->native, buf, len, flags, port_from);
             if (rc >= 0 && connection && from != NULL)
@@ -204,7 +230,7 @@ SPC_COLD static ptrdiff_t spc_recv(struct spc_socket *s, void *buf, size_t len, 
 #if SPC_FAST_PATH
 uint8_t spc_fast_flags(const struct spc_socket *s)
 {
-    if (!s->in_use || s->service != NULL)
+    if (!s->in_use || s->service != 0)
         return 0;
     bool stream = s->type == SP_SOCK_STREAM;
     bool connected = s->state == SPC_CONNECTED;
@@ -258,7 +284,7 @@ SPC_COLD static ptrdiff_t spc_sendto_rest(ptrdiff_t tried, int sock, const void 
 #else
     (void)tried;
 #endif
-    struct spc_deadline deadline = spc_deadline_in(s->snd_timeout_ms);
+    struct spc_deadline deadline = spc_deadline_in(spc_timeout_unpack(s->snd_timeout));
     return spc_send(s, buf, len, flags, to, &deadline, !s->nonblocking);
 }
 
@@ -341,7 +367,7 @@ SPC_COLD static ptrdiff_t spc_recvfrom_rest(ptrdiff_t tried, int sock, void *buf
 #else
     (void)tried;
 #endif
-    struct spc_deadline deadline = spc_deadline_in(s->rcv_timeout_ms);
+    struct spc_deadline deadline = spc_deadline_in(spc_timeout_unpack(s->rcv_timeout));
     return spc_recv(s, buf, len, flags, from, &deadline, !s->nonblocking);
 }
 

@@ -74,9 +74,9 @@ static struct spc_socket *spc_poll_socket(const sp_pollfd *fd)
 SPC_POLL_COLD static void spc_poll_service(struct spc_poll_call *c, struct spc_socket *s,
                                            const sp_pollfd *fd)
 {
-    if (s->service->poll(s, 0) & (fd->events | SPC_POLL_ALWAYS))
+    if (spc_service_of(s)->poll(s, 0) & (fd->events | SPC_POLL_ALWAYS))
         c->bound = 0;
-    c->bound = spc_poll_shorter(c->bound, s->service->timer_ms(s));
+    c->bound = spc_poll_shorter(c->bound, spc_service_of(s)->timer_ms(s));
 }
 
 /* Puts @p s, the socket of the caller's @p fd, in the chunk (a socket listed
@@ -85,7 +85,7 @@ SPC_POLL_COLD static void spc_poll_service(struct spc_poll_call *c, struct spc_s
 static inline bool spc_poll_add(struct spc_poll_call *c, struct spc_socket *s, sp_pollfd *fd)
 {
     short wanted = (short)(fd->events & (SP_POLLIN | SP_POLLOUT));
-    if (s->service != NULL)
+    if (s->service != 0)
         wanted |= SP_POLLIN; /* a service reads its socket to make progress */
     size_t n = c->n;
     size_t k = 0;
@@ -100,7 +100,7 @@ static inline bool spc_poll_add(struct spc_poll_call *c, struct spc_socket *s, s
         return false;
     }
     fd->revents = (short)(SPC_POLL_MARK | k);
-    if (s->service != NULL)
+    if (s->service != 0)
         spc_poll_service(c, s, fd);
     return true;
 }
@@ -136,8 +136,8 @@ static int spc_poll_results(struct spc_poll_call *c, size_t from, size_t to)
             continue;
         struct spc_socket *s = spc_poll_socket(fd);
         short revents = c->ents[fd->revents & ~SPC_POLL_MARK].revents;
-        if (s->service != NULL)
-            revents = s->service->poll(s, revents);
+        if (s->service != 0)
+            revents = spc_service_of(s)->poll(s, revents);
         /* A stream never connected, or whose failed attempt sp_connect()
          * reported, is new again and has nothing to read (as on Linux), even
          * where the port still holds the failed attempt's end. */

@@ -84,7 +84,7 @@ static void spc_poller_drop(struct spc_poller *p, struct spc_socket *s)
     if (p->port_backed)
         spc_port_poller_ctl(p->stack, p->native, SP_PORT_POLLER_REMOVE, s->native,
                             (uint32_t)spc_handle_of(s) & SPC_KEY_MASK, 0);
-    if (s->service != NULL)
+    if (s->service != 0)
         p->services--;
     p->members--;
     s->poller = 0;
@@ -138,16 +138,16 @@ int sp_poller_add(int poller, int sock, short events)
         return SP_EEXIST;
     if (p->port_backed) {
         /* A service reads its socket to make progress, so it always listens. */
-        short native = s->service != NULL ? (short)(events | SP_POLLIN) : events;
+        short native = s->service != 0 ? (short)(events | SP_POLLIN) : events;
         rc = spc_port_poller_ctl(p->stack, p->native, SP_PORT_POLLER_ADD, s->native,
                                  (uint32_t)sock & SPC_KEY_MASK, native);
         if (rc < 0)
             return rc;
     }
     s->poller = spc_poller_tag(p);
-    s->poll_events = (uint8_t)events;
+    s->poll_events = (unsigned)events & 3u; /* SP_POLLIN | SP_POLLOUT, checked */
     p->members++;
-    if (s->service != NULL)
+    if (s->service != 0)
         p->services++;
     return 0;
 }
@@ -164,13 +164,13 @@ int sp_poller_modify(int poller, int sock, short events)
     if (s->poller != spc_poller_tag(p))
         return SP_ENOENT;
     if (p->port_backed) {
-        short native = s->service != NULL ? (short)(events | SP_POLLIN) : events;
+        short native = s->service != 0 ? (short)(events | SP_POLLIN) : events;
         rc = spc_port_poller_ctl(p->stack, p->native, SP_PORT_POLLER_MODIFY, s->native,
                                  (uint32_t)sock & SPC_KEY_MASK, native);
         if (rc < 0)
             return rc;
     }
-    s->poll_events = (uint8_t)events;
+    s->poll_events = (unsigned)events & 3u;
     return 0;
 }
 
@@ -206,15 +206,15 @@ static size_t spc_poller_services(struct spc_poller *p, sp_poller_event *out, si
     uint32_t seen = 0;
     for (int i = 0; i < SP_MAX_SOCKETS && seen < p->services; i++) {
         struct spc_socket *s = spc_slot(i);
-        if (!s->in_use || s->poller != tag || s->service == NULL)
+        if (!s->in_use || s->poller != tag || s->service == 0)
             continue;
         seen++;
-        short revents = spc_poller_filter(s, s->service->poll(s, 0));
+        short revents = spc_poller_filter(s, spc_service_of(s)->poll(s, 0));
         if (revents != 0 && n < max) {
             out[n++] = (sp_poller_event){spc_handle_of(s), -1, revents};
             *timeout_ms = 0;
         }
-        int timer = s->service->timer_ms(s);
+        int timer = spc_service_of(s)->timer_ms(s);
         if (timer >= 0 && (*timeout_ms < 0 || timer < *timeout_ms))
             *timeout_ms = timer;
     }
@@ -245,10 +245,10 @@ static int spc_poller_wait_port(struct spc_poller *p, sp_poller_event *out, size
             if (!s->in_use || s->poller != spc_poller_tag(p))
                 continue;
             ev.sock = spc_handle_of(s);
-            if (s->service != NULL) {
+            if (s->service != 0) {
                 if (spc_poller_reported(out, first, ev.sock))
                     continue;
-                ev.revents = s->service->poll(s, ev.revents);
+                ev.revents = spc_service_of(s)->poll(s, ev.revents);
             }
             ev.revents = spc_poller_filter(s, ev.revents);
             if (ev.revents == 0)
@@ -276,8 +276,7 @@ static int spc_poller_wait_generic(struct spc_poller *p, sp_poller_event *out, s
             struct spc_socket *s = spc_slot(i);
             if (!s->in_use || s->poller != tag)
                 continue;
-            short events =
-                s->service != NULL ? (short)(s->poll_events | SP_POLLIN) : s->poll_events;
+            short events = s->service != 0 ? (short)(s->poll_events | SP_POLLIN) : s->poll_events;
             ents[n] = (struct sp_port_pollent){s->native, events, 0};
             slots[n++] = i;
         }
@@ -290,10 +289,10 @@ static int spc_poller_wait_generic(struct spc_poller *p, sp_poller_event *out, s
             struct spc_socket *s = spc_slot(slots[k]);
             int handle = spc_handle_of(s);
             short revents = ents[k].revents;
-            if (s->service != NULL) {
+            if (s->service != 0) {
                 if (spc_poller_reported(out, first, handle))
                     continue;
-                revents = s->service->poll(s, revents);
+                revents = spc_service_of(s)->poll(s, revents);
             }
             revents = spc_poller_filter(s, revents);
             if (revents != 0)
@@ -350,7 +349,7 @@ int sp_port_socket_of(int sock, sp_stack **stack, sp_port_sock *native)
     int rc = spc_lookup(sock, &s);
     if (rc < 0)
         return rc;
-    if (s->service != NULL)
+    if (s->service != 0)
         return SP_EOPNOTSUPP;
     *stack = s->stack;
     *native = s->native;

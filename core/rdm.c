@@ -70,6 +70,9 @@ struct spc_rdm {
     uint8_t datagram[SPC_RDM_HEADER + SP_RDM_MAX_MESSAGE];
 };
 
+#if SP_RDM_MAX_SOCKETS > SPC_SERVICE_INDEX_MAX + 1
+#error "SP_RDM_MAX_SOCKETS must fit a slot's service index (core.h)"
+#endif
 static struct spc_rdm spc_rdm_pool[SP_RDM_MAX_SOCKETS];
 #define SPC_RDM_SEED_AT_BOOT 0x9e3779b9u
 /* Only for ports without entropy: a reboot starts it again (docs/rdm.md). */
@@ -84,7 +87,7 @@ static bool spc_seq_before(uint32_t a, uint32_t b)
 
 static struct spc_rdm *spc_rdm(struct spc_socket *s)
 {
-    return s->service_state;
+    return &spc_rdm_pool[spc_service_index(s)];
 }
 
 static int64_t spc_rdm_now(struct spc_socket *s)
@@ -388,8 +391,7 @@ static short spc_rdm_wants(struct spc_socket *s)
 static void spc_rdm_close(struct spc_socket *s)
 {
     spc_rdm(s)->in_use = false;
-    s->service = NULL;
-    s->service_state = NULL;
+    s->service = 0;
 }
 
 static const struct spc_service spc_rdm_service = {
@@ -438,8 +440,7 @@ static int spc_rdm_attach(struct spc_socket *s)
         r->next_seq = 1;
         r->timeout_ms = SPC_RDM_DEFAULT_TIMEOUT_MS;
         r->rto_ms = SPC_RDM_DEFAULT_RTO_MS;
-        s->service = &spc_rdm_service;
-        s->service_state = r;
+        spc_service_attach(s, SPC_SERVICE_RDM, &spc_rdm_service, (unsigned)i);
         return 0;
     }
     return SP_ENOBUFS;
@@ -451,7 +452,7 @@ static struct spc_rdm *spc_rdm_of(int sock, int *rc)
     *rc = spc_lookup(sock, &s);
     if (*rc < 0)
         return NULL;
-    if (s->service != &spc_rdm_service) {
+    if (spc_service_of(s) != &spc_rdm_service) {
         *rc = SP_EOPNOTSUPP;
         return NULL;
     }
@@ -461,7 +462,7 @@ static struct spc_rdm *spc_rdm_of(int sock, int *rc)
 
 static int spc_rdm_set_option(struct spc_socket *s, int option, int value)
 {
-    if (s->service != &spc_rdm_service)
+    if (spc_service_of(s) != &spc_rdm_service)
         return SP_ENOPROTOOPT;
     if (value < 1)
         return SP_EINVAL;
@@ -474,7 +475,7 @@ static int spc_rdm_set_option(struct spc_socket *s, int option, int value)
 
 static int spc_rdm_get_option(struct spc_socket *s, int option, int *value)
 {
-    if (s->service != &spc_rdm_service)
+    if (spc_service_of(s) != &spc_rdm_service)
         return SP_ENOPROTOOPT;
     *value = (int)(option == SP_OPT_RDM_TIMEOUT ? spc_rdm(s)->timeout_ms : spc_rdm(s)->rto_ms);
     return 0;

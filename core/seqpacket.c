@@ -35,11 +35,14 @@ struct spc_seqpacket {
     uint8_t tx_buf[SPC_SEQ_HEADER + SP_SEQPACKET_MAX_RECORD];
 };
 
+#if SP_SEQPACKET_MAX_SOCKETS > SPC_SERVICE_INDEX_MAX + 1
+#error "SP_SEQPACKET_MAX_SOCKETS must fit a slot's service index (core.h)"
+#endif
 static struct spc_seqpacket spc_seq_pool[SP_SEQPACKET_MAX_SOCKETS];
 
 static struct spc_seqpacket *spc_seq(struct spc_socket *s)
 {
-    return s->service_state;
+    return &spc_seq_pool[spc_service_index(s)];
 }
 
 static int spc_seq_flush(struct spc_socket *s);
@@ -235,8 +238,7 @@ static void spc_seq_close(struct spc_socket *s)
     struct spc_seqpacket *q = spc_seq(s);
     spc_seq_drain(s);
     q->in_use = false;
-    s->service = NULL;
-    s->service_state = NULL;
+    s->service = 0;
 }
 
 static const struct spc_service spc_seqpacket_service = {
@@ -272,8 +274,7 @@ static int spc_seqpacket_attach(struct spc_socket *s)
         q->rx_error = 0;
         q->tx_len = 0;
         q->tx_sent = 0;
-        s->service = &spc_seqpacket_service;
-        s->service_state = q;
+        spc_service_attach(s, SPC_SERVICE_SEQPACKET, &spc_seqpacket_service, (unsigned)i);
         return 0;
     }
     return SP_ENOBUFS;

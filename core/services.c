@@ -11,6 +11,8 @@
 #define SP_ALL_SERVICES 0
 #endif
 
+const struct spc_service *spc_service_ops[1u << SPC_SERVICE_ID_BITS];
+
 struct spc_registry spc_registry = {
 #if SP_ALL_SERVICES
     .seqpacket = &spc_seqpacket_hooks,

@@ -89,8 +89,8 @@ int sp_close(int sock)
         return SP_EBADF;
     if (s->poller != 0)
         spc_poller_forget(s);
-    if (s->service != NULL)
-        s->service->close(s);
+    if (s->service != 0)
+        spc_service_of(s)->close(s);
     int rc = spc_port_close(s->stack, s->native);
     spc_release(s);
     return rc < 0 ? rc : 0;
@@ -158,8 +158,8 @@ int sp_listen(int sock, int backlog)
     if (rc < 0)
         return rc;
     /* A listener carries no records: its framing state goes to the connections. */
-    if (s->service != NULL)
-        s->service->close(s);
+    if (s->service != 0)
+        spc_service_of(s)->close(s);
     s->bound = true;
     s->state = SPC_LISTENING;
     spc_fast_update(s);
@@ -175,7 +175,7 @@ int sp_accept(int sock, sp_addr *peer)
         return SP_EOPNOTSUPP;
     if (s->state != SPC_LISTENING)
         return SP_EINVAL;
-    struct spc_deadline deadline = spc_deadline_in(s->rcv_timeout_ms);
+    struct spc_deadline deadline = spc_deadline_in(spc_timeout_unpack(s->rcv_timeout));
     for (;;) {
         /* Checked before each try so that a full table leaves the connection queued. */
         if (!spc_has_free_slot())
@@ -234,7 +234,7 @@ int spc_settle_connect(struct spc_socket *s)
     rc = spc_port_take_error(s->stack, s->native);
     if (rc < 0) {
         s->state = SPC_FAILED;
-        s->failure = (int8_t)rc;
+        s->failure = (unsigned)-rc & 63u; /* every SP_E* fits (core.h) */
         spc_fast_update(s);
         return rc;
     }
@@ -244,7 +244,7 @@ int spc_settle_connect(struct spc_socket *s)
 
 int spc_take_failure(struct spc_socket *s)
 {
-    int rc = s->state == SPC_FAILED ? s->failure : 0;
+    int rc = s->state == SPC_FAILED ? -(int)s->failure : 0;
     s->failure = 0;
     return rc;
 }
@@ -292,7 +292,7 @@ int sp_connect(int sock, const sp_addr *addr)
     /* A connection is made once; a datagram socket's connect only names its
      * peer, at once, as often as the caller likes. */
     bool connection = spc_is_connection_type(s->type);
-    struct spc_deadline deadline = spc_deadline_in(s->snd_timeout_ms);
+    struct spc_deadline deadline = spc_deadline_in(spc_timeout_unpack(s->snd_timeout));
     if (connection) {
         bool unreported = s->connect_unreported;
         s->connect_unreported = false;
@@ -329,8 +329,8 @@ int sp_shutdown(int sock, int how)
     spc_settle_connect(s); /* a failed attempt is not connected; its error stays pending */
     if (s->state != SPC_CONNECTED)
         return SP_ENOTCONN;
-    if (how != SP_SHUT_RD && s->service != NULL && s->service->drain != NULL)
-        s->service->drain(s); /* the stream's end must come after the last record */
+    if (how != SP_SHUT_RD && s->service != 0 && spc_service_of(s)->drain != NULL)
+        spc_service_of(s)->drain(s); /* the stream's end must come after the last record */
     int rc = spc_port_shutdown(s->stack, s->native, how);
     if (rc < 0)
         return rc;
@@ -468,10 +468,10 @@ int sp_setsockopt(int sock, int option, int value)
         s->nonblocking = value != 0;
         return 0;
     case SP_OPT_RCVTIMEO:
-        s->rcv_timeout_ms = value;
+        s->rcv_timeout = spc_timeout_pack(value);
         return 0;
     case SP_OPT_SNDTIMEO:
-        s->snd_timeout_ms = value;
+        s->snd_timeout = spc_timeout_pack(value);
         return 0;
     case SP_OPT_RDM_TIMEOUT:
     case SP_OPT_RDM_RTO:
@@ -492,10 +492,10 @@ int sp_getsockopt(int sock, int option, int *value)
         *value = s->nonblocking;
         return 0;
     case SP_OPT_RCVTIMEO:
-        *value = s->rcv_timeout_ms;
+        *value = spc_timeout_unpack(s->rcv_timeout);
         return 0;
     case SP_OPT_SNDTIMEO:
-        *value = s->snd_timeout_ms;
+        *value = spc_timeout_unpack(s->snd_timeout);
         return 0;
     case SP_OPT_TYPE:
         *value = s->type;
@@ -514,7 +514,7 @@ int sp_getsockopt(int sock, int option, int *value)
             return 0;
         }
         *value =
-            s->service != NULL && s->service->take_error != NULL ? s->service->take_error(s) : 0;
+            s->service != 0 && spc_service_of(s)->take_error != NULL ? spc_service_of(s)->take_error(s) : 0;
         if (*value == 0)
             *value = spc_port_take_error(s->stack, s->native);
         return 0;

@@ -40,6 +40,9 @@ struct spt_session {
 };
 
 static struct sp_tls_context spt_contexts[SP_TLS_MAX_CONTEXTS];
+#if SP_TLS_MAX_SESSIONS > SPC_SERVICE_INDEX_MAX + 1
+#error "SP_TLS_MAX_SESSIONS must fit a slot's service index (core/core.h)"
+#endif
 static struct spt_session spt_sessions[SP_TLS_MAX_SESSIONS];
 
 static sp_tls_entropy_fn spt_entropy_fn;
@@ -51,7 +54,7 @@ static void *spt_time_arg;
 
 static struct spt_session *spt_of(struct spc_socket *s)
 {
-    return s->service_state;
+    return &spt_sessions[spc_service_index(s)];
 }
 
 /* --- the transport the backend sees ------------------------------------ */
@@ -272,8 +275,7 @@ static void spt_close(struct spc_socket *s)
     spt_backend_conn_free(t->conn);
     t->ctx->users--;
     memset(t, 0, sizeof *t);
-    s->service = NULL;
-    s->service_state = NULL;
+    s->service = 0;
     spc_fast_update(s);
 }
 
@@ -368,7 +370,7 @@ int sp_tls_wrap(int sock, sp_tls_context *ctx)
     int rc = spc_lookup(sock, &s);
     if (rc < 0)
         return rc;
-    if (ctx == NULL || !spt_context_live(ctx) || s->service != NULL)
+    if (ctx == NULL || !spt_context_live(ctx) || s->service != 0)
         return SP_EINVAL;
     if (s->type != SP_SOCK_STREAM)
         return SP_EOPNOTSUPP;
@@ -392,8 +394,7 @@ int sp_tls_wrap(int sock, sp_tls_context *ctx)
         return rc;
     t->in_use = true;
     ctx->users++;
-    s->service = &spt_service;
-    s->service_state = t;
+    spc_service_attach(s, SPC_SERVICE_TLS, &spt_service, (unsigned)(t - spt_sessions));
     spc_fast_update(s); /* its data now goes through TLS, never straight to the port */
     return 0;
 }
@@ -404,7 +405,7 @@ static int spt_lookup(int sock, struct spc_socket **s, struct spt_session **t)
     int rc = spc_lookup(sock, s);
     if (rc < 0)
         return rc;
-    if ((*s)->service != &spt_service)
+    if (spc_service_of(*s) != &spt_service)
         return SP_EINVAL;
     *t = spt_of(*s);
     return 0;
@@ -417,7 +418,7 @@ int sp_tls_handshake(int sock, short *wait_for)
     int rc = spt_lookup(sock, &s, &t);
     if (rc < 0)
         return rc;
-    struct spc_deadline deadline = spc_deadline_in(s->rcv_timeout_ms);
+    struct spc_deadline deadline = spc_deadline_in(spc_timeout_unpack(s->rcv_timeout));
     for (;;) {
         rc = spt_step(t);
         if (rc != SP_EAGAIN)

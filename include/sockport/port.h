@@ -206,7 +206,7 @@ struct sp_port_ops {
      * Receive. A stream returns what is there; a message socket one whole
      * message, returning its FULL length even if longer than @p len (core
      * clamps unless the caller asked SP_MSG_TRUNC). @p from may be NULL (core
-     * names a connection's peer itself). flags: SP_MSG_PEEK honoured,
+     * names a connection's peer: connection_peer). flags: SP_MSG_PEEK honoured,
      * SP_MSG_DONTWAIT and SP_MSG_TRUNC ignored.
      * @return bytes (> 0), or the message's full length (>= 0);
      *         0             end of stream (the peer's FIN, or after a reset
@@ -353,6 +353,26 @@ struct sp_port_ops {
                              const sp_addr *to, void *state);
     ptrdiff_t (*recv_direct)(sp_port_sock sock, void *buf, size_t len, int flags, sp_addr *from,
                              void *state);
+
+    /**
+     * The peer of a connection-oriented socket, for sp_recvfrom() (which
+     * names a connection's sender even once the peer has reset it): as
+     * peer_addr(), but also after the connection was reset or closed by both
+     * sides, until close() (peer_addr() says SP_ENOTCONN then, as Linux's
+     * getpeername()). Core asks after a recv() of such a socket returned
+     * >= 0 for a caller that wants the sender. Keep what it takes outside the
+     * per-socket record where RAM is scarce (the lwIP port copies the peer
+     * into its shared queue-node pool when lwIP lets go of the connection).
+     * @return 0; SP_ENOTCONN never connected, or the port could not keep it
+     *         (the caller then gets an unnamed address; say when, in the
+     *         port's documentation).
+     * NULL: core keeps each connection's peer itself from when it is
+     * established, in an array of SP_MAX_SOCKETS peers (24 bytes each) that
+     * exists only in builds with SP_KEEP_PEERS (CMake SOCKPORT_KEEP_PEERS:
+     * on by default, off when cross-compiling); without it core asks
+     * peer_addr(), which cannot answer after a reset.
+     */
+    int (*connection_peer)(void *state, sp_port_sock sock, sp_addr *out);
 };
 
 /** A stack instance. Ports create and own these (often static storage). */

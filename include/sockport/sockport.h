@@ -577,8 +577,14 @@ int sp_getpeername(int sock, sp_addr *out);
 /** Portable options. Every value is an int. */
 enum sp_option {
     SP_OPT_NONBLOCK = 1,  /**< 1: calls return SP_EAGAIN / SP_EINPROGRESS instead of waiting */
-    SP_OPT_RCVTIMEO = 2,  /**< ms sp_recv/sp_recvfrom/sp_accept wait; SP_FOREVER (default) */
-    SP_OPT_SNDTIMEO = 3,  /**< ms sp_send/sp_sendto/sp_connect wait; SP_FOREVER (default) */
+    SP_OPT_RCVTIMEO = 2,  /**< ms sp_recv/sp_recvfrom/sp_accept wait; SP_FOREVER (default).
+                               Kept in 16 bits: up to 32 767 ms exactly, a longer one
+                               rounded up to 12 significant bits (at most 1/2048 more, as
+                               Linux rounds up to its tick), at most 2 146 435 072 ms
+                               (24.8 days; more is kept as that). sp_getsockopt() returns
+                               the value kept, and waits use it. */
+    SP_OPT_SNDTIMEO = 3,  /**< ms sp_send/sp_sendto/sp_connect wait; SP_FOREVER (default);
+                               kept as SP_OPT_RCVTIMEO */
     SP_OPT_REUSEADDR = 4, /**< 1: bind to a port still in TIME_WAIT */
     SP_OPT_NODELAY = 5,   /**< 1: TCP sends small segments at once (no Nagle) */
     SP_OPT_KEEPALIVE = 6, /**< 1: TCP probes an idle connection (other sockets keep it, as Linux) */
@@ -668,6 +674,7 @@ void sp_use_rdm(void);
 #ifndef SP_SEQPACKET_MAX_RECORD
 #define SP_SEQPACKET_MAX_RECORD 16384
 #endif
+/* Framed sequenced-packet connections at once (static pool, 1..256). */
 #ifndef SP_SEQPACKET_MAX_SOCKETS
 #define SP_SEQPACKET_MAX_SOCKETS 8
 #endif
@@ -690,6 +697,7 @@ void sp_use_rdm(void);
 #ifndef SP_RDM_WINDOW
 #define SP_RDM_WINDOW 16
 #endif
+/* RDM sockets at once (static pool, 1..256). */
 #ifndef SP_RDM_MAX_SOCKETS
 #define SP_RDM_MAX_SOCKETS 4
 #endif
@@ -743,10 +751,11 @@ int sp_rdm_get_stats(int sock, sp_rdm_stats *out);
 /* Polling                                                                  */
 /* ------------------------------------------------------------------------ */
 
-#define SP_POLLIN 0x01   /**< readable: data, a message, a queued connection, or end of stream */
-#define SP_POLLOUT 0x02  /**< writable; or a connect attempt has ended */
-#define SP_POLLERR 0x04  /**< an error is pending (always reported) */
-#define SP_POLLHUP 0x08  /**< the peer closed its side or the connection is gone (always reported) \
+#define SP_POLLIN 0x01  /**< readable: data, a message, a queued connection, or end of stream */
+#define SP_POLLOUT 0x02 /**< writable; or a connect attempt has ended */
+#define SP_POLLERR 0x04 /**< an error is pending (always reported) */
+#define SP_POLLHUP                                                                                 \
+    0x08                 /**< the peer closed its side or the connection is gone (always reported) \
                           */
 #define SP_POLLNVAL 0x10 /**< not an open handle (always reported) */
 

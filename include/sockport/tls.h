@@ -130,7 +130,7 @@ typedef struct sp_tls_context sp_tls_context;
 #ifndef SP_TLS_MAX_CONTEXTS
 #define SP_TLS_MAX_CONTEXTS 4
 #endif
-/** How many TLS connections may exist at once (static pool). */
+/** How many TLS connections may exist at once (static pool, 1..256). */
 #ifndef SP_TLS_MAX_SESSIONS
 #define SP_TLS_MAX_SESSIONS 8
 #endif

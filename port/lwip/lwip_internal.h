@@ -166,8 +166,11 @@ struct sp_lwip_sock {
                     uint16_t head;
                     uint16_t tail;
                 } queue;
-                /* A connection in a listener's queue: the next one, and the
-                 * node holding its peer (Linux names it even after a reset). */
+                /* A connection: while in a listener's queue, the next one
+                 * there; the node holding its peer while it waits there
+                 * (sp_accept() names it even after a reset) and once lwIP has
+                 * let go of the pcb (sp_recvfrom() still names it:
+                 * connection_peer in port.h), else SP_LWIP_NONE. */
                 struct {
                     uint16_t next;
                     uint16_t peer_node;
@@ -277,6 +280,8 @@ ptrdiff_t sp_lwip_tcp_recv(struct sp_lwip_sock *sock, void *buf, size_t len, boo
 int sp_lwip_tcp_shutdown(struct sp_lwip_sock *sock, int how);
 short sp_lwip_tcp_revents(struct sp_lwip_sock *sock);
 int sp_lwip_tcp_addr(struct sp_lwip_sock *sock, bool local, ip_addr_t *ip, uint16_t *port);
+/* The peer of a connection, also once lwIP let go of its pcb: 0 or SP_ENOTCONN. */
+int sp_lwip_tcp_connection_peer(struct sp_lwip_sock *sock, ip_addr_t *ip, uint16_t *port);
 /* Apply the socket's options that live in the pcb (nodelay, keepalive...). */
 void sp_lwip_tcp_apply_options(struct sp_lwip_sock *sock);
 /* Send what was written since the last call (one tcp_output() per connection). */

@@ -26,6 +26,10 @@ struct sp_lwip_sock *sp_lwip_sock_alloc(int family, int kind)
             sock->family = (unsigned)family & 3u;
             sock->kind = (uint8_t)kind;
             sock->linger = -1;
+            if (kind == SP_LWIP_KIND_TCP) {
+                sock->u.tcp.q.pending.next = SP_LWIP_NONE;
+                sock->u.tcp.q.pending.peer_node = SP_LWIP_NONE;
+            }
             return sock;
         }
     }
@@ -42,7 +46,7 @@ void sp_lwip_sock_release(struct sp_lwip_sock *sock)
         if (sock->u.tcp.rx != NULL) {
             pbuf_free(sock->u.tcp.rx);
         }
-        if (sock->queued && sock->u.tcp.q.pending.peer_node != SP_LWIP_NONE) {
+        if (sock->state != SP_LWIP_LISTENING && sock->u.tcp.q.pending.peer_node != SP_LWIP_NONE) {
             sp_lwip_node_free(sock->u.tcp.q.pending.peer_node);
         }
     } else {
@@ -422,6 +426,22 @@ static int lwip_peer_addr(void *state, sp_port_sock ref, sp_addr *out)
     return lwip_addr_of(ref, false, out);
 }
 
+static int lwip_connection_peer(void *state, sp_port_sock ref, sp_addr *out)
+{
+    SP_LWIP_LOOKUP(sock, ref);
+    if (sock->kind != SP_LWIP_KIND_TCP) {
+        return lwip_peer_addr(state, ref, out);
+    }
+    ip_addr_t ip;
+    uint16_t port;
+    int rc = sp_lwip_tcp_connection_peer(sock, &ip, &port);
+    if (rc < 0) {
+        return rc;
+    }
+    sp_lwip_addr_from_ip(sock->family, &ip, port, out);
+    return 0;
+}
+
 /* A buffer size as the record keeps it: the power of two at or above @p value
  * (the stack rounds, as Linux doubles), 2^1 at least, so 0 can mean "not set". */
 static uint8_t buffer_shift(int value)
@@ -566,7 +586,7 @@ static int lwip_get_native_option(void *state, sp_port_sock ref, int level, int 
     .set_option = lwip_set_option, .get_option = lwip_get_option,                                  \
     .set_native_option = lwip_set_native_option, .get_native_option = lwip_get_native_option,      \
     .poll = sp_lwip_op_poll, .resolve = sp_lwip_op_resolve, .entropy = sp_lwip_op_entropy,         \
-    SP_LWIP_DIRECT_OPS_INIT
+    .connection_peer = lwip_connection_peer, SP_LWIP_DIRECT_OPS_INIT
 
 const struct sp_port_ops sp_lwip_ops = {SP_LWIP_COMMON_OPS};
 

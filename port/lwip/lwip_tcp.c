@@ -1,7 +1,9 @@
 /*
  * TCP sockets over lwIP's raw API. lwIP's callback rules (src/include/lwip/tcp.h)
  * shape everything here:
- * - the error callback runs after lwIP freed the pcb: drop the pointer, never use it;
+ * - the error callback runs after lwIP freed the pcb (ERR_ABRT: its timers gave
+ *   up), or just before (ERR_RST, ERR_CLSD: tcp_in.c frees it right after):
+ *   drop the pointer, and use it only in those two cases;
  * - a NULL pbuf in the receive callback is the peer's FIN;
  * - tcp_recved() only as the application consumes data, so the window is the
  *   receive buffer and a slow reader slows the sender;
@@ -68,12 +70,24 @@ static uint16_t index_of(const struct sp_lwip_sock *sock)
     return (uint16_t)(sock - sp_lwip_socks);
 }
 
+/* Copy a connection's peer into a node of the shared pool while lwIP still
+ * has the pcb, for sp_recvfrom() after it lets go (connection_peer in port.h:
+ * a node only for connections that ended, never a copy in every record). An
+ * empty pool leaves it unnamed (docs/lwip.md). */
+static void keep_peer(struct sp_lwip_sock *sock, const struct tcp_pcb *pcb)
+{
+    if (sock->state == SP_LWIP_CONNECTED && sock->u.tcp.q.pending.peer_node == SP_LWIP_NONE) {
+        sock->u.tcp.q.pending.peer_node = sp_lwip_node_hold_peer(&pcb->remote_ip, pcb->remote_port);
+    }
+}
+
 /* Both directions have finished: lwIP takes the pcb through LAST_ACK or
  * TIME_WAIT and frees it without telling anyone, so the socket lets go now. */
 static void release_if_both_closed(struct sp_lwip_sock *sock)
 {
     if (sock->fin_received && sock->shut_wr && sock->pcb.tcp != NULL) {
         remember_local(sock, sock->pcb.tcp);
+        keep_peer(sock, sock->pcb.tcp);
         detach(sock);
         sock->state = SP_LWIP_GONE;
     }
@@ -120,7 +134,10 @@ static err_t on_sent(void *arg, struct tcp_pcb *pcb, u16_t len)
 static void on_error(void *arg, err_t err)
 {
     struct sp_lwip_sock *sock = arg;
-    sock->pcb.tcp = NULL; /* lwIP freed it before calling us */
+    if ((err == ERR_RST || err == ERR_CLSD) && sock->pcb.tcp != NULL) {
+        keep_peer(sock, sock->pcb.tcp); /* lwIP frees the pcb after this call returns */
+    }
+    sock->pcb.tcp = NULL; /* freed, or about to be: never used again */
     if (sock->state == SP_LWIP_CLOSING) {
         sp_lwip_sock_release(sock);
         return;
@@ -461,11 +478,13 @@ int sp_lwip_tcp_accept(struct sp_lwip_sock *sock, struct sp_lwip_sock **out, ip_
     }
     uint16_t peer_node = conn->u.tcp.q.pending.peer_node;
     sp_lwip_node_peer(peer_node, peer, peer_port);
-    sp_lwip_node_free(peer_node);
+    /* Out of the queue: q.pending.next means nothing now; peer_node stays
+     * only while lwIP has let go of the pcb (connection_peer). */
     conn->queued = false;
-    conn->u.tcp.q.pending.next = SP_LWIP_NONE;
-    conn->u.tcp.q.pending.peer_node = SP_LWIP_NONE;
     if (conn->pcb.tcp != NULL) {
+        /* The pcb names the peer from now on. */
+        sp_lwip_node_free(peer_node);
+        conn->u.tcp.q.pending.peer_node = SP_LWIP_NONE;
         tcp_backlog_accepted(conn->pcb.tcp);
         conn->state = SP_LWIP_CONNECTED;
         release_if_both_closed(conn);
@@ -513,6 +532,10 @@ static int reopen(struct sp_lwip_sock *sock)
     sock->state = SP_LWIP_OPEN;
     sock->pending_error = 0;
     sock->fin_received = false;
+    if (sock->u.tcp.q.pending.peer_node != SP_LWIP_NONE) {
+        sp_lwip_node_free(sock->u.tcp.q.pending.peer_node);
+        sock->u.tcp.q.pending.peer_node = SP_LWIP_NONE;
+    }
     sock->local_known = false;
     sp_lwip_tcp_apply_options(sock);
     /* The bound port is taken meanwhile (by a connection in TIME_WAIT, say):
@@ -684,6 +707,15 @@ int sp_lwip_tcp_shutdown(struct sp_lwip_sock *sock, int how)
         release_if_both_closed(sock);
     }
     return 0;
+}
+
+int sp_lwip_tcp_connection_peer(struct sp_lwip_sock *sock, ip_addr_t *ip, uint16_t *port)
+{
+    if (sock->state != SP_LWIP_LISTENING && sock->u.tcp.q.pending.peer_node != SP_LWIP_NONE) {
+        sp_lwip_node_peer(sock->u.tcp.q.pending.peer_node, ip, port);
+        return 0;
+    }
+    return sp_lwip_tcp_addr(sock, false, ip, port);
 }
 
 short sp_lwip_tcp_revents(struct sp_lwip_sock *sock)

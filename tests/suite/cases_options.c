@@ -2,6 +2,8 @@
  * type-specific options, and the native pass-through. */
 #include "suite.h"
 
+#include <limits.h>
+
 SP_CASE(options_defaults_of_a_new_socket)
 {
     int sock = sp_t_socket(SP_AF_INET, SP_SOCK_STREAM);
@@ -47,6 +49,43 @@ SP_CASE(options_round_trip_on_stream)
     sp_t_setopt(sock, SP_OPT_LINGER, 5); /* ports may treat n > 0 as background */
     int linger = sp_t_getopt(sock, SP_OPT_LINGER);
     assert_true(linger == 5 || linger == -1);
+    SP_ASSERT_RC(sp_close(sock), 0);
+}
+
+/* Timeouts up to 32 767 ms read back exactly; longer ones as core keeps
+ * them: rounded up to 12 significant bits (at most 1/2048 more, as Linux
+ * rounds SO_RCVTIMEO up to its tick), at most 2 146 435 072 ms (sockport.h,
+ * SP_OPT_RCVTIMEO). */
+SP_CASE(options_long_timeouts_read_back_rounded_up)
+{
+    static const struct {
+        int set;
+        int kept;
+    } known[] = {
+        {32767, 32767},        {32768, 32768},           {32769, 32784},
+        {65520, 65520},        {65521, 65536},           {100001, 100032},
+        {3600000, 3600384},    {2146435072, 2146435072}, {2146435073, 2146435072},
+        {INT_MAX, 2146435072},
+    };
+    static const int options[] = {SP_OPT_RCVTIMEO, SP_OPT_SNDTIMEO};
+    int sock = sp_t_socket(SP_AF_INET, SP_SOCK_DGRAM);
+    for (size_t o = 0; o < 2; o++) {
+        for (size_t i = 0; i < sizeof known / sizeof known[0]; i++) {
+            sp_t_setopt(sock, options[o], known[i].set);
+            assert_int_equal(sp_t_getopt(sock, options[o]), known[i].kept);
+        }
+        /* Every value from 1 ms up by steps of about 3 %: never less, at most 1/2048 more. */
+        for (long long ms = 1; ms <= 2146435072; ms += ms / 32 + 1) {
+            sp_t_setopt(sock, options[o], (int)ms);
+            long long kept = sp_t_getopt(sock, options[o]);
+            if (kept < ms || kept > ms + ms / 2048) {
+                print_error("option %d: set %lld, kept %lld\n", options[o], ms, kept);
+            }
+            assert_true(kept >= ms && kept <= ms + ms / 2048);
+        }
+        sp_t_setopt(sock, options[o], SP_FOREVER);
+        assert_int_equal(sp_t_getopt(sock, options[o]), SP_FOREVER);
+    }
     SP_ASSERT_RC(sp_close(sock), 0);
 }
 
@@ -159,6 +198,7 @@ int sp_suite_group_options(void)
     static const struct CMUnitTest tests[] = {
         SP_TEST(options_defaults_of_a_new_socket),
         SP_TEST(options_round_trip_on_stream),
+        SP_TEST(options_long_timeouts_read_back_rounded_up),
         SP_TEST(options_round_trip_on_datagram),
         SP_TEST(options_buffer_sizes_are_accepted),
         SP_TEST(options_out_of_range_values_are_einval),
