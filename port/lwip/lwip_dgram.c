@@ -329,14 +329,10 @@ ptrdiff_t sp_lwip_dgram_send(struct sp_lwip_sock *sock, const void *buf, size_t 
         0xFFFFu - (v4 ? SP_LWIP_IP4_HEADER : SP_LWIP_IP6_HEADER) - (udp ? SP_LWIP_UDP_HEADER : 0)) {
         return SP_EMSGSIZE;
     }
-#if LWIP_IPV6
-    /* lwIP writes the checksum at its offset without looking at the length
-     * (an assertion, or bytes past the payload): Linux says EINVAL. Core
-     * refuses short ICMPv6 already; this holds for every offset lwIP uses. */
-    if (!udp && sock->pcb.raw->chksum_reqd && len < (size_t)sock->pcb.raw->chksum_offset + 2u) {
-        return SP_EINVAL;
-    }
-#endif
+    /* lwIP writes a raw socket's checksum at its offset without looking at
+     * the length: the port asks for one only on ICMPv6 sockets, at offset 2
+     * (lwip_raw.c), and core refuses an ICMPv6 message shorter than 4 bytes
+     * (SP_EINVAL, as Linux). */
     /* Checked where Linux checks it: for an explicit destination. A connected
      * socket's peer passed at connect time and stays allowed, as Linux's
      * cached route does, even if SP_OPT_BROADCAST is turned off since. */
@@ -351,11 +347,12 @@ ptrdiff_t sp_lwip_dgram_send(struct sp_lwip_sock *sock, const void *buf, size_t 
         memcpy(p->payload, buf, len);
     }
     err_t err;
-    if (udp) {
-        err = to != NULL ? udp_sendto(sock->pcb.udp, p, to, to_port) : udp_send(sock->pcb.udp, p);
+    if (!udp) {
+        err = sp_lwip_raw->send(sock->pcb.raw, p, to);
+    } else if (to != NULL) {
+        err = udp_sendto(sock->pcb.udp, p, to, to_port);
     } else {
-        err = to != NULL ? sp_lwip_raw->sendto(sock->pcb.raw, p, to)
-                         : sp_lwip_raw->send(sock->pcb.raw, p);
+        err = udp_send(sock->pcb.udp, p);
     }
     pbuf_free(p);
     if (err != ERR_OK) {
@@ -367,7 +364,7 @@ ptrdiff_t sp_lwip_dgram_send(struct sp_lwip_sock *sock, const void *buf, size_t 
 }
 
 ptrdiff_t sp_lwip_dgram_recv(struct sp_lwip_sock *sock, void *buf, size_t len, bool peek,
-                             ip_addr_t *from, uint16_t *from_port)
+                             sp_addr *from)
 {
     /* Core receives nothing on a socket shut for reading. */
     if (sock->u.dgram.count == 0) {
@@ -380,7 +377,10 @@ ptrdiff_t sp_lwip_dgram_recv(struct sp_lwip_sock *sock, void *buf, size_t len, b
         pbuf_copy_partial(n->packet, buf, (u16_t)take, 0);
     }
     if (from != NULL) {
-        node_get_addr(n, from, from_port);
+        ip_addr_t ip;
+        uint16_t port;
+        node_get_addr(n, &ip, &port);
+        sp_lwip_addr_from_ip(sock->family, &ip, port, from);
     }
     if (!peek) {
         dequeue(sock);

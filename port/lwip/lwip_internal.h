@@ -15,7 +15,8 @@
  * - send and recv on a stream: connected (as core saw it: the record is
  *   SP_LWIP_CONNECTED or SP_LWIP_GONE since), not shut that way by
  *   sp_shutdown(), at least one byte; without a destination only on a
- *   connected datagram socket; a datagram within its family's size limit;
+ *   connected datagram socket; a datagram within its family's size limit,
+ *   an ICMPv6 message of a raw socket at least 4 bytes (its checksum's);
  *   no @c from for a stream (core names the peer itself);
  * - shutdown: connected, @p how valid; peer_addr: connected;
  * - set_option and get_option: only REUSEADDR, NODELAY (stream only),
@@ -310,9 +311,9 @@ int sp_lwip_dgram_bind(struct sp_lwip_sock *sock, const ip_addr_t *ip, uint16_t 
 int sp_lwip_dgram_connect(struct sp_lwip_sock *sock, const ip_addr_t *ip, uint16_t port);
 ptrdiff_t sp_lwip_dgram_send(struct sp_lwip_sock *sock, const void *buf, size_t len,
                              const ip_addr_t *to, uint16_t to_port);
-/* @p from and @p from_port may be NULL: the sender is not wanted. */
+/* @p from may be NULL: the sender is not wanted. */
 ptrdiff_t sp_lwip_dgram_recv(struct sp_lwip_sock *sock, void *buf, size_t len, bool peek,
-                             ip_addr_t *from, uint16_t *from_port);
+                             sp_addr *from);
 short sp_lwip_dgram_revents(struct sp_lwip_sock *sock);
 int sp_lwip_dgram_addr(struct sp_lwip_sock *sock, bool local, ip_addr_t *ip, uint16_t *port);
 void sp_lwip_dgram_flush(struct sp_lwip_sock *sock);
@@ -343,8 +344,8 @@ struct sp_lwip_raw_calls {
     void (*remove)(struct raw_pcb *pcb);
     err_t (*bind)(struct raw_pcb *pcb, const ip_addr_t *ip);
     err_t (*connect)(struct raw_pcb *pcb, const ip_addr_t *ip);
-    err_t (*send)(struct raw_pcb *pcb, struct pbuf *p);
-    err_t (*sendto)(struct raw_pcb *pcb, struct pbuf *p, const ip_addr_t *ip);
+    /* To @p ip; NULL: to the connected peer. */
+    err_t (*send)(struct raw_pcb *pcb, struct pbuf *p, const ip_addr_t *ip);
 };
 extern const struct sp_lwip_raw_calls sp_lwip_raw_calls;
 /* NULL until sp_lwip_use_raw() (or from the start with SP_ALL_SERVICES). */

@@ -50,13 +50,17 @@ static int raw_open(struct sp_lwip_sock *sock, int protocol)
     return 0;
 }
 
+static err_t raw_send_to(struct raw_pcb *pcb, struct pbuf *p, const ip_addr_t *ip)
+{
+    return ip != NULL ? raw_sendto(pcb, p, ip) : raw_send(pcb, p);
+}
+
 const struct sp_lwip_raw_calls sp_lwip_raw_calls = {
     .open = raw_open,
     .remove = raw_remove,
     .bind = raw_bind,
     .connect = raw_connect,
-    .send = raw_send,
-    .sendto = raw_sendto,
+    .send = raw_send_to,
 };
 
 void sp_lwip_use_raw(void)

@@ -310,9 +310,6 @@ static ptrdiff_t lwip_send(void *state, sp_port_sock ref, const void *buf, size_
     return sp_lwip_dgram_send(sock, buf, len, &ip, port);
 }
 
-static ptrdiff_t lwip_recv_now(struct sp_lwip_sock *sock, void *buf, size_t len, bool peek,
-                               sp_addr *from);
-
 static ptrdiff_t lwip_recv(void *state, sp_port_sock ref, void *buf, size_t len, int flags,
                            sp_addr *from)
 {
@@ -323,10 +320,14 @@ static ptrdiff_t lwip_recv(void *state, sp_port_sock ref, void *buf, size_t len,
      * arrives only when the pump turns. Delivering it before a receive that
      * finds nothing queued lets it succeed at the first try, instead of
      * failing, making core poll, and trying again. */
-    if (sock->kind == SP_LWIP_KIND_TCP ? sock->u.tcp.rx == NULL : !sp_lwip_dgram_waiting(sock)) {
+    bool tcp = sock->kind == SP_LWIP_KIND_TCP;
+    if (tcp ? sock->u.tcp.rx == NULL : !sp_lwip_dgram_waiting(sock)) {
         sp_lwip_deliver_loopback();
     }
-    return lwip_recv_now(sock, buf, len, peek, from);
+    if (tcp) {
+        return sp_lwip_tcp_recv(sock, buf, len, peek); /* core names a connection's peer */
+    }
+    return sp_lwip_dgram_recv(sock, buf, len, peek, from);
 }
 
 /* The direct forms (port.h): the same calls, with the arguments in the
@@ -354,24 +355,6 @@ static ptrdiff_t lwip_recv_direct(sp_port_sock ref, void *buf, size_t len, int f
     return lwip_recv(state, ref, buf, len, flags, from);
 }
 #endif
-
-static ptrdiff_t lwip_recv_now(struct sp_lwip_sock *sock, void *buf, size_t len, bool peek,
-                               sp_addr *from)
-{
-    if (sock->kind == SP_LWIP_KIND_TCP) {
-        return sp_lwip_tcp_recv(sock, buf, len, peek); /* core names a connection's peer */
-    }
-    if (from == NULL) {
-        return sp_lwip_dgram_recv(sock, buf, len, peek, NULL, NULL);
-    }
-    ip_addr_t ip; /* set when a datagram is there */
-    uint16_t port;
-    ptrdiff_t got = sp_lwip_dgram_recv(sock, buf, len, peek, &ip, &port);
-    if (got >= 0) {
-        sp_lwip_addr_from_ip(sock->family, &ip, port, from);
-    }
-    return got;
-}
 
 static int lwip_shutdown(void *state, sp_port_sock ref, int how)
 {

@@ -662,18 +662,9 @@ ptrdiff_t sp_lwip_tcp_recv(struct sp_lwip_sock *sock, void *buf, size_t len, boo
         }
         return SP_EAGAIN;
     }
-    size_t want = len < available ? len : available;
-    size_t copied = 0;
-    size_t offset = sock->rx_offset;
-    for (struct pbuf *q = sock->u.tcp.rx; q != NULL && copied < want; q = q->next) {
-        size_t take = (size_t)q->len - offset;
-        if (take > want - copied) {
-            take = want - copied;
-        }
-        memcpy((uint8_t *)buf + copied, (const uint8_t *)q->payload + offset, take);
-        copied += take;
-        offset = 0;
-    }
+    /* Both fit the chain's 16-bit length. */
+    size_t copied = pbuf_copy_partial(sock->u.tcp.rx, buf,
+                                      (u16_t)(len < available ? len : available), sock->rx_offset);
     if (!peek) {
         consume(sock, copied);
     }
