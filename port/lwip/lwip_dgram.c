@@ -233,20 +233,17 @@ void sp_lwip_dgram_flush(struct sp_lwip_sock *sock)
 
 void sp_lwip_dgram_close(struct sp_lwip_sock *sock)
 {
-    if (sock->kind == SP_LWIP_KIND_UDP && sock->pcb.udp != NULL) {
+    /* A datagram socket has its pcb from open to close (lwIP never frees it). */
+    if (sock->kind == SP_LWIP_KIND_UDP) {
         udp_remove(sock->pcb.udp);
-    } else if (sock->kind == SP_LWIP_KIND_RAW && sock->pcb.raw != NULL) {
+    } else {
         sp_lwip_raw->remove(sock->pcb.raw);
     }
-    sock->pcb.any = NULL;
     sp_lwip_sock_release(sock);
 }
 
 void sp_lwip_dgram_apply_options(struct sp_lwip_sock *sock)
 {
-    if (sock->pcb.any == NULL) {
-        return;
-    }
     if (sock->kind == SP_LWIP_KIND_UDP) {
         struct udp_pcb *pcb = sock->pcb.udp;
         sp_lwip_set_so_options(sock, &pcb->so_options, SOF_REUSEADDR | SOF_BROADCAST);
@@ -286,10 +283,16 @@ static bool is_broadcast(const ip4_addr_t *dest)
     return false;
 }
 
+/* A broadcast destination without SP_OPT_BROADCAST. */
+static bool broadcast_refused(const struct sp_lwip_sock *sock, const ip_addr_t *dest)
+{
+    return !sock->opt_broadcast && IP_IS_V4(dest) && is_broadcast(ip_2_ip4(dest));
+}
+
 int sp_lwip_dgram_connect(struct sp_lwip_sock *sock, const ip_addr_t *ip, uint16_t port)
 {
     /* Linux refuses the peer itself (EACCES), not each later send. */
-    if (!sock->opt_broadcast && IP_IS_V4(ip) && is_broadcast(ip_2_ip4(ip))) {
+    if (broadcast_refused(sock, ip)) {
         return SP_EACCES;
     }
     sp_lwip_dgram_apply_options(sock);
@@ -336,7 +339,7 @@ ptrdiff_t sp_lwip_dgram_send(struct sp_lwip_sock *sock, const void *buf, size_t 
     /* Checked where Linux checks it: for an explicit destination. A connected
      * socket's peer passed at connect time and stays allowed, as Linux's
      * cached route does, even if SP_OPT_BROADCAST is turned off since. */
-    if (to != NULL && !sock->opt_broadcast && v4 && is_broadcast(ip_2_ip4(to))) {
+    if (to != NULL && broadcast_refused(sock, to)) {
         return SP_EACCES;
     }
     struct pbuf *p = pbuf_alloc(udp ? PBUF_TRANSPORT : PBUF_IP, (u16_t)len, PBUF_RAM);

@@ -131,18 +131,18 @@ int sp_lwip_set_dns_server(sp_stack *stack, unsigned index, const sp_addr *serve
     if (index >= DNS_MAX_SERVERS) {
         return SP_EINVAL;
     }
-    if (server == NULL) {
-        dns_setserver((u8_t)index, NULL);
-        return 0;
-    }
-    if (server->family != SP_AF_INET && server->family != SP_AF_INET6) {
-        return SP_EAFNOSUPPORT;
-    }
     ip_addr_t ip;
-    uint16_t port;
-    sp_lwip_addr_to_ip(server, &ip, &port);
-    dns_setserver((u8_t)index, &ip);
-    sp_lwip_dns_server_port = port != 0 ? port : 53;
+    const ip_addr_t *chosen = NULL; /* no server */
+    if (server != NULL) {
+        if (server->family != SP_AF_INET && server->family != SP_AF_INET6) {
+            return SP_EAFNOSUPPORT;
+        }
+        uint16_t port;
+        sp_lwip_addr_to_ip(server, &ip, &port);
+        sp_lwip_dns_server_port = port != 0 ? port : 53;
+        chosen = &ip;
+    }
+    dns_setserver((u8_t)index, chosen);
     return 0;
 #else
     (void)index;
