@@ -1,6 +1,7 @@
 /*
- * The input hooks: the port looks at every IP packet before lwIP does (both
- * IP versions in one function), for what lwIP's raw API does not do by itself.
+ * The hooks: the port looks at every IP packet before lwIP does (both IP
+ * versions in one function), and at every TCP segment lwIP has found its pcb
+ * for, for what lwIP's raw API does not do by itself.
  *
  * ICMP errors for connected UDP sockets. lwIP tells UDP pcbs nothing about
  * "port unreachable", but a POSIX host turns it into ECONNREFUSED on the next
@@ -12,8 +13,9 @@
  * neither reading) ACK each other's ACKs for ever. Over the loopback that is
  * an endless loop inside netif_poll() (also reported as esp-idf issue 2425).
  * A pure ACK that tells such a pcb nothing new (the acknowledgment it already
- * has, a window still 0, nothing of its own unacknowledged) is dropped here
- * when another came for the same pcb in the same millisecond, in ESTABLISHED
+ * has, a window still 0, nothing of its own unacknowledged) is dropped by the
+ * TCP input hook (lwIP has found the pcb and checked the segment then) when
+ * another came for the same pcb in the same millisecond, in ESTABLISHED
  * and in every state after a FIN (the FINs wait behind the closed windows).
  *
  * Replies of DNS servers. lwIP's DNS client reports "no such name" and "no
@@ -40,17 +42,7 @@ enum {
     PROTO_ICMP = 1,
     PROTO_UDP = 17,
     PROTO_ICMP6 = 58,
-    PROTO_TCP = 6,
-    TCP_HEADER = 20,
-    TCP_FLAG_BITS = 0x3F, /* FIN SYN RST PSH ACK URG */
-    TCP_ONLY_ACK = 0x10,
 };
-
-static uint32_t read_be32(const uint8_t *bytes)
-{
-    return ((uint32_t)bytes[0] << 24) | ((uint32_t)bytes[1] << 16) | ((uint32_t)bytes[2] << 8) |
-           bytes[3];
-}
 
 static uint16_t read_be16(const uint8_t *bytes)
 {
@@ -136,33 +128,23 @@ static bool storm_state(enum tcp_state state)
     }
 }
 
-/* Whether a TCP segment (header at @p tcp, @p payload_len data bytes) from
- * @p src to @p dst is a pure ACK carrying nothing new to a zero-window pcb. */
-static bool is_storm_ack(const uint8_t *tcp, size_t payload_len, const ip_addr_t *src,
-                         const ip_addr_t *dst)
+int sp_lwip_hook_tcp_in(struct tcp_pcb *pcb, const struct tcp_hdr *header, const struct pbuf *data)
 {
-    if (payload_len != 0 || (tcp[13] & TCP_FLAG_BITS) != TCP_ONLY_ACK) {
-        return false;
-    }
-    uint16_t src_port = read_be16(tcp);
-    uint16_t dst_port = read_be16(tcp + 2);
-    for (struct tcp_pcb *pcb = tcp_active_pcbs; pcb != NULL; pcb = pcb->next) {
-        if (pcb->local_port != dst_port || pcb->remote_port != src_port ||
-            !sp_lwip_ip_equal(&pcb->local_ip, dst) || !sp_lwip_ip_equal(&pcb->remote_ip, src)) {
-            continue;
-        }
-        /* The sequence number is not compared: a zero-window probe counts its
-         * byte in snd_nxt, so each end's ACKs run one ahead of what the other
-         * accepted, and a pure ACK carries nothing at its sequence anyway. */
-        bool nothing_new = storm_state(pcb->state) && pcb->rcv_wnd == 0 && pcb->unacked == NULL &&
-                           pcb->snd_wnd == 0 && read_be16(tcp + 14) == 0 &&
-                           read_be32(tcp + 8) == pcb->lastack;
-        /* One such ACK per pcb and millisecond still goes in: it answers a
-         * window probe (and lwIP counts unanswered probes towards giving up).
-         * The storm sends the next one within the same millisecond. */
-        return nothing_new && !first_this_ms(pcb);
-    }
-    return false;
+    /* A pure ACK (no data: lwIP took the headers off @p data) to a pcb with
+     * a zero window both ways and nothing of its own unacknowledged, the
+     * acknowledgment and the window it already has. lwIP converted the
+     * header's fields to host order; @p pcb may be a listen pcb, whose state
+     * storm_state() refuses before any other field is read. The sequence
+     * number is not compared: a zero-window probe counts its byte in
+     * snd_nxt, so each end's ACKs run one ahead of what the other accepted,
+     * and a pure ACK carries nothing at its sequence anyway. */
+    bool nothing_new = data->tot_len == 0 && (TCPH_FLAGS(header) & TCP_FLAGS) == TCP_ACK &&
+                       storm_state(pcb->state) && pcb->rcv_wnd == 0 && pcb->unacked == NULL &&
+                       pcb->snd_wnd == 0 && header->wnd == 0 && header->ackno == pcb->lastack;
+    /* One such ACK per pcb and millisecond still goes in: it answers a
+     * window probe (and lwIP counts unanswered probes towards giving up).
+     * The storm sends the next one within the same millisecond. */
+    return nothing_new && !first_this_ms(pcb) ? 1 : 0;
 }
 
 /* The length of the IP header at @p ip of @p version (4 or 6), or 0 if it is
@@ -179,15 +161,14 @@ static size_t header_length(const uint8_t *ip, unsigned version)
 /*
  * One look at every packet of either IP version, in place when its first
  * pbuf holds it all (most packets: no copy), else at a copy of its head:
- * - a TCP pure ACK of a zero-window storm is dropped (returns 1: taken);
  * - a UDP datagram's source port tells the DNS client's wait of an answer;
  * - an ICMP destination unreachable about a UDP datagram of ours reaches
  *   the connected socket that sent it.
  */
-static int hook_input(struct pbuf *packet, unsigned version)
+static void look_at_input(const struct pbuf *packet, unsigned version)
 {
     /* The longest head looked at: an ICMP error quoting a UDP datagram, both
-     * IPv4 headers with options; a TCP header with its IP header is shorter. */
+     * IPv4 headers with options. */
     uint8_t copy[60 + ICMP_HEADER + 60 + UDP_PORTS];
     const uint8_t *ip = packet->payload;
     size_t got = packet->len;
@@ -196,68 +177,42 @@ static int hook_input(struct pbuf *packet, unsigned version)
         ip = copy;
     }
     if (got < IP4_HEADER) {
-        return 0;
+        return;
     }
     size_t ip_len = header_length(ip, version);
     if (ip_len == 0 || ip_len + UDP_PORTS > got) {
-        return 0;
+        return;
     }
     bool v6 = version == 6;
-    /* IPv6 counts the payload after its fixed header, IPv4 the whole packet. */
-    size_t total = v6 ? IP6_HEADER + read_be16(ip + 4) : read_be16(ip + 2);
     const uint8_t *next = ip + ip_len;
     uint8_t protocol = ip[v6 ? 6 : 9];
-    switch (protocol) {
-    case PROTO_TCP: {
-        if (ip_len + TCP_HEADER > got) {
-            return 0;
-        }
-        size_t tcp_len = (size_t)(next[12] >> 4) * 4u;
-        if (tcp_len < TCP_HEADER || ip_len + tcp_len > total) {
-            return 0;
-        }
-        ip_addr_t src;
-        ip_addr_t dst;
-        header_addresses(ip, &src, &dst);
-        if (is_storm_ack(next, total - ip_len - tcp_len, &src, &dst)) {
-            pbuf_free(packet); /* the hook took it */
-            return 1;
-        }
-        return 0;
-    }
-    case PROTO_UDP:
+    if (protocol == PROTO_UDP) {
         sp_lwip_dns_note_datagram(read_be16(next)); /* a DNS server's answer? */
-        return 0;
-    case PROTO_ICMP:
-    case PROTO_ICMP6: {
-        /* Destination unreachable (ICMP type 3, ICMPv6 type 1), of our own
-         * version, quoting a UDP datagram's header and ports. */
-        const uint8_t *inner = next + ICMP_HEADER;
-        size_t inner_len;
-        if (protocol != (v6 ? PROTO_ICMP6 : PROTO_ICMP) ||
-            ip_len + ICMP_HEADER + IP4_HEADER > got || next[0] != (v6 ? 1 : 3) ||
-            (inner_len = header_length(inner, version)) == 0 || inner[v6 ? 6 : 9] != PROTO_UDP ||
-            ip_len + ICMP_HEADER + inner_len + UDP_PORTS > got) {
-            return 0;
-        }
-        note_unreachable(inner, inner + inner_len, v6, next[1]);
-        return 0;
+        return;
     }
-    default:
-        return 0;
+    /* Destination unreachable (ICMP type 3, ICMPv6 type 1), of our own
+     * version, quoting a UDP datagram's header and ports. */
+    const uint8_t *inner = next + ICMP_HEADER;
+    size_t inner_len;
+    if (protocol == (v6 ? PROTO_ICMP6 : PROTO_ICMP) && ip_len + ICMP_HEADER + IP4_HEADER <= got &&
+        next[0] == (v6 ? 1 : 3) && (inner_len = header_length(inner, version)) != 0 &&
+        inner[v6 ? 6 : 9] == PROTO_UDP && ip_len + ICMP_HEADER + inner_len + UDP_PORTS <= got) {
+        note_unreachable(inner, inner + inner_len, v6, next[1]);
     }
 }
 
 int sp_lwip_hook_ip4_input(struct pbuf *packet, struct netif *input_netif)
 {
     (void)input_netif;
-    return hook_input(packet, 4);
+    look_at_input(packet, 4);
+    return 0;
 }
 
 int sp_lwip_hook_ip6_input(struct pbuf *packet, struct netif *input_netif)
 {
     (void)input_netif;
-    return hook_input(packet, 6);
+    look_at_input(packet, 6);
+    return 0;
 }
 
 uint32_t *sp_lwip_hook_tcp_out(struct pbuf *packet, struct tcp_hdr *header,

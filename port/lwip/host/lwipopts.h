@@ -51,13 +51,16 @@
 #define LWIP_IGMP 0
 
 /* The port's hooks (port/lwip/lwip_input_hooks.c): ICMP errors to connected
- * UDP sockets, the zero-window ACK storm, the retransmission count. Only in
+ * UDP sockets and DNS replies (IP input), the zero-window ACK storm (TCP
+ * input, once lwIP found the pcb), the retransmission count (TCP output). Only in
  * builds made by sockport_add_lwip_port(), which defines SP_LWIP_PORT: an
  * lwIP built from these options without the port needs no hook functions. */
 #ifdef SP_LWIP_PORT
 #define LWIP_HOOK_FILENAME "sp_lwip_hooks.h"
 #define LWIP_HOOK_IP4_INPUT(pbuf, input_netif) sp_lwip_hook_ip4_input((pbuf), (input_netif))
 #define LWIP_HOOK_IP6_INPUT(pbuf, input_netif) sp_lwip_hook_ip6_input((pbuf), (input_netif))
+#define LWIP_HOOK_TCP_INPACKET_PCB(pcb, hdr, optlen, opt1len, opt2, p)                            \
+    sp_lwip_hook_tcp_in((pcb), (hdr), (p))
 #define LWIP_HOOK_TCP_OUT_ADD_TCPOPTS(p, hdr, pcb, opts)                                          \
     sp_lwip_hook_tcp_out((p), (hdr), (pcb), (opts))
 #endif
