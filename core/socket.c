@@ -439,63 +439,41 @@ static bool spc_opt_value_ok(unsigned rule, int value)
 }
 
 /*
- * The checks both option calls make, in Linux's order: the socket
- * (SP_EBADF), the option and its value (SP_EINVAL: @p set with a value its
- * rule refuses, a get without @p where to store it), whether the option
- * applies to this socket (SP_ENOPROTOOPT). 0 with the socket in @p out.
+ * Both option calls, in Linux's order of checks: the socket (SP_EBADF), the
+ * option and its value (SP_EINVAL: a value its rule refuses when @p set, or
+ * no @p value), whether it applies to this socket (SP_ENOPROTOOPT). Then
+ * stores *value if @p set, else reads the option into *value.
  */
-static int spc_opt_check(int sock, int option, bool set, int value, const int *where,
-                         struct spc_socket **out)
+static int spc_option(int sock, int option, bool set, int *value)
 {
-    struct spc_socket *s = *out = spc_find(sock);
+    struct spc_socket *s = spc_find(sock);
     if (s == NULL)
         return SP_EBADF;
     unsigned index = (unsigned)option - 1u;
-    if (index >= sizeof spc_opt_rules ||
-        (set ? !spc_opt_value_ok(spc_opt_rules[index], value) : where == NULL))
+    if (index >= sizeof spc_opt_rules || value == NULL ||
+        (set && !spc_opt_value_ok(spc_opt_rules[index], *value)))
         return SP_EINVAL;
-    return spc_opt_applies(spc_opt_rules[index], s) ? 0 : SP_ENOPROTOOPT;
-}
-
-int sp_setsockopt(int sock, int option, int value)
-{
-    struct spc_socket *s;
-    int rc = spc_opt_check(sock, option, true, value, NULL, &s);
-    if (rc < 0)
-        return rc;
+    if (!spc_opt_applies(spc_opt_rules[index], s))
+        return SP_ENOPROTOOPT;
+    /* A read-only option never gets here with @p set: its rule takes no value. */
     switch (option) {
     case SP_OPT_NONBLOCK:
-        s->nonblocking = value != 0;
+        if (set)
+            s->nonblocking = *value != 0;
+        else
+            *value = s->nonblocking;
         return 0;
     case SP_OPT_RCVTIMEO:
-        s->rcv_timeout = spc_timeout_pack(value);
+        if (set)
+            s->rcv_timeout = spc_timeout_pack(*value);
+        else
+            *value = spc_timeout_unpack(s->rcv_timeout);
         return 0;
     case SP_OPT_SNDTIMEO:
-        s->snd_timeout = spc_timeout_pack(value);
-        return 0;
-    case SP_OPT_RDM_TIMEOUT:
-    case SP_OPT_RDM_RTO:
-        return spc_registry.rdm->set_option(s, option, value); /* an RDM socket: registered */
-    default:
-        return spc_port_set_option(s->stack, s->native, option, value);
-    }
-}
-
-int sp_getsockopt(int sock, int option, int *value)
-{
-    struct spc_socket *s;
-    int rc = spc_opt_check(sock, option, false, 0, value, &s);
-    if (rc < 0)
-        return rc;
-    switch (option) {
-    case SP_OPT_NONBLOCK:
-        *value = s->nonblocking;
-        return 0;
-    case SP_OPT_RCVTIMEO:
-        *value = spc_timeout_unpack(s->rcv_timeout);
-        return 0;
-    case SP_OPT_SNDTIMEO:
-        *value = spc_timeout_unpack(s->snd_timeout);
+        if (set)
+            s->snd_timeout = spc_timeout_pack(*value);
+        else
+            *value = spc_timeout_unpack(s->snd_timeout);
         return 0;
     case SP_OPT_TYPE:
         *value = s->type;
@@ -504,8 +482,9 @@ int sp_getsockopt(int sock, int option, int *value)
         *value = s->family;
         return 0;
     case SP_OPT_RDM_TIMEOUT:
-    case SP_OPT_RDM_RTO:
-        return spc_registry.rdm->get_option(s, option, value);
+    case SP_OPT_RDM_RTO: /* an RDM socket: the service is registered */
+        return set ? spc_registry.rdm->set_option(s, option, *value)
+                   : spc_registry.rdm->get_option(s, option, value);
     case SP_OPT_ERROR:
         if (s->state == SPC_CONNECTING)
             spc_settle_connect(s);
@@ -513,14 +492,26 @@ int sp_getsockopt(int sock, int option, int *value)
             *value = spc_take_failure(s);
             return 0;
         }
-        *value =
-            s->service != 0 && spc_service_of(s)->take_error != NULL ? spc_service_of(s)->take_error(s) : 0;
+        *value = s->service != 0 && spc_service_of(s)->take_error != NULL
+                     ? spc_service_of(s)->take_error(s)
+                     : 0;
         if (*value == 0)
             *value = spc_port_take_error(s->stack, s->native);
         return 0;
     default:
-        return spc_port_get_option(s->stack, s->native, option, value);
+        return set ? spc_port_set_option(s->stack, s->native, option, *value)
+                   : spc_port_get_option(s->stack, s->native, option, value);
     }
+}
+
+int sp_setsockopt(int sock, int option, int value)
+{
+    return spc_option(sock, option, true, &value);
+}
+
+int sp_getsockopt(int sock, int option, int *value)
+{
+    return spc_option(sock, option, false, value);
 }
 
 int sp_setsockopt_native(int sock, int level, int name, const void *value, size_t len)
