@@ -130,20 +130,20 @@ struct sp_lwip_sock {
     uint16_t ready_prev;
     uint16_t ready_next;
     uint16_t poll_key;
-    int16_t linger;       /* SP_OPT_LINGER: -1 background close, 0 reset, n seconds */
-    uint16_t rx_offset;   /* TCP: bytes of the head pbuf of u.tcp.rx already read */
-    int8_t pending_error; /* the error to report once (SP_E*), then 0 */
-    uint8_t poller;       /* 1 + index of its poller; 0: none */
-    /* Whole bytes, not bits: every call tests them. */
-    uint8_t kind;              /* enum sp_lwip_kind; 0: the record is free */
-    uint8_t state;             /* enum sp_lwip_conn_state */
-    unsigned family : 2;       /* SP_AF_INET or SP_AF_INET6 */
-    unsigned poll_events : 2;  /* its interest in the poller (SP_POLLIN | SP_POLLOUT) */
-    unsigned rcvbuf_shift : 5; /* SP_OPT_RCVBUF as set, rounded up to 2^n; 0: not set */
-    unsigned sndbuf_shift : 5; /* SP_OPT_SNDBUF likewise */
+    int16_t linger; /* SP_OPT_LINGER: -1 background close, 0 reset, n seconds */
+    /* Bits, 16 and 29 of them, so that the record is 32 bytes on a 32-bit
+     * target (checked below): a test of one costs a mask more than a byte. */
+    unsigned kind : 2;        /* enum sp_lwip_kind; 0: the record is free */
+    unsigned state : 3;       /* enum sp_lwip_conn_state */
+    unsigned family : 2;      /* SP_AF_INET or SP_AF_INET6 */
+    unsigned poll_events : 2; /* its interest in the poller (SP_POLLIN | SP_POLLOUT) */
+    unsigned poller : 4;      /* 1 + index of its poller; 0: none (SP_LWIP_MAX_POLLERS <= 15) */
     bool fin_received : 1;
     bool shut_rd : 1;
     bool shut_wr : 1;
+    int pending_error : 7;     /* the error to report once (SP_E*, all >= -64), then 0 */
+    unsigned rcvbuf_shift : 5; /* SP_OPT_RCVBUF as set, rounded up to 2^n; 0: not set */
+    unsigned sndbuf_shift : 5; /* SP_OPT_SNDBUF likewise */
     /* Options kept here and applied to whichever pcb the socket has. */
     bool v6only : 1;
     bool opt_nodelay : 1;
@@ -159,7 +159,7 @@ struct sp_lwip_sock {
     bool has_peer : 1;       /* UDP/raw: connected (the peer itself is in the pcb) */
     union {
         struct {
-            /* The receive queue: one chain, rx_offset bytes of its head read. */
+            /* The receive queue: one chain, its head's payload moved past what was read. */
             struct pbuf *rx;
             union {
                 /* A listener: connections accepted by lwIP, not yet by the user. */
@@ -187,6 +187,15 @@ struct sp_lwip_sock {
         } dgram;
     } u;
 };
+
+#if UINTPTR_MAX == 0xFFFFFFFFu
+_Static_assert(sizeof(struct sp_lwip_sock) == 32,
+               "a socket record is 32 bytes on 32-bit targets (docs/footprint.md, per-socket RAM)");
+#endif
+#define SP_LWIP_CHECK_ERROR_FITS(name, value, text)                                                \
+    _Static_assert((value) <= 64, "SP_E" #name " must fit sp_lwip_sock.pending_error (7 bits)");
+SP_ERRNO_MAP(SP_LWIP_CHECK_ERROR_FITS)
+#undef SP_LWIP_CHECK_ERROR_FITS
 
 static inline bool sp_lwip_in_use(const struct sp_lwip_sock *sock)
 {
@@ -362,8 +371,17 @@ extern const struct sp_lwip_native_calls sp_lwip_native_options;
 extern const struct sp_lwip_native_calls *sp_lwip_native_calls;
 
 /* ---- lwip_poller.c: ready lists fed by lwIP's callbacks ---- */
+/* A record names its poller in 4 bits: at most 15 pollers of the port's own
+ * (sp_poller_open() says SP_ENOBUFS beyond). */
 #ifndef SP_LWIP_MAX_POLLERS
+#if SP_MAX_POLLERS < 15
 #define SP_LWIP_MAX_POLLERS SP_MAX_POLLERS
+#else
+#define SP_LWIP_MAX_POLLERS 15
+#endif
+#endif
+#if SP_LWIP_MAX_POLLERS < 1 || SP_LWIP_MAX_POLLERS > 15
+#error "SP_LWIP_MAX_POLLERS must be between 1 and 15 (a record's 4-bit poller field)"
 #endif
 /* What the rest of the port calls of lwip_poller.c, only for a socket in a
  * poller (sock->poller != 0), which only the poller operations of

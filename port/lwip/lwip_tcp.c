@@ -116,7 +116,6 @@ static err_t on_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
         pbuf_cat(sock->u.tcp.rx, p);
     } else {
         sock->u.tcp.rx = p;
-        sock->rx_offset = 0;
     }
     return ERR_OK;
 }
@@ -615,26 +614,25 @@ ptrdiff_t sp_lwip_tcp_send(struct sp_lwip_sock *sock, const void *buf, size_t le
 }
 
 /* Drop @p count bytes from the head of the receive queue, freeing each pbuf
- * only once all its bytes are consumed, and open the window by as much. */
+ * only once all its bytes are consumed, and open the window by as much. A
+ * head read in part keeps its rest: its payload moves past what was read
+ * (pbuf_remove_header), so the record needs no read offset. */
 static void consume(struct sp_lwip_sock *sock, size_t count)
 {
     size_t left = count;
     while (left > 0 && sock->u.tcp.rx != NULL) {
         struct pbuf *head = sock->u.tcp.rx;
-        size_t in_head = (size_t)head->len - sock->rx_offset;
-        if (left < in_head) {
-            sock->rx_offset = (uint16_t)(sock->rx_offset + left);
-            left = 0;
+        if (left < head->len) {
+            pbuf_remove_header(head, left); /* < len <= 0xFFFF: cannot fail */
             break;
         }
-        left -= in_head;
+        left -= head->len;
         struct pbuf *next = head->next;
         if (next != NULL) {
             pbuf_ref(next); /* keep the rest of the chain alive when the head goes */
         }
         pbuf_free(head);
         sock->u.tcp.rx = next;
-        sock->rx_offset = 0;
     }
     if (sock->pcb.tcp != NULL) {
         /* At most the chain's 16-bit length (TCP_WND <= 0xFFFF, lwip_internal.h). */
@@ -642,10 +640,10 @@ static void consume(struct sp_lwip_sock *sock, size_t count)
     }
 }
 
-/* Unread bytes: the chain's length less what was read of its head. */
+/* Unread bytes: the chain's length (consume() drops what was read). */
 static size_t unread(const struct sp_lwip_sock *sock)
 {
-    return sock->u.tcp.rx != NULL ? (size_t)sock->u.tcp.rx->tot_len - sock->rx_offset : 0;
+    return sock->u.tcp.rx != NULL ? (size_t)sock->u.tcp.rx->tot_len : 0;
 }
 
 ptrdiff_t sp_lwip_tcp_recv(struct sp_lwip_sock *sock, void *buf, size_t len, bool peek)
@@ -663,8 +661,8 @@ ptrdiff_t sp_lwip_tcp_recv(struct sp_lwip_sock *sock, void *buf, size_t len, boo
         return SP_EAGAIN;
     }
     /* Both fit the chain's 16-bit length. */
-    size_t copied = pbuf_copy_partial(sock->u.tcp.rx, buf,
-                                      (u16_t)(len < available ? len : available), sock->rx_offset);
+    size_t copied =
+        pbuf_copy_partial(sock->u.tcp.rx, buf, (u16_t)(len < available ? len : available), 0);
     if (!peek) {
         consume(sock, copied);
     }
