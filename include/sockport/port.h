@@ -278,8 +278,10 @@ struct sp_port_ops {
      * look) for at least one to be ready. While waiting the port keeps its
      * stack running (lwIP: driver input, timers, an idle hook). @p n may be
      * 0: then just run the stack for @p timeout_ms (sp_stack_pump()). Core
-     * only ever passes open sockets of this stack, each at most once (so
-     * @p n <= SP_MAX_SOCKETS: a port may size its scratch space by that).
+     * only ever passes open sockets of this stack, and @p n <= SP_MAX_SOCKETS
+     * (a port may size its scratch space by that). A socket may be in more
+     * than one entry (an sp_poll() caller listed it twice): each entry is
+     * answered for its own events, as poll(2) does.
      * @return the number of entries with revents != 0 (0: the time passed);
      *         SP_ENOBUFS no memory for the wait.
      * NULL: SP_EOPNOTSUPP from every call that has to wait or poll.

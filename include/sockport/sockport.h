@@ -759,6 +759,24 @@ int sp_rdm_get_stats(int sock, sp_rdm_stats *out);
                           */
 #define SP_POLLNVAL 0x10 /**< not an open handle (always reported) */
 
+/**
+ * Entries of one stack that sp_poll() hands its port in one wait
+ * (build-time, 1..SP_MAX_SOCKETS): a buffer on the C stack of 8 bytes an
+ * entry on a 32-bit microcontroller, 16 on a 64-bit host. The default keeps
+ * a small table's (a microcontroller's) to 16 entries, 128 bytes there, and
+ * gives a larger table 128 entries, so that a wait on many sockets takes few
+ * calls of the port (each of which runs an lwIP stack once).
+ */
+#ifndef SP_POLL_BATCH
+#if SP_MAX_SOCKETS <= 16
+#define SP_POLL_BATCH SP_MAX_SOCKETS
+#elif SP_MAX_SOCKETS <= 128
+#define SP_POLL_BATCH 16
+#else
+#define SP_POLL_BATCH 128
+#endif
+#endif
+
 /** One socket of an sp_poll() call. */
 typedef struct sp_pollfd {
     int sock;      /**< a handle; a negative value is ignored (revents 0) */
@@ -770,11 +788,12 @@ typedef struct sp_pollfd {
  * @brief Wait until one of the sockets is ready or @p timeout_ms passes.
  *
  * The sockets may live on different stacks. A stack's port is handed up to
- * 16 sockets per wait (sp_poll() keeps no memory per socket, and allocates
- * none): when the entries name more sockets of one stack, or sockets of
- * several stacks, each turn looks at all of them and waits a short turn
- * (2 ms) on the last ones, so a socket elsewhere is seen at the next turn.
- * A poller (sp_poller_open()) waits on any number of sockets at once.
+ * SP_POLL_BATCH entries per wait (sp_poll() keeps no memory per socket, and
+ * allocates none): when the entries name more sockets of one stack, or
+ * sockets of several stacks, each turn looks at all of them and waits a
+ * short turn (2 ms) on the last ones, so a socket elsewhere is seen at the
+ * next turn. A poller (sp_poller_open()) waits on any number of sockets at
+ * once.
  * @param[in,out] fds  may be NULL only if @p nfds is 0 (then this just waits,
  *                     running the default stack).
  * @return the number of entries with revents != 0 (0 on timeout);

@@ -288,7 +288,7 @@ static int sp_faulty_poll(void *state, struct sp_port_pollent *ents, size_t n, i
      * would need half a megabyte of stack here. */
     sp_port_sock *outer = f->poll_outer;
     if (n > SP_MAX_SOCKETS)
-        return SP_ENOBUFS; /* only with a socket listed more than once */
+        return SP_ENOBUFS; /* more than port.h lets core pass */
     for (size_t i = 0; i < n; i++) {
         outer[i] = ents[i].sock;
         ents[i].sock = f->inner_sock[outer[i]];

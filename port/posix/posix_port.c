@@ -706,7 +706,7 @@ static int poll_native(struct pollfd *fds, nfds_t n, int timeout_ms)
 static int posix_poll(void *state, struct sp_port_pollent *ents, size_t n, int timeout_ms)
 {
     (void)state;
-    /* Core passes at most one entry per socket (port.h) and is not
+    /* Core passes at most SP_MAX_SOCKETS entries (port.h) and is not
      * re-entrant: one static array, no allocation per call. */
     static struct pollfd fds[SP_MAX_SOCKETS];
     if (n > sizeof fds / sizeof fds[0])

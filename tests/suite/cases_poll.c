@@ -197,13 +197,13 @@ static int poll_until_ready(sp_pollfd *fds, size_t nfds)
     return n;
 }
 
-/* More sockets than core hands its port in one wait (16): whichever chunk
- * the ready socket is in, the wait ends with exactly its entry, and a socket
- * listed in the first and the last chunk answers each entry for its own
- * interest. */
+/* More sockets than core hands its port in one wait (SP_POLL_BATCH):
+ * whichever chunk the ready socket is in, the wait ends with exactly its
+ * entry, and a socket listed in the first and the last chunk answers each
+ * entry for its own interest. */
 SP_CASE(poll_watches_more_sockets_than_one_wait_of_the_port)
 {
-    enum { IDLE = 37, ENTRIES = IDLE + 3, MIDDLE = 20 };
+    enum { IDLE = 2 * SP_POLL_BATCH + 5, ENTRIES = IDLE + 3, MIDDLE = SP_POLL_BATCH + 4 };
     static int idle[IDLE];
     static sp_pollfd fds[ENTRIES];
     sp_addr middle_addr;
