@@ -380,14 +380,23 @@ static int lwip_ip_of(struct sp_lwip_sock *sock, bool local, ip_addr_t *ip, uint
                                           : sp_lwip_dgram_addr(sock, local, ip, port);
 }
 
-static int lwip_addr_of(sp_port_sock ref, bool local, sp_addr *out)
+/* Which address lwip_addr_of() names. */
+enum lwip_which_addr {
+    LWIP_LOCAL,           /* the socket's own */
+    LWIP_PEER,            /* the peer while connected (getpeername) */
+    LWIP_CONNECTION_PEER, /* a connection's peer, also once lwIP let go of it */
+};
+
+static int lwip_addr_of(sp_port_sock ref, int which, sp_addr *out)
 {
     SP_LWIP_LOOKUP(sock, ref);
     ip_addr_t ip;
     uint16_t port;
-    int rc = lwip_ip_of(sock, local, &ip, &port);
+    int rc = which == LWIP_CONNECTION_PEER && sock->kind == SP_LWIP_KIND_TCP
+                 ? sp_lwip_tcp_connection_peer(sock, &ip, &port)
+                 : lwip_ip_of(sock, which == LWIP_LOCAL, &ip, &port);
     if (rc < 0) {
-        if (!local) {
+        if (which != LWIP_LOCAL) {
             return rc;
         }
         /* A socket whose connection lwIP already freed: unbound, as after close. */
@@ -400,29 +409,19 @@ static int lwip_addr_of(sp_port_sock ref, bool local, sp_addr *out)
 static int lwip_local_addr(void *state, sp_port_sock ref, sp_addr *out)
 {
     (void)state;
-    return lwip_addr_of(ref, true, out);
+    return lwip_addr_of(ref, LWIP_LOCAL, out);
 }
 
 static int lwip_peer_addr(void *state, sp_port_sock ref, sp_addr *out)
 {
     (void)state;
-    return lwip_addr_of(ref, false, out);
+    return lwip_addr_of(ref, LWIP_PEER, out);
 }
 
 static int lwip_connection_peer(void *state, sp_port_sock ref, sp_addr *out)
 {
-    SP_LWIP_LOOKUP(sock, ref);
-    if (sock->kind != SP_LWIP_KIND_TCP) {
-        return lwip_peer_addr(state, ref, out);
-    }
-    ip_addr_t ip;
-    uint16_t port;
-    int rc = sp_lwip_tcp_connection_peer(sock, &ip, &port);
-    if (rc < 0) {
-        return rc;
-    }
-    sp_lwip_addr_from_ip(sock->family, &ip, port, out);
-    return 0;
+    (void)state;
+    return lwip_addr_of(ref, LWIP_CONNECTION_PEER, out);
 }
 
 /* A buffer size as the record keeps it: the power of two at or above @p value
