@@ -441,10 +441,9 @@ int sp_lwip_tcp_listen(struct sp_lwip_sock *sock, int backlog)
         return SP_EINVAL; /* lwIP freed it: a connect attempt failed (core: not connecting) */
     }
     if (pcb->local_port == 0) {
-        const ip_addr_t *any = sock->family == SP_AF_INET ? IP4_ADDR_ANY
-                               : sock->v6only             ? IP6_ADDR_ANY
-                                                          : IP_ANY_TYPE;
-        err_t err = tcp_bind(pcb, any, 0);
+        /* An unbound pcb's own address is the wildcard of the right type:
+         * IPv4, both versions, or IPv6 only (sp_lwip_apply_v6only()). */
+        err_t err = tcp_bind(pcb, &pcb->local_ip, 0);
         if (err != ERR_OK) {
             return err == ERR_BUF ? SP_EADDRINUSE : sp_lwip_error(err);
         }
