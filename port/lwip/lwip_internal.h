@@ -412,9 +412,8 @@ int sp_lwip_op_poller_wait(void *state, sp_port_poller poller, sp_poller_event *
 
 /* ---- lwip_stack.c: the clock and the pump ---- */
 /* Deliver what waits in the loopback interface's queue (the part of the pump
- * a receive on this host can use at once, without timers or a clock read).
- * Returns whether there was anything. */
-bool sp_lwip_deliver_loopback(void);
+ * a receive on an open socket can use at once, without timers or a clock read). */
+void sp_lwip_deliver_loopback(void);
 int64_t sp_lwip_op_now_ms(void *state);
 int sp_lwip_op_entropy(void *state, void *buf, size_t len);
 int sp_lwip_op_poll(void *state, struct sp_port_pollent *ents, size_t n, int timeout_ms);

@@ -158,18 +158,17 @@ void sp_lwip_wake_at(uint32_t at_ms)
 
 static void pump_once(void);
 
-bool sp_lwip_deliver_loopback(void)
+void sp_lwip_deliver_loopback(void)
 {
     if (sp_lwip_output_waiting()) {
         sp_lwip_flush_output();
     }
 #if LWIP_NETIF_LOOPBACK
-    if (sp_lwip_state.started && loopback_netif != NULL && loopback_netif->loop_first != NULL) {
+    /* Called for an open socket: the stack runs, lwip_init() added the loopback. */
+    if (loopback_netif->loop_first != NULL) {
         netif_poll(loopback_netif);
-        return true;
     }
 #endif
-    return false;
 }
 
 static void pump_once(void)
