@@ -210,14 +210,18 @@ int sp_accept(int sock, sp_addr *peer)
     }
 }
 
-/* Marks @p s connected and notes its peer while the port still knows it. */
+/* Marks @p s connected and, for a port that cannot name the peer after a
+ * reset (port.h, connection_peer), notes it while the port still knows it. */
 static void spc_set_connected(struct spc_socket *s)
 {
     s->state = SPC_CONNECTED;
     s->bound = true;
+#if SP_KEEP_PEERS
     sp_addr peer;
-    if (spc_is_connection_type(s->type) && spc_port_peer_addr(s->stack, s->native, &peer) == 0)
+    if (spc_is_connection_type(s->type) && !spc_port_has_connection_peer(s->stack) &&
+        spc_port_peer_addr(s->stack, s->native, &peer) == 0)
         spc_peer_keep(s, &peer);
+#endif
     spc_fast_update(s);
 }
 
