@@ -263,16 +263,8 @@ static inline uint16_t spc_timeout_pack(int ms)
     }
 }
 
-static inline int spc_timeout_unpack(uint16_t code)
-{
-    if (code == SPC_TIMEOUT_FOREVER)
-        return SP_FOREVER;
-    if (code <= SPC_TIMEOUT_EXACT_MAX)
-        return code;
-    unsigned e = (code >> SPC_TIMEOUT_MANTISSA_BITS) & 15u;
-    uint32_t units = 2048u + (code & ((1u << SPC_TIMEOUT_MANTISSA_BITS) - 1u));
-    return (int)(units << (e + 4));
-}
+/* What spc_timeout_pack() kept, in ms (deadline.c: one copy for every file). */
+int spc_timeout_unpack(uint16_t code);
 
 /** The peer of connection @p s for sp_recvfrom(): the port's answer
  *  (port.h, connection_peer), or core's copy for a port without one, or an

@@ -14,6 +14,17 @@ struct spc_deadline spc_deadline_in(int timeout_ms)
     return d;
 }
 
+int spc_timeout_unpack(uint16_t code)
+{
+    if (code == SPC_TIMEOUT_FOREVER)
+        return SP_FOREVER;
+    if (code <= SPC_TIMEOUT_EXACT_MAX)
+        return code;
+    unsigned e = (code >> SPC_TIMEOUT_MANTISSA_BITS) & 15u;
+    uint32_t units = 2048u + (code & ((1u << SPC_TIMEOUT_MANTISSA_BITS) - 1u));
+    return (int)(units << (e + 4));
+}
+
 int spc_deadline_left(sp_stack *stack, struct spc_deadline *d)
 {
     if (d->timeout_ms < 0)
@@ -39,14 +50,15 @@ int spc_wait(struct spc_socket *s, short events, struct spc_deadline *d)
     /* A service with a timer (RDM retransmissions) must run when it is due,
      * and one that holds unsent bytes must hear when the stream takes them. */
     int timer = -1;
-    if (s->service != 0) {
-        timer = spc_service_of(s)->timer_ms(s);
-        events |= spc_service_of(s)->wants(s);
+    const struct spc_service *service = s->service != 0 ? spc_service_of(s) : NULL;
+    if (service != NULL) {
+        timer = service->timer_ms(s);
+        events |= service->wants(s);
     }
     if (timer >= 0 && (left < 0 || timer < left))
         left = timer;
-    if (s->service != 0 && spc_service_of(s)->wait_events != NULL)
-        events = spc_service_of(s)->wait_events(s, events);
+    if (service != NULL && service->wait_events != NULL)
+        events = service->wait_events(s, events);
     struct sp_port_pollent ent = {s->native, events, 0};
     int rc = spc_port_poll(s->stack, &ent, 1, left);
     return rc < 0 ? rc : 0;
