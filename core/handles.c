@@ -17,45 +17,48 @@
 
 /* Not static: core.h's inline spc_lookup() reads it (every call's first step). */
 struct spc_socket spc_table[SP_MAX_SOCKETS];
-/* For sp_get_table_stats(): a server sees how close it came to a full table. */
-static uint32_t spc_peak_in_use;
-static uint32_t spc_full_refusals;
-
 /* Free slots, oldest release first: a list threaded through the free slots
  * themselves (each free slot's native field holds the next one's index), so
- * that it costs no RAM per socket. Filled with every slot on first use. */
+ * that it costs no RAM per socket. Filled with every slot on first use.
+ * With the table's statistics in one structure, so that code reaches them
+ * all from one address. */
 #define SPC_FREE_END ((sp_port_sock)-1)
-static sp_port_sock spc_free_head;
-static sp_port_sock spc_free_tail;
-static uint32_t spc_free_count;
-static bool spc_free_ready;
+static struct {
+    sp_port_sock head;
+    sp_port_sock tail;
+    uint32_t count;
+    bool ready;
+    /* For sp_get_table_stats(): a server sees how close it came to a full table. */
+    uint32_t peak_in_use;
+    uint32_t full_refusals;
+} spc_free;
 
 static void spc_free_init(void)
 {
-    if (spc_free_ready)
+    if (spc_free.ready)
         return;
     for (uint32_t i = 0; i < SP_MAX_SOCKETS; i++)
         spc_table[i].native = i + 1 < SP_MAX_SOCKETS ? (sp_port_sock)(i + 1) : SPC_FREE_END;
-    spc_free_head = 0;
-    spc_free_tail = SP_MAX_SOCKETS - 1;
-    spc_free_count = SP_MAX_SOCKETS;
-    spc_free_ready = true;
+    spc_free.head = 0;
+    spc_free.tail = SP_MAX_SOCKETS - 1;
+    spc_free.count = SP_MAX_SOCKETS;
+    spc_free.ready = true;
 }
 
 bool spc_has_free_slot(void)
 {
     spc_free_init();
-    if (spc_free_count > 0)
+    if (spc_free.count > 0)
         return true;
     /* Every caller refuses its socket with SP_EMFILE now. */
-    spc_full_refusals++;
+    spc_free.full_refusals++;
     return false;
 }
 
 static uint32_t spc_count_in_use(void)
 {
     spc_free_init();
-    return SP_MAX_SOCKETS - spc_free_count;
+    return SP_MAX_SOCKETS - spc_free.count;
 }
 
 int sp_get_table_stats(sp_table_stats *out)
@@ -64,8 +67,8 @@ int sp_get_table_stats(sp_table_stats *out)
         return SP_EINVAL;
     out->in_use = spc_count_in_use();
     out->max = SP_MAX_SOCKETS;
-    out->peak = spc_peak_in_use;
-    out->refused = spc_full_refusals;
+    out->peak = spc_free.peak_in_use;
+    out->refused = spc_free.full_refusals;
     return 0;
 }
 
@@ -85,12 +88,15 @@ int spc_handle_of(const struct spc_socket *s)
 int spc_claim(sp_stack *stack, sp_port_sock native, int family, int type, int protocol)
 {
     spc_free_init();
-    if (spc_free_count == 0)
+    if (spc_free.count == 0)
         return SP_EMFILE;
-    struct spc_socket *s = &spc_table[spc_free_head];
-    spc_free_head = s->native;
-    if (--spc_free_count == 0)
-        spc_free_tail = SPC_FREE_END;
+    struct spc_socket *s = &spc_table[spc_free.head];
+    spc_free.head = s->native;
+    if (--spc_free.count == 0)
+        spc_free.tail = SPC_FREE_END;
+    uint32_t in_use = SP_MAX_SOCKETS - spc_free.count;
+    if (in_use > spc_free.peak_in_use)
+        spc_free.peak_in_use = in_use;
     /* Generation 0 is never issued, so a zeroed int is never a valid handle. */
     uint32_t generation = s->generation == 0 ? 1 : s->generation;
     memset(s, 0, sizeof(*s));
@@ -108,8 +114,6 @@ int spc_claim(sp_stack *stack, sp_port_sock native, int family, int type, int pr
     spc_peer_forget(s);
 #endif
     spc_fast_update(s);
-    if (spc_count_in_use() > spc_peak_in_use)
-        spc_peak_in_use = spc_count_in_use();
     return spc_handle_of(s);
 }
 
@@ -123,11 +127,11 @@ void spc_release(struct spc_socket *s)
     s->generation++;
     sp_port_sock index = (sp_port_sock)(s - spc_table);
     s->native = SPC_FREE_END;
-    if (spc_free_count++ == 0)
-        spc_free_head = index;
+    if (spc_free.count++ == 0)
+        spc_free.head = index;
     else
-        spc_table[spc_free_tail].native = index;
-    spc_free_tail = index;
+        spc_table[spc_free.tail].native = index;
+    spc_free.tail = index;
 }
 
 int spc_test_set_generation(int index, uint32_t generation)
