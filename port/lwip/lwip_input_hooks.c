@@ -34,6 +34,14 @@
 #include "lwip_internal.h"
 #include "sp_lwip_hooks.h"
 
+/* A board's lwipopts.h that leaves a hook out would lose its behaviour without
+ * a word (the ACK storm guard, refused UDP, retransmission counts): refuse to
+ * build instead (port/lwip/host/lwipopts.h shows the definitions). */
+#if !defined(LWIP_HOOK_IP4_INPUT) || !defined(LWIP_HOOK_TCP_INPACKET_PCB) ||                      \
+    !defined(LWIP_HOOK_TCP_OUT_ADD_TCPOPTS) || (LWIP_IPV6 && !defined(LWIP_HOOK_IP6_INPUT))
+#error "lwipopts.h must define the port's hooks: see port/lwip/host/lwipopts.h"
+#endif
+
 enum {
     IP4_HEADER = 20,
     IP6_HEADER = 40,
