@@ -102,6 +102,65 @@ static void udp_pcb_exhaustion_is_enobufs(void **state)
  * nodes: a datagram that finds it empty is dropped and counted, like one
  * that finds its own socket's queue full, and a node read on one socket
  * serves another at once. */
+static size_t nodes_used(void)
+{
+    struct sp_lwip_stats stats;
+    LT_EXPECT(sp_lwip_get_stats(lwip_test_stack, &stats), 0);
+    return stats.queue_nodes_used;
+}
+
+/* After the peer's reset, sp_recvfrom() still names it (port.h,
+ * connection_peer): the port copies it into a node of the shared pool when
+ * lwIP lets go of the pcb, and frees the node at close. With the pool empty at
+ * that moment the peer is unnamed (docs/lwip.md); the data is read all the same. */
+static void reset_peer_takes_a_node_or_stays_unnamed(void **state)
+{
+    (void)state;
+    enum { NODES = SP_LWIP_QUEUE_NODES };
+    _Static_assert(2 * SP_LWIP_DGRAM_QUEUE_LEN >= NODES, "two sockets' queues can empty the pool");
+    for (int full = 0; full < 2; full++) {
+        int client, server;
+        sp_addr client_addr, from, unnamed;
+        char buf[8];
+        lwip_test_pair(&client, &server);
+        LT_EXPECT(sp_getsockname(client, &client_addr), 0);
+        int rx[2];
+        sp_addr to[2];
+        int tx = sp_socket(SP_AF_INET, SP_SOCK_DGRAM, 0);
+        for (int i = 0; i < 2; i++) {
+            rx[i] = sp_socket(SP_AF_INET, SP_SOCK_DGRAM, 0);
+            LT_EXPECT(sp_addr_loopback(&to[i], SP_AF_INET, 0), 0);
+            LT_EXPECT(sp_bind(rx[i], &to[i]), 0);
+            LT_EXPECT(sp_getsockname(rx[i], &to[i]), 0);
+        }
+        for (int k = 0; full && k < NODES; k++) {
+            LT_EXPECT(sp_sendto(tx, "d", 1, 0, &to[k % 2]), 1);
+            LT_EXPECT(sp_stack_pump(lwip_test_stack, 0), 0);
+        }
+        LT_EXPECT(nodes_used(), full ? NODES : 0);
+        LT_EXPECT(sp_send(client, "abc", 3, 0), 3);
+        LT_EXPECT(sp_setsockopt(client, SP_OPT_LINGER, 0), 0);
+        LT_EXPECT(sp_close(client), 0);
+        sp_pollfd pfd = {server, SP_POLLIN, 0};
+        LT_EXPECT(sp_poll(&pfd, 1, 1000), 1);
+        assert_true(pfd.revents & SP_POLLHUP);
+        LT_EXPECT(nodes_used(), full ? NODES : 1);
+        memset(&from, 0xA5, sizeof from);
+        LT_EXPECT(sp_recvfrom(server, buf, sizeof buf, 0, &from), 3);
+        assert_memory_equal(buf, "abc", 3);
+        LT_EXPECT(sp_addr_any(&unnamed, SP_AF_INET, 0), 0);
+        assert_true(sp_addr_equal(&from, full ? &unnamed : &client_addr));
+        LT_EXPECT(sp_getpeername(server, &from), SP_ENOTCONN);
+        LT_EXPECT(sp_close(server), 0);
+        LT_EXPECT(nodes_used(), full ? NODES : 0);
+        LT_EXPECT(sp_close(rx[0]), 0);
+        LT_EXPECT(sp_close(rx[1]), 0);
+        LT_EXPECT(sp_close(tx), 0);
+        LT_EXPECT(nodes_used(), 0);
+    }
+    lwip_test_expect_nothing_left();
+}
+
 static void datagram_queue_pool_is_shared_and_bounded(void **state)
 {
     (void)state;
@@ -247,6 +306,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(udp_pcb_exhaustion_is_enobufs, lwip_test_setup,
                                         lwip_test_teardown),
         cmocka_unit_test_setup_teardown(datagram_queue_pool_is_shared_and_bounded, lwip_test_setup,
+                                        lwip_test_teardown),
+        cmocka_unit_test_setup_teardown(reset_peer_takes_a_node_or_stays_unnamed, lwip_test_setup,
                                         lwip_test_teardown),
         cmocka_unit_test_setup_teardown(datagram_larger_than_the_heap_is_enobufs, lwip_test_setup,
                                         lwip_test_teardown),
