@@ -74,9 +74,10 @@ static int spc_poll_shorter(int a_ms, int b_ms)
 SPC_POLL_COLD static void spc_poll_service(struct spc_poll_call *c, struct spc_socket *s,
                                            const sp_pollfd *fd)
 {
-    if (spc_service_of(s)->poll(s, 0) & (fd->events | SPC_POLL_ALWAYS))
+    const struct spc_service *service = spc_service_of(s);
+    if (service->poll(s, 0) & (fd->events | SPC_POLL_ALWAYS))
         c->bound = 0;
-    c->bound = spc_poll_shorter(c->bound, spc_service_of(s)->timer_ms(s));
+    c->bound = spc_poll_shorter(c->bound, service->timer_ms(s));
 }
 
 /* Adds @p stack to the call's stacks if it is new; false if there is no
@@ -167,8 +168,9 @@ static int spc_poll_results(struct spc_poll_call *c, size_t from, size_t to)
             continue;
         struct spc_socket *s = &spc_table[(uint32_t)fd->sock & ((1u << SPC_INDEX_BITS) - 1u)];
         short revents = c->ents[fd->revents & ~SPC_POLL_MARK].revents;
-        if (s->service != 0)
-            revents = spc_service_of(s)->poll(s, revents);
+        const struct spc_service *service = spc_service_of(s);
+        if (service != NULL)
+            revents = service->poll(s, revents);
         /* A stream never connected, or whose failed attempt sp_connect()
          * reported, is new again and has nothing to read (as on Linux), even
          * where the port still holds the failed attempt's end. */
