@@ -210,8 +210,13 @@ static int wait_ready(const struct spb_asked *a, int timeout_ms)
     long long deadline = timeout_ms < 0 ? -1 : now_ms() + timeout_ms;
     for (;;) {
         long long slice = SPB_POLL_SLICE_MS;
-        if (deadline >= 0 && deadline - now_ms() < slice) {
-            slice = deadline - now_ms() > 0 ? deadline - now_ms() : 0;
+        if (deadline >= 0) {
+            /* One reading: with three, the clock could pass the deadline
+             * between them and make the slice negative (sp_poll: SP_EINVAL). */
+            long long left = deadline - now_ms();
+            if (left < slice) {
+                slice = left > 0 ? left : 0;
+            }
         }
         int ready = turn(a, (int)slice);
         if (ready != 0 || (deadline >= 0 && now_ms() >= deadline)) {
