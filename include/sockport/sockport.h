@@ -764,16 +764,20 @@ int sp_rdm_get_stats(int sock, sp_rdm_stats *out);
  * (build-time, 1..SP_MAX_SOCKETS): a buffer on the C stack of 8 bytes an
  * entry on a 32-bit microcontroller, 16 on a 64-bit host. The default keeps
  * a small table's (a microcontroller's) to 16 entries, 128 bytes there, and
- * gives a larger table 128 entries, so that a wait on many sockets takes few
- * calls of the port (each of which runs an lwIP stack once).
+ * gives a host's table (more than 128 slots) one entry per slot up to 1 024
+ * (16 KiB of stack), so that a wait on up to 1 024 sockets of one stack is
+ * one wait of the port: the kernel's poll() blocks on all of them, and
+ * lwIP's pump runs once per look.
  */
 #ifndef SP_POLL_BATCH
 #if SP_MAX_SOCKETS <= 16
 #define SP_POLL_BATCH SP_MAX_SOCKETS
 #elif SP_MAX_SOCKETS <= 128
 #define SP_POLL_BATCH 16
+#elif SP_MAX_SOCKETS <= 1024
+#define SP_POLL_BATCH SP_MAX_SOCKETS
 #else
-#define SP_POLL_BATCH 128
+#define SP_POLL_BATCH 1024
 #endif
 #endif
 
