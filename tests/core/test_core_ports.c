@@ -274,7 +274,14 @@ static int mock_entropy(void *state, void *buf, size_t len)
 }
 
 /* The operations by number, so that a test can leave out any one of them. */
-enum { OP_COUNT = 22, OP_SEND = 8, OP_RECV = 9, OP_ENTROPY = 19, OP_SEND_DIRECT = 20 };
+enum {
+    OP_COUNT = 22,
+    OP_SEND = 8,
+    OP_RECV = 9,
+    OP_POLL = 17,
+    OP_ENTROPY = 19,
+    OP_SEND_DIRECT = 20
+};
 static const char *const op_names[OP_COUNT] = {
     "now_ms",    "open",       "close",       "bind",       "listen",     "accept",
     "connect",   "take_error", "send",        "recv",       "shutdown",   "local_addr",
@@ -1046,6 +1053,46 @@ static void poll_hands_the_port_a_batch_at_a_time(void **state)
 }
 
 /*
+ * sp_poll() keeps a mark and a port entry's index in the revents of the
+ * entries of a chunk while it waits: a call that fails (a port that cannot
+ * poll, sockets of more than 8 stacks) leaves no such value for the caller
+ * to read as events.
+ */
+static void poll_failures_leave_no_mark_in_revents(void **state)
+{
+    (void)state;
+    mock_build(OP_POLL);
+    int sock = open_mock();
+    sp_pollfd fds[10];
+    fds[0] = (sp_pollfd){sock, SP_POLLIN, 0};
+    fds[1] = (sp_pollfd){sock, SP_POLLOUT, 0};
+    assert_int_equal(sp_poll(fds, 2, 0), SP_EOPNOTSUPP);
+    assert_int_equal(fds[0].revents, 0);
+    assert_int_equal(fds[1].revents, 0);
+    assert_int_equal(sp_close(sock), 0);
+
+    mock_build(-1);
+    static sp_stack stacks[9];
+    int socks[9];
+    for (int k = 0; k < 9; k++) {
+        stacks[k] = (sp_stack){&mock_ops, NULL};
+        socks[k] = sp_socket_on(&stacks[k], SP_AF_INET, SP_SOCK_DGRAM, 0);
+        assert_true(socks[k] >= 0);
+        fds[k] = (sp_pollfd){socks[k], SP_POLLIN, 0};
+    }
+    fds[9] = (sp_pollfd){socks[1], SP_POLLOUT, 0};
+    assert_int_equal(sp_poll(fds, 10, 0), SP_EINVAL);
+    for (int k = 0; k < 10; k++)
+        assert_int_equal(fds[k].revents, 0);
+    /* Eight stacks are one call. */
+    assert_int_equal(sp_poll(&fds[1], 9, 0), 9);
+    for (int k = 1; k < 10; k++)
+        assert_int_equal(fds[k].revents, fds[k].events);
+    for (int k = 0; k < 9; k++)
+        assert_int_equal(sp_close(socks[k]), 0);
+}
+
+/*
  * A slot at its last generation retires when closed: no later socket gets its
  * index, and every handle it ever issued stays stale. (A slot that wrapped
  * back to generation 1 would hand the very first handle out again: 2^21
@@ -1115,6 +1162,7 @@ int main(void)
         cmocka_unit_test(the_whole_table_opens),
         cmocka_unit_test(poll_reads_the_clock_only_for_a_time_limit),
         cmocka_unit_test(poll_hands_the_port_a_batch_at_a_time),
+        cmocka_unit_test(poll_failures_leave_no_mark_in_revents),
         /* Last: it retires a slot for the rest of the process. */
         cmocka_unit_test(a_slot_retires_after_its_last_generation),
     };
