@@ -408,6 +408,8 @@ int sp_accept(int sock, sp_addr *peer);
  *         SP_EALREADY   a non-blocking attempt is still in progress;
  *         SP_EINPROGRESS non-blocking: the attempt started;
  *         SP_ECONNREFUSED nobody listens there;
+ *         SP_ECONNRESET a non-blocking attempt's connection was reset before a call
+ *                       reported its end (as Linux: once; the socket is new again);
  *         SP_ENOENT     local path that does not exist;
  *         SP_EACCES     a datagram or raw socket's peer is a broadcast address and
  *                       SP_OPT_BROADCAST is not set (as Linux: the peer is refused);

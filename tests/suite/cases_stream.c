@@ -146,6 +146,34 @@ SP_CASE(stream_nonblocking_connect_is_einprogress_then_completes)
     SP_ASSERT_RC(sp_close(listener), 0);
 }
 
+/*
+ * A non-blocking attempt whose connection was reset (its listener closed
+ * with the connection still queued) before any call reported the attempt's
+ * end: the next sp_connect() reports the reset, SP_ECONNRESET, as Linux
+ * does, and the socket is new again.
+ */
+SP_CASE(stream_connect_reports_a_reset_before_the_attempt_was_reported)
+{
+    sp_addr addr;
+    int listener = sp_t_listener(SP_AF_INET, SP_SOCK_STREAM, 1, &addr);
+    int client = sp_t_socket(SP_AF_INET, SP_SOCK_STREAM);
+    sp_t_setopt(client, SP_OPT_NONBLOCK, 1);
+    SP_ASSERT_RC(sp_connect(client, &addr), SP_EINPROGRESS);
+    /* Queued at the listener: the handshake is over, and closing resets it. */
+    assert_true(sp_t_wait(listener, SP_POLLIN, SP_T_SAFETY_MS) & SP_POLLIN);
+    SP_ASSERT_RC(sp_close(listener), 0);
+    assert_true(sp_t_wait(client, SP_POLLIN, SP_T_SAFETY_MS) & SP_POLLHUP);
+    SP_ASSERT_RC(sp_connect(client, &addr), SP_ECONNRESET);
+    /* New again: a new attempt, which nobody answers now. */
+    int rc = sp_connect(client, &addr);
+    if (rc != SP_ECONNREFUSED) {
+        SP_ASSERT_RC(rc, SP_EINPROGRESS);
+        assert_int_not_equal(sp_t_wait(client, SP_POLLOUT, SP_T_SAFETY_MS), 0);
+        SP_ASSERT_RC(sp_connect(client, &addr), SP_ECONNREFUSED);
+    }
+    SP_ASSERT_RC(sp_close(client), 0);
+}
+
 SP_CASE(stream_connect_refused_blocking)
 {
     sp_addr addr;
@@ -759,6 +787,7 @@ int sp_suite_group_stream(void)
         SP_TEST(stream_echo_with_every_io_call),
         SP_TEST(stream_peek_leaves_data),
         SP_TEST(stream_nonblocking_connect_is_einprogress_then_completes),
+        SP_TEST(stream_connect_reports_a_reset_before_the_attempt_was_reported),
         SP_TEST(stream_connect_refused_blocking),
         SP_TEST(stream_connect_refused_nonblocking_reports_via_so_error),
         SP_TEST(stream_connect_timeout_and_ealready_on_full_backlog),
