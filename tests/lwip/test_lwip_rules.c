@@ -19,6 +19,7 @@
 #include "lwip/dns.h"
 #include "lwip/ip4_addr.h"
 #include "lwip/netif.h"
+#include "lwip/tcp.h"
 #include "lwip/udp.h"
 #include "lwipopts.h"
 
@@ -400,6 +401,52 @@ static void reads_cross_segment_boundaries_and_free_pbufs(void **state)
     LT_EXPECT(sp_lwip_get_stats(lwip_test_stack, &after), 0);
     LT_EXPECT(after.pbufs_used, before.pbufs_used);
     LT_EXPECT(after.heap_used, before.heap_used);
+    lwip_test_expect_nothing_left();
+}
+
+/* The receive window of @p sock's pcb (lwIP's rcv_wnd). */
+static unsigned receive_window(int sock)
+{
+    sp_stack *stack;
+    sp_port_sock native;
+    LT_EXPECT(sp_port_socket_of(sock, &stack, &native), 0);
+    struct sp_lwip_sock *record = sp_lwip_sock_from_ref(native);
+    assert_non_null(record);
+    assert_non_null(record->pcb.tcp);
+    return record->pcb.tcp->rcv_wnd;
+}
+
+/* A read that leaves part of a segment behind moves its pbuf's payload
+ * instead of keeping an offset: the window opens by exactly what each read
+ * took (a peek takes nothing), so that it is whole again when all is read. */
+static void each_read_opens_the_window_by_what_it_took(void **state)
+{
+    (void)state;
+    static const size_t writes[] = {1000, 1, 3000, 17, 1460, 2};
+    int client, server;
+    lwip_test_pair(&client, &server);
+    LT_EXPECT(sp_setsockopt(client, SP_OPT_NODELAY, 1), 0);
+    size_t total = 0;
+    for (size_t i = 0; i < sizeof writes / sizeof writes[0]; i++) {
+        lwip_test_fill(big_out, writes[i], total);
+        LT_EXPECT(sp_send(client, big_out, writes[i], 0), (long long)writes[i]);
+        total += writes[i];
+        LT_EXPECT(sp_stack_pump(lwip_test_stack, 0), 0);
+    }
+    LT_EXPECT(sp_stack_pump(lwip_test_stack, 1000), 0);
+    LT_EXPECT(receive_window(server), (long long)(TCP_WND - total));
+    static const size_t reads[] = {999, 2, 1, 2998, 18, 1, 1459, 2};
+    size_t got = 0;
+    for (size_t i = 0; i < sizeof reads / sizeof reads[0]; i++) {
+        LT_EXPECT(sp_recv(server, big_in, reads[i], SP_MSG_PEEK), (long long)reads[i]);
+        LT_EXPECT(receive_window(server), (long long)(TCP_WND - (total - got)));
+        LT_EXPECT(sp_recv(server, big_in, reads[i], 0), (long long)reads[i]);
+        LT_EXPECT(lwip_test_matching(big_in, reads[i], got), reads[i]);
+        got += reads[i];
+        LT_EXPECT(receive_window(server), (long long)(TCP_WND - (total - got)));
+    }
+    LT_EXPECT(got, total);
+    LT_EXPECT(receive_window(server), TCP_WND);
     lwip_test_expect_nothing_left();
 }
 
@@ -874,6 +921,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(closed_windows_after_fins_stay_quiet, lwip_test_setup,
                                         lwip_test_teardown),
         cmocka_unit_test_setup_teardown(backlog_queues_connections_until_accept, lwip_test_setup,
+                                        lwip_test_teardown),
+        cmocka_unit_test_setup_teardown(each_read_opens_the_window_by_what_it_took, lwip_test_setup,
                                         lwip_test_teardown),
         cmocka_unit_test_setup_teardown(reads_cross_segment_boundaries_and_free_pbufs,
                                         lwip_test_setup, lwip_test_teardown),
