@@ -632,6 +632,25 @@ SP_CASE(stream_linger_zero_close_resets_peer)
     SP_ASSERT_RC(sp_close(server), 0);
 }
 
+/* Closing with data unread resets the connection (as Linux), also when a
+ * read took part of a segment and a peek looked at more. */
+SP_CASE(stream_close_with_unread_data_resets_peer)
+{
+    int client;
+    int server;
+    char buf[8];
+    sp_t_pair(SP_AF_INET, SP_SOCK_STREAM, &client, &server);
+    sp_t_setopt(client, SP_OPT_RCVTIMEO, SP_T_SAFETY_MS);
+    SP_ASSERT_RC(sp_send(client, "0123456789", 10, 0), 10);
+    sp_t_recv_exact(server, buf, 3);
+    assert_memory_equal(buf, "012", 3);
+    SP_ASSERT_RC(sp_recv(server, buf, 2, SP_MSG_PEEK), 2);
+    assert_memory_equal(buf, "34", 2);
+    SP_ASSERT_RC(sp_close(server), 0);
+    SP_ASSERT_RC(sp_recv(client, buf, sizeof buf, 0), SP_ECONNRESET);
+    SP_ASSERT_RC(sp_close(client), 0);
+}
+
 SP_CASE(stream_reset_is_reported_once_to_a_sender)
 {
     int client;
@@ -809,6 +828,7 @@ int sp_suite_group_stream(void)
         SP_TEST(stream_shutdown_both),
         SP_TEST(stream_peer_close_is_end_of_stream),
         SP_TEST(stream_linger_zero_close_resets_peer),
+        SP_TEST(stream_close_with_unread_data_resets_peer),
         SP_TEST(stream_reset_is_reported_once_to_a_sender),
         SP_TEST(stream_recvfrom_names_the_peer_after_its_reset),
         SP_TEST(stream_both_windows_closed_then_both_shut_down),
