@@ -213,15 +213,6 @@ static int spc_poll_turn(struct spc_poll_call *c, int left_ms, size_t filled_to)
     return ready + c->invalid;
 }
 
-/* An error ends the call with chunks still waiting: their entries' revents
- * hold marks and port entry indices, which no caller may see. */
-SPC_POLL_COLD static int spc_poll_failed(struct spc_poll_call *c, int error)
-{
-    for (size_t i = 0; i < c->looked_up; i++)
-        c->fds[i].revents = 0;
-    return error;
-}
-
 int sp_poll(sp_pollfd *fds, size_t nfds, int timeout_ms)
 {
     if ((fds == NULL && nfds > 0) || nfds > SPC_POLL_MAX || timeout_ms < -1)
@@ -238,8 +229,6 @@ int sp_poll(sp_pollfd *fds, size_t nfds, int timeout_ms)
      * turn; without one, every entry has been looked at. */
     c.stacks[0] = NULL;
     size_t filled_to = spc_poll_fill(&c, 0, 0);
-    if (c.error != 0)
-        return spc_poll_failed(&c, c.error);
     if (c.nstacks == 0) {
         sp_stack *stack = sp_default_stack();
         if (c.invalid == 0 && stack != NULL)
@@ -255,8 +244,13 @@ int sp_poll(sp_pollfd *fds, size_t nfds, int timeout_ms)
     }
     for (;;) {
         int ready = spc_poll_turn(&c, left, filled_to);
-        if (ready < 0)
-            return spc_poll_failed(&c, ready);
+        if (ready < 0) {
+            /* Too many stacks (the first turn finds them before it waits),
+             * or a port's failure: the entries of the chunk it ended in
+             * hold marks and port entry indices, which no caller may see. */
+            for (size_t i = 0; i < c.looked_up; i++)
+                fds[i].revents = 0;
+        }
         if (ready != 0 || left == 0)
             return ready;
         filled_to = 0;
