@@ -365,18 +365,13 @@ static void backlog_queues_connections_until_accept(void **state)
     lwip_test_expect_nothing_left();
 }
 
-/* Segments of different sizes arrive as a pbuf chain; reads of an odd size
- * cross pbuf boundaries, a peek takes nothing, and every pbuf is freed once
- * its last byte is read. */
-static void reads_cross_segment_boundaries_and_free_pbufs(void **state)
+/* Sends segments of odd sizes (1000, 1, 3000, 17, 1460, 2 bytes, numbered
+ * by lwip_test_fill()) one by one from @p client, with Nagle off, and lets
+ * them arrive; returns how many bytes that was. */
+static size_t send_odd_segments(int client)
 {
-    (void)state;
     static const size_t writes[] = {1000, 1, 3000, 17, 1460, 2};
-    int client, server;
-    lwip_test_pair(&client, &server);
     LT_EXPECT(sp_setsockopt(client, SP_OPT_NODELAY, 1), 0);
-    struct sp_lwip_stats before;
-    LT_EXPECT(sp_lwip_get_stats(lwip_test_stack, &before), 0);
     size_t total = 0;
     for (size_t i = 0; i < sizeof writes / sizeof writes[0]; i++) {
         lwip_test_fill(big_out, writes[i], total);
@@ -385,6 +380,20 @@ static void reads_cross_segment_boundaries_and_free_pbufs(void **state)
         LT_EXPECT(sp_stack_pump(lwip_test_stack, 0), 0);
     }
     LT_EXPECT(sp_stack_pump(lwip_test_stack, 1000), 0);
+    return total;
+}
+
+/* Segments of different sizes arrive as a pbuf chain; reads of an odd size
+ * cross pbuf boundaries, a peek takes nothing, and every pbuf is freed once
+ * its last byte is read. */
+static void reads_cross_segment_boundaries_and_free_pbufs(void **state)
+{
+    (void)state;
+    int client, server;
+    lwip_test_pair(&client, &server);
+    struct sp_lwip_stats before;
+    LT_EXPECT(sp_lwip_get_stats(lwip_test_stack, &before), 0);
+    const size_t total = send_odd_segments(client);
     size_t got = 0;
     uint8_t peeked[7];
     for (int turn = 0; turn < 10000 && got < total; turn++) {
@@ -422,18 +431,9 @@ static unsigned receive_window(int sock)
 static void each_read_opens_the_window_by_what_it_took(void **state)
 {
     (void)state;
-    static const size_t writes[] = {1000, 1, 3000, 17, 1460, 2};
     int client, server;
     lwip_test_pair(&client, &server);
-    LT_EXPECT(sp_setsockopt(client, SP_OPT_NODELAY, 1), 0);
-    size_t total = 0;
-    for (size_t i = 0; i < sizeof writes / sizeof writes[0]; i++) {
-        lwip_test_fill(big_out, writes[i], total);
-        LT_EXPECT(sp_send(client, big_out, writes[i], 0), (long long)writes[i]);
-        total += writes[i];
-        LT_EXPECT(sp_stack_pump(lwip_test_stack, 0), 0);
-    }
-    LT_EXPECT(sp_stack_pump(lwip_test_stack, 1000), 0);
+    const size_t total = send_odd_segments(client);
     LT_EXPECT(receive_window(server), (long long)(TCP_WND - total));
     static const size_t reads[] = {999, 2, 1, 2998, 18, 1, 1459, 2};
     size_t got = 0;
