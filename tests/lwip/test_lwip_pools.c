@@ -109,6 +109,17 @@ static size_t nodes_used(void)
     return stats.queue_nodes_used;
 }
 
+/* Two datagram sockets bound to loopback ports of their own, named in @p to. */
+static void open_two_receivers(int rx[2], sp_addr to[2])
+{
+    for (int i = 0; i < 2; i++) {
+        rx[i] = sp_socket(SP_AF_INET, SP_SOCK_DGRAM, 0);
+        LT_EXPECT(sp_addr_loopback(&to[i], SP_AF_INET, 0), 0);
+        LT_EXPECT(sp_bind(rx[i], &to[i]), 0);
+        LT_EXPECT(sp_getsockname(rx[i], &to[i]), 0);
+    }
+}
+
 /* After the peer's reset, sp_recvfrom() still names it (port.h,
  * connection_peer): the port copies it into a node of the shared pool when
  * lwIP lets go of the pcb, and frees the node at close. With the pool empty at
@@ -127,12 +138,7 @@ static void reset_peer_takes_a_node_or_stays_unnamed(void **state)
         int rx[2];
         sp_addr to[2];
         int tx = sp_socket(SP_AF_INET, SP_SOCK_DGRAM, 0);
-        for (int i = 0; i < 2; i++) {
-            rx[i] = sp_socket(SP_AF_INET, SP_SOCK_DGRAM, 0);
-            LT_EXPECT(sp_addr_loopback(&to[i], SP_AF_INET, 0), 0);
-            LT_EXPECT(sp_bind(rx[i], &to[i]), 0);
-            LT_EXPECT(sp_getsockname(rx[i], &to[i]), 0);
-        }
+        open_two_receivers(rx, to);
         for (int k = 0; full && k < NODES; k++) {
             LT_EXPECT(sp_sendto(tx, "d", 1, 0, &to[k % 2]), 1);
             LT_EXPECT(sp_stack_pump(lwip_test_stack, 0), 0);
@@ -169,13 +175,9 @@ static void datagram_queue_pool_is_shared_and_bounded(void **state)
     sp_addr to[2];
     int rx[2];
     int tx = sp_socket(SP_AF_INET, SP_SOCK_DGRAM, 0);
-    for (int i = 0; i < 2; i++) {
-        rx[i] = sp_socket(SP_AF_INET, SP_SOCK_DGRAM, 0);
-        LT_EXPECT(sp_addr_loopback(&to[i], SP_AF_INET, 0), 0);
-        LT_EXPECT(sp_bind(rx[i], &to[i]), 0);
-        LT_EXPECT(sp_getsockname(rx[i], &to[i]), 0);
+    open_two_receivers(rx, to);
+    for (int i = 0; i < 2; i++)
         LT_EXPECT(sp_setsockopt(rx[i], SP_OPT_NONBLOCK, 1), 0);
-    }
     uint8_t msg[64];
     for (int i = 0; i < 2; i++) {
         for (uint32_t k = 0; k < PER_SOCKET; k++) {
