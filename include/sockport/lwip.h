@@ -159,8 +159,9 @@ enum sp_lwip_native_name {
  * @param[in] index   0 .. DNS_MAX_SERVERS - 1.
  * @param[in] server  an IPv4 or IPv6 address and port; NULL forgets that server.
  * @return 0; SP_EINVAL @p stack is not the running lwIP stack or @p index is
- *         out of range; SP_EAFNOSUPPORT not an IP address; SP_EOPNOTSUPP the
- *         build has no DNS client (LWIP_DNS 0).
+ *         out of range; SP_EAFNOSUPPORT not an IP address, or an IPv6
+ *         address with lwIP built without IPv6 (LWIP_IPV6 0); SP_EOPNOTSUPP
+ *         the build has no DNS client (LWIP_DNS 0).
  */
 int sp_lwip_set_dns_server(sp_stack *stack, unsigned index, const sp_addr *server);
 

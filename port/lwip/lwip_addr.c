@@ -18,6 +18,7 @@ void sp_lwip_addr_to_ip(const sp_addr *addr, ip_addr_t *ip, uint16_t *port)
         ip_addr_set_ip4_u32_val(*ip, word);
         return;
     }
+#if LWIP_IPV6
     ip6_addr_t v6; /* the caller checked: SP_AF_INET6 */
     memcpy(v6.addr, addr->u.v6, sizeof v6.addr);
 #if LWIP_IPV6_SCOPES
@@ -28,6 +29,12 @@ void sp_lwip_addr_to_ip(const sp_addr *addr, ip_addr_t *ip, uint16_t *port)
         return;
     }
     ip_addr_copy_from_ip6(*ip, v6);
+#else
+    /* Not reached: without IPv6 no SP_AF_INET6 socket opens, core hands a
+     * socket only addresses of its own family, and the DNS server setter
+     * refuses SP_AF_INET6. The wildcard, should that ever change. */
+    ip_addr_set_zero(ip);
+#endif
 }
 
 void sp_lwip_addr_from_ip(int family, const ip_addr_t *ip, uint16_t port, sp_addr *out)
@@ -50,12 +57,14 @@ void sp_lwip_addr_from_ip(int family, const ip_addr_t *ip, uint16_t port, sp_add
         }
         return;
     }
+#if LWIP_IPV6
     out->family = SP_AF_INET6;
     memcpy(out->u.v6, ip_2_ip6(ip)->addr, sizeof out->u.v6);
 #if LWIP_IPV6_SCOPES
     if (ip6_addr_has_zone(ip_2_ip6(ip)) && ip6_addr_islinklocal(ip_2_ip6(ip))) {
         out->scope_id = ip6_addr_zone(ip_2_ip6(ip));
     }
+#endif
 #endif
 }
 
@@ -83,11 +92,13 @@ bool sp_lwip_local_from_ip(const ip_addr_t *ip, uint16_t port, struct sp_lwip_lo
             }
             continue;
         }
+#if LWIP_IPV6
         s8_t slot = netif_get_ip6_addr_match(netif, ip_2_ip6(ip));
         if (slot >= 0) {
             out->slot = (uint8_t)slot;
             return true;
         }
+#endif
     }
     return false;
 }
@@ -108,10 +119,14 @@ bool sp_lwip_local_to_ip(const struct sp_lwip_local *local, ip_addr_t *ip, uint1
         *ip = *netif_ip_addr4(netif);
         return true;
     }
+#if LWIP_IPV6
     if (local->slot >= LWIP_IPV6_NUM_ADDRESSES ||
         ip6_addr_isinvalid(netif_ip6_addr_state(netif, local->slot))) {
         return false;
     }
     *ip = *netif_ip_addr6(netif, local->slot);
     return true;
+#else
+    return false;
+#endif
 }

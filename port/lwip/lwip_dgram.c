@@ -325,6 +325,7 @@ ptrdiff_t sp_lwip_dgram_send(struct sp_lwip_sock *sock, const void *buf, size_t 
                             : sock->kind == SP_LWIP_KIND_UDP ? &sock->pcb.udp->remote_ip
                                                              : &sock->pcb.raw->remote_ip;
     bool v4 = IP_IS_V4(dest);
+    (void)dest; /* unread by IP_IS_V4() without IPv6 */
     bool udp = sock->kind == SP_LWIP_KIND_UDP;
     /* Core checked the limit of the socket's family; an IPv6 socket sending
      * to an IPv4 peer, and lwIP's own IPv6 limit, are checked here. */

@@ -134,7 +134,7 @@ int sp_lwip_set_dns_server(sp_stack *stack, unsigned index, const sp_addr *serve
     ip_addr_t ip;
     const ip_addr_t *chosen = NULL; /* no server */
     if (server != NULL) {
-        if (server->family != SP_AF_INET && server->family != SP_AF_INET6) {
+        if (server->family != SP_AF_INET && (!LWIP_IPV6 || server->family != SP_AF_INET6)) {
             return SP_EAFNOSUPPORT;
         }
         uint16_t port;

@@ -150,12 +150,16 @@ void sp_lwip_set_so_options(const struct sp_lwip_sock *sock, u8_t *so_options, u
 void sp_lwip_apply_v6only(const struct sp_lwip_sock *sock, ip_addr_t *local, ip_addr_t *remote,
                           u16_t local_port)
 {
+#if LWIP_IPV6
     if (sock->family == SP_AF_INET6 && local_port == 0 && IP_GET_TYPE(local) != IPADDR_TYPE_V4 &&
         ip_addr_isany(local)) {
         u8_t type = sock->v6only ? IPADDR_TYPE_V6 : IPADDR_TYPE_ANY;
         IP_SET_TYPE_VAL(*local, type);
         IP_SET_TYPE_VAL(*remote, type);
     }
+#else
+    (void)sock, (void)local, (void)remote, (void)local_port; /* IPv4 sockets only */
+#endif
 }
 
 static int lwip_open(void *state, int family, int type, int protocol, sp_port_sock *out)
@@ -165,8 +169,8 @@ static int lwip_open(void *state, int family, int type, int protocol, sp_port_so
     }
     /* Core checked the family, the type and that the protocol fits the type
      * (port.h): what is left is what lwIP lacks. */
-    if (family == SP_AF_LOCAL) {
-        return SP_EAFNOSUPPORT;
+    if (family == SP_AF_LOCAL || (!LWIP_IPV6 && family == SP_AF_INET6)) {
+        return SP_EAFNOSUPPORT; /* as Linux says with IPv6 off */
     }
     int kind = type;
     if (type == SP_SOCK_RAW) {

@@ -66,12 +66,21 @@ static int lwip_fixture_set_dns_server(sp_stack *stack, const sp_addr *server)
     return sp_lwip_set_dns_server(stack, 0, server);
 }
 
+/* SP_LWIP_IPV4_ONLY: the same fixture on an lwIP built without IPv6. */
+#ifdef SP_LWIP_IPV4_ONLY
+#define LWIP_FIXTURE_NAME "lwip-ipv4"
+#define LWIP_FIXTURE_IP_CAPS SP_CAP_NO_IPV6_STACK
+#else
+#define LWIP_FIXTURE_NAME "lwip"
+#define LWIP_FIXTURE_IP_CAPS SP_CAP_IPV6
+#endif
+
 const struct sp_test_fixture sp_test_fixture = {
-    .port_name = "lwip",
+    .port_name = LWIP_FIXTURE_NAME,
     .setup = lwip_setup,
     .teardown = lwip_teardown,
     /* No local sockets in lwIP; the resolver knows "localhost" only (LWIP_DNS 0). */
-    .caps = SP_CAP_IPV6 | SP_CAP_RAW | SP_CAP_RESOLVER | SP_CAP_NATIVE_OPTIONS,
+    .caps = LWIP_FIXTURE_IP_CAPS | SP_CAP_RAW | SP_CAP_RESOLVER | SP_CAP_NATIVE_OPTIONS,
     .local_dir = NULL,
     /* The whole transfer runs through lwIP's loopback in this one process. */
     .big_transfer_bytes = 64u * 1024u * 1024u,

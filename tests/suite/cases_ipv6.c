@@ -74,6 +74,30 @@ SP_CASE(ipv6_connect_refused_and_wrong_family)
     SP_ASSERT_RC(sp_close(client), 0);
 }
 
+/* A stack built without IPv6 (lwIP with LWIP_IPV6 0) refuses IPv6 sockets
+ * the way Linux does with IPv6 off, and its IPv4 sockets refuse IPv6 peers. */
+SP_CASE(ipv6_stack_without_ipv6_refuses_inet6_sockets)
+{
+    SP_REQUIRE_CAPS(SP_CAP_NO_IPV6_STACK, "this stack has IPv6 (checked on lwIP built without it)");
+    SP_ASSERT_RC(sp_socket(SP_AF_INET6, SP_SOCK_STREAM, 0), SP_EAFNOSUPPORT);
+    SP_ASSERT_RC(sp_socket(SP_AF_INET6, SP_SOCK_DGRAM, 0), SP_EAFNOSUPPORT);
+    SP_ASSERT_RC(sp_socket(SP_AF_INET6, SP_SOCK_DGRAM, SP_IPPROTO_UDP), SP_EAFNOSUPPORT);
+
+    sp_addr v6;
+    sp_t_loopback(&v6, SP_AF_INET6);
+    v6.port = 9;
+    int stream = sp_t_socket(SP_AF_INET, SP_SOCK_STREAM);
+    SP_ASSERT_RC(sp_bind(stream, &v6), SP_EAFNOSUPPORT);
+    SP_ASSERT_RC(sp_connect(stream, &v6), SP_EAFNOSUPPORT);
+    int dgram = sp_t_socket(SP_AF_INET, SP_SOCK_DGRAM);
+    SP_ASSERT_RC(sp_sendto(dgram, "x", 1, 0, &v6), SP_EAFNOSUPPORT);
+    sp_t_close_both(stream, dgram);
+    /* Nor does its DNS client take an IPv6 server. */
+    if (sp_test_fixture.set_dns_server != NULL) {
+        SP_ASSERT_RC(sp_test_fixture.set_dns_server(sp_default_stack(), &v6), SP_EAFNOSUPPORT);
+    }
+}
+
 int sp_suite_group_ipv6(void)
 {
     static const struct CMUnitTest tests[] = {
@@ -81,6 +105,7 @@ int sp_suite_group_ipv6(void)
         SP_TEST(ipv6_stream_transfer),
         SP_TEST(ipv6_datagrams),
         SP_TEST(ipv6_connect_refused_and_wrong_family),
+        SP_TEST(ipv6_stack_without_ipv6_refuses_inet6_sockets),
     };
     return cmocka_run_group_tests_name(sp_suite_group_name("ipv6"), tests, NULL, NULL);
 }

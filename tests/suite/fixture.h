@@ -16,13 +16,14 @@
 
 /** Capabilities a case may need. */
 enum sp_test_cap {
-    SP_CAP_IPV6 = 1u << 0,           /**< IPv6 loopback ::1 works */
-    SP_CAP_LOCAL = 1u << 1,          /**< local (UNIX) stream and datagram sockets */
+    SP_CAP_IPV6 = 1u << 0,            /**< IPv6 loopback ::1 works */
+    SP_CAP_LOCAL = 1u << 1,           /**< local (UNIX) stream and datagram sockets */
     SP_CAP_LOCAL_SEQPACKET = 1u << 2, /**< native local SOCK_SEQPACKET */
-    SP_CAP_RAW = 1u << 3,            /**< raw IP sockets are permitted */
-    SP_CAP_NATIVE_OPTIONS = 1u << 4, /**< sp_setsockopt_native() reaches the stack */
-    SP_CAP_RESOLVER = 1u << 5,       /**< "localhost" resolves without network */
-    SP_CAP_HOST_PROCESSES = 1u << 6, /**< may fork/exec host programs (not on a board) */
+    SP_CAP_RAW = 1u << 3,             /**< raw IP sockets are permitted */
+    SP_CAP_NATIVE_OPTIONS = 1u << 4,  /**< sp_setsockopt_native() reaches the stack */
+    SP_CAP_RESOLVER = 1u << 5,        /**< "localhost" resolves without network */
+    SP_CAP_HOST_PROCESSES = 1u << 6,  /**< may fork/exec host programs (not on a board) */
+    SP_CAP_NO_IPV6_STACK = 1u << 7,   /**< the stack is built without IPv6 (lwIP LWIP_IPV6 0) */
 };
 
 struct sp_test_fixture {

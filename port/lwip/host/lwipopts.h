@@ -5,6 +5,9 @@
  *
  * -DSP_LWIP_TINY_POOLS shrinks every pool so that tests can run the stack out
  * of pcbs, segments and heap on purpose.
+ * -DSP_LWIP_IPV4_ONLY builds lwIP without IPv6 (LWIP_IPV6 0), as much
+ * firmware does: the port then refuses SP_AF_INET6 sockets the way Linux
+ * does with IPv6 off (SP_EAFNOSUPPORT), and links none of its IPv6 code.
  */
 #ifndef SOCKPORT_HOST_LWIPOPTS_H
 #define SOCKPORT_HOST_LWIPOPTS_H
@@ -17,7 +20,11 @@
 #define LWIP_SOCKET 0
 #define LWIP_CALLBACK_API 1
 #define LWIP_IPV4 1
+#ifdef SP_LWIP_IPV4_ONLY
+#define LWIP_IPV6 0
+#else
 #define LWIP_IPV6 1
+#endif
 #define LWIP_TCP 1
 #define LWIP_UDP 1
 #define LWIP_RAW 1
