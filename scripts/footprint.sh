@@ -14,6 +14,8 @@
 #     what it calls in lwIP's core and the RTOS is not counted.
 #  3. The BSD socket layer (bsd/) as the board's BSD firmware links it.
 #  4. Static RAM per socket, Cortex-M3 (scripts/footprint_per_socket.sh).
+#  After 1: fw_minimal on lwIP built without IPv6 (SOCKPORT_LWIP_IPV4_ONLY),
+#  plain and with SOCKPORT_LTO, and lwIP's socket layer (2.) so built too.
 #  After 1: fw_minimal again with SOCKPORT_LTO (core and the port's own files
 #  link-time optimised, nothing else): sockport's part is then every section
 #  of the link's LTO objects (ltrans), which the script first checks can hold
@@ -151,8 +153,37 @@ for cpu in m3 m0plus; do
     "$plain_image" "$lto_image" $((lto_image - plain_image)) "$(image_text "$dir-all/fw_minimal.elf")"
 done
 
+# fw_minimal on lwIP built without IPv6 (SOCKPORT_LWIP_IPV4_ONLY: the port
+# leaves out its IPv6 code; core is the same), plain and with SOCKPORT_LTO.
+echo
+printf '%-7s %-22s %-22s %8s %6s %8s\n' cpu firmware part text data bss
+for cpu in m3 m0plus; do
+  for lto in OFF ON; do
+    dir="build/footprint-fw-$cpu-ipv4"
+    name="fw_minimal, IPv4 only"
+    if [ $lto = ON ]; then dir+="-lto"; name+=", LTO"; fi
+    configure "$dir" "$cpu" -DSOCKPORT_LWIP_IPV4_ONLY=ON -DSOCKPORT_LTO=$lto
+    build "$dir" fw_minimal
+    map="$dir/fw_minimal.map"
+    if [ $lto = OFF ]; then
+      core=$(part "$map" "$core_pat")
+      port=$(part "$map" "$port_pat")
+      printf '%-7s %-22s %-22s %s\n' "$cpu" "$name" "core" "$core"
+      printf '%-7s %-22s %-22s %s\n' "$cpu" "$name" "lwIP port (lwip_*.c)" "$port"
+      printf '%-7s %-22s %-22s %s\n' "$cpu" "$name" "core + lwIP port" "$(sum3 "$core" "$port")"
+      printf '%-7s %-22s %-22s %s\n' "$cpu" "$name" "lwIP 2.1.3 itself" "$(part "$map" "$lwip_pat")"
+    else
+      lto_only_sockport "$dir" "$map"
+      printf '%-7s %-22s %-22s %8d\n' "$cpu" "$name" "core + lwIP port" "$(sockport_text "$map")"
+    fi
+    printf '%-7s %-22s %-22s %s\n' "$cpu" "$name" "whole image" \
+      "$(arm-none-eabi-size "$dir/fw_minimal.elf" | awk 'NR == 2 { printf "%8d %6d %8d", $1, $2, $3 }')"
+  done
+done
+
 # lwIP's socket layer with the board's options turned to NO_SYS=0, sockets
-# and netconn on; the OS types are opaque pointers (no RTOS is linked).
+# and netconn on; the OS types are opaque pointers (no RTOS is linked); once
+# as the board has it and once without IPv6, beside the rows above.
 dir="$root/build/footprint-lwip-sockets"
 rm -rf "$dir"
 mkdir -p "$dir/arch"
@@ -187,23 +218,35 @@ printf 'typedef void *sys_sem_t;\ntypedef void *sys_mutex_t;\ntypedef void *sys_
 roots=(lwip_socket lwip_bind lwip_listen lwip_accept lwip_connect lwip_send lwip_recv lwip_sendto
        lwip_recvfrom lwip_close lwip_shutdown lwip_poll lwip_setsockopt lwip_getsockopt
        lwip_getsockname lwip_fcntl lwip_getaddrinfo lwip_freeaddrinfo tcpip_init)
+mkdir -p "$dir/ipv4/arch"
+cp "$dir/arch/sys_arch.h" "$dir/ipv4/arch/"
+cat >"$dir/ipv4/lwipopts.h" <<OPTS
+#include "$dir/lwipopts.h"
+#undef LWIP_IPV6
+#define LWIP_IPV6 0
+#undef IPADDR_SOCKADDR_GET_LEN
+#define IPADDR_SOCKADDR_GET_LEN(addr) sizeof(struct sockaddr_in)
+OPTS
 echo
-printf '%-7s %-34s %8s %6s %8s\n' cpu "lwIP socket layer (NO_SYS=0)" text data bss
+printf '%-7s %-46s %8s %6s %8s\n' cpu "lwIP socket layer (NO_SYS=0)" text data bss
 for cpu in m3 m0plus; do
   flags=(-mcpu=cortex-$cpu -mthumb -Os -ffunction-sections -fdata-sections -std=gnu11 -w -Werror=implicit-function-declaration)
   [ "$cpu" = m0plus ] && flags[0]=-mcpu=cortex-m0plus
-  objects=()
-  for file in sockets api_lib api_msg tcpip netbuf netdb err; do
-    arm-none-eabi-gcc "${flags[@]}" -I"$dir" -I"$root/port/lwip" -I"$lwip_src/include" \
-      -c "$lwip_src/api/$file.c" -o "$dir/$file-$cpu.o"
-    objects+=("$dir/$file-$cpu.o")
+  for variant in "" ipv4; do
+    opts="$dir/$variant"
+    objects=()
+    for file in sockets api_lib api_msg tcpip netbuf netdb err; do
+      arm-none-eabi-gcc "${flags[@]}" -I"$opts" -I"$root/port/lwip" -I"$lwip_src/include" \
+        -c "$lwip_src/api/$file.c" -o "$opts/$file-$cpu.o"
+      objects+=("$opts/$file-$cpu.o")
+    done
+    arm-none-eabi-ld -r --gc-sections "${roots[@]/#/-u}" -o "$opts/linked-$cpu.o" "${objects[@]}"
+    printf '%-7s %-46s %s\n' "$cpu" "as linked from the calls above${variant:+, IPv4 only}" \
+      "$(arm-none-eabi-size -A "$opts/linked-$cpu.o" | awk '$1 ~ /^[.](text|rodata)/ { t += $2 }
+        $1 ~ /^[.]data/ { d += $2 } $1 ~ /^[.]bss/ { b += $2 } END { printf "%8d %6d %8d", t, d, b }')"
+    printf '%-7s %-46s %s\n' "$cpu" "object files, summed${variant:+, IPv4 only}" \
+      "$(arm-none-eabi-size "${objects[@]}" | awk 'NR > 1 { t += $1; d += $2; b += $3 } END { printf "%8d %6d %8d", t, d, b }')"
   done
-  arm-none-eabi-ld -r --gc-sections "${roots[@]/#/-u}" -o "$dir/linked-$cpu.o" "${objects[@]}"
-  printf '%-7s %-34s %s\n' "$cpu" "as linked from the calls above" \
-    "$(arm-none-eabi-size -A "$dir/linked-$cpu.o" | awk '$1 ~ /^[.](text|rodata)/ { t += $2 }
-      $1 ~ /^[.]data/ { d += $2 } $1 ~ /^[.]bss/ { b += $2 } END { printf "%8d %6d %8d", t, d, b }')"
-  printf '%-7s %-34s %s\n' "$cpu" "object files, summed" \
-    "$(arm-none-eabi-size "${objects[@]}" | awk 'NR > 1 { t += $1; d += $2; b += $3 } END { printf "%8d %6d %8d", t, d, b }')"
 done
 
 # The BSD layer in linked Cortex-M3 firmware (tests/qemu/firmware, -Os, --gc-sections).

@@ -209,6 +209,7 @@ static void cf_from_native(const struct sockaddr_storage *ss, socklen_t len, sp_
         const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)ss;
         out->family = SP_AF_INET6;
         out->port = ntohs(in6->sin6_port);
+        out->scope_id = in6->sin6_scope_id;
         memcpy(out->u.v6, &in6->sin6_addr, 16);
     } else if (ss->ss_family == AF_UNIX) {
         const struct sockaddr_un *un = (const struct sockaddr_un *)ss;
