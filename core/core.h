@@ -266,11 +266,6 @@ static inline uint16_t spc_timeout_pack(int ms)
 /* What spc_timeout_pack() kept, in ms (deadline.c: one copy for every file). */
 int spc_timeout_unpack(uint16_t code);
 
-/** The peer of connection @p s for sp_recvfrom(): the port's answer
- *  (port.h, connection_peer), or core's copy for a port without one, or an
- *  unnamed address. */
-void spc_peer_of(struct spc_socket *s, sp_addr *out);
-
 /* Whether core keeps connections' peers for ports without connection_peer
  * (an array of SP_MAX_SOCKETS peers): on by default, off in firmware builds
  * (CMake's SOCKPORT_KEEP_PEERS; docs/porting.md). */

@@ -19,11 +19,12 @@
 #endif
 
 /* The largest UDP payload: 65535 minus the IP and UDP headers (IPv6's header
- * is not counted in its payload length); a raw payload likewise. */
-#define SPC_UDP4_MAX 65507u
-#define SPC_UDP6_MAX 65527u
-#define SPC_RAW4_MAX 65515u
-#define SPC_RAW6_MAX 65535u
+ * is not counted in its payload length); a raw payload likewise, without
+ * the UDP header. */
+#define SPC_IP_PAYLOAD_MAX 65535u
+#define SPC_IPV4_HEADER 20u
+#define SPC_UDP_HEADER 8u
+#define SPC_UDP4_MAX (SPC_IP_PAYLOAD_MAX - SPC_IPV4_HEADER - SPC_UDP_HEADER)
 /* Linux reads an ICMP message's type and code before it sends one, and fills
  * in the checksum at offset 2 of an ICMPv6 message: a shorter raw send is
  * SP_EINVAL there, and lwIP would write the checksum past the payload. */
@@ -58,75 +59,35 @@ static int spc_ready_for_data(struct spc_socket *s)
     return s->state == SPC_CONNECTED ? 0 : SP_ENOTCONN;
 }
 
-static bool spc_datagram_too_long(const struct spc_socket *s, size_t len)
+/* The length checks of a UDP or raw IP message: SP_EMSGSIZE over the
+ * largest payload, SP_EINVAL for an ICMP message too short (above). */
+static int spc_ip_message_check(const struct spc_socket *s, size_t len)
 {
-    bool raw = s->type == SP_SOCK_RAW;
-    if (s->type != SP_SOCK_DGRAM && !raw)
-        return false;
-    if (s->family == SP_AF_INET)
-        return len > (raw ? SPC_RAW4_MAX : SPC_UDP4_MAX);
-    if (s->family == SP_AF_INET6)
-        return len > (raw ? SPC_RAW6_MAX : SPC_UDP6_MAX);
-    return false;
+    bool udp = s->type == SP_SOCK_DGRAM;
+    bool ipv4 = s->family == SP_AF_INET;
+    if ((!udp && s->type != SP_SOCK_RAW) || (!ipv4 && s->family != SP_AF_INET6))
+        return 0;
+    if (len > SPC_IP_PAYLOAD_MAX - (ipv4 ? SPC_IPV4_HEADER : 0u) - (udp ? SPC_UDP_HEADER : 0u))
+        return SP_EMSGSIZE;
+    size_t min = 0;
+    if (!udp && ipv4)
+        min = s->protocol == SP_IPPROTO_ICMP ? SPC_ICMP_MIN : 0u;
+    else if (!udp)
+        min = s->protocol == SP_IPPROTO_ICMPV6 ? SPC_ICMPV6_MIN : 0u;
+    return len < min ? SP_EINVAL : 0;
 }
 
-static bool spc_raw_too_short(const struct spc_socket *s, size_t len)
+/* The checks only a send makes, in Linux's order: its destination (@p to:
+ * NULL for a connection, whose peer is the only one), its length. */
+static int spc_send_checks(const struct spc_socket *s, size_t len, const sp_addr *to)
 {
-    if (s->type != SP_SOCK_RAW)
-        return false;
-    if (s->protocol == SP_IPPROTO_ICMPV6 && s->family == SP_AF_INET6)
-        return len < SPC_ICMPV6_MIN;
-    if (s->protocol == SP_IPPROTO_ICMP && s->family == SP_AF_INET)
-        return len < SPC_ICMP_MIN;
-    return false;
-}
-
-/* One send: checks, then the port, waiting (if @p may_wait) until @p deadline. */
-SPC_COLD static ptrdiff_t spc_send(struct spc_socket *s, const void *buf, size_t len, int flags,
-                                   const sp_addr *to, struct spc_deadline *deadline, bool may_wait)
-{
-    if (!spc_len_ok(buf, len) || (flags & ~SP_MSG_DONTWAIT) != 0)
-        return SP_EINVAL;
-    if (s->state == SPC_LISTENING)
-        return SP_ENOTCONN;
-    bool connection = spc_is_connection_type(s->type);
-    if (connection)
-        to = NULL; /* as Linux (and POSIX): a connection's peer is the only destination */
     if (to != NULL) {
         if (to->family != s->family)
             return SP_EAFNOSUPPORT;
-    } else if (!connection && s->state != SPC_CONNECTED) {
+    } else if (!spc_is_connection_type(s->type) && s->state != SPC_CONNECTED) {
         return SP_EDESTADDRREQ;
     }
-    if (spc_datagram_too_long(s, len))
-        return SP_EMSGSIZE;
-    if (spc_raw_too_short(s, len))
-        return SP_EINVAL;
-    if (flags & SP_MSG_DONTWAIT)
-        may_wait = false;
-
-    for (;;) {
-        ptrdiff_t rc = 0;
-        if (connection)
-            rc = spc_ready_for_data(s);
-        if (rc == SPC_DATA_ENDED)
-            return SP_EPIPE;
-        if (rc == 0) {
-            if (s->shut_wr)
-                return SP_EPIPE;
-            if (len == 0 && s->type == SP_SOCK_STREAM)
-                return 0; /* nothing to send; a message type sends an empty message */
-            rc = s->service != 0 ? spc_service_of(s)->send(s, buf, len, to)
-                                 : spc_port_send(s->stack, s->native, buf, len, flags, to);
-        }
-        if (rc != SP_EAGAIN)
-            return rc;
-        if (!may_wait)
-            return SP_EAGAIN;
-        int wait_rc = spc_wait(s, SP_POLLOUT, deadline);
-        if (wait_rc < 0)
-            return wait_rc;
-    }
+    return spc_ip_message_check(s, len);
 }
 
 #if SP_KEEP_PEERS
@@ -162,7 +123,10 @@ void spc_peer_keep(struct spc_socket *s, const sp_addr *addr)
 }
 #endif
 
-void spc_peer_of(struct spc_socket *s, sp_addr *out)
+/* The peer of connection @p s for sp_recvfrom(): the port's answer (port.h,
+ * connection_peer), or core's copy for a port without one, or an unnamed
+ * address. */
+static void spc_peer_of(struct spc_socket *s, sp_addr *out)
 {
     spc_addr_unnamed(out, s->family);
 #if SP_KEEP_PEERS
@@ -179,49 +143,75 @@ void spc_peer_of(struct spc_socket *s, sp_addr *out)
         spc_addr_unnamed(out, s->family);
 }
 
-/* One receive: checks, then the port, waiting (if @p may_wait) until @p deadline. */
-SPC_COLD static ptrdiff_t spc_recv(struct spc_socket *s, void *buf, size_t len, int flags,
-                                   sp_addr *from, struct spc_deadline *deadline, bool may_wait)
+/* The port's or the service's call that moves the data, unless the
+ * socket is shut that way or there is nothing to send. Out of line: the
+ * compiler would otherwise copy the rest of spc_transfer() for each way. */
+SPC_COLD static ptrdiff_t spc_move(struct spc_socket *s, void *buf, size_t len, int flags,
+                                   sp_addr *addr, bool recv)
 {
-    if (!spc_len_ok(buf, len) || (flags & ~(SP_MSG_PEEK | SP_MSG_DONTWAIT | SP_MSG_TRUNC)) != 0)
+    if (recv ? s->shut_rd : s->shut_wr)
+        return recv ? 0 : SP_EPIPE;
+    if (len == 0 && s->type == SP_SOCK_STREAM)
+        return 0; /* a send of nothing; a message type sends an empty message */
+    if (s->service != 0)
+        return recv ? spc_service_of(s)->recv(s, buf, len, flags, addr)
+                    : spc_service_of(s)->send(s, buf, len, addr);
+    return recv ? spc_port_recv(s->stack, s->native, buf, len, flags, addr)
+                : spc_port_send(s->stack, s->native, buf, len, flags, addr);
+}
+
+/*
+ * One send or receive (@p recv): checks, then the port, waiting (if
+ * @p may_wait) until @p deadline. One body for both ways, whose checks,
+ * wait loop and dispatch have the same shape; a send never writes through
+ * @p buf or @p addr.
+ */
+SPC_COLD static ptrdiff_t spc_transfer(struct spc_socket *s, void *buf, size_t len, int flags,
+                                       sp_addr *addr, struct spc_deadline *deadline, bool may_wait,
+                                       bool recv)
+{
+    int allowed = recv ? SP_MSG_PEEK | SP_MSG_DONTWAIT | SP_MSG_TRUNC : SP_MSG_DONTWAIT;
+    if (!spc_len_ok(buf, len) || (flags & ~allowed) != 0)
         return SP_EINVAL;
     if (s->state == SPC_LISTENING)
-        return SP_ENOTCONN; /* as Linux: a listener has no connection to read */
-    bool message = spc_is_message_type(s->type);
-    if (!message && len == 0)
-        return SP_EINVAL;
+        return SP_ENOTCONN; /* as Linux: a listener has no connection to use */
+    bool stream = s->type == SP_SOCK_STREAM;
+    /* A connection's peer is its only destination (as Linux, and POSIX) and
+     * its sender, which the port names even after a reset (port.h,
+     * connection_peer), or core kept for a port that cannot. */
+    bool connection = spc_is_connection_type(s->type);
+    sp_addr *port_addr = connection ? NULL : addr;
+    if (recv) {
+        if (len == 0 && stream)
+            return SP_EINVAL;
+    } else {
+        int rc = spc_send_checks(s, len, port_addr);
+        if (rc < 0)
+            return rc;
+    }
     if (flags & SP_MSG_DONTWAIT)
         may_wait = false;
-    /* A connection's sender is its peer, which the port names even after a
-     * reset (port.h, connection_peer), or core kept for a port that cannot. */
-    bool connection = spc_is_connection_type(s->type);
-    sp_addr *port_from = connection ? NULL : from;
 
     for (;;) {
         ptrdiff_t rc = 0;
         if (connection)
             rc = spc_ready_for_data(s);
-        if (rc == SPC_DATA_ENDED)
-            return 0; /* end of stream, as Linux after a failed connect */
+        if (rc == SPC_DATA_ENDED) /* as Linux after a failed connect */
+            return recv ? 0 : SP_EPIPE;
         if (rc == 0) {
-            if (s->shut_rd)
-                rc = 0;
-            else if (s->service != 0)
-                rc = spc_service_of(s)->recv(s, buf, len, flags, port_from);
-            else
-                rc = spc_port_recv(s->stack, s->native, buf, len, flags, port_from);
-            if (rc >= 0 && connection && from != NULL)
-                spc_peer_of(s, from);
-            /* Ports report a message's full length; the caller asked for that only
-             * with SP_MSG_TRUNC, otherwise it is told what was stored. */
-            if (rc > 0 && message && (size_t)rc > len && !(flags & SP_MSG_TRUNC))
+            rc = spc_move(s, buf, len, flags, port_addr, recv);
+            if (recv && rc >= 0 && connection && addr != NULL)
+                spc_peer_of(s, addr);
+            /* Ports report a message's full length; the caller asked for that
+             * only with SP_MSG_TRUNC, otherwise it is told what was stored. */
+            if (recv && rc > 0 && !stream && (size_t)rc > len && !(flags & SP_MSG_TRUNC))
                 rc = (ptrdiff_t)len;
         }
         if (rc != SP_EAGAIN)
             return rc;
         if (!may_wait)
             return SP_EAGAIN;
-        int wait_rc = spc_wait(s, SP_POLLIN, deadline);
+        int wait_rc = spc_wait(s, recv ? SP_POLLIN : SP_POLLOUT, deadline);
         if (wait_rc < 0)
             return wait_rc;
     }
@@ -271,8 +261,8 @@ static bool spc_tried_ends(const struct spc_socket *s, ptrdiff_t *tried, int fla
  * (which, when it waits, starts by trying again). Without the fast path,
  * every send (@p tried 0).
  */
-SPC_COLD static ptrdiff_t spc_sendto_rest(ptrdiff_t tried, int sock, const void *buf, size_t len,
-                                          int flags, const sp_addr *to)
+SPC_COLD static ptrdiff_t spc_transfer_rest(ptrdiff_t tried, int sock, void *buf, size_t len,
+                                            int flags, sp_addr *addr, bool recv)
 {
     struct spc_socket *s = spc_find(sock);
     if (s == NULL)
@@ -284,8 +274,23 @@ SPC_COLD static ptrdiff_t spc_sendto_rest(ptrdiff_t tried, int sock, const void 
 #else
     (void)tried;
 #endif
-    struct spc_deadline deadline = spc_deadline_in(spc_timeout_unpack(s->snd_timeout));
-    return spc_send(s, buf, len, flags, to, &deadline, !s->nonblocking);
+    struct spc_deadline deadline =
+        spc_deadline_in(spc_timeout_unpack(recv ? s->rcv_timeout : s->snd_timeout));
+    return spc_transfer(s, buf, len, flags, addr, &deadline, !s->nonblocking, recv);
+}
+
+/* A send's rest (spc_transfer() writes through neither pointer of a send). */
+static inline ptrdiff_t spc_sendto_rest(ptrdiff_t tried, int sock, const void *buf, size_t len,
+                                        int flags, const sp_addr *to)
+{
+    return spc_transfer_rest(tried, sock, (void *)buf, len, flags, (sp_addr *)to, false);
+}
+
+/* A receive's rest. */
+static inline ptrdiff_t spc_recvfrom_rest(ptrdiff_t tried, int sock, void *buf, size_t len,
+                                          int flags, sp_addr *from)
+{
+    return spc_transfer_rest(tried, sock, buf, len, flags, from, true);
 }
 
 #if SPC_FAST_PATH
@@ -351,24 +356,6 @@ ptrdiff_t sp_sendto(int sock, const void *buf, size_t len, int flags, const sp_a
 ptrdiff_t sp_write(int sock, const void *buf, size_t len)
 {
     return spc_sendto(sock, buf, len, 0, NULL);
-}
-
-/* The rest of a receive, as spc_sendto_rest(). */
-SPC_COLD static ptrdiff_t spc_recvfrom_rest(ptrdiff_t tried, int sock, void *buf, size_t len,
-                                            int flags, sp_addr *from)
-{
-    struct spc_socket *s = spc_find(sock);
-    if (s == NULL)
-        return SP_EBADF;
-    SPC_ASSERT_FAST_BITS(s);
-#if SPC_FAST_PATH
-    if (tried < 0 && spc_tried_ends(s, &tried, flags))
-        return tried;
-#else
-    (void)tried;
-#endif
-    struct spc_deadline deadline = spc_deadline_in(spc_timeout_unpack(s->rcv_timeout));
-    return spc_recv(s, buf, len, flags, from, &deadline, !s->nonblocking);
 }
 
 #if SPC_FAST_PATH
@@ -437,7 +424,7 @@ int sp_send_all(int sock, const void *buf, size_t len, int timeout_ms, size_t *s
     do {
         /* No arithmetic on a NULL buffer (len 0): even + 0 is undefined there. */
         const uint8_t *rest = done > 0 ? bytes + done : bytes;
-        ptrdiff_t n = spc_send(s, rest, len - done, 0, NULL, &deadline, true);
+        ptrdiff_t n = spc_transfer(s, (void *)rest, len - done, 0, NULL, &deadline, true, false);
         if (n < 0)
             return (int)n;
         done += (size_t)n;
@@ -460,7 +447,7 @@ int sp_recv_all(int sock, void *buf, size_t len, int timeout_ms, size_t *receive
     struct spc_deadline deadline = spc_deadline_in(timeout_ms);
     uint8_t *bytes = buf;
     while (done < len) {
-        ptrdiff_t n = spc_recv(s, bytes + done, len - done, 0, NULL, &deadline, true);
+        ptrdiff_t n = spc_transfer(s, bytes + done, len - done, 0, NULL, &deadline, true, true);
         if (n < 0)
             return (int)n;
         if (n == 0)
