@@ -244,7 +244,7 @@ int sp_lwip_route_error(err_t err);
  * becomes IPv4. */
 void sp_lwip_addr_to_ip(const sp_addr *addr, ip_addr_t *ip, uint16_t *port);
 /* Convert for a socket of @p family: IPv4 traffic on an IPv6 socket shows
- * as ::ffff:a.b.c.d, as on a dual-stack host. */
+ * as ::ffff:a.b.c.d, as on a dual-stack host; SP_AF_UNSPEC keeps @p ip's own. */
 void sp_lwip_addr_from_ip(int family, const ip_addr_t *ip, uint16_t port, sp_addr *out);
 /* ip_addr_cmp(), once: the macro is long, and the port compares in several places. */
 bool sp_lwip_ip_equal(const ip_addr_t *a, const ip_addr_t *b);
