@@ -3,6 +3,7 @@
  * back, with the dual-stack rules of a POSIX host (an IPv6 socket reaches
  * IPv4 peers through IPv4-mapped addresses).
  */
+#include <stddef.h>
 #include <string.h>
 
 #include "lwip/netif.h"
@@ -12,28 +13,28 @@
 void sp_lwip_addr_to_ip(const sp_addr *addr, ip_addr_t *ip, uint16_t *port)
 {
     *port = addr->port;
-    if (addr->family == SP_AF_INET) {
-        uint32_t word;
-        memcpy(&word, addr->u.v4, sizeof word);
-        ip_addr_set_ip4_u32_val(*ip, word);
-        return;
-    }
+    bool v4 = addr->family == SP_AF_INET; /* else SP_AF_INET6: the caller checked */
 #if LWIP_IPV6
-    ip6_addr_t v6; /* the caller checked: SP_AF_INET6 */
-    memcpy(v6.addr, addr->u.v6, sizeof v6.addr);
+    /* Both families through one body: the 16 bytes as IPv6 (of which IPv4
+     * uses the first 4), then IPv4, given or mapped, takes its word. */
+    ip6_addr_t *v6 = ip_2_ip6(ip);
+    memcpy(v6->addr, addr->u.v6, sizeof v6->addr);
 #if LWIP_IPV6_SCOPES
-    v6.zone = (u8_t)(addr->scope_id <= 0xFF ? addr->scope_id : 0);
+    v6->zone = (u8_t)(addr->scope_id <= 0xFF ? addr->scope_id : 0);
 #endif
-    if (ip6_addr_isipv4mappedipv6(&v6)) {
-        ip_addr_set_ip4_u32_val(*ip, v6.addr[3]);
-        return;
+    IP_SET_TYPE_VAL(*ip, IPADDR_TYPE_V6);
+    if (v4 || ip6_addr_isipv4mappedipv6(v6)) {
+        ip_addr_set_ip4_u32_val(*ip, v6->addr[v4 ? 0 : 3]);
     }
-    ip_addr_copy_from_ip6(*ip, v6);
 #else
-    /* Not reached: without IPv6 no SP_AF_INET6 socket opens, core hands a
-     * socket only addresses of its own family, and the DNS server setter
-     * refuses SP_AF_INET6. The wildcard, should that ever change. */
-    ip_addr_set_zero(ip);
+    /* SP_AF_INET6 is not reached: without IPv6 no SP_AF_INET6 socket opens,
+     * core hands a socket only addresses of its own family, and the DNS
+     * server setter refuses SP_AF_INET6. The wildcard, should that ever change. */
+    uint32_t word = 0;
+    if (v4) {
+        memcpy(&word, addr->u.v4, sizeof word);
+    }
+    ip_addr_set_ip4_u32_val(*ip, word);
 #endif
 }
 
@@ -61,7 +62,8 @@ void sp_lwip_addr_from_ip(int family, const ip_addr_t *ip, uint16_t port, sp_add
     out->family = SP_AF_INET6;
     memcpy(out->u.v6, ip_2_ip6(ip)->addr, sizeof out->u.v6);
 #if LWIP_IPV6_SCOPES
-    if (ip6_addr_has_zone(ip_2_ip6(ip)) && ip6_addr_islinklocal(ip_2_ip6(ip))) {
+    /* A zone of 0 is none, which scope_id 0 says already. */
+    if (ip6_addr_islinklocal(ip_2_ip6(ip))) {
         out->scope_id = ip6_addr_zone(ip_2_ip6(ip));
     }
 #endif
@@ -70,7 +72,19 @@ void sp_lwip_addr_from_ip(int family, const ip_addr_t *ip, uint16_t port, sp_add
 
 bool sp_lwip_ip_equal(const ip_addr_t *a, const ip_addr_t *b)
 {
+#if LWIP_IPV6
+    /* ip_addr_cmp() as one compare of the bytes it reads: IPv4's word, or
+     * IPv6's words and then its zone, which follows them. */
+#if LWIP_IPV6_SCOPES
+    size_t v6_size = offsetof(ip6_addr_t, zone) + sizeof ip_2_ip6(a)->zone;
+#else
+    size_t v6_size = sizeof ip_2_ip6(a)->addr;
+#endif
+    return IP_GET_TYPE(a) == IP_GET_TYPE(b) &&
+           memcmp(&a->u_addr, &b->u_addr, IP_IS_V6(a) ? v6_size : sizeof(ip4_addr_t)) == 0;
+#else
     return ip_addr_cmp(a, b);
+#endif
 }
 
 bool sp_lwip_local_from_ip(const ip_addr_t *ip, uint16_t port, struct sp_lwip_local *out)

@@ -54,9 +54,10 @@ static int dns_answered(void *ctx)
 
 static int resolve_dns(const char *host, int family, sp_addr *out, int timeout_ms)
 {
-    u8_t type = family == SP_AF_INET    ? LWIP_DNS_ADDRTYPE_IPV4
-                : family == SP_AF_INET6 ? LWIP_DNS_ADDRTYPE_IPV6
-                                        : LWIP_DNS_ADDRTYPE_IPV4_IPV6;
+    _Static_assert(LWIP_DNS_ADDRTYPE_IPV4 == SP_AF_INET - 1 &&
+                       LWIP_DNS_ADDRTYPE_IPV6 == SP_AF_INET6 - 1,
+                   "lwIP's address types are sockport's families less one");
+    u8_t type = family == SP_AF_UNSPEC ? LWIP_DNS_ADDRTYPE_IPV4_IPV6 : (u8_t)(family - 1);
     uint32_t started = sp_lwip_now32();
     ip_addr_t address;
     for (;;) {
@@ -92,8 +93,9 @@ static int resolve_dns(const char *host, int family, sp_addr *out, int timeout_m
             return SP_ENONAME;
         }
     }
-    int want = family == SP_AF_UNSPEC ? (IP_IS_V4(&address) ? SP_AF_INET : SP_AF_INET6) : family;
-    sp_lwip_addr_from_ip(want, &address, 0, out);
+    /* SP_AF_UNSPEC takes the answer's own family (only SP_AF_INET6 maps an
+     * IPv4 answer). */
+    sp_lwip_addr_from_ip(family, &address, 0, out);
     return 1;
 }
 #else
