@@ -45,8 +45,7 @@ int sp_addr_local(sp_addr *out, const char *path)
     return 0;
 }
 
-/* The any address of an IP @p family, or its loopback when @p loopback. */
-static int spc_addr_ip(sp_addr *out, int family, uint16_t port, bool loopback)
+int sp_addr_any(sp_addr *out, int family, uint16_t port)
 {
     if (out == NULL)
         return SP_EINVAL;
@@ -54,23 +53,19 @@ static int spc_addr_ip(sp_addr *out, int family, uint16_t port, bool loopback)
         return SP_EAFNOSUPPORT;
     spc_addr_unnamed(out, family);
     out->port = port;
-    if (loopback && family == SP_AF_INET) {
-        out->u.v4[0] = 127;
-        out->u.v4[3] = 1;
-    } else if (loopback) {
-        out->u.v6[15] = 1;
-    }
     return 0;
 }
 
 int sp_addr_loopback(sp_addr *out, int family, uint16_t port)
 {
-    return spc_addr_ip(out, family, port, true);
-}
-
-int sp_addr_any(sp_addr *out, int family, uint16_t port)
-{
-    return spc_addr_ip(out, family, port, false);
+    /* The any address with its last byte 1 (and 127 first for IPv4). */
+    int err = sp_addr_any(out, family, port);
+    if (err == 0) {
+        if (family == SP_AF_INET)
+            out->u.v4[0] = 127;
+        out->u.v6[family == SP_AF_INET ? 3 : 15] = 1;
+    }
+    return err;
 }
 
 void spc_addr_unnamed(sp_addr *out, int family)
@@ -83,41 +78,44 @@ bool spc_parse_uint(const char *text, size_t len, uint32_t max, uint32_t *out)
 {
     if (len == 0 || len > 10)
         return false;
-    uint64_t value = 0;
+    uint32_t value = 0;
     for (size_t i = 0; i < len; i++) {
-        if (text[i] < '0' || text[i] > '9')
+        unsigned digit = (unsigned)(text[i] - '0');
+        /* In 32 bits: only a 10th digit can carry past UINT32_MAX. */
+        if (digit > 9 || value > (UINT32_MAX - digit) / 10)
             return false;
-        value = value * 10 + (uint64_t)(text[i] - '0');
+        value = value * 10 + digit;
     }
     if (value > max)
         return false;
-    *out = (uint32_t)value;
+    *out = value;
     return true;
 }
 
 bool spc_parse_ipv4(const char *text, size_t len, uint8_t out[4])
 {
     uint8_t bytes[4];
-    size_t pos = 0;
-    for (int part = 0; part < 4; part++) {
-        size_t start = pos;
-        while (pos < len && text[pos] >= '0' && text[pos] <= '9')
-            pos++;
-        size_t digits = pos - start;
-        /* A leading zero would read as octal to some parsers: reject the ambiguity. */
-        if (digits == 0 || digits > 3 || (digits > 1 && text[start] == '0'))
-            return false;
-        uint32_t value;
-        if (!spc_parse_uint(text + start, digits, 255, &value))
-            return false;
-        bytes[part] = (uint8_t)value;
-        if (part < 3) {
-            if (pos >= len || text[pos] != '.')
+    unsigned part = 0, value = 0, digits = 0;
+    /* The end of the text closes the last part as a '.' closes the others. */
+    for (size_t pos = 0; pos <= len; pos++) {
+        char c = pos < len ? text[pos] : '.';
+        unsigned digit = (unsigned)(c - '0');
+        if (digit < 10) {
+            /* A leading zero would read as octal to some parsers: reject the
+             * ambiguity. Without one, a 4th digit makes value over 255. */
+            if (digits++ == 1 && value == 0)
                 return false;
-            pos++;
+            value = value * 10 + digit;
+            if (value > 255)
+                return false;
+        } else if (c == '.' && digits != 0 && part < 4) {
+            bytes[part++] = (uint8_t)value;
+            value = digits = 0;
+        } else {
+            return false;
         }
     }
-    if (pos != len)
+    if (part != 4)
         return false;
     memcpy(out, bytes, 4);
     return true;
@@ -363,15 +361,12 @@ int sp_addr_equal(const sp_addr *a, const sp_addr *b)
 {
     if (a == NULL || b == NULL || a->family != b->family)
         return 0;
-    switch (a->family) {
-    case SP_AF_INET:
-        return a->port == b->port && memcmp(a->u.v4, b->u.v4, 4) == 0;
-    case SP_AF_INET6:
-        return a->port == b->port && a->scope_id == b->scope_id &&
-               memcmp(a->u.v6, b->u.v6, 16) == 0;
-    case SP_AF_LOCAL:
+    if (a->family == SP_AF_LOCAL)
         return strncmp(a->u.path, b->u.path, sizeof(a->u.path)) == 0;
-    default:
+    if (a->family != SP_AF_INET && a->family != SP_AF_INET6)
         return 0;
-    }
+    /* IPv4 and IPv6 alike, but for the scope and the size of the bytes. */
+    bool v6 = a->family == SP_AF_INET6;
+    return a->port == b->port && (!v6 || a->scope_id == b->scope_id) &&
+           memcmp(a->u.v6, b->u.v6, v6 ? 16 : 4) == 0;
 }
