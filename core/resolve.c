@@ -98,10 +98,14 @@ int sp_resolve_on(sp_stack *stack, const char *host, const char *service, int fa
             return SP_ENONAME;
         count = 1;
     } else if (spc_is_localhost(host, len)) {
-        if (family != SP_AF_INET6)
-            sp_addr_loopback(&out[count++], SP_AF_INET, 0);
-        if (family != SP_AF_INET && (size_t)count < max)
-            sp_addr_loopback(&out[count++], SP_AF_INET6, 0);
+        /* The loopback of the family asked for; for any, 127.0.0.1 first,
+         * then ::1 if there is room. */
+        sp_addr_loopback(&out[0], family != SP_AF_UNSPEC ? family : SP_AF_INET, 0);
+        count = 1;
+        if (family == SP_AF_UNSPEC && max > 1) {
+            sp_addr_loopback(&out[1], SP_AF_INET6, 0);
+            count = 2;
+        }
     } else {
         count = spc_port_resolve(stack, host, family, out, max, timeout_ms);
         if (count < 0)
