@@ -175,7 +175,7 @@ extern const struct spc_service *spc_service_ops[1u << SPC_SERVICE_ID_BITS];
  */
 struct spc_socket {
     sp_stack *stack;
-    sp_port_sock native;  /**< in a free slot: the index of the next free slot */
+    sp_port_sock native;  /**< in a free slot: the link to the next free slot (handles.c) */
     uint32_t generation;  /**< of the handle that names this slot now; never 0 */
     uint16_t rcv_timeout; /**< SP_OPT_RCVTIMEO, spc_timeout_pack()ed */
     uint16_t snd_timeout; /**< SP_OPT_SNDTIMEO, likewise */
@@ -353,9 +353,10 @@ static inline struct spc_socket *spc_lookup_fast(int handle, unsigned need)
 /** Whether a free slot exists (checked before a port creates anything). */
 bool spc_has_free_slot(void);
 
-/** Take a free slot for a socket the port already created; returns the handle.
- *  The caller checked spc_has_free_slot() first. */
-int spc_claim(sp_stack *stack, sp_port_sock native, int family, int type, int protocol);
+/** Take a free slot for a socket the port already created; returns the slot
+ *  (spc_handle_of() names it). The caller checked spc_has_free_slot() first. */
+struct spc_socket *spc_claim(sp_stack *stack, sp_port_sock native, int family, int type,
+                             int protocol);
 
 /** Release the slot of @p s; its handle becomes stale. The slot is reused
  *  after every slot released before it (oldest first), and never again once

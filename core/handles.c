@@ -11,61 +11,43 @@
  */
 #include "core.h"
 
-#include <string.h>
+#include <assert.h>
 
 #define SPC_INDEX_MASK ((1u << SPC_INDEX_BITS) - 1u)
 
 /* Not static: core.h's inline spc_lookup() reads it (every call's first step). */
 struct spc_socket spc_table[SP_MAX_SOCKETS];
 /* Free slots, oldest release first: a list threaded through the free slots
- * themselves (each free slot's native field holds the next one's index), so
- * that it costs no RAM per socket. Filled with every slot on first use.
- * With the table's statistics in one structure, so that code reaches them
- * all from one address. */
-#define SPC_FREE_END ((sp_port_sock)-1)
+ * themselves, so that it costs no RAM per socket. A free slot's native field
+ * holds how far on the next free slot is, less one (modulo 2^32), and the
+ * list's end is kept as its distance back from the table's last slot: so the
+ * zeroed table at start-up already is the list of every slot in order, and
+ * nothing has to set it up. Where the list ends is known from the count of
+ * slots off it. With the table's statistics in one structure, so that code reaches
+ * them all from one address. */
 static struct {
-    sp_port_sock head;
-    sp_port_sock tail;
-    uint32_t count;
-    bool ready;
+    uint32_t head;      /* the free slot claimed next, when any is free */
+    uint32_t tail_back; /* SP_MAX_SOCKETS - 1 - the free slot released last */
+    uint32_t taken;     /* slots off the list: in use, or retired */
     /* For sp_get_table_stats(): a server sees how close it came to a full table. */
     uint32_t peak_in_use;
     uint32_t full_refusals;
 } spc_free;
 
-static void spc_free_init(void)
-{
-    if (spc_free.ready)
-        return;
-    for (uint32_t i = 0; i < SP_MAX_SOCKETS; i++)
-        spc_table[i].native = i + 1 < SP_MAX_SOCKETS ? (sp_port_sock)(i + 1) : SPC_FREE_END;
-    spc_free.head = 0;
-    spc_free.tail = SP_MAX_SOCKETS - 1;
-    spc_free.count = SP_MAX_SOCKETS;
-    spc_free.ready = true;
-}
-
 bool spc_has_free_slot(void)
 {
-    spc_free_init();
-    if (spc_free.count > 0)
+    if (spc_free.taken < SP_MAX_SOCKETS)
         return true;
     /* Every caller refuses its socket with SP_EMFILE now. */
     spc_free.full_refusals++;
     return false;
 }
 
-static uint32_t spc_count_in_use(void)
-{
-    spc_free_init();
-    return SP_MAX_SOCKETS - spc_free.count;
-}
-
 int sp_get_table_stats(sp_table_stats *out)
 {
     if (out == NULL)
         return SP_EINVAL;
-    out->in_use = spc_count_in_use();
+    out->in_use = spc_free.taken;
     out->max = SP_MAX_SOCKETS;
     out->peak = spc_free.peak_in_use;
     out->refused = spc_free.full_refusals;
@@ -85,36 +67,44 @@ int spc_handle_of(const struct spc_socket *s)
     return (int)((s->generation << SPC_INDEX_BITS) | index);
 }
 
-int spc_claim(sp_stack *stack, sp_port_sock native, int family, int type, int protocol)
+struct spc_socket *spc_claim(sp_stack *stack, sp_port_sock native, int family, int type,
+                             int protocol)
 {
-    spc_free_init();
-    if (spc_free.count == 0)
-        return SP_EMFILE;
+    assert(spc_free.taken < SP_MAX_SOCKETS); /* the caller's spc_has_free_slot() */
     struct spc_socket *s = &spc_table[spc_free.head];
-    spc_free.head = s->native;
-    if (--spc_free.count == 0)
-        spc_free.tail = SPC_FREE_END;
-    uint32_t in_use = SP_MAX_SOCKETS - spc_free.count;
-    if (in_use > spc_free.peak_in_use)
-        spc_free.peak_in_use = in_use;
+    spc_free.head += 1u + (uint32_t)s->native;
+    if (++spc_free.taken > spc_free.peak_in_use)
+        spc_free.peak_in_use = spc_free.taken;
     /* Generation 0 is never issued, so a zeroed int is never a valid handle. */
     uint32_t generation = s->generation == 0 ? 1 : s->generation;
-    memset(s, 0, sizeof(*s));
-    s->generation = generation;
-    s->in_use = true;
+    /* Every field by name instead of a memset and then some: the compiler
+     * merges these into a few whole-word stores. */
     s->stack = stack;
     s->native = native;
-    s->family = (uint8_t)family;
-    s->type = (unsigned)type & 7u;
-    s->protocol = (uint8_t)protocol; /* 0..255: sp_socket_on() checked */
-    s->state = SPC_IDLE;
+    s->generation = generation;
     s->rcv_timeout = SPC_TIMEOUT_FOREVER;
     s->snd_timeout = SPC_TIMEOUT_FOREVER;
+    s->service = 0;
+    s->failure = 0;
+    s->fast = 0;
+    s->in_use = true;
+    s->shut_rd = false;
+    s->shut_wr = false;
+    s->nonblocking = false;
+    s->bound = false;
+    s->framed = false;
+    s->connect_unreported = false;
+    s->protocol = (uint8_t)protocol; /* 0..255: sp_socket_on() checked */
+    s->poller = 0;
+    s->family = (uint8_t)family;
+    s->type = (unsigned)type & 7u;
+    s->state = SPC_IDLE;
+    s->poll_events = 0;
 #if SP_KEEP_PEERS
     spc_peer_forget(s);
 #endif
     spc_fast_update(s);
-    return spc_handle_of(s);
+    return s;
 }
 
 void spc_release(struct spc_socket *s)
@@ -125,13 +115,14 @@ void spc_release(struct spc_socket *s)
     if (s->generation >= SPC_GENERATION_MAX)
         return; /* retired: its every handle has been issued once */
     s->generation++;
-    sp_port_sock index = (sp_port_sock)(s - spc_table);
-    s->native = SPC_FREE_END;
-    if (spc_free.count++ == 0)
-        spc_free.head = index;
-    else
-        spc_table[spc_free.tail].native = index;
-    spc_free.tail = index;
+    uint32_t index = (uint32_t)(s - spc_table);
+    if (spc_free.taken-- == SP_MAX_SOCKETS) {
+        spc_free.head = index; /* the list was empty */
+    } else {
+        uint32_t tail = SP_MAX_SOCKETS - 1u - spc_free.tail_back;
+        spc_table[tail].native = (sp_port_sock)(index - tail - 1u);
+    }
+    spc_free.tail_back = SP_MAX_SOCKETS - 1u - index;
 }
 
 int spc_test_set_generation(int index, uint32_t generation)

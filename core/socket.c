@@ -64,8 +64,7 @@ int sp_socket_on(sp_stack *stack, int family, int type, int protocol)
     if (rc < 0)
         return rc;
 
-    int handle = spc_claim(stack, native, family, type, protocol);
-    struct spc_socket *s = spc_find(handle);
+    struct spc_socket *s = spc_claim(stack, native, family, type, protocol);
     s->framed = framed;
     if (type == SP_SOCK_RDM)
         rc = spc_registry.rdm->attach(s);
@@ -77,7 +76,7 @@ int sp_socket_on(sp_stack *stack, int family, int type, int protocol)
         return rc;
     }
     spc_fast_update(s);
-    return handle;
+    return spc_handle_of(s);
 }
 
 void (*spc_poller_forget)(struct spc_socket *s);
@@ -187,8 +186,7 @@ int sp_accept(int sock, sp_addr *peer)
         spc_addr_unnamed(&from, s->family);
         int rc = spc_port_accept(s->stack, s->native, &native, &from);
         if (rc >= 0) {
-            int handle = spc_claim(s->stack, native, s->family, s->type, s->protocol);
-            struct spc_socket *child = spc_find(handle);
+            struct spc_socket *child = spc_claim(s->stack, native, s->family, s->type, s->protocol);
             child->bound = true;
             child->state = SPC_CONNECTED;
             spc_peer_keep(child, &from);
@@ -198,7 +196,7 @@ int sp_accept(int sock, sp_addr *peer)
             spc_fast_update(child);
             if (peer != NULL)
                 *peer = from;
-            return handle;
+            return spc_handle_of(child);
         }
         if (rc != SP_EAGAIN)
             return rc;
