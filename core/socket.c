@@ -7,6 +7,14 @@
 
 #include <stddef.h>
 
+/* A few steps that several calls take, kept out of line: one copy of their
+ * bit-field writes in a firmware image instead of one per call. */
+#if defined(__GNUC__) || defined(__clang__)
+#define SPC_ONE_COPY __attribute__((noinline))
+#else
+#define SPC_ONE_COPY
+#endif
+
 /* Whether @p protocol fits @p type in @p family (0 always picks the default). */
 static bool spc_protocol_fits(int family, int type, int protocol)
 {
@@ -65,11 +73,12 @@ int sp_socket_on(sp_stack *stack, int family, int type, int protocol)
         return rc;
 
     struct spc_socket *s = spc_claim(stack, native, family, type, protocol);
-    s->framed = framed;
-    if (type == SP_SOCK_RDM)
+    if (type == SP_SOCK_RDM) {
         rc = spc_registry.rdm->attach(s);
-    else if (framed)
+    } else if (framed) {
+        s->framed = true;
         rc = spc_registry.seqpacket->attach(s);
+    }
     if (rc < 0) {
         spc_port_close(stack, native);
         spc_release(s);
@@ -88,8 +97,9 @@ int sp_close(int sock)
         return SP_EBADF;
     if (s->poller != 0)
         spc_poller_forget(s);
-    if (s->service != 0)
-        spc_service_of(s)->close(s);
+    const struct spc_service *service = spc_service_of(s); /* NULL for the port's own type */
+    if (service != NULL)
+        service->close(s);
     int rc = spc_port_close(s->stack, s->native);
     spc_release(s);
     return rc < 0 ? rc : 0;
@@ -144,6 +154,14 @@ int sp_bind(int sock, const sp_addr *addr)
     return 0;
 }
 
+/* Puts @p s in @p state: listening, connecting and connected sockets are all bound. */
+SPC_ONE_COPY static void spc_enter(struct spc_socket *s, enum spc_state state)
+{
+    s->state = state;
+    s->bound = true;
+    spc_fast_update(s);
+}
+
 int sp_listen(int sock, int backlog)
 {
     struct spc_socket *s = spc_find(sock);
@@ -157,11 +175,10 @@ int sp_listen(int sock, int backlog)
     if (rc < 0)
         return rc;
     /* A listener carries no records: its framing state goes to the connections. */
-    if (s->service != 0)
-        spc_service_of(s)->close(s);
-    s->bound = true;
-    s->state = SPC_LISTENING;
-    spc_fast_update(s);
+    const struct spc_service *service = spc_service_of(s);
+    if (service != NULL)
+        service->close(s);
+    spc_enter(s, SPC_LISTENING);
     return 0;
 }
 
@@ -187,13 +204,12 @@ int sp_accept(int sock, sp_addr *peer)
         int rc = spc_port_accept(s->stack, s->native, &native, &from);
         if (rc >= 0) {
             struct spc_socket *child = spc_claim(s->stack, native, s->family, s->type, s->protocol);
-            child->bound = true;
-            child->state = SPC_CONNECTED;
             spc_peer_keep(child, &from);
-            child->framed = s->framed;
-            if (s->framed)
+            if (s->framed) {
+                child->framed = true;
                 spc_registry.seqpacket->attach(child); /* room checked above */
-            spc_fast_update(child);
+            }
+            spc_enter(child, SPC_CONNECTED);
             if (peer != NULL)
                 *peer = from;
             return spc_handle_of(child);
@@ -212,15 +228,13 @@ int sp_accept(int sock, sp_addr *peer)
  * reset (port.h, connection_peer), notes it while the port still knows it. */
 static void spc_set_connected(struct spc_socket *s)
 {
-    s->state = SPC_CONNECTED;
-    s->bound = true;
 #if SP_KEEP_PEERS
     sp_addr peer;
     if (spc_is_connection_type(s->type) && !spc_port_has_connection_peer(s->stack) &&
         spc_port_peer_addr(s->stack, s->native, &peer) == 0)
         spc_peer_keep(s, &peer);
 #endif
-    spc_fast_update(s);
+    spc_enter(s, SPC_CONNECTED);
 }
 
 int spc_settle_connect(struct spc_socket *s)
@@ -311,9 +325,7 @@ int sp_connect(int sock, const sp_addr *addr)
     }
     if (rc != SP_EINPROGRESS || !connection)
         return rc;
-    s->state = SPC_CONNECTING;
-    s->bound = true;
-    spc_fast_update(s);
+    spc_enter(s, SPC_CONNECTING);
     if (s->nonblocking) {
         s->connect_unreported = true;
         return SP_EINPROGRESS;
@@ -331,8 +343,9 @@ int sp_shutdown(int sock, int how)
     spc_settle_connect(s); /* a failed attempt is not connected; its error stays pending */
     if (s->state != SPC_CONNECTED)
         return SP_ENOTCONN;
-    if (how != SP_SHUT_RD && s->service != 0 && spc_service_of(s)->drain != NULL)
-        spc_service_of(s)->drain(s); /* the stream's end must come after the last record */
+    const struct spc_service *service = spc_service_of(s);
+    if (how != SP_SHUT_RD && service != NULL && service->drain != NULL)
+        service->drain(s); /* the stream's end must come after the last record */
     int rc = spc_port_shutdown(s->stack, s->native, how);
     if (rc < 0)
         return rc;
@@ -371,11 +384,13 @@ int sp_getpeername(int sock, sp_addr *out)
 /* Options: one table says what each option accepts and where it applies.  */
 /* ------------------------------------------------------------------------ */
 
+/* Numbered so that a value must be at least the kind - 1, and at most 1 for
+ * an odd kind (spc_opt_value_ok()): read-only takes no value. */
 enum spc_opt_kind {
-    SPC_OPT_BOOL,      /* 0 or 1 */
-    SPC_OPT_SIZE,      /* >= 1 */
-    SPC_OPT_TIMEOUT,   /* >= -1 */
-    SPC_OPT_READ_ONLY, /* set gives SP_EINVAL */
+    SPC_OPT_TIMEOUT = 0,   /* >= -1 */
+    SPC_OPT_BOOL = 1,      /* 0 or 1 */
+    SPC_OPT_SIZE = 2,      /* >= 1 */
+    SPC_OPT_READ_ONLY = 3, /* set gives SP_EINVAL */
 };
 
 enum spc_opt_scope {
@@ -414,30 +429,20 @@ _Static_assert(sizeof spc_opt_rules == SP_OPT_RDM_RTO, "a rule for every option"
 
 static bool spc_opt_applies(unsigned rule, const struct spc_socket *s)
 {
-    switch (SPC_OPT_SCOPE(rule)) {
-    case SPC_IP_STREAM_ONLY:
-        return s->family != SP_AF_LOCAL && spc_is_connection_type(s->type);
-    case SPC_IPV6_ONLY:
-        return s->family == SP_AF_INET6;
-    case SPC_RDM_ONLY:
-        return s->type == SP_SOCK_RDM;
-    default:
+    unsigned scope = SPC_OPT_SCOPE(rule);
+    if (scope == SPC_ANY_SOCKET)
         return true;
-    }
+    if (scope == SPC_IP_STREAM_ONLY)
+        return s->family != SP_AF_LOCAL && spc_is_connection_type(s->type);
+    if (scope == SPC_IPV6_ONLY)
+        return s->family == SP_AF_INET6;
+    return s->type == SP_SOCK_RDM;
 }
 
 static bool spc_opt_value_ok(unsigned rule, int value)
 {
-    switch (SPC_OPT_KIND(rule)) {
-    case SPC_OPT_BOOL:
-        return value == 0 || value == 1;
-    case SPC_OPT_SIZE:
-        return value >= 1;
-    case SPC_OPT_TIMEOUT:
-        return value >= -1;
-    default:
-        return false;
-    }
+    int kind = (int)SPC_OPT_KIND(rule);
+    return value >= kind - 1 && (value <= 1 || (kind & 1) == 0);
 }
 
 /*
@@ -466,17 +471,14 @@ static int spc_option(int sock, int option, bool set, int *value)
             *value = s->nonblocking;
         return 0;
     case SP_OPT_RCVTIMEO:
+    case SP_OPT_SNDTIMEO: {
+        uint16_t *timeout = option == SP_OPT_RCVTIMEO ? &s->rcv_timeout : &s->snd_timeout;
         if (set)
-            s->rcv_timeout = spc_timeout_pack(*value);
+            *timeout = spc_timeout_pack(*value);
         else
-            *value = spc_timeout_unpack(s->rcv_timeout);
+            *value = spc_timeout_unpack(*timeout);
         return 0;
-    case SP_OPT_SNDTIMEO:
-        if (set)
-            s->snd_timeout = spc_timeout_pack(*value);
-        else
-            *value = spc_timeout_unpack(s->snd_timeout);
-        return 0;
+    }
     case SP_OPT_TYPE:
         *value = s->type;
         return 0;
@@ -494,9 +496,8 @@ static int spc_option(int sock, int option, bool set, int *value)
             *value = spc_take_failure(s);
             return 0;
         }
-        *value = s->service != 0 && spc_service_of(s)->take_error != NULL
-                     ? spc_service_of(s)->take_error(s)
-                     : 0;
+        const struct spc_service *service = spc_service_of(s);
+        *value = service != NULL && service->take_error != NULL ? service->take_error(s) : 0;
         if (*value == 0)
             *value = spc_port_take_error(s->stack, s->native);
         return 0;
