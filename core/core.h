@@ -294,9 +294,8 @@ static inline void spc_peer_keep(struct spc_socket *s, const sp_addr *addr)
  * the port returns that is not SP_E* fails an assertion (debug) or becomes
  * SP_EIO. */
 const char *spc_port_name(const sp_stack *stack);
-/** The stack's clock; 0 if the port has none (spc_port_has_clock()). */
+/** The stack's clock; 0 if the port has none (spc_port_has_clock(), dispatch.h). */
 int64_t spc_port_now_ms(sp_stack *stack);
-bool spc_port_has_clock(const sp_stack *stack);
 /* open, close, bind, listen, accept, connect, take_error, shutdown,
  * local_addr, the options, resolve, entropy, send and recv: inline, in
  * dispatch.h. */

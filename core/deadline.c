@@ -49,16 +49,16 @@ int spc_wait(struct spc_socket *s, short events, struct spc_deadline *d)
         return SP_ETIMEDOUT;
     /* A service with a timer (RDM retransmissions) must run when it is due,
      * and one that holds unsent bytes must hear when the stream takes them. */
-    int timer = -1;
-    const struct spc_service *service = s->service != 0 ? spc_service_of(s) : NULL;
+    const struct spc_service *service = spc_service_of(s);
     if (service != NULL) {
-        timer = service->timer_ms(s);
+        int timer = service->timer_ms(s);
+        /* Unsigned, SP_FOREVER (-1) is later than any time, and a timer of -1 never is sooner. */
+        if ((unsigned)timer < (unsigned)left)
+            left = timer;
         events |= service->wants(s);
+        if (service->wait_events != NULL)
+            events = service->wait_events(s, events);
     }
-    if (timer >= 0 && (left < 0 || timer < left))
-        left = timer;
-    if (service != NULL && service->wait_events != NULL)
-        events = service->wait_events(s, events);
     struct sp_port_pollent ent = {s->native, events, 0};
     int rc = spc_port_poll(s->stack, &ent, 1, left);
     return rc < 0 ? rc : 0;

@@ -44,11 +44,6 @@ int64_t spc_port_now_ms(sp_stack *stack)
     return stack->ops->now_ms != NULL ? stack->ops->now_ms(stack->state) : 0;
 }
 
-bool spc_port_has_clock(const sp_stack *stack)
-{
-    return stack->ops->now_ms != NULL;
-}
-
 int spc_port_peer_addr(sp_stack *stack, sp_port_sock sock, sp_addr *out)
 {
     return (int)SPC_DISPATCH(stack, peer_addr, SP_EOPNOTSUPP, sock, out);

@@ -74,6 +74,12 @@ static inline int spc_port_local_addr(sp_stack *stack, sp_port_sock sock, sp_add
     return (int)SPC_DISPATCH(stack, local_addr, SP_EOPNOTSUPP, sock, out);
 }
 
+/* deadline.c: whether the port has a clock (spc_port_now_ms() in dispatch.c). */
+static inline bool spc_port_has_clock(const sp_stack *stack)
+{
+    return stack->ops->now_ms != NULL;
+}
+
 /* io.c: a connection's peer for sp_recvfrom(), also after a reset (port.h,
  * connection_peer); where the port has no such operation, peer_addr. */
 static inline bool spc_port_has_connection_peer(const sp_stack *stack)
