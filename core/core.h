@@ -246,21 +246,23 @@ static inline void spc_service_attach(struct spc_socket *s, enum spc_service_id 
 #define SPC_TIMEOUT_EXACT_MAX 0x7FFF
 #define SPC_TIMEOUT_MANTISSA_BITS 11
 
+/* The largest kept: 4094 << 19 (4095 << 19 would read as SPC_TIMEOUT_FOREVER). */
+#define SPC_TIMEOUT_MAX 2146435072u
+
 static inline uint16_t spc_timeout_pack(int ms)
 {
     if (ms < 0)
         return SPC_TIMEOUT_FOREVER;
     if (ms <= SPC_TIMEOUT_EXACT_MAX)
         return (uint16_t)ms;
-    /* (2048 + m) << (e + 4) ms for 0x8000 | e << 11 | m: e = 0 starts at 32 768. */
-    for (unsigned e = 0;; e++) {
-        unsigned shift = e + 4;
-        uint32_t units = ((uint32_t)ms + (1u << shift) - 1u) >> shift;
-        if (e == 15 && units > 4094u)
-            units = 4094u; /* 4095 with e = 15 is SPC_TIMEOUT_FOREVER */
-        if (units <= 4095u)
-            return (uint16_t)(0x8000u | e << SPC_TIMEOUT_MANTISSA_BITS | (units - 2048u));
-    }
+    uint32_t kept = (uint32_t)ms < SPC_TIMEOUT_MAX ? (uint32_t)ms : SPC_TIMEOUT_MAX;
+    /* (2048 + m) << (e + 4) ms for 0x8000 | e << 11 | m: e = 0 starts at 32 768; the
+     * first e whose units fit 12 bits (at most 15, as kept <= SPC_TIMEOUT_MAX). */
+    unsigned e = 0;
+    uint32_t units;
+    while ((units = (kept + (16u << e) - 1u) >> (e + 4)) > 4095u)
+        e++;
+    return (uint16_t)(0x8000u | e << SPC_TIMEOUT_MANTISSA_BITS | (units - 2048u));
 }
 
 /* What spc_timeout_pack() kept, in ms (deadline.c: one copy for every file). */
