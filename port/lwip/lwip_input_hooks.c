@@ -37,7 +37,7 @@
 /* A board's lwipopts.h that leaves a hook out would lose its behaviour without
  * a word (the ACK storm guard, refused UDP, retransmission counts): refuse to
  * build instead (port/lwip/host/lwipopts.h shows the definitions). */
-#if !defined(LWIP_HOOK_IP4_INPUT) || !defined(LWIP_HOOK_TCP_INPACKET_PCB) ||                      \
+#if !defined(LWIP_HOOK_IP4_INPUT) || !defined(LWIP_HOOK_TCP_INPACKET_PCB) ||                       \
     !defined(LWIP_HOOK_TCP_OUT_ADD_TCPOPTS) || (LWIP_IPV6 && !defined(LWIP_HOOK_IP6_INPUT))
 #error "lwipopts.h must define the port's hooks: see port/lwip/host/lwipopts.h"
 #endif
@@ -57,37 +57,32 @@ static uint16_t read_be16(const uint8_t *bytes)
     return (uint16_t)((bytes[0] << 8) | bytes[1]);
 }
 
-/* The source and destination of the IPv4 or IPv6 header at @p ip (its
- * version says which; the caller checked it). */
-static void header_addresses(const uint8_t *ip, ip_addr_t *src, ip_addr_t *dst)
-{
-    memset(src, 0, sizeof *src); /* and so no IPv6 zone */
-    memset(dst, 0, sizeof *dst);
-#if LWIP_IPV6
-    if ((ip[0] >> 4) == 6) {
-        memcpy(ip_2_ip6(src)->addr, ip + 8, 16);
-        memcpy(ip_2_ip6(dst)->addr, ip + 24, 16);
-        IP_SET_TYPE_VAL(*src, IPADDR_TYPE_V6);
-        IP_SET_TYPE_VAL(*dst, IPADDR_TYPE_V6);
-        return;
-    }
-#endif
-    memcpy(&ip_2_ip4(src)->addr, ip + 12, 4);
-    memcpy(&ip_2_ip4(dst)->addr, ip + 16, 4);
-}
-
 /* An ICMP destination unreachable (@p code) about the UDP datagram whose IP
- * header (@p inner) and ports (@p udp) it quotes: that datagram's sender, a
- * local socket, learns the error a POSIX host reports for that code. */
+ * header (@p inner, of IPv6 if @p v6) and ports (@p udp) it quotes: that
+ * datagram's sender, a local socket, learns the error a POSIX host reports
+ * for that code. */
 static void note_unreachable(const uint8_t *inner, const uint8_t *udp, bool v6, uint8_t code)
 {
-    ip_addr_t local;
-    ip_addr_t remote;
-    header_addresses(inner, &local, &remote);
+    /* The quoted source (our socket) and destination, which follows it. */
+    ip_addr_t ends[2];
+    memset(ends, 0, sizeof ends); /* and so no IPv6 zone */
+    size_t size = 4;
+    const uint8_t *at = inner + 12;
+#if LWIP_IPV6
+    if (v6) {
+        size = 16;
+        at = inner + 8;
+    }
+#endif
+    /* Either version's address starts an ip_addr_t (lwIP's union). */
+    memcpy(&ends[0], at, size);
+    memcpy(&ends[1], at + size, size);
+    IP_SET_TYPE_VAL(ends[0], v6 ? IPADDR_TYPE_V6 : IPADDR_TYPE_V4);
+    IP_SET_TYPE_VAL(ends[1], v6 ? IPADDR_TYPE_V6 : IPADDR_TYPE_V4);
     int error = code == (v6 ? 4 : 3) ? SP_ECONNREFUSED
                 : code == 0          ? SP_ENETUNREACH
                                      : SP_EHOSTUNREACH;
-    sp_lwip_dgram_icmp_error(&local, read_be16(udp), &remote, read_be16(udp + 2), error);
+    sp_lwip_dgram_icmp_error(&ends[0], read_be16(udp), &ends[1], read_be16(udp + 2), error);
 }
 
 /* Zero-window pcbs that let a nothing-new ACK in, and when. */
@@ -141,12 +136,14 @@ int sp_lwip_hook_tcp_in(struct tcp_pcb *pcb, const struct tcp_hdr *header, const
     /* A pure ACK (no data: lwIP took the headers off @p data) to a pcb with
      * a zero window both ways and nothing of its own unacknowledged, the
      * acknowledgment and the window it already has. lwIP converted the
-     * header's fields to host order; @p pcb may be a listen pcb, whose state
+     * header's fields to host order, all but the flags (compared in network
+     * order: no call); @p pcb may be a listen pcb, whose state
      * storm_state() refuses before any other field is read. The sequence
      * number is not compared: a zero-window probe counts its byte in
      * snd_nxt, so each end's ACKs run one ahead of what the other accepted,
      * and a pure ACK carries nothing at its sequence anyway. */
-    bool nothing_new = data->tot_len == 0 && (TCPH_FLAGS(header) & TCP_FLAGS) == TCP_ACK &&
+    bool nothing_new = data->tot_len == 0 &&
+                       (header->_hdrlen_rsvd_flags & PP_HTONS(TCP_FLAGS)) == PP_HTONS(TCP_ACK) &&
                        storm_state(pcb->state) && pcb->rcv_wnd == 0 && pcb->unacked == NULL &&
                        pcb->snd_wnd == 0 && header->wnd == 0 && header->ackno == pcb->lastack;
     /* One such ACK per pcb and millisecond still goes in: it answers a
@@ -167,23 +164,16 @@ static size_t header_length(const uint8_t *ip, unsigned version)
 }
 
 /*
- * One look at every packet of either IP version, in place when its first
- * pbuf holds it all (most packets: no copy), else at a copy of its head:
+ * One look at the head of a packet of either IP version (@p got bytes at
+ * @p ip):
  * - a UDP datagram's source port tells the DNS client's wait of an answer;
  * - an ICMP destination unreachable about a UDP datagram of ours reaches
  *   the connected socket that sent it.
+ * Not inlined: the compiler would otherwise make a second copy of these
+ * checks for heads it knows to be long (in place), one for copied heads.
  */
-static void look_at_input(const struct pbuf *packet, unsigned version)
+static __attribute__((noinline)) void look_at_head(const uint8_t *ip, size_t got, unsigned version)
 {
-    /* The longest head looked at: an ICMP error quoting a UDP datagram, both
-     * IPv4 headers with options. */
-    uint8_t copy[60 + ICMP_HEADER + 60 + UDP_PORTS];
-    const uint8_t *ip = packet->payload;
-    size_t got = packet->len;
-    if (got < sizeof copy && got < packet->tot_len) {
-        got = pbuf_copy_partial(packet, copy, sizeof copy, 0);
-        ip = copy;
-    }
     if (got < IP4_HEADER) {
         return;
     }
@@ -209,6 +199,22 @@ static void look_at_input(const struct pbuf *packet, unsigned version)
     }
 }
 
+/* Every packet's head, in place when its first pbuf holds it all (most
+ * packets: no copy), else a copy of it. */
+static void look_at_input(const struct pbuf *packet, unsigned version)
+{
+    /* The longest head looked at: an ICMP error quoting a UDP datagram, both
+     * IPv4 headers with options. */
+    uint8_t copy[60 + ICMP_HEADER + 60 + UDP_PORTS];
+    const uint8_t *ip = packet->payload;
+    size_t got = packet->len;
+    if (got < sizeof copy && got < packet->tot_len) {
+        got = pbuf_copy_partial(packet, copy, sizeof copy, 0);
+        ip = copy;
+    }
+    look_at_head(ip, got, version);
+}
+
 int sp_lwip_hook_ip4_input(struct pbuf *packet, struct netif *input_netif)
 {
     (void)input_netif;
@@ -227,9 +233,10 @@ uint32_t *sp_lwip_hook_tcp_out(struct pbuf *packet, struct tcp_hdr *header,
                                const struct tcp_pcb *pcb, uint32_t *options)
 {
     (void)packet;
-    /* Control segments may come without a pcb, or from a listen pcb. */
+    /* Control segments may come without a pcb, or from a listen pcb.
+     * PP_NTOHL: one instruction, where lwip_ntohl() is a call. */
     if (pcb != NULL && pcb->state != LISTEN && pcb->state != CLOSED &&
-        TCP_SEQ_LT(lwip_ntohl(header->seqno), pcb->snd_nxt)) {
+        TCP_SEQ_LT(PP_NTOHL(header->seqno), pcb->snd_nxt)) {
         sp_lwip_state.tcp_retransmissions++;
     }
     return options;

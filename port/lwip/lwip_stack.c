@@ -279,12 +279,16 @@ int sp_lwip_run_until(int timeout_ms, int (*look)(void *ctx), void *ctx)
             }
             return ready;
         }
-        uint32_t left = (uint32_t)timeout_ms - (now - started); /* < 0: no limit */
-        if (timeout_ms > 0 && (now - started) >= (uint32_t)timeout_ms) {
-            return 0;
+        /* A negative timeout has no limit. */
+        uint32_t left = UINT32_MAX;
+        if (timeout_ms > 0) {
+            if (now - started >= (uint32_t)timeout_ms) {
+                return 0;
+            }
+            left = (uint32_t)timeout_ms - (now - started);
         }
         uint32_t wait = quiet_for(now);
-        if (timeout_ms > 0 && left < wait) {
+        if (left < wait) {
             wait = left;
         }
         if (wait > 0) {
@@ -339,23 +343,23 @@ sp_stack *sp_lwip_start(const struct sp_lwip_config *config)
     if (st->started) {
         return NULL;
     }
-    struct sp_lwip_config chosen;
-    memset(&chosen, 0, sizeof chosen);
-    if (config != NULL) {
-        chosen = *config;
-    }
-    if (!SP_LWIP_HOST && !chosen.simulated_clock && chosen.clock_ms == NULL) {
+    bool simulated = config != NULL && config->simulated_clock;
+    if (!SP_LWIP_HOST && !simulated && (config == NULL || config->clock_ms == NULL)) {
         return NULL; /* a board has no clock we could guess */
     }
     int64_t now = clock_now(); /* continue from the old clock, whichever it was */
-    st->config = chosen;
+    if (config != NULL) {
+        st->config = *config;
+    } else {
+        memset(&st->config, 0, sizeof st->config);
+    }
     st->now_ms = now;
     st->last_source_ms = clock_source_ms();
     rand_state = 0x2545F491u;
     uint32_t seed = 0;
     /* Unpredictable ports and sequence numbers, unless a test wants its run
      * the same every time (the simulated clock). */
-    if (!chosen.simulated_clock && sp_lwip_op_entropy(st, &seed, sizeof seed) == 0 && seed != 0) {
+    if (!simulated && sp_lwip_op_entropy(st, &seed, sizeof seed) == 0 && seed != 0) {
         rand_state = seed;
     }
     wake_pending = false;
@@ -374,7 +378,7 @@ sp_stack *sp_lwip_start(const struct sp_lwip_config *config)
     st->segments_out_base = lwip_stats.tcp.xmit;
     st->tcp_retransmissions = 0;
     st->started = true;
-    if (chosen.add_netifs != NULL && chosen.add_netifs(chosen.netif_ctx) < 0) {
+    if (st->config.add_netifs != NULL && st->config.add_netifs(st->config.netif_ctx) < 0) {
         /* No socket can exist yet (a stopped stack opens none), so the
          * interfaces are all there is to undo: a firmware that never stops
          * its stack links none of sp_lwip_stop()'s closing. */

@@ -98,6 +98,24 @@ SP_CASE(ipv6_stack_without_ipv6_refuses_inet6_sockets)
     }
 }
 
+/* The ICMPv6 port unreachable reaches the connected sender, as ICMP's does. */
+SP_CASE(ipv6_dgram_connected_to_closed_port_is_econnrefused)
+{
+    REQUIRE_IPV6();
+    int a;
+    int b;
+    sp_addr addr_a;
+    sp_addr addr_b;
+    char buf[8];
+    sp_t_dgram_pair(SP_AF_INET6, &a, &addr_a, &b, &addr_b);
+    SP_ASSERT_RC(sp_close(b), 0); /* its port is now closed */
+    SP_ASSERT_RC(sp_connect(a, &addr_b), 0);
+    SP_ASSERT_RC(sp_send(a, "anyone?", 7, 0), 7);
+    sp_t_setopt(a, SP_OPT_RCVTIMEO, 2000);
+    SP_ASSERT_RC(sp_recv(a, buf, sizeof buf, 0), SP_ECONNREFUSED);
+    SP_ASSERT_RC(sp_close(a), 0);
+}
+
 int sp_suite_group_ipv6(void)
 {
     static const struct CMUnitTest tests[] = {
@@ -106,6 +124,7 @@ int sp_suite_group_ipv6(void)
         SP_TEST(ipv6_datagrams),
         SP_TEST(ipv6_connect_refused_and_wrong_family),
         SP_TEST(ipv6_stack_without_ipv6_refuses_inet6_sockets),
+        SP_TEST(ipv6_dgram_connected_to_closed_port_is_econnrefused),
     };
     return cmocka_run_group_tests_name(sp_suite_group_name("ipv6"), tests, NULL, NULL);
 }
