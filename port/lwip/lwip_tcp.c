@@ -26,13 +26,17 @@ static err_t on_sent(void *arg, struct tcp_pcb *pcb, u16_t len);
 static void on_error(void *arg, err_t err);
 static int reopen(struct sp_lwip_sock *sock);
 
-static void attach(struct sp_lwip_sock *sock, struct tcp_pcb *pcb)
+/* The callbacks are set by storing the pcb's fields, as tcp_arg(),
+ * tcp_recv(), tcp_sent(), tcp_err() and tcp_accept() do (tcp.c: they only
+ * store, after a NULL check and assertions the port's callers already meet):
+ * a call each would cost more code than the store. */
+__attribute__((noinline)) static void attach(struct sp_lwip_sock *sock, struct tcp_pcb *pcb)
 {
     sock->pcb.tcp = pcb;
-    tcp_arg(pcb, sock);
-    tcp_recv(pcb, on_recv);
-    tcp_sent(pcb, on_sent);
-    tcp_err(pcb, on_error);
+    pcb->callback_arg = sock;
+    pcb->recv = on_recv;
+    pcb->sent = on_sent;
+    pcb->errf = on_error;
 }
 
 /* Hand the pcb to lwIP: from now on lwIP alone frees it (tcp_recv_null reads
@@ -43,13 +47,13 @@ static void detach(struct sp_lwip_sock *sock)
     if (pcb == NULL) {
         return;
     }
-    tcp_arg(pcb, NULL);
+    pcb->callback_arg = NULL;
     if (pcb->state != LISTEN) {
-        tcp_recv(pcb, NULL);
-        tcp_sent(pcb, NULL);
-        tcp_err(pcb, NULL);
+        pcb->recv = NULL; /* lwIP's tcp_recv_null() takes what still arrives */
+        pcb->sent = NULL;
+        pcb->errf = NULL;
     } else {
-        tcp_accept(pcb, NULL);
+        ((struct tcp_pcb_listen *)(void *)pcb)->accept = NULL;
     }
     sock->pcb.tcp = NULL;
 }
@@ -130,10 +134,12 @@ static err_t on_sent(void *arg, struct tcp_pcb *pcb, u16_t len)
     return ERR_OK;
 }
 
+/* lwIP calls it with ERR_ABRT (tcp_abandon(), its timers), ERR_RST or ERR_CLSD
+ * (tcp_in.c) only. */
 static void on_error(void *arg, err_t err)
 {
     struct sp_lwip_sock *sock = arg;
-    if ((err == ERR_RST || err == ERR_CLSD) && sock->pcb.tcp != NULL) {
+    if (err != ERR_ABRT && sock->pcb.tcp != NULL) {
         keep_peer(sock, sock->pcb.tcp); /* lwIP frees the pcb after this call returns */
     }
     sock->pcb.tcp = NULL; /* freed, or about to be: never used again */
@@ -141,10 +147,8 @@ static void on_error(void *arg, err_t err)
         sp_lwip_sock_release(sock);
         return;
     }
-    int error;
-    if (err == ERR_CLSD) {
-        error = 0; /* both sides closed in order: no error, just the end */
-    } else if (err == ERR_ABRT) {
+    int error = 0; /* ERR_CLSD: both sides closed in order, no error, just the end */
+    if (err == ERR_ABRT) {
         /* An abort not asked for is lwIP giving up: on SYN retries, or its
          * retransmission or keepalive timer. */
         error = SP_ETIMEDOUT;
@@ -155,8 +159,6 @@ static void on_error(void *arg, err_t err)
         error = sock->state == SP_LWIP_CONNECTING ? SP_ECONNREFUSED
                 : sock->fin_received              ? SP_EPIPE
                                                   : SP_ECONNRESET;
-    } else {
-        error = sp_lwip_error(err);
     }
     sock->pending_error = (int8_t)error;
     sock->state = SP_LWIP_GONE;
@@ -192,8 +194,7 @@ static err_t on_accept(void *arg, struct tcp_pcb *newpcb, err_t err)
         return ERR_MEM;
     }
     conn->state = SP_LWIP_PENDING;
-    conn->queued = true;
-    conn->u.tcp.q.pending.next = SP_LWIP_NONE;
+    conn->queued = true; /* q.pending.next: SP_LWIP_NONE from sp_lwip_sock_alloc() */
     conn->u.tcp.q.pending.peer_node = peer_node;
     conn->opt_nodelay = listener->opt_nodelay;
     conn->opt_keepalive = listener->opt_keepalive;
@@ -249,16 +250,17 @@ void sp_lwip_tcp_apply_options(struct sp_lwip_sock *sock)
     }
 }
 
-/* Abort a connection nobody will accept: silently for us, a reset for the peer. */
-static void abort_pending(struct sp_lwip_sock *conn)
+/* Abort the connection (if lwIP has not freed its pcb) and let the record go:
+ * silently for us, a reset for the peer. tcp_abort() also gives a connection
+ * still in a listener's queue its backlog slot back (tcp_abandon()). */
+static void abort_and_release(struct sp_lwip_sock *sock)
 {
-    struct tcp_pcb *pcb = conn->pcb.tcp;
+    struct tcp_pcb *pcb = sock->pcb.tcp;
     if (pcb != NULL) {
-        detach(conn);
-        tcp_backlog_accepted(pcb);
+        detach(sock);
         tcp_abort(pcb);
     }
-    sp_lwip_sock_release(conn);
+    sp_lwip_sock_release(sock);
 }
 
 /* Connections with data written since their last tcp_output(): sent in one
@@ -339,16 +341,21 @@ int sp_lwip_tcp_close(struct sp_lwip_sock *sock)
     }
     sp_lwip_forget_output(sock);
     if (sock->state == SP_LWIP_LISTENING) {
-        while (sock->u.tcp.q.queue.head != SP_LWIP_NONE) {
-            struct sp_lwip_sock *conn = record(sock->u.tcp.q.queue.head);
-            sock->u.tcp.q.queue.head = conn->u.tcp.q.pending.next;
-            abort_pending(conn);
+        /* Nobody will accept these. */
+        for (uint16_t next = sock->u.tcp.q.queue.head; next != SP_LWIP_NONE;) {
+            struct sp_lwip_sock *conn = record(next);
+            next = conn->u.tcp.q.pending.next;
+            abort_and_release(conn);
         }
-        sock->u.tcp.q.queue.tail = SP_LWIP_NONE;
+        /* Released while still LISTENING, so that the release does not take
+         * queue.tail (peer_node's place) for a node to free; tcp_close() of
+         * a listen pcb always succeeds. */
+        close_pcb(sock);
+        return 0;
     }
-    if (pcb != NULL && sock->linger == 0 && pcb->state != LISTEN) {
-        detach(sock); /* and so close_pcb() below only lets the record go */
-        tcp_abort(pcb);
+    if (sock->linger == 0) {
+        abort_and_release(sock);
+        return 0;
     }
     /* Unread data stays unacknowledged to the application: lwIP's tcp_close()
      * then resets the connection, as a POSIX close() with unread data does. */
@@ -373,8 +380,9 @@ void sp_lwip_tcp_retry_closes(void)
     size_t still = 0;
     for (size_t i = 0; i < SP_LWIP_MAX_SOCKETS; i++) {
         struct sp_lwip_sock *sock = &sp_lwip_socks[i];
-        if (!sp_lwip_in_use(sock) || sock->kind != SP_LWIP_KIND_TCP ||
-            sock->state != SP_LWIP_CLOSING) {
+        /* Only sp_lwip_tcp_close() makes a record CLOSING (free, UDP and raw
+         * records stay SP_LWIP_OPEN). */
+        if (sock->state != SP_LWIP_CLOSING) {
             continue;
         }
         if (!close_pcb(sock)) {
@@ -391,7 +399,7 @@ void sp_lwip_tcp_abort_all(void)
         for (size_t i = 0; i < SP_LWIP_MAX_SOCKETS; i++) {
             struct sp_lwip_sock *sock = &sp_lwip_socks[i];
             bool listener = sock->state == SP_LWIP_LISTENING;
-            if (sp_lwip_in_use(sock) && sock->kind == SP_LWIP_KIND_TCP && listener == (pass == 0)) {
+            if (sock->kind == SP_LWIP_KIND_TCP && listener == (pass == 0)) {
                 sock->linger = 0;
                 sp_lwip_tcp_close(sock);
             }
@@ -419,7 +427,8 @@ int sp_lwip_tcp_bind(struct sp_lwip_sock *sock, const ip_addr_t *ip, uint16_t po
             return SP_EADDRINUSE;
         }
     }
-    sp_lwip_tcp_apply_options(sock);
+    /* The pcb has the socket's options (SO_REUSEADDR for tcp_bind()): every
+     * option set is applied to it at once. */
     err_t err = tcp_bind(sock->pcb.tcp, ip, port);
     if (err == ERR_OK) {
         sock->user_bound = sp_lwip_local_from_ip(ip, sock->pcb.tcp->local_port, &sock->u.tcp.local);
@@ -443,12 +452,12 @@ int sp_lwip_tcp_listen(struct sp_lwip_sock *sock, int backlog)
     if (pcb->local_port == 0) {
         /* An unbound pcb's own address is the wildcard of the right type:
          * IPv4, both versions, or IPv6 only (sp_lwip_apply_v6only()). */
-        err_t err = tcp_bind(pcb, &pcb->local_ip, 0);
-        if (err != ERR_OK) {
-            return err == ERR_BUF ? SP_EADDRINUSE : sp_lwip_error(err);
+        if (tcp_bind(pcb, &pcb->local_ip, 0) != ERR_OK) {
+            /* Its only failure here (a CLOSED pcb, port 0): no free port. */
+            return SP_EADDRINUSE;
         }
     }
-    err_t err = ERR_OK;
+    err_t err; /* always set by tcp_listen_with_backlog_and_err() */
     struct tcp_pcb *lpcb = tcp_listen_with_backlog_and_err(pcb, limit, &err);
     if (lpcb == NULL) {
         return sp_lwip_error(err);
@@ -458,8 +467,8 @@ int sp_lwip_tcp_listen(struct sp_lwip_sock *sock, int backlog)
     sock->state = SP_LWIP_LISTENING;
     sock->u.tcp.q.queue.head = SP_LWIP_NONE;
     sock->u.tcp.q.queue.tail = SP_LWIP_NONE;
-    tcp_arg(lpcb, sock);
-    tcp_accept(lpcb, on_accept);
+    lpcb->callback_arg = sock;
+    ((struct tcp_pcb_listen *)(void *)lpcb)->accept = on_accept;
     return 0;
 }
 
@@ -496,8 +505,8 @@ int sp_lwip_tcp_accept(struct sp_lwip_sock *sock, struct sp_lwip_sock **out, ip_
 int sp_lwip_tcp_connect(struct sp_lwip_sock *sock, const ip_addr_t *ip, uint16_t port)
 {
     /* Core connects only a socket neither listening, connected nor
-     * connecting: this one is new, or its earlier attempt failed. */
-    struct tcp_pcb *pcb = sock->pcb.tcp;
+     * connecting: this one is new (its pcb has the options: set_option
+     * applies them), or its earlier attempt failed. */
     if (sock->state == SP_LWIP_GONE) {
         /* An attempt that failed (core reported it): lwIP freed that pcb, so
          * the new attempt gets a new one, where the user bound the socket. */
@@ -505,13 +514,10 @@ int sp_lwip_tcp_connect(struct sp_lwip_sock *sock, const ip_addr_t *ip, uint16_t
         if (rc < 0) {
             return rc;
         }
-        pcb = sock->pcb.tcp;
     }
-    if (pcb == NULL) {
-        return SP_EINVAL;
-    }
-    sp_lwip_tcp_apply_options(sock);
-    err_t err = tcp_connect(pcb, ip, port, on_connected);
+    /* A pcb always: new sockets get one, and only a failed attempt (GONE,
+     * reopened above) loses it. (If not, lwIP says ERR_ARG: SP_EINVAL.) */
+    err_t err = tcp_connect(sock->pcb.tcp, ip, port, on_connected);
     if (err != ERR_OK) {
         /* tcp_connect() says ERR_VAL for an address its pcb's IP version cannot reach. */
         return sp_lwip_route_error(err);
@@ -748,7 +754,7 @@ int sp_lwip_tcp_addr(struct sp_lwip_sock *sock, bool local, ip_addr_t *ip, uint1
     }
     /* Core asks for the peer only of a connection it saw established: with
      * a pcb, it is connected. */
-    *ip = local ? pcb->local_ip : pcb->remote_ip;
+    *ip = *(local ? &pcb->local_ip : &pcb->remote_ip);
     *port = local ? pcb->local_port : pcb->remote_port;
     return 0;
 }
