@@ -36,6 +36,8 @@
 #ifndef SOCKPORT_PORT_H
 #define SOCKPORT_PORT_H
 
+#include <stdbool.h>
+
 #include <sockport/sockport.h>
 
 #ifdef __cplusplus
@@ -355,6 +357,22 @@ struct sp_port_ops {
                              const sp_addr *to, void *state);
     ptrdiff_t (*recv_direct)(sp_port_sock sock, void *buf, size_t len, int flags, sp_addr *from,
                              void *state);
+    /**
+     * Optional, with send_direct and recv_direct, for a port whose system
+     * calls report a failure as -1 with its reason kept elsewhere (errno):
+     * then the direct forms may end in a tail call to the system call's
+     * wrapper and return what it returned, leaving nothing to do after it.
+     * That saves a return on the way back from every call, and a return
+     * right after a system call costs a misprediction on hosts whose kernel
+     * refills the return predictor (bench/README.md measures it).
+     * When this is set, a negative result of send_direct or recv_direct is
+     * no code: core calls this right after, before anything that could
+     * change the kept reason, with @p receiving true after recv_direct, and
+     * takes what it returns as the code send() or recv() would have
+     * returned for that failure.
+     * NULL: send_direct and recv_direct return codes, as send() and recv().
+     */
+    int (*direct_failure)(void *state, bool receiving);
 
     /**
      * The peer of a connection-oriented socket, for sp_recvfrom() (which
