@@ -167,4 +167,15 @@ static inline ptrdiff_t spc_port_recv_direct(sp_stack *stack, sp_port_sock sock,
     return stack->ops->recv_direct(sock, buf, len, flags, from, stack->state);
 }
 
+/* The code of a direct call's failure @p rc: what the port's direct_failure
+ * says where it has one (the direct call returned the system's -1), else
+ * @p rc itself; either way made a documented code. Called right after the
+ * failed call: the port's reason (errno) must still be there. */
+static inline ptrdiff_t spc_port_direct_failure(sp_stack *stack, ptrdiff_t rc, bool receiving)
+{
+    if (stack->ops->direct_failure != NULL)
+        rc = stack->ops->direct_failure(stack->state, receiving);
+    return spc_port_result(rc);
+}
+
 #endif /* SOCKPORT_CORE_DISPATCH_H */

@@ -241,11 +241,12 @@ void spc_fast_update(struct spc_socket *s)
 }
 
 /* Whether a fast path's port call that failed with @p *tried (made a
- * documented code here) ends the call, as the general path would end after
+ * documented code here: the first thing after that call, while the port's
+ * reason is still there) ends the call, as the general path would end after
  * the same port call: unless it is SP_EAGAIN and the call may wait. */
-static bool spc_tried_ends(const struct spc_socket *s, ptrdiff_t *tried, int flags)
+static bool spc_tried_ends(const struct spc_socket *s, ptrdiff_t *tried, int flags, bool receiving)
 {
-    *tried = spc_port_result(*tried);
+    *tried = spc_port_direct_failure(s->stack, *tried, receiving);
     return *tried != SP_EAGAIN || s->nonblocking || (flags & SP_MSG_DONTWAIT);
 }
 #define SPC_ASSERT_FAST_BITS(s) assert((s)->fast == spc_fast_flags(s))
@@ -269,7 +270,7 @@ SPC_COLD static ptrdiff_t spc_transfer_rest(ptrdiff_t tried, int sock, void *buf
         return SP_EBADF;
     SPC_ASSERT_FAST_BITS(s);
 #if SPC_FAST_PATH
-    if (tried < 0 && spc_tried_ends(s, &tried, flags))
+    if (tried < 0 && spc_tried_ends(s, &tried, flags, recv))
         return tried;
 #else
     (void)tried;

@@ -162,7 +162,22 @@ static ptrdiff_t mock_recv_direct(sp_port_sock sock, void *buf, size_t len, int 
     (void)len;
     (void)flags;
     mock_direct_recvs++;
-    return mock_received(from);
+    ptrdiff_t result = mock_direct_result;
+    mock_direct_result = 0;
+    return result != 0 ? result : mock_received(from);
+}
+
+/* A port's direct_failure (port.h): the code it is asked for next, and how
+ * it was asked. */
+static int mock_failure_code, mock_failure_calls;
+static bool mock_failure_receiving;
+
+static int mock_direct_failure(void *state, bool receiving)
+{
+    (void)state;
+    mock_failure_calls++;
+    mock_failure_receiving = receiving;
+    return mock_failure_code;
 }
 
 static int mock_shutdown(void *state, sp_port_sock sock, int how)
@@ -739,6 +754,59 @@ static void direct_operations_carry_the_settled_calls_only(void **state)
     expect_counts(0, 0, 0, 0);
 }
 
+/*
+ * A port whose direct forms return the system's -1 (port.h, direct_failure)
+ * is asked for the code once per failed direct call, told which direction
+ * failed, and its code is what the caller gets, or, for SP_EAGAIN on a call
+ * that may wait, what the general path then gets after waiting.
+ */
+static void direct_failure_names_what_a_direct_call_reported(void **state)
+{
+    (void)state;
+    mock_build(-1);
+    mock_ops.direct_failure = mock_direct_failure;
+    char buf[8];
+    sp_addr peer, from;
+    sp_addr_loopback(&peer, SP_AF_INET, 9);
+    int dgram = sp_socket_on(&mock_stack, SP_AF_INET, SP_SOCK_DGRAM, 0);
+    assert_true(dgram >= 0);
+    assert_int_equal(sp_connect(dgram, &peer), 0);
+    count_reset();
+    mock_failure_calls = 0;
+
+    mock_direct_result = -1;
+    mock_failure_code = SP_ECONNREFUSED;
+    assert_int_equal(sp_send(dgram, "x", 1, 0), SP_ECONNREFUSED);
+    assert_int_equal(mock_failure_calls, 1);
+    assert_false(mock_failure_receiving);
+    mock_direct_result = -1;
+    assert_int_equal(sp_sendto(dgram, "x", 1, 0, &peer), SP_ECONNREFUSED);
+    mock_direct_result = -1;
+    assert_int_equal(sp_recv(dgram, buf, sizeof buf, 0), SP_ECONNREFUSED);
+    assert_int_equal(mock_failure_calls, 3);
+    assert_true(mock_failure_receiving);
+    mock_direct_result = -1;
+    mock_failure_code = SP_EMSGSIZE;
+    assert_int_equal(sp_recvfrom(dgram, buf, sizeof buf, 0, &from), SP_EMSGSIZE);
+    assert_true(mock_failure_receiving);
+    expect_counts(2, 0, 2, 0);
+
+    /* SP_EAGAIN on a call that may wait: it waits, then the general path. */
+    mock_direct_result = -1;
+    mock_failure_code = SP_EAGAIN;
+    assert_int_equal(sp_send(dgram, "x", 1, 0), 1);
+    mock_direct_result = -1;
+    assert_int_equal(sp_recv(dgram, buf, sizeof buf, 0), 0);
+    expect_counts(1, 1, 1, 1);
+    mock_direct_result = -1;
+    assert_int_equal(sp_recv(dgram, buf, sizeof buf, SP_MSG_DONTWAIT), SP_EAGAIN);
+    assert_int_equal(mock_failure_calls, 7);
+    expect_counts(0, 0, 1, 0);
+
+    assert_int_equal(sp_close(dgram), 0);
+    mock_ops.direct_failure = NULL;
+}
+
 /* Without the general send (or receive) every send (receive) is
  * SP_EOPNOTSUPP (port.h), direct operation or not, and without the direct
  * one every send (receive) takes the general way. */
@@ -1155,6 +1223,7 @@ int main(void)
         cmocka_unit_test(port_without_one_operation_at_a_time),
         cmocka_unit_test(port_without_any_operation),
         cmocka_unit_test(direct_operations_carry_the_settled_calls_only),
+        cmocka_unit_test(direct_failure_names_what_a_direct_call_reported),
         cmocka_unit_test(direct_operations_alone_or_missing),
         cmocka_unit_test(rdm_sessions_differ_across_a_simulated_reboot),
         cmocka_unit_test(optional_services_need_registering),
