@@ -299,14 +299,19 @@ static int posix_take_error(void *state, sp_port_sock sock)
 
 /*
  * The data calls. Their common paths are kept short: one system call, the
- * socket address built or read in place for IPv4 and IPv6, errno looked at
- * only when the call failed (data_failed()), and the arguments in the order
- * core's send_direct/recv_direct pass them (port.h), which is the order of
- * send() and recv() too. A signal that interrupts a send or receive gives
- * SP_EAGAIN (posix_errors.c), so that nothing has to keep the arguments for
- * a repeat: core waits and calls again when the call may wait. Every socket
- * here is non-blocking, and the hosts this port builds on do not interrupt
- * such a call anyway: it fails with EAGAIN rather than sleep.
+ * socket address built or read in place for IPv4 and IPv6, and the
+ * arguments in the order core's send_direct/recv_direct pass them (port.h),
+ * which is the order of send() and recv() too. The direct forms return what
+ * the system call returned, -1 and errno on a failure, which core turns into
+ * a code through posix_direct_failure() right after: so a send or receive
+ * without an address ends in a tail call to libc, and nothing in this port
+ * runs after the system call (the return skipped is one a kernel entry
+ * leaves the CPU to mispredict: bench/README.md). A signal that interrupts
+ * a send or receive gives SP_EAGAIN (posix_errors.c), so that nothing has
+ * to keep the arguments for a repeat: core waits and calls again when the
+ * call may wait. Every socket here is non-blocking, and the hosts this port
+ * builds on do not interrupt such a call anyway: it fails with EAGAIN rather
+ * than sleep.
  */
 
 /* Paths kept out of the data calls' own functions, so that those save no
@@ -322,22 +327,27 @@ static int posix_take_error(void *state, sp_port_sock sock)
 #define POSIX_COLD
 #endif
 
-/* What a failed send or receive reports. */
-POSIX_COLD static ptrdiff_t data_failed(enum sp_posix_call call)
+/* What a failed send or receive of a direct form reports, errno still as
+ * its system call left it (port.h, direct_failure). */
+POSIX_COLD static int posix_direct_failure(void *state, bool receiving)
 {
-    return fail(call);
+    (void)state;
+    return fail(receiving ? SP_POSIX_CALL_RECV : SP_POSIX_CALL_SEND);
 }
 
-/* A send to a local path (through the union: the path is long). */
+/* A send to a local path (through the union: the path is long). An address
+ * that cannot be converted fails as its system call would, with the errno
+ * that gives the same code (posix_errors.c: EINVAL, EAFNOSUPPORT). */
 POSIX_COLD static ptrdiff_t send_to_other(int fd, const void *buf, size_t len, const sp_addr *to)
 {
     union sp_posix_sockaddr native;
     socklen_t native_len = 0;
     int rc = sp_posix_addr_to_native(to, &native, &native_len);
-    if (rc < 0)
-        return rc;
-    ssize_t n = sendto(fd, buf, len, POSIX_SEND_FLAGS, &native.sa, native_len);
-    return n >= 0 ? (ptrdiff_t)n : data_failed(SP_POSIX_CALL_SEND);
+    if (rc < 0) {
+        errno = rc == SP_EINVAL ? EINVAL : EAFNOSUPPORT;
+        return -1;
+    }
+    return sendto(fd, buf, len, POSIX_SEND_FLAGS, &native.sa, native_len);
 }
 
 /* posix_send_direct() with a destination: its own function, with the same
@@ -349,17 +359,15 @@ POSIX_APART static ptrdiff_t send_to_address(sp_port_sock sock, const void *buf,
     (void)state;
     int fd = from_port_sock(sock)->fd;
     union sp_posix_ip_sockaddr native;
-    ssize_t n;
     if (to->family == SP_AF_INET) {
         sp_posix_in_from_addr(to, &native.in);
-        n = sendto(fd, buf, len, POSIX_SEND_FLAGS, &native.sa, sizeof native.in);
-    } else if (to->family == SP_AF_INET6) {
-        sp_posix_in6_from_addr(to, &native.in6);
-        n = sendto(fd, buf, len, POSIX_SEND_FLAGS, &native.sa, sizeof native.in6);
-    } else {
-        return send_to_other(fd, buf, len, to);
+        return sendto(fd, buf, len, POSIX_SEND_FLAGS, &native.sa, sizeof native.in);
     }
-    return n >= 0 ? (ptrdiff_t)n : data_failed(SP_POSIX_CALL_SEND);
+    if (to->family == SP_AF_INET6) {
+        sp_posix_in6_from_addr(to, &native.in6);
+        return sendto(fd, buf, len, POSIX_SEND_FLAGS, &native.sa, sizeof native.in6);
+    }
+    return send_to_other(fd, buf, len, to);
 }
 
 static ptrdiff_t posix_send_direct(sp_port_sock sock, const void *buf, size_t len, int flags,
@@ -368,14 +376,14 @@ static ptrdiff_t posix_send_direct(sp_port_sock sock, const void *buf, size_t le
     if (to != NULL)
         return send_to_address(sock, buf, len, flags, to, state);
     /* flags: only SP_MSG_DONTWAIT, and this port never waits anyway */
-    ssize_t n = send(from_port_sock(sock)->fd, buf, len, POSIX_SEND_FLAGS);
-    return n >= 0 ? (ptrdiff_t)n : data_failed(SP_POSIX_CALL_SEND);
+    return send(from_port_sock(sock)->fd, buf, len, POSIX_SEND_FLAGS);
 }
 
 static ptrdiff_t posix_send(void *state, sp_port_sock sock, const void *buf, size_t len, int flags,
                             const sp_addr *to)
 {
-    return posix_send_direct(sock, buf, len, flags, to, state);
+    ptrdiff_t n = posix_send_direct(sock, buf, len, flags, to, state);
+    return n >= 0 ? n : posix_direct_failure(state, false);
 }
 
 /*
@@ -427,7 +435,7 @@ POSIX_COLD static ptrdiff_t receive_from_other(const struct posix_socket *s, voi
     else
         n = recvfrom(s->fd, buf, len, native_flags, &native.sa, &native_len);
     if (n < 0)
-        return data_failed(SP_POSIX_CALL_RECV);
+        return n; /* errno kept for posix_direct_failure() */
     /* A connected stream names no sender (Linux leaves the length 0): the peer is it. */
     if (native_len == 0 && !is_message_type(s->type)) {
         native_len = sizeof native;
@@ -460,7 +468,7 @@ POSIX_APART static ptrdiff_t receive_with_sender(sp_port_sock sock, void *buf, s
         socklen_t native_len = sizeof native;
         ssize_t n = recvfrom(s->fd, buf, len, native_flags | MSG_TRUNC, &native.sa, &native_len);
         if (n < 0)
-            return data_failed(SP_POSIX_CALL_RECV);
+            return n; /* errno kept for posix_direct_failure() */
         if (native_len >= sizeof native.in && native.sa.sa_family == AF_INET) {
             sp_posix_addr_from_in(&native.in, from);
         } else if (native_len >= sizeof native.in6 && native.sa.sa_family == AF_INET6) {
@@ -482,18 +490,16 @@ static ptrdiff_t posix_recv_direct(sp_port_sock sock, void *buf, size_t len, int
         return receive_with_sender(sock, buf, len, flags, from, state);
     const struct posix_socket *s = from_port_sock(sock);
     int native_flags = native_recv_flags(flags);
-    ptrdiff_t n;
     if (is_message_type(s->type))
-        n = receive_message(s->fd, buf, len, native_flags, NULL, NULL);
-    else
-        n = recv(s->fd, buf, len, native_flags);
-    return n >= 0 ? n : data_failed(SP_POSIX_CALL_RECV);
+        return receive_message(s->fd, buf, len, native_flags, NULL, NULL);
+    return recv(s->fd, buf, len, native_flags);
 }
 
 static ptrdiff_t posix_recv(void *state, sp_port_sock sock, void *buf, size_t len, int flags,
                             sp_addr *from)
 {
-    return posix_recv_direct(sock, buf, len, flags, from, state);
+    ptrdiff_t n = posix_recv_direct(sock, buf, len, flags, from, state);
+    return n >= 0 ? n : posix_direct_failure(state, true);
 }
 
 static int posix_shutdown(void *state, sp_port_sock sock, int how)
@@ -789,6 +795,7 @@ static const struct sp_port_ops posix_ops = {
     .entropy = posix_entropy,
     .send_direct = posix_send_direct,
     .recv_direct = posix_recv_direct,
+    .direct_failure = posix_direct_failure,
 #if SP_POSIX_HAS_POLLER
     .poller_open = sp_posix_poller_open,
     .poller_close = sp_posix_poller_close,
