@@ -56,9 +56,13 @@ int sp_get_table_stats(sp_table_stats *out)
 
 struct spc_socket *spc_find(int handle)
 {
-    struct spc_socket *s;
-    spc_lookup(handle, &s);
-    return s;
+    uint32_t index = (uint32_t)handle & SPC_INDEX_MASK;
+    if ((uint32_t)SP_MAX_SOCKETS < (1u << SPC_INDEX_BITS) && index >= (uint32_t)SP_MAX_SOCKETS)
+        return NULL;
+    struct spc_socket *s = &spc_table[index];
+    /* No test of the sign: a negative handle's generation is above
+     * SPC_GENERATION_MAX, which no slot reaches. */
+    return s->in_use && s->generation == (uint32_t)handle >> SPC_INDEX_BITS ? s : NULL;
 }
 
 int spc_handle_of(const struct spc_socket *s)

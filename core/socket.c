@@ -169,7 +169,10 @@ int sp_listen(int sock, int backlog)
         return SP_EBADF;
     if (!spc_is_connection_type(s->type))
         return SP_EOPNOTSUPP;
-    if (s->state == SPC_CONNECTED || s->state == SPC_CONNECTING || s->state == SPC_FAILED)
+    _Static_assert(SPC_CONNECTING > SPC_LISTENING && SPC_CONNECTED > SPC_CONNECTING &&
+                       SPC_FAILED > SPC_CONNECTED,
+                   "the states after an attempt began are the last ones");
+    if (s->state >= SPC_CONNECTING) /* connecting, connected or failed */
         return SP_EINVAL;
     int rc = spc_port_listen(s->stack, s->native, backlog < 1 ? 1 : backlog);
     if (rc < 0)
@@ -490,8 +493,7 @@ static int spc_option(int sock, int option, bool set, int *value)
         return set ? spc_registry.rdm->set_option(s, option, *value)
                    : spc_registry.rdm->get_option(s, option, value);
     case SP_OPT_ERROR:
-        if (s->state == SPC_CONNECTING)
-            spc_settle_connect(s);
+        spc_settle_connect(s); /* which looks only at an attempt under way */
         if (s->state == SPC_CONNECTING || s->state == SPC_FAILED) {
             *value = spc_take_failure(s);
             return 0;
