@@ -279,10 +279,12 @@ static int spc_restart_after_failure(struct spc_socket *s)
 }
 
 /* Settles the connect attempt of @p s (or reports its failure): waits until it
- * ends or the deadline passes, or, non-blocking, says SP_EALREADY while it
+ * ends or its send timeout passes, or, non-blocking, says SP_EALREADY while it
  * is under way (and that the next sp_connect() reports its end). */
-static int spc_finish_connect(struct spc_socket *s, struct spc_deadline *deadline)
+static int spc_finish_connect(struct spc_socket *s)
 {
+    /* Built here, not by sp_connect(): a deadline starts only at its first wait. */
+    struct spc_deadline deadline = spc_deadline_in(spc_timeout_unpack(s->snd_timeout));
     for (;;) {
         int rc = spc_settle_connect(s);
         if (s->state == SPC_FAILED)
@@ -293,7 +295,7 @@ static int spc_finish_connect(struct spc_socket *s, struct spc_deadline *deadlin
             s->connect_unreported = true;
             return SP_EALREADY;
         }
-        rc = spc_wait(s, SP_POLLOUT, deadline);
+        rc = spc_wait(s, SP_POLLOUT, &deadline);
         if (rc < 0)
             return rc;
     }
@@ -311,14 +313,13 @@ int sp_connect(int sock, const sp_addr *addr)
     /* A connection is made once; a datagram socket's connect only names its
      * peer, at once, as often as the caller likes. */
     bool connection = spc_is_connection_type(s->type);
-    struct spc_deadline deadline = spc_deadline_in(spc_timeout_unpack(s->snd_timeout));
     if (connection) {
         bool unreported = s->connect_unreported;
         s->connect_unreported = false;
         if (s->state == SPC_CONNECTED)
             return unreported ? 0 : SP_EISCONN;
         if (s->state == SPC_CONNECTING || s->state == SPC_FAILED)
-            return spc_finish_connect(s, &deadline);
+            return spc_finish_connect(s);
     }
 
     rc = spc_port_connect(s->stack, s->native, addr);
@@ -333,7 +334,7 @@ int sp_connect(int sock, const sp_addr *addr)
         s->connect_unreported = true;
         return SP_EINPROGRESS;
     }
-    return spc_finish_connect(s, &deadline);
+    return spc_finish_connect(s);
 }
 
 int sp_shutdown(int sock, int how)
