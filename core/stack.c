@@ -1,21 +1,25 @@
 /* Stacks: the default one, and the calls that act on a stack as a whole. */
 #include "core.h"
 
-static sp_stack *spc_chosen_default;
-static sp_stack *spc_built_default;
+/* The one sp_set_default_stack() chose, and the port's, built on first use:
+ * together, so that code reaches both from one address. */
+static struct {
+    sp_stack *chosen;
+    sp_stack *built;
+} spc_default;
 
 sp_stack *sp_default_stack(void)
 {
-    if (spc_chosen_default != NULL)
-        return spc_chosen_default;
-    if (spc_built_default == NULL)
-        spc_built_default = sp_port_default_stack();
-    return spc_built_default;
+    if (spc_default.chosen != NULL)
+        return spc_default.chosen;
+    if (spc_default.built == NULL)
+        spc_default.built = sp_port_default_stack();
+    return spc_default.built;
 }
 
 void sp_set_default_stack(sp_stack *stack)
 {
-    spc_chosen_default = stack;
+    spc_default.chosen = stack;
 }
 
 const char *sp_stack_name(const sp_stack *stack)
