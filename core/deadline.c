@@ -31,7 +31,7 @@ int spc_deadline_left(sp_stack *stack, struct spc_deadline *d)
         return SP_FOREVER;
     if (!spc_port_has_clock(stack))
         return 0; /* a port without a clock cannot wait for a time: only look */
-    int64_t now = spc_port_now_ms(stack);
+    int64_t now = spc_port_clock_ms(stack);
     if (!d->fixed) {
         d->at_ms = now + d->timeout_ms;
         d->fixed = true;

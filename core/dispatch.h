@@ -74,10 +74,16 @@ static inline int spc_port_local_addr(sp_stack *stack, sp_port_sock sock, sp_add
     return (int)SPC_DISPATCH(stack, local_addr, SP_EOPNOTSUPP, sock, out);
 }
 
-/* deadline.c: whether the port has a clock (spc_port_now_ms() in dispatch.c). */
+/* deadline.c: whether the port has a clock (spc_port_now_ms() in dispatch.c),
+ * and the time on the clock of one that has. */
 static inline bool spc_port_has_clock(const sp_stack *stack)
 {
     return stack->ops->now_ms != NULL;
+}
+
+static inline int64_t spc_port_clock_ms(sp_stack *stack)
+{
+    return stack->ops->now_ms(stack->state);
 }
 
 /* io.c: a connection's peer for sp_recvfrom(), also after a reset (port.h,
