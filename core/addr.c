@@ -155,9 +155,8 @@ bool spc_parse_ipv6(const char *text, size_t len, uint8_t out[16], uint32_t *sco
     while (pos < len || gap_at != (long)filled) {
         size_t start = pos;
         uint32_t group = 0;
-        for (int digit; pos < len && pos - start < 4 && (digit = spc_hex_value(text[pos])) >= 0;
-             pos++)
-            group = group * 16 + (uint32_t)digit;
+        for (int digit; pos < len && (digit = spc_hex_value(text[pos])) >= 0; pos++)
+            group = group * 16 + (uint32_t)digit; /* more than 4 digits are refused below */
         if (pos < len && text[pos] == '.') {
             /* Embedded IPv4 in the last 32 bits, e.g. ::ffff:192.0.2.1. */
             if (filled > 12 || !spc_parse_ipv4(text + start, len - start, bytes + filled))
@@ -165,7 +164,7 @@ bool spc_parse_ipv6(const char *text, size_t len, uint8_t out[16], uint32_t *sco
             filled += 4;
             break;
         }
-        if (pos == start || filled >= 16)
+        if (pos == start || pos - start > 4 || filled >= 16)
             return false;
         bytes[filled++] = (uint8_t)(group >> 8);
         bytes[filled++] = (uint8_t)group;

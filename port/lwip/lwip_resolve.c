@@ -11,8 +11,9 @@
 #if LWIP_DNS
 unsigned short sp_lwip_dns_server_port = 53;
 
-/* The one query this thread waits for. An answer that comes after its wait
- * gave up carries an older number and is ignored. */
+/* The one query this thread waits for, and its answer (where lwIP also
+ * writes one from its cache). An answer that comes after its wait gave up
+ * carries an older number and is ignored. */
 static struct {
     uintptr_t number;
     bool answered;
@@ -59,12 +60,11 @@ static int resolve_dns(const char *host, int family, sp_addr *out, int timeout_m
                    "lwIP's address types are sockport's families less one");
     u8_t type = family == SP_AF_UNSPEC ? LWIP_DNS_ADDRTYPE_IPV4_IPV6 : (u8_t)(family - 1);
     uint32_t started = sp_lwip_now32();
-    ip_addr_t address;
     for (;;) {
         dns_wait.number++;
         dns_wait.answered = false;
         uint32_t replies_before = dns_replies_seen;
-        err_t err = dns_gethostbyname_addrtype(host, &address, on_dns_answer,
+        err_t err = dns_gethostbyname_addrtype(host, &dns_wait.address, on_dns_answer,
                                                (void *)dns_wait.number, type);
         if (err == ERR_OK) {
             break; /* from lwIP's cache */
@@ -83,7 +83,6 @@ static int resolve_dns(const char *host, int family, sp_addr *out, int timeout_m
             return SP_ETIMEDOUT;
         }
         if (dns_wait.found) {
-            address = dns_wait.address;
             break;
         }
         /* lwIP gave up. If the server answered, the name does not exist;
@@ -95,7 +94,7 @@ static int resolve_dns(const char *host, int family, sp_addr *out, int timeout_m
     }
     /* SP_AF_UNSPEC takes the answer's own family (only SP_AF_INET6 maps an
      * IPv4 answer). */
-    sp_lwip_addr_from_ip(family, &address, 0, out);
+    sp_lwip_addr_from_ip(family, &dns_wait.address, 0, out);
     return 1;
 }
 #else
