@@ -59,19 +59,22 @@ void sp_lwip_sock_release(struct sp_lwip_sock *sock)
 
 sp_port_sock sp_lwip_sock_ref(const struct sp_lwip_sock *sock)
 {
-    size_t index = (size_t)(sock - sp_lwip_socks);
-    return (sp_port_sock)(((intptr_t)sock->generation << 16) | (intptr_t)index);
+    /* Unsigned: a generation of 0x8000 or more shifted into a 32-bit
+     * intptr_t would overflow it. */
+    uintptr_t index = (uintptr_t)(sock - sp_lwip_socks);
+    return (sp_port_sock)(((uintptr_t)sock->generation << 16) | index);
 }
 
 struct sp_lwip_sock *sp_lwip_sock_from_ref(sp_port_sock ref)
 {
-    size_t index = (size_t)(ref & 0xFFFF);
+    uintptr_t bits = (uintptr_t)ref;
+    size_t index = bits & 0xFFFFu;
     if (index >= SP_LWIP_MAX_SOCKETS) {
         return NULL;
     }
     /* The whole reference compared: its generation, and no other bits set. */
     struct sp_lwip_sock *sock = &sp_lwip_socks[index];
-    if (!sp_lwip_in_use(sock) || sp_lwip_sock_ref(sock) != ref || sock->state == SP_LWIP_PENDING ||
+    if (bits >> 16 != sock->generation || !sp_lwip_in_use(sock) || sock->state == SP_LWIP_PENDING ||
         sock->state == SP_LWIP_CLOSING) {
         return NULL;
     }
@@ -432,8 +435,12 @@ static int lwip_connection_peer(void *state, sp_port_sock ref, sp_addr *out)
  * (the stack rounds, as Linux doubles), 2^1 at least, so 0 can mean "not set". */
 static uint8_t buffer_shift(int value)
 {
+    /* 2^shift >= value while value - 1 has no bit at or above shift: count
+     * the bits of (value - 1) >> 1 (value >= 1: core checked; at most 31). */
+    uint32_t above = ((uint32_t)value - 1u) >> 1;
     uint8_t shift = 1;
-    while (shift < 31 && ((uint32_t)1u << shift) < (uint32_t)value) {
+    while (above != 0) {
+        above >>= 1;
         shift++;
     }
     return shift;
