@@ -319,18 +319,30 @@ int sp_lwip_dgram_connect(struct sp_lwip_sock *sock, const ip_addr_t *ip, uint16
 }
 
 ptrdiff_t sp_lwip_dgram_send(struct sp_lwip_sock *sock, const void *buf, size_t len,
-                             const ip_addr_t *to, uint16_t to_port)
+                             const sp_addr *to_addr)
 {
+    /* Core sends nothing on a socket shut for writing, and without a
+     * destination only on a connected one. */
+    ip_addr_t to_ip;
+    uint16_t to_port;
+    const ip_addr_t *to = NULL;
+    if (to_addr != NULL) {
+        int rc = sp_lwip_target(sock, to_addr, &to_ip, &to_port);
+        if (rc < 0) {
+            return rc;
+        }
+        to = &to_ip;
+    }
     const ip_addr_t *dest = to != NULL                       ? to
                             : sock->kind == SP_LWIP_KIND_UDP ? &sock->pcb.udp->remote_ip
                                                              : &sock->pcb.raw->remote_ip;
-    bool v4 = IP_IS_V4(dest);
-    (void)dest; /* unread by IP_IS_V4() without IPv6 */
+    (void)dest; /* unread by IP_IS_V4_VAL() without IPv6 */
     bool udp = sock->kind == SP_LWIP_KIND_UDP;
     /* Core checked the limit of the socket's family; an IPv6 socket sending
      * to an IPv4 peer, and lwIP's own IPv6 limit, are checked here. */
-    if (len >
-        0xFFFFu - (v4 ? SP_LWIP_IP4_HEADER : SP_LWIP_IP6_HEADER) - (udp ? SP_LWIP_UDP_HEADER : 0)) {
+    size_t headers = udp ? SP_LWIP_UDP_HEADER : 0;
+    headers += IP_IS_V4_VAL(*dest) ? SP_LWIP_IP4_HEADER : SP_LWIP_IP6_HEADER;
+    if (len > 0xFFFFu - headers) {
         return SP_EMSGSIZE;
     }
     /* lwIP writes a raw socket's checksum at its offset without looking at

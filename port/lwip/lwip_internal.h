@@ -271,6 +271,10 @@ int sp_lwip_take_error(struct sp_lwip_sock *sock);
 /* Set the bits of @p which (SOF_*) in a pcb's @p so_options as the socket's
  * options say: REUSEADDR, KEEPALIVE, BROADCAST. */
 void sp_lwip_set_so_options(const struct sp_lwip_sock *sock, u8_t *so_options, u8_t which);
+/* Convert @p addr (of the socket's family: core checked) for a bind, connect
+ * or send: SP_ENETUNREACH for IPv4 on a v6-only socket. */
+int sp_lwip_target(const struct sp_lwip_sock *sock, const sp_addr *addr, ip_addr_t *ip,
+                   uint16_t *port);
 /* SP_OPT_V6ONLY decides what an unbound IPv6 socket's pcb may reach: its
  * wildcard addresses become IPv6 only, or both versions again. */
 void sp_lwip_apply_v6only(const struct sp_lwip_sock *sock, ip_addr_t *local, ip_addr_t *remote,
@@ -318,8 +322,9 @@ int sp_lwip_dgram_open(struct sp_lwip_sock *sock, int protocol);
 void sp_lwip_dgram_close(struct sp_lwip_sock *sock);
 int sp_lwip_dgram_bind(struct sp_lwip_sock *sock, const ip_addr_t *ip, uint16_t port);
 int sp_lwip_dgram_connect(struct sp_lwip_sock *sock, const ip_addr_t *ip, uint16_t port);
+/* @p to: NULL for the connected peer (core checked there is one). */
 ptrdiff_t sp_lwip_dgram_send(struct sp_lwip_sock *sock, const void *buf, size_t len,
-                             const ip_addr_t *to, uint16_t to_port);
+                             const sp_addr *to);
 /* @p from may be NULL: the sender is not wanted. */
 ptrdiff_t sp_lwip_dgram_recv(struct sp_lwip_sock *sock, void *buf, size_t len, bool peek,
                              sp_addr *from);

@@ -210,18 +210,12 @@ static int lwip_close(void *state, sp_port_sock ref)
     return 0;
 }
 
-/* The address a socket of sock's family binds or sends to: the IPv6 wildcard
- * of a dual-stack socket also takes IPv4, and a v6-only socket has no IPv4. */
-static int lwip_target(struct sp_lwip_sock *sock, const sp_addr *addr, bool for_bind, ip_addr_t *ip,
-                       uint16_t *port)
+int sp_lwip_target(const struct sp_lwip_sock *sock, const sp_addr *addr, ip_addr_t *ip,
+                   uint16_t *port)
 {
-    sp_lwip_addr_to_ip(addr, ip, port); /* core: the socket's own family */
-    if (sock->v6only && IP_IS_V4(ip)) { /* only an IPv6 socket can be v6-only */
-        return for_bind ? SP_EADDRNOTAVAIL : SP_ENETUNREACH;
-    }
-    if (for_bind && sock->family == SP_AF_INET6 && !sock->v6only && IP_IS_V6(ip) &&
-        ip_addr_isany(ip)) {
-        *ip = *IP_ANY_TYPE;
+    sp_lwip_addr_to_ip(addr, ip, port);      /* core: the socket's own family */
+    if (sock->v6only && IP_IS_V4_VAL(*ip)) { /* only an IPv6 socket can be v6-only */
+        return SP_ENETUNREACH;
     }
     return 0;
 }
@@ -232,10 +226,18 @@ static int lwip_bind(void *state, sp_port_sock ref, const sp_addr *addr)
     SP_LWIP_LOOKUP(sock, ref);
     ip_addr_t ip;
     uint16_t port;
-    int rc = lwip_target(sock, addr, true, &ip, &port);
-    if (rc < 0) {
-        return rc;
+    if (sp_lwip_target(sock, addr, &ip, &port) < 0) {
+        return SP_EADDRNOTAVAIL; /* an IPv4 address on a v6-only socket */
     }
+#if LWIP_IPV6
+    /* The IPv6 wildcard of a dual-stack socket takes IPv4 too: lwIP's
+     * wildcard of any type (IP_ANY_TYPE, all zero). */
+    if (sock->family == SP_AF_INET6 && !sock->v6only && IP_IS_V6_VAL(ip) &&
+        ip6_addr_isany_val(*ip_2_ip6(&ip))) {
+        ip6_addr_set_zone(ip_2_ip6(&ip), IP6_NO_ZONE);
+        IP_SET_TYPE_VAL(ip, IPADDR_TYPE_ANY);
+    }
+#endif
     struct sp_lwip_local local;
     if (!sp_lwip_local_from_ip(&ip, port, &local)) {
         return SP_EADDRNOTAVAIL; /* no interface of lwIP's has it */
@@ -277,7 +279,7 @@ static int lwip_connect(void *state, sp_port_sock ref, const sp_addr *addr)
     SP_LWIP_LOOKUP(sock, ref);
     ip_addr_t ip;
     uint16_t port;
-    int rc = lwip_target(sock, addr, false, &ip, &port);
+    int rc = sp_lwip_target(sock, addr, &ip, &port);
     if (rc < 0) {
         return rc;
     }
@@ -303,18 +305,7 @@ static ptrdiff_t lwip_send(void *state, sp_port_sock ref, const void *buf, size_
     if (sock->kind == SP_LWIP_KIND_TCP) {
         return sp_lwip_tcp_send(sock, buf, len);
     }
-    /* Core sends nothing on a socket shut for writing, and without @p to
-     * only on a connected one. */
-    if (to == NULL) {
-        return sp_lwip_dgram_send(sock, buf, len, NULL, 0);
-    }
-    ip_addr_t ip;
-    uint16_t port;
-    int rc = lwip_target(sock, to, false, &ip, &port);
-    if (rc < 0) {
-        return rc;
-    }
-    return sp_lwip_dgram_send(sock, buf, len, &ip, port);
+    return sp_lwip_dgram_send(sock, buf, len, to);
 }
 
 static ptrdiff_t lwip_recv(void *state, sp_port_sock ref, void *buf, size_t len, int flags,
