@@ -27,14 +27,19 @@
 #define SP_LWIP_UDP_HEADER 8
 
 /* One queued datagram (or a pending connection's peer, packet NULL). The
- * sender is kept as its bytes, type and zone, not as an ip_addr_t. */
+ * sender is kept as its bytes, type and zone, not as an ip_addr_t (whose
+ * padding would make the node 32 bytes); on lwIP without IPv6, one word. */
 struct sp_lwip_node {
     struct pbuf *packet;
     uint16_t next; /* the socket's next datagram, or the next free node */
     uint16_t port;
+#if LWIP_IPV6
     uint8_t type; /* IPADDR_TYPE_V4 or IPADDR_TYPE_V6 */
     uint8_t zone;
     uint32_t addr[4]; /* IPv4: addr[0]; IPv6: all four, network order */
+#else
+    uint32_t addr[1];
+#endif
 };
 
 static struct sp_lwip_node nodes[SP_LWIP_QUEUE_NODES];
@@ -74,41 +79,51 @@ void sp_lwip_node_free(uint16_t node)
     free_head = node;
 }
 
+#if LWIP_IPV6
+/* An address's four words, one by one: memcpy() of 16 bytes is a loop at -Os. */
+static void copy_words(uint32_t *to, const uint32_t *from)
+{
+    to[0] = from[0];
+    to[1] = from[1];
+    to[2] = from[2];
+    to[3] = from[3];
+}
+#endif
+
+/* Both IP versions copied alike: an IPv4 address is the first word of
+ * ip_addr_t's union, and the node keeps the three after it as they were
+ * (unused), instead of a branch on the type here and in sp_lwip_node_peer(). */
 static void node_set_addr(struct sp_lwip_node *n, const ip_addr_t *ip, uint16_t port)
 {
     n->port = port;
-    if (IP_IS_V4(ip)) {
-        n->type = IPADDR_TYPE_V4;
-        n->addr[0] = ip4_addr_get_u32(ip_2_ip4(ip));
-        return;
-    }
 #if LWIP_IPV6
-    n->type = IPADDR_TYPE_V6;
-    memcpy(n->addr, ip_2_ip6(ip)->addr, sizeof n->addr);
+    n->type = IP_GET_TYPE(ip);
+    copy_words(n->addr, ip_2_ip6(ip)->addr);
     n->zone = (uint8_t)ip6_addr_zone(ip_2_ip6(ip));
+#else
+    n->addr[0] = ip4_addr_get_u32(ip);
 #endif
 }
 
-static void node_get_addr(const struct sp_lwip_node *n, ip_addr_t *ip, uint16_t *port)
+void sp_lwip_node_peer(uint16_t node, ip_addr_t *ip, uint16_t *port)
 {
+    const struct sp_lwip_node *n = &nodes[node];
     *port = n->port;
-    if (n->type == IPADDR_TYPE_V4) {
-        ip_addr_set_ip4_u32_val(*ip, n->addr[0]);
-        return;
-    }
 #if LWIP_IPV6
-    ip6_addr_t v6;
-    memcpy(v6.addr, n->addr, sizeof v6.addr);
-    ip6_addr_set_zone(&v6, n->zone);
-    ip_addr_copy_from_ip6(*ip, v6);
+    copy_words(ip_2_ip6(ip)->addr, n->addr);
+    ip6_addr_set_zone(ip_2_ip6(ip), n->zone);
+    IP_SET_TYPE_VAL(*ip, n->type);
+#else
+    ip4_addr_set_u32(ip, n->addr[0]);
 #endif
 }
 
-static bool node_from(const struct sp_lwip_node *n, const ip_addr_t *ip, uint16_t port)
+/* Whether @p node holds a datagram from @p ip and @p port (0: any port). */
+static bool node_from(uint16_t node, const ip_addr_t *ip, uint16_t port)
 {
     ip_addr_t from;
     uint16_t from_port;
-    node_get_addr(n, &from, &from_port);
+    sp_lwip_node_peer(node, &from, &from_port);
     return sp_lwip_ip_equal(&from, ip) && (port == 0 || from_port == port);
 }
 
@@ -120,11 +135,6 @@ uint16_t sp_lwip_node_hold_peer(const ip_addr_t *ip, uint16_t port)
         node_set_addr(&nodes[node], ip, port);
     }
     return node;
-}
-
-void sp_lwip_node_peer(uint16_t node, ip_addr_t *ip, uint16_t *port)
-{
-    node_get_addr(&nodes[node], ip, port);
 }
 
 /* A receive buffer of 2^shift bytes, or the default: what the socket holds at most. */
@@ -286,7 +296,7 @@ static bool is_broadcast(const ip4_addr_t *dest)
 /* A broadcast destination without SP_OPT_BROADCAST. */
 static bool broadcast_refused(const struct sp_lwip_sock *sock, const ip_addr_t *dest)
 {
-    return !sock->opt_broadcast && IP_IS_V4(dest) && is_broadcast(ip_2_ip4(dest));
+    return !sock->opt_broadcast && IP_IS_V4_VAL(*dest) && is_broadcast(ip_2_ip4(dest));
 }
 
 int sp_lwip_dgram_connect(struct sp_lwip_sock *sock, const ip_addr_t *ip, uint16_t port)
@@ -309,7 +319,7 @@ int sp_lwip_dgram_connect(struct sp_lwip_sock *sock, const ip_addr_t *ip, uint16
     /* Once round the queue: the peer's datagrams go to the back again, in order. */
     for (uint8_t left = sock->u.dgram.count; left > 0; left--) {
         uint16_t node = queue_take(sock);
-        if (node_from(&nodes[node], ip, port)) {
+        if (node_from(node, ip, port)) {
             queue_append(sock, node);
         } else {
             node_drop(node);
@@ -395,7 +405,7 @@ ptrdiff_t sp_lwip_dgram_recv(struct sp_lwip_sock *sock, void *buf, size_t len, b
     if (from != NULL) {
         ip_addr_t ip;
         uint16_t port;
-        node_get_addr(n, &ip, &port);
+        sp_lwip_node_peer(sock->u.dgram.head, &ip, &port);
         sp_lwip_addr_from_ip(sock->family, &ip, port, from);
     }
     if (!peek) {
@@ -418,16 +428,19 @@ int sp_lwip_dgram_addr(struct sp_lwip_sock *sock, bool local, ip_addr_t *ip, uin
     if (!local && !sock->has_peer) {
         return SP_ENOTCONN;
     }
-    /* A raw socket has no ports. Whole ip_addr_t copies: smaller than
+    /* A raw socket has no ports. One whole ip_addr_t copy: smaller than
      * ip_addr_copy()'s, and the same address. */
+    const ip_addr_t *addr;
+    uint16_t at = 0;
     if (sock->kind == SP_LWIP_KIND_UDP) {
         struct udp_pcb *pcb = sock->pcb.udp;
-        *ip = local ? pcb->local_ip : pcb->remote_ip;
-        *port = local ? pcb->local_port : pcb->remote_port;
+        addr = local ? &pcb->local_ip : &pcb->remote_ip;
+        at = local ? pcb->local_port : pcb->remote_port;
     } else {
-        *ip = local ? sock->pcb.raw->local_ip : sock->pcb.raw->remote_ip;
-        *port = 0;
+        addr = local ? &sock->pcb.raw->local_ip : &sock->pcb.raw->remote_ip;
     }
+    *ip = *addr;
+    *port = at;
     return 0;
 }
 
@@ -443,7 +456,7 @@ void sp_lwip_dgram_icmp_error(const ip_addr_t *local, uint16_t local_port, const
         struct udp_pcb *pcb = sock->pcb.udp;
         if (pcb->local_port == local_port && pcb->remote_port == remote_port &&
             sp_lwip_ip_equal(&pcb->remote_ip, remote) &&
-            (ip_addr_isany(&pcb->local_ip) || sp_lwip_ip_equal(&pcb->local_ip, local))) {
+            (ip_addr_isany_val(pcb->local_ip) || sp_lwip_ip_equal(&pcb->local_ip, local))) {
             sock->pending_error = (int8_t)error;
             sp_lwip_touch(sock);
         }
