@@ -346,15 +346,19 @@ ptrdiff_t sp_lwip_dgram_send(struct sp_lwip_sock *sock, const void *buf, size_t 
     const ip_addr_t *dest = to != NULL                       ? to
                             : sock->kind == SP_LWIP_KIND_UDP ? &sock->pcb.udp->remote_ip
                                                              : &sock->pcb.raw->remote_ip;
-    (void)dest; /* unread by IP_IS_V4_VAL() without IPv6 */
     bool udp = sock->kind == SP_LWIP_KIND_UDP;
-    /* Core checked the limit of the socket's family; an IPv6 socket sending
-     * to an IPv4 peer, and lwIP's own IPv6 limit, are checked here. */
+#if LWIP_IPV6
+    /* Core checked the limit of the socket's family (an IPv4 socket's is
+     * lwIP's); an IPv6 socket sending to an IPv4 peer, and lwIP's own IPv6
+     * limit, are checked here. */
     size_t headers = udp ? SP_LWIP_UDP_HEADER : 0;
     headers += IP_IS_V4_VAL(*dest) ? SP_LWIP_IP4_HEADER : SP_LWIP_IP6_HEADER;
     if (len > 0xFFFFu - headers) {
         return SP_EMSGSIZE;
     }
+#else
+    (void)dest;
+#endif
     /* lwIP writes a raw socket's checksum at its offset without looking at
      * the length: the port asks for one only on ICMPv6 sockets, at offset 2
      * (lwip_raw.c), and core refuses an ICMPv6 message shorter than 4 bytes
