@@ -80,6 +80,20 @@ SPC_POLL_COLD static void spc_poll_service(struct spc_poll_call *c, struct spc_s
     c->bound = spc_poll_shorter(c->bound, service->timer_ms(s));
 }
 
+/* The socket @p handle names, or NULL: inline in a build for speed (once
+ * per entry of every call), the one shared copy in a build for size (where
+ * core leaves out its fast paths: SPC_FAST_PATH 0). */
+static inline struct spc_socket *spc_poll_lookup(int handle)
+{
+#if SPC_FAST_PATH
+    struct spc_socket *s;
+    spc_lookup(handle, &s);
+    return s;
+#else
+    return spc_find(handle);
+#endif
+}
+
 /* Adds @p stack to the call's stacks if it is new; false if there is no
  * room (SP_EINVAL). */
 static bool spc_poll_join(struct spc_poll_call *c, sp_stack *stack)
@@ -128,7 +142,8 @@ static inline size_t spc_poll_fill(struct spc_poll_call *c, size_t g, size_t fro
             fd->revents = 0;
             if (fd->sock < 0)
                 continue;
-            if (spc_lookup(fd->sock, &s) < 0) {
+            s = spc_poll_lookup(fd->sock);
+            if (s == NULL) {
                 fd->revents = SP_POLLNVAL;
                 c->invalid++;
                 continue;
