@@ -56,11 +56,6 @@ struct posix_socket {
     /* A datagram or raw socket of an IP family: a receive names its sender
      * in place (receive_with_sender()). */
     bool ip_messages;
-    /* The destination of its latest send with an IP address, built here
-     * rather than on the C stack so that send_to_address() can end in a
-     * tail call to sendto() (sockport keeps no locks: a socket is used by
-     * one thread at a time, README.md). */
-    union sp_posix_ip_sockaddr destination;
     /* The local path this port bound, removed again at close (see forget_path()). */
     bool owns_path;
     pid_t path_owner;
@@ -362,17 +357,17 @@ POSIX_APART static ptrdiff_t send_to_address(sp_port_sock sock, const void *buf,
 {
     (void)flags;
     (void)state;
-    struct posix_socket *s = from_port_sock(sock);
-    union sp_posix_ip_sockaddr *native = &s->destination;
+    int fd = from_port_sock(sock)->fd;
+    union sp_posix_ip_sockaddr native;
     if (to->family == SP_AF_INET) {
-        sp_posix_in_from_addr(to, &native->in);
-        return sendto(s->fd, buf, len, POSIX_SEND_FLAGS, &native->sa, sizeof native->in);
+        sp_posix_in_from_addr(to, &native.in);
+        return sendto(fd, buf, len, POSIX_SEND_FLAGS, &native.sa, sizeof native.in);
     }
     if (to->family == SP_AF_INET6) {
-        sp_posix_in6_from_addr(to, &native->in6);
-        return sendto(s->fd, buf, len, POSIX_SEND_FLAGS, &native->sa, sizeof native->in6);
+        sp_posix_in6_from_addr(to, &native.in6);
+        return sendto(fd, buf, len, POSIX_SEND_FLAGS, &native.sa, sizeof native.in6);
     }
-    return send_to_other(s->fd, buf, len, to);
+    return send_to_other(fd, buf, len, to);
 }
 
 static ptrdiff_t posix_send_direct(sp_port_sock sock, const void *buf, size_t len, int flags,
