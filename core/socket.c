@@ -470,7 +470,7 @@ static int spc_option(int sock, int option, bool set, int *value)
     switch (option) {
     case SP_OPT_NONBLOCK:
         if (set)
-            s->nonblocking = *value != 0;
+            s->nonblocking = *value & 1; /* 0 or 1: checked */
         else
             *value = s->nonblocking;
         return 0;
