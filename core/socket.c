@@ -385,7 +385,7 @@ int sp_getpeername(int sock, sp_addr *out)
 }
 
 /* ------------------------------------------------------------------------ */
-/* Options: one table says what each option accepts and where it applies.  */
+/* Options: what each one accepts, where it applies, then who answers it.  */
 /* ------------------------------------------------------------------------ */
 
 /* Numbered so that a value must be at least the kind - 1, and at most 1 for
@@ -397,61 +397,54 @@ enum spc_opt_kind {
     SPC_OPT_READ_ONLY = 3, /* set gives SP_EINVAL */
 };
 
-enum spc_opt_scope {
-    SPC_ANY_SOCKET,
-    SPC_IP_STREAM_ONLY, /* TCP: stream (and sequenced packets over TCP) on IPv4/IPv6 */
-    SPC_IPV6_ONLY,
-    SPC_RDM_ONLY,
-};
+/* The values each option takes, two bits per option from bit 2 * (option - 1)
+ * (the options are numbered 1 .. SP_OPT_RDM_RTO): one constant instead of a
+ * table. Where one applies is spc_opt_applies()'s. */
+#define SPC_OPT_KIND_OF(option, kind) ((uint32_t)(kind) << 2 * ((option)-1))
+#define SPC_OPT_KINDS                                                                              \
+    (SPC_OPT_KIND_OF(SP_OPT_NONBLOCK, SPC_OPT_BOOL) |                                              \
+     SPC_OPT_KIND_OF(SP_OPT_RCVTIMEO, SPC_OPT_TIMEOUT) |                                           \
+     SPC_OPT_KIND_OF(SP_OPT_SNDTIMEO, SPC_OPT_TIMEOUT) |                                           \
+     SPC_OPT_KIND_OF(SP_OPT_REUSEADDR, SPC_OPT_BOOL) |                                             \
+     SPC_OPT_KIND_OF(SP_OPT_NODELAY, SPC_OPT_BOOL) |                                               \
+     SPC_OPT_KIND_OF(SP_OPT_KEEPALIVE, SPC_OPT_BOOL) |                                             \
+     SPC_OPT_KIND_OF(SP_OPT_BROADCAST, SPC_OPT_BOOL) |                                             \
+     SPC_OPT_KIND_OF(SP_OPT_RCVBUF, SPC_OPT_SIZE) | SPC_OPT_KIND_OF(SP_OPT_SNDBUF, SPC_OPT_SIZE) | \
+     SPC_OPT_KIND_OF(SP_OPT_LINGER, SPC_OPT_TIMEOUT) |                                             \
+     SPC_OPT_KIND_OF(SP_OPT_ERROR, SPC_OPT_READ_ONLY) |                                            \
+     SPC_OPT_KIND_OF(SP_OPT_TYPE, SPC_OPT_READ_ONLY) |                                             \
+     SPC_OPT_KIND_OF(SP_OPT_FAMILY, SPC_OPT_READ_ONLY) |                                           \
+     SPC_OPT_KIND_OF(SP_OPT_V6ONLY, SPC_OPT_BOOL) |                                                \
+     SPC_OPT_KIND_OF(SP_OPT_RDM_TIMEOUT, SPC_OPT_SIZE) |                                           \
+     SPC_OPT_KIND_OF(SP_OPT_RDM_RTO, SPC_OPT_SIZE))
+_Static_assert(SP_OPT_RDM_RTO == 16, "two bits for each option fill 32");
 
-/* A rule is one byte: the kind in the low two bits, the scope above them. */
-#define SPC_OPT_RULE(kind, scope) ((uint8_t)((kind) | (scope) << 2))
-#define SPC_OPT_KIND(rule) ((rule)&3)
-#define SPC_OPT_SCOPE(rule) ((rule) >> 2)
-
-/* Indexed by option - 1: the options are numbered 1 .. SP_OPT_RDM_RTO. */
-static const uint8_t spc_opt_rules[] = {
-    [SP_OPT_NONBLOCK - 1] = SPC_OPT_RULE(SPC_OPT_BOOL, SPC_ANY_SOCKET),
-    [SP_OPT_RCVTIMEO - 1] = SPC_OPT_RULE(SPC_OPT_TIMEOUT, SPC_ANY_SOCKET),
-    [SP_OPT_SNDTIMEO - 1] = SPC_OPT_RULE(SPC_OPT_TIMEOUT, SPC_ANY_SOCKET),
-    [SP_OPT_REUSEADDR - 1] = SPC_OPT_RULE(SPC_OPT_BOOL, SPC_ANY_SOCKET),
-    [SP_OPT_NODELAY - 1] = SPC_OPT_RULE(SPC_OPT_BOOL, SPC_IP_STREAM_ONLY),
-    /* Socket-level on Linux: any socket takes them; they act on TCP / datagrams. */
-    [SP_OPT_KEEPALIVE - 1] = SPC_OPT_RULE(SPC_OPT_BOOL, SPC_ANY_SOCKET),
-    [SP_OPT_BROADCAST - 1] = SPC_OPT_RULE(SPC_OPT_BOOL, SPC_ANY_SOCKET),
-    [SP_OPT_RCVBUF - 1] = SPC_OPT_RULE(SPC_OPT_SIZE, SPC_ANY_SOCKET),
-    [SP_OPT_SNDBUF - 1] = SPC_OPT_RULE(SPC_OPT_SIZE, SPC_ANY_SOCKET),
-    [SP_OPT_LINGER - 1] = SPC_OPT_RULE(SPC_OPT_TIMEOUT, SPC_ANY_SOCKET),
-    [SP_OPT_ERROR - 1] = SPC_OPT_RULE(SPC_OPT_READ_ONLY, SPC_ANY_SOCKET),
-    [SP_OPT_TYPE - 1] = SPC_OPT_RULE(SPC_OPT_READ_ONLY, SPC_ANY_SOCKET),
-    [SP_OPT_FAMILY - 1] = SPC_OPT_RULE(SPC_OPT_READ_ONLY, SPC_ANY_SOCKET),
-    [SP_OPT_V6ONLY - 1] = SPC_OPT_RULE(SPC_OPT_BOOL, SPC_IPV6_ONLY),
-    [SP_OPT_RDM_TIMEOUT - 1] = SPC_OPT_RULE(SPC_OPT_SIZE, SPC_RDM_ONLY),
-    [SP_OPT_RDM_RTO - 1] = SPC_OPT_RULE(SPC_OPT_SIZE, SPC_RDM_ONLY),
-};
-_Static_assert(sizeof spc_opt_rules == SP_OPT_RDM_RTO, "a rule for every option");
-
-static bool spc_opt_applies(unsigned rule, const struct spc_socket *s)
+/* Whether @p option applies to @p s. The others are socket-level on Linux:
+ * any socket takes them (KEEPALIVE and BROADCAST act on TCP / datagrams). */
+static bool spc_opt_applies(int option, const struct spc_socket *s)
 {
-    unsigned scope = SPC_OPT_SCOPE(rule);
-    if (scope == SPC_ANY_SOCKET)
-        return true;
-    if (scope == SPC_IP_STREAM_ONLY)
+    switch (option) {
+    case SP_OPT_NODELAY: /* TCP: stream (and sequenced packets over TCP) on IPv4/IPv6 */
         return s->family != SP_AF_LOCAL && spc_is_connection_type(s->type);
-    if (scope == SPC_IPV6_ONLY)
+    case SP_OPT_V6ONLY:
         return s->family == SP_AF_INET6;
-    return s->type == SP_SOCK_RDM;
+    case SP_OPT_RDM_TIMEOUT:
+    case SP_OPT_RDM_RTO:
+        return s->type == SP_SOCK_RDM;
+    default:
+        return true;
+    }
 }
 
-static bool spc_opt_value_ok(unsigned rule, int value)
+static bool spc_opt_value_ok(unsigned kind_of_option, int value)
 {
-    int kind = (int)SPC_OPT_KIND(rule);
+    int kind = (int)kind_of_option;
     return value >= kind - 1 && (value <= 1 || (kind & 1) == 0);
 }
 
 /*
  * Both option calls, in Linux's order of checks: the socket (SP_EBADF), the
- * option and its value (SP_EINVAL: a value its rule refuses when @p set, or
+ * option and its value (SP_EINVAL: a value its kind refuses when @p set, or
  * no @p value), whether it applies to this socket (SP_ENOPROTOOPT). Then
  * stores *value if @p set, else reads the option into *value.
  */
@@ -461,10 +454,10 @@ static int spc_option(int sock, int option, bool set, int *value)
     if (s == NULL)
         return SP_EBADF;
     unsigned index = (unsigned)option - 1u;
-    if (index >= sizeof spc_opt_rules || value == NULL ||
-        (set && !spc_opt_value_ok(spc_opt_rules[index], *value)))
+    if (index >= SP_OPT_RDM_RTO || value == NULL ||
+        (set && !spc_opt_value_ok(SPC_OPT_KINDS >> 2 * index & 3u, *value)))
         return SP_EINVAL;
-    if (!spc_opt_applies(spc_opt_rules[index], s))
+    if (!spc_opt_applies(option, s))
         return SP_ENOPROTOOPT;
     /* A read-only option never gets here with @p set: its rule takes no value. */
     switch (option) {
