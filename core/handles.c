@@ -18,21 +18,32 @@
 /* Not static: core.h's inline spc_lookup() reads it (every call's first step). */
 struct spc_socket spc_table[SP_MAX_SOCKETS];
 /* Free slots, oldest release first: a list threaded through the free slots
- * themselves, so that it costs no RAM per socket. A free slot's native field
- * holds how far on the next free slot is, less one (modulo 2^32), and the
- * list's end is kept as its distance back from the table's last slot: so the
- * zeroed table at start-up already is the list of every slot in order, and
- * nothing has to set it up. Where the list ends is known from the count of
- * slots off it. With the table's statistics in one structure, so that code reaches
- * them all from one address. */
+ * themselves, so that it costs no RAM per socket. Positions are byte offsets
+ * in the table (no multiplying or dividing by the slot's size): a free
+ * slot's native field holds how many bytes on from the slot after it the
+ * next free slot is, and the list's end is kept as its distance back from
+ * the table's last slot. So the zeroed table at start-up already is the list
+ * of every slot in order, and nothing has to set it up. Where the list ends
+ * is known from the count of slots off it. With the table's statistics in
+ * one structure, so that code reaches them all from one address. */
 static struct {
-    uint32_t head;      /* the free slot claimed next, when any is free */
-    uint32_t tail_back; /* SP_MAX_SOCKETS - 1 - the free slot released last */
-    uint32_t taken;     /* slots off the list: in use, or retired */
+    uintptr_t head;      /* offset of the free slot claimed next, when any is free */
+    uintptr_t tail_back; /* offset of the table's last slot - that of the slot released last */
+    uint32_t taken;      /* slots off the list: in use, or retired */
     /* For sp_get_table_stats(): a server sees how close it came to a full table. */
     uint32_t peak_in_use;
     uint32_t full_refusals;
 } spc_free;
+
+/* The slot @p offset bytes into the table (a multiple of the slot's size, so
+ * aligned as the table is). */
+static struct spc_socket *spc_slot_at(uintptr_t offset)
+{
+    return (struct spc_socket *)(void *)((char *)spc_table + offset);
+}
+
+/* The byte offset of the table's last slot. */
+#define SPC_LAST_OFFSET ((uintptr_t)(SP_MAX_SOCKETS - 1) * sizeof(struct spc_socket))
 
 bool spc_has_free_slot(void)
 {
@@ -75,8 +86,8 @@ struct spc_socket *spc_claim(sp_stack *stack, sp_port_sock native, int family, i
                              int protocol)
 {
     assert(spc_free.taken < SP_MAX_SOCKETS); /* the caller's spc_has_free_slot() */
-    struct spc_socket *s = &spc_table[spc_free.head];
-    spc_free.head += 1u + (uint32_t)s->native;
+    struct spc_socket *s = spc_slot_at(spc_free.head);
+    spc_free.head += sizeof *s + (uintptr_t)s->native;
     if (++spc_free.taken > spc_free.peak_in_use)
         spc_free.peak_in_use = spc_free.taken;
     /* Generation 0 is never issued, so a zeroed int is never a valid handle. */
@@ -119,14 +130,14 @@ void spc_release(struct spc_socket *s)
     if (s->generation >= SPC_GENERATION_MAX)
         return; /* retired: its every handle has been issued once */
     s->generation++;
-    uint32_t index = (uint32_t)(s - spc_table);
+    uintptr_t offset = (uintptr_t)((char *)s - (char *)spc_table);
     if (spc_free.taken-- == SP_MAX_SOCKETS) {
-        spc_free.head = index; /* the list was empty */
+        spc_free.head = offset; /* the list was empty */
     } else {
-        uint32_t tail = SP_MAX_SOCKETS - 1u - spc_free.tail_back;
-        spc_table[tail].native = (sp_port_sock)(index - tail - 1u);
+        uintptr_t tail = SPC_LAST_OFFSET - spc_free.tail_back;
+        spc_slot_at(tail)->native = (sp_port_sock)(offset - tail - sizeof *s);
     }
-    spc_free.tail_back = SP_MAX_SOCKETS - 1u - index;
+    spc_free.tail_back = SPC_LAST_OFFSET - offset;
 }
 
 int spc_test_set_generation(int index, uint32_t generation)
