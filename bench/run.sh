@@ -227,7 +227,11 @@ pair_cells() { # <name> <goal>
     # Met or missed only when both passes' intervals and every placement's
     # median (place_med) are on the same side of the goal.
     awk -v m1="$m1" -v m2="$m2" -v l1="$l1" -v h1="$h1" -v l2="$l2" -v h2="$h2" -v g="$2" \
-        -v places="${place_med[$1]}" 'BEGIN {
+        -v places="${place_med[$1]}" '
+    function by(a, b) { # "0.003 to 0.004", or "0.004" once when both round alike
+        return sprintf("%.3f", a) == sprintf("%.3f", b) ? sprintf("%.3f", a) : sprintf("%.3f to %.3f", a, b)
+    }
+    BEGIN {
         if (l1 == "n/a" || l2 == "n/a") {
             printf " | ≤ %s× | not shown (fewer than 30 quiet pairs in a pass)", g
             exit
@@ -237,13 +241,13 @@ pair_cells() { # <name> <goal>
         k = split(places, p, " "); phi = 0; plo = 9
         for (i = 1; i <= k; i++) { if (p[i] > phi) phi = p[i]; if (p[i] < plo) plo = p[i] }
         if (hi <= g && phi <= g)
-            printf " | ≤ %s× | yes, by %.3f to %.3f (both intervals and every placement under it)", g, g - mhi, g - mlo
+            printf " | ≤ %s× | yes, by %s (both intervals and every placement under it)", g, by(g - mhi, g - mlo)
         else if (lo > g && plo > g)
-            printf " | ≤ %s× | **no**, by %.3f to %.3f (both intervals and every placement over it)", g, mlo - g, mhi - g
+            printf " | ≤ %s× | **no**, by %s (both intervals and every placement over it)", g, by(mlo - g, mhi - g)
         else if (hi <= g)
             printf " | ≤ %s× | in this link (both intervals under it), not in every placement (up to %.3f×)", g, phi
         else if (lo > g)
-            printf " | ≤ %s× | **not in this link** (both intervals over it, by %.3f to %.3f), in another placement (down to %.3f×)", g, mlo - g, mhi - g, plo
+            printf " | ≤ %s× | **not in this link** (both intervals over it, by %s), in another placement (down to %.3f×)", g, by(mlo - g, mhi - g), plo
         else printf " | ≤ %s× | not shown either way (an interval reaches over %s×)", g, g }'
 }
 # The code placement row's cells: the medians' range per comparison.
