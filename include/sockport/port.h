@@ -344,7 +344,8 @@ struct sp_port_ops {
      * so that core's common path hands on what its caller passed without
      * moving it (and a POSIX-like port hands it on to its system call the
      * same way). The same preconditions, contract and results as send() and
-     * recv(). Core's common path calls these for a stream or datagram socket
+     * recv(), except a failure's where the port has direct_failure (below).
+     * Core's common path calls these for a stream or datagram socket
      * whose state core has settled (see enum spc_fast in core/core.h); every
      * other data call goes through send() and recv(). A port that fills
      * these in fills in send and recv as well.
