@@ -142,8 +142,8 @@ bool spc_parse_ipv6(const char *text, size_t len, uint8_t out[16], uint32_t *sco
         len = (size_t)(percent - text);
     }
 
-    uint8_t bytes[16] = {0};
-    size_t filled = 0; /* bytes written so far */
+    uint8_t bytes[16];
+    size_t filled = 0; /* bytes read so far */
     long gap_at = -1;  /* where "::" stood, in bytes */
     size_t pos = 0;
     if (len >= 2 && text[0] == ':' && text[1] == ':') {
@@ -179,16 +179,14 @@ bool spc_parse_ipv6(const char *text, size_t len, uint8_t out[16], uint32_t *sco
             pos++;
         }
     }
-    if (gap_at >= 0) {
-        if (filled == 16)
-            return false; /* "::" must stand for at least one group */
-        /* The groups after "::" move to the end, zeros where they were. */
-        for (size_t to = 16; filled > (size_t)gap_at; bytes[filled] = 0)
-            bytes[--to] = bytes[--filled];
-    } else if (filled != 16) {
+    /* "::" must stand for at least one group; without it, 8 groups. */
+    if (gap_at >= 0 ? filled == 16 : filled != 16)
         return false;
-    }
-    memcpy(out, bytes, 16);
+    /* The bytes read, and where "::" stood the zeros they lack (none without
+     * "::"); i - gap_at wraps to a large number before the gap. */
+    size_t zeros = 16 - filled;
+    for (size_t i = 0, from = 0; i < 16; i++)
+        out[i] = i - (size_t)gap_at < zeros ? 0 : bytes[from++];
     if (scope_id != NULL)
         *scope_id = scope;
     return true;
