@@ -415,62 +415,53 @@ ptrdiff_t sp_read(int sock, void *buf, size_t len)
     return spc_recvfrom(sock, buf, len, 0, NULL);
 }
 
-/* The checks sp_send_all() and sp_recv_all() share; clears their count first,
- * so that it is right on every failure. */
-static int spc_begin_all(int sock, const void *buf, size_t len, int timeout_ms, size_t *count,
-                         struct spc_socket **s)
+/*
+ * sp_send_all() (@p recv false) and sp_recv_all() in one body: the count
+ * cleared first, so that it is right on every failure; then transfers
+ * until all of @p len moved, within one deadline.
+ */
+static int spc_transfer_all(int sock, void *buf, size_t len, int timeout_ms, size_t *count,
+                            bool recv)
 {
     if (count != NULL)
         *count = 0;
-    *s = spc_find(sock);
-    if (*s == NULL)
+    struct spc_socket *s = spc_find(sock);
+    if (s == NULL)
         return SP_EBADF;
-    return spc_len_ok(buf, len) && timeout_ms >= -1 ? 0 : SP_EINVAL;
+    if (!spc_len_ok(buf, len) || timeout_ms < -1)
+        return SP_EINVAL;
+    bool message = spc_is_message_type(s->type);
+    if (recv && message)
+        return SP_EOPNOTSUPP;
+    if (recv && len == 0)
+        return 0;
+    struct spc_deadline deadline = spc_deadline_in(timeout_ms);
+    uint8_t *bytes = buf;
+    size_t done = 0;
+    for (;;) {
+        /* No arithmetic on a NULL buffer (len 0): even + 0 is undefined there. */
+        uint8_t *rest = done > 0 ? bytes + done : bytes;
+        ptrdiff_t n = spc_transfer(s, rest, len - done, 0, NULL, &deadline, true, recv);
+        if (n < 0)
+            return (int)n;
+        if (recv && n == 0)
+            return SP_EEOF;
+        done += (size_t)n;
+        if (count != NULL)
+            *count = done;
+        /* A message socket sends all or nothing, so one call is the whole job. */
+        if (done >= len || message)
+            return 0;
+    }
 }
 
 int sp_send_all(int sock, const void *buf, size_t len, int timeout_ms, size_t *sent)
 {
-    size_t done = 0;
-    struct spc_socket *s;
-    int rc = spc_begin_all(sock, buf, len, timeout_ms, sent, &s);
-    if (rc < 0)
-        return rc;
-    struct spc_deadline deadline = spc_deadline_in(timeout_ms);
-    const uint8_t *bytes = buf;
-    do {
-        /* No arithmetic on a NULL buffer (len 0): even + 0 is undefined there. */
-        const uint8_t *rest = done > 0 ? bytes + done : bytes;
-        ptrdiff_t n = spc_transfer(s, (void *)rest, len - done, 0, NULL, &deadline, true, false);
-        if (n < 0)
-            return (int)n;
-        done += (size_t)n;
-        if (sent != NULL)
-            *sent = done;
-        /* A message socket sends all or nothing, so one call is the whole job. */
-    } while (done < len && !spc_is_message_type(s->type));
-    return 0;
+    /* spc_transfer_all() writes through the buffer of a receive only */
+    return spc_transfer_all(sock, (void *)buf, len, timeout_ms, sent, false);
 }
 
 int sp_recv_all(int sock, void *buf, size_t len, int timeout_ms, size_t *received)
 {
-    size_t done = 0;
-    struct spc_socket *s;
-    int rc = spc_begin_all(sock, buf, len, timeout_ms, received, &s);
-    if (rc < 0)
-        return rc;
-    if (spc_is_message_type(s->type))
-        return SP_EOPNOTSUPP;
-    struct spc_deadline deadline = spc_deadline_in(timeout_ms);
-    uint8_t *bytes = buf;
-    while (done < len) {
-        ptrdiff_t n = spc_transfer(s, bytes + done, len - done, 0, NULL, &deadline, true, true);
-        if (n < 0)
-            return (int)n;
-        if (n == 0)
-            return SP_EEOF;
-        done += (size_t)n;
-        if (received != NULL)
-            *received = done;
-    }
-    return 0;
+    return spc_transfer_all(sock, buf, len, timeout_ms, received, true);
 }
