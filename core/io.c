@@ -176,14 +176,13 @@ SPC_COLD static ptrdiff_t spc_move(struct spc_socket *s, void *buf, size_t len, 
 }
 
 /*
- * One send or receive (@p recv): checks, then the port, waiting (if
- * @p may_wait) until @p deadline. One body for both ways, whose checks,
+ * One send or receive (@p recv): checks, then the port, waiting (unless
+ * @p flags hold SP_MSG_DONTWAIT) until @p deadline. One body for both ways, whose checks,
  * wait loop and dispatch have the same shape; a send never writes through
  * @p buf or @p addr.
  */
 SPC_COLD static ptrdiff_t spc_transfer(struct spc_socket *s, void *buf, size_t len, int flags,
-                                       sp_addr *addr, struct spc_deadline *deadline, bool may_wait,
-                                       bool recv)
+                                       sp_addr *addr, struct spc_deadline *deadline, bool recv)
 {
     int allowed = recv ? SP_MSG_PEEK | SP_MSG_DONTWAIT | SP_MSG_TRUNC : SP_MSG_DONTWAIT;
     if (!spc_len_ok(buf, len) || (flags & ~allowed) != 0)
@@ -204,9 +203,6 @@ SPC_COLD static ptrdiff_t spc_transfer(struct spc_socket *s, void *buf, size_t l
         if (rc < 0)
             return rc;
     }
-    if (flags & SP_MSG_DONTWAIT)
-        may_wait = false;
-
     for (;;) {
         ptrdiff_t rc = 0;
         if (connection)
@@ -224,7 +220,7 @@ SPC_COLD static ptrdiff_t spc_transfer(struct spc_socket *s, void *buf, size_t l
         }
         if (rc != SP_EAGAIN)
             return rc;
-        if (!may_wait)
+        if (flags & SP_MSG_DONTWAIT)
             return SP_EAGAIN;
         int wait_rc = spc_wait(s, recv ? SP_POLLIN : SP_POLLOUT, deadline);
         if (wait_rc < 0)
@@ -292,7 +288,10 @@ SPC_COLD static ptrdiff_t spc_transfer_rest(ptrdiff_t tried, int sock, void *buf
 #endif
     struct spc_deadline deadline =
         spc_deadline_in(spc_timeout_unpack(recv ? s->rcv_timeout : s->snd_timeout));
-    return spc_transfer(s, buf, len, flags, addr, &deadline, !s->nonblocking, recv);
+    /* A non-blocking socket's call is one with SP_MSG_DONTWAIT (ports ignore the flag). */
+    if (s->nonblocking)
+        flags |= SP_MSG_DONTWAIT;
+    return spc_transfer(s, buf, len, flags, addr, &deadline, recv);
 }
 
 /* A send's rest (spc_transfer() writes through neither pointer of a send). */
@@ -441,7 +440,7 @@ static int spc_transfer_all(int sock, void *buf, size_t len, int timeout_ms, siz
     for (;;) {
         /* No arithmetic on a NULL buffer (len 0): even + 0 is undefined there. */
         uint8_t *rest = done > 0 ? bytes + done : bytes;
-        ptrdiff_t n = spc_transfer(s, rest, len - done, 0, NULL, &deadline, true, recv);
+        ptrdiff_t n = spc_transfer(s, rest, len - done, 0, NULL, &deadline, recv);
         if (n < 0)
             return (int)n;
         if (recv && n == 0)
