@@ -57,31 +57,43 @@ static uint16_t read_be16(const uint8_t *bytes)
     return (uint16_t)((bytes[0] << 8) | bytes[1]);
 }
 
+/* Where IPv4 and IPv6 headers and their ICMP differ, for what is read. */
+struct ip_version {
+    uint8_t number;       /* the header's version field */
+    uint8_t protocol_at;  /* the offset of the protocol (next header) */
+    uint8_t addresses_at; /* the offset of the source, the destination follows */
+    uint8_t address_size;
+    uint8_t icmp;             /* ICMP's protocol number */
+    uint8_t unreachable;      /* ICMP's type: destination unreachable */
+    uint8_t port_unreachable; /* its code for a closed port */
+    uint8_t type;             /* lwIP's IPADDR_TYPE_* */
+};
+
+static const struct ip_version ipv4 = {4, 9, 12, 4, PROTO_ICMP, 3, 3, IPADDR_TYPE_V4};
+#if LWIP_IPV6
+/* Only here: 16-byte addresses need an ip_addr_t that holds IPv6. */
+static const struct ip_version ipv6 = {6, 6, 8, 16, PROTO_ICMP6, 1, 4, IPADDR_TYPE_V6};
+#endif
+
 /* An ICMP destination unreachable (@p code) about the UDP datagram whose IP
- * header (@p inner, of IPv6 if @p v6) and ports (@p udp) it quotes: that
+ * header (@p inner, of version @p ver) and ports (@p udp) it quotes: that
  * datagram's sender, a local socket, learns the error a POSIX host reports
  * for that code. */
-static void note_unreachable(const uint8_t *inner, const uint8_t *udp, bool v6, uint8_t code)
+static void note_unreachable(const uint8_t *inner, const uint8_t *udp, const struct ip_version *ver,
+                             uint8_t code)
 {
     /* The quoted source (our socket) and destination, which follows it. */
     ip_addr_t ends[2];
     memset(ends, 0, sizeof ends); /* and so no IPv6 zone */
-    size_t size = 4;
-    const uint8_t *at = inner + 12;
-#if LWIP_IPV6
-    if (v6) {
-        size = 16;
-        at = inner + 8;
-    }
-#endif
+    const uint8_t *at = inner + ver->addresses_at;
     /* Either version's address starts an ip_addr_t (lwIP's union). */
-    memcpy(&ends[0], at, size);
-    memcpy(&ends[1], at + size, size);
-    IP_SET_TYPE_VAL(ends[0], v6 ? IPADDR_TYPE_V6 : IPADDR_TYPE_V4);
-    IP_SET_TYPE_VAL(ends[1], v6 ? IPADDR_TYPE_V6 : IPADDR_TYPE_V4);
-    int error = code == (v6 ? 4 : 3) ? SP_ECONNREFUSED
-                : code == 0          ? SP_ENETUNREACH
-                                     : SP_EHOSTUNREACH;
+    memcpy(&ends[0], at, ver->address_size);
+    memcpy(&ends[1], at + ver->address_size, ver->address_size);
+    IP_SET_TYPE_VAL(ends[0], ver->type);
+    IP_SET_TYPE_VAL(ends[1], ver->type);
+    int error = code == ver->port_unreachable ? SP_ECONNREFUSED
+                : code == 0                   ? SP_ENETUNREACH
+                                              : SP_EHOSTUNREACH;
     sp_lwip_dgram_icmp_error(&ends[0], read_be16(udp), &ends[1], read_be16(udp + 2), error);
 }
 
@@ -152,56 +164,56 @@ int sp_lwip_hook_tcp_in(struct tcp_pcb *pcb, const struct tcp_hdr *header, const
     return nothing_new && !first_this_ms(pcb) ? 1 : 0;
 }
 
-/* The length of the IP header at @p ip of @p version (4 or 6), or 0 if it is
- * not one (an IPv6 packet's extension headers are not followed). */
-static size_t header_length(const uint8_t *ip, unsigned version)
+/* The length of the IP header of version @p ver at @p ip, or 0 if it is not
+ * one (an IPv6 packet's extension headers are not followed). */
+static size_t header_length(const uint8_t *ip, const struct ip_version *ver)
 {
-    if ((ip[0] >> 4) != version) {
+    if ((ip[0] >> 4) != ver->number) {
         return 0;
     }
-    size_t length = version == 6 ? IP6_HEADER : (size_t)(ip[0] & 0x0F) * 4u;
+    size_t length = ver->number == 6 ? IP6_HEADER : (size_t)(ip[0] & 0x0F) * 4u;
     return length >= IP4_HEADER ? length : 0;
 }
 
 /*
- * One look at the head of a packet of either IP version (@p got bytes at
- * @p ip):
+ * One look at the head of a packet of version @p ver (@p got bytes at @p ip):
  * - a UDP datagram's source port tells the DNS client's wait of an answer;
  * - an ICMP destination unreachable about a UDP datagram of ours reaches
  *   the connected socket that sent it.
  * Not inlined: the compiler would otherwise make a second copy of these
  * checks for heads it knows to be long (in place), one for copied heads.
  */
-static __attribute__((noinline)) void look_at_head(const uint8_t *ip, size_t got, unsigned version)
+static __attribute__((noinline)) void look_at_head(const uint8_t *ip, size_t got,
+                                                   const struct ip_version *ver)
 {
     if (got < IP4_HEADER) {
         return;
     }
-    size_t ip_len = header_length(ip, version);
+    size_t ip_len = header_length(ip, ver);
     if (ip_len == 0 || ip_len + UDP_PORTS > got) {
         return;
     }
-    bool v6 = version == 6;
     const uint8_t *next = ip + ip_len;
-    uint8_t protocol = ip[v6 ? 6 : 9];
+    uint8_t protocol = ip[ver->protocol_at];
     if (protocol == PROTO_UDP) {
         sp_lwip_dns_note_datagram(read_be16(next)); /* a DNS server's answer? */
         return;
     }
-    /* Destination unreachable (ICMP type 3, ICMPv6 type 1), of our own
-     * version, quoting a UDP datagram's header and ports. */
+    /* Destination unreachable, of our own version, quoting a UDP datagram's
+     * header and ports. */
     const uint8_t *inner = next + ICMP_HEADER;
     size_t inner_len;
-    if (protocol == (v6 ? PROTO_ICMP6 : PROTO_ICMP) && ip_len + ICMP_HEADER + IP4_HEADER <= got &&
-        next[0] == (v6 ? 1 : 3) && (inner_len = header_length(inner, version)) != 0 &&
-        inner[v6 ? 6 : 9] == PROTO_UDP && ip_len + ICMP_HEADER + inner_len + UDP_PORTS <= got) {
-        note_unreachable(inner, inner + inner_len, v6, next[1]);
+    if (protocol == ver->icmp && ip_len + ICMP_HEADER + IP4_HEADER <= got &&
+        next[0] == ver->unreachable && (inner_len = header_length(inner, ver)) != 0 &&
+        inner[ver->protocol_at] == PROTO_UDP &&
+        ip_len + ICMP_HEADER + inner_len + UDP_PORTS <= got) {
+        note_unreachable(inner, inner + inner_len, ver, next[1]);
     }
 }
 
 /* Every packet's head, in place when its first pbuf holds it all (most
  * packets: no copy), else a copy of it. */
-static void look_at_input(const struct pbuf *packet, unsigned version)
+static void look_at_input(const struct pbuf *packet, const struct ip_version *ver)
 {
     /* The longest head looked at: an ICMP error quoting a UDP datagram, both
      * IPv4 headers with options. */
@@ -212,22 +224,24 @@ static void look_at_input(const struct pbuf *packet, unsigned version)
         got = pbuf_copy_partial(packet, copy, sizeof copy, 0);
         ip = copy;
     }
-    look_at_head(ip, got, version);
+    look_at_head(ip, got, ver);
 }
 
 int sp_lwip_hook_ip4_input(struct pbuf *packet, struct netif *input_netif)
 {
     (void)input_netif;
-    look_at_input(packet, 4);
+    look_at_input(packet, &ipv4);
     return 0;
 }
 
+#if LWIP_IPV6
 int sp_lwip_hook_ip6_input(struct pbuf *packet, struct netif *input_netif)
 {
     (void)input_netif;
-    look_at_input(packet, 6);
+    look_at_input(packet, &ipv6);
     return 0;
 }
+#endif
 
 uint32_t *sp_lwip_hook_tcp_out(struct pbuf *packet, struct tcp_hdr *header,
                                const struct tcp_pcb *pcb, uint32_t *options)
