@@ -89,8 +89,9 @@ static void keep_peer(struct sp_lwip_sock *sock, const struct tcp_pcb *pcb)
  * TIME_WAIT and frees it without telling anyone, so the socket lets go now. */
 static void release_if_both_closed(struct sp_lwip_sock *sock)
 {
+    /* The local address is known since the connection was made (on_connected,
+     * on_accept), and a connection's does not change. */
     if (sock->fin_received && sock->shut_wr && sock->pcb.tcp != NULL) {
-        remember_local(sock, sock->pcb.tcp);
         keep_peer(sock, sock->pcb.tcp);
         detach(sock);
         sock->state = SP_LWIP_GONE;
@@ -139,10 +140,11 @@ static err_t on_sent(void *arg, struct tcp_pcb *pcb, u16_t len)
 static void on_error(void *arg, err_t err)
 {
     struct sp_lwip_sock *sock = arg;
-    if (err != ERR_ABRT && sock->pcb.tcp != NULL) {
-        keep_peer(sock, sock->pcb.tcp); /* lwIP frees the pcb after this call returns */
-    }
+    struct tcp_pcb *pcb = sock->pcb.tcp;
     sock->pcb.tcp = NULL; /* freed, or about to be: never used again */
+    if (err != ERR_ABRT && pcb != NULL) {
+        keep_peer(sock, pcb); /* lwIP frees the pcb after this call returns */
+    }
     if (sock->state == SP_LWIP_CLOSING) {
         sp_lwip_sock_release(sock);
         return;
@@ -180,7 +182,7 @@ static err_t on_accept(void *arg, struct tcp_pcb *newpcb, err_t err)
     struct sp_lwip_sock *listener = arg; /* never NULL: detach() drops both at once */
     (void)err; /* not ERR_OK only with no pcb: lwIP had none for the connection */
     if (newpcb == NULL) {
-        return ERR_VAL;
+        return ERR_MEM; /* lwIP ignores what this call returns */
     }
     struct sp_lwip_sock *conn = sp_lwip_sock_alloc(listener->family, SP_LWIP_KIND_TCP);
     if (conn == NULL) {
@@ -194,7 +196,7 @@ static err_t on_accept(void *arg, struct tcp_pcb *newpcb, err_t err)
         return ERR_MEM;
     }
     conn->state = SP_LWIP_PENDING;
-    conn->queued = true; /* q.pending.next: SP_LWIP_NONE from sp_lwip_sock_alloc() */
+    /* q.pending.next: SP_LWIP_NONE from sp_lwip_sock_alloc() */
     conn->u.tcp.q.pending.peer_node = peer_node;
     conn->opt_nodelay = listener->opt_nodelay;
     conn->opt_keepalive = listener->opt_keepalive;
@@ -207,7 +209,7 @@ static err_t on_accept(void *arg, struct tcp_pcb *newpcb, err_t err)
     /* Counted against the backlog until sp_accept() takes it: lwIP then
      * drops SYNs beyond the backlog, as a full queue does on Linux. */
     tcp_backlog_delayed(newpcb);
-    if (listener->u.tcp.q.queue.tail != SP_LWIP_NONE) {
+    if (listener->u.tcp.q.queue.head != SP_LWIP_NONE) {
         record(listener->u.tcp.q.queue.tail)->u.tcp.q.pending.next = index_of(conn);
     } else {
         listener->u.tcp.q.queue.head = index_of(conn);
@@ -350,20 +352,19 @@ int sp_lwip_tcp_close(struct sp_lwip_sock *sock)
         /* Released while still LISTENING, so that the release does not take
          * queue.tail (peer_node's place) for a node to free; tcp_close() of
          * a listen pcb always succeeds. */
-        close_pcb(sock);
-        return 0;
-    }
-    if (sock->linger == 0) {
+    } else if (sock->linger == 0) {
         abort_and_release(sock);
         return 0;
+    } else {
+        /* Unread data stays unacknowledged to the application: lwIP's
+         * tcp_close() then resets the connection, as a POSIX close() with
+         * unread data does. */
+        if (sock->u.tcp.rx != NULL) {
+            pbuf_free(sock->u.tcp.rx);
+            sock->u.tcp.rx = NULL;
+        }
+        sock->state = SP_LWIP_CLOSING;
     }
-    /* Unread data stays unacknowledged to the application: lwIP's tcp_close()
-     * then resets the connection, as a POSIX close() with unread data does. */
-    if (sock->u.tcp.rx != NULL) {
-        pbuf_free(sock->u.tcp.rx);
-        sock->u.tcp.rx = NULL;
-    }
-    sock->state = SP_LWIP_CLOSING;
     if (!close_pcb(sock)) {
         closes_pending++;
     }
@@ -475,28 +476,26 @@ int sp_lwip_tcp_listen(struct sp_lwip_sock *sock, int backlog)
 int sp_lwip_tcp_accept(struct sp_lwip_sock *sock, struct sp_lwip_sock **out, ip_addr_t *peer,
                        uint16_t *peer_port)
 {
-    if (sock->u.tcp.q.queue.head == SP_LWIP_NONE) { /* core: a listening socket */
+    uint16_t head = sock->u.tcp.q.queue.head; /* core: a listening socket */
+    if (head == SP_LWIP_NONE) {
         return SP_EAGAIN;
     }
-    struct sp_lwip_sock *conn = record(sock->u.tcp.q.queue.head);
+    struct sp_lwip_sock *conn = record(head);
+    /* The queue's tail means something only while its head does (on_accept). */
     sock->u.tcp.q.queue.head = conn->u.tcp.q.pending.next;
-    if (sock->u.tcp.q.queue.head == SP_LWIP_NONE) {
-        sock->u.tcp.q.queue.tail = SP_LWIP_NONE;
-    }
     uint16_t peer_node = conn->u.tcp.q.pending.peer_node;
     sp_lwip_node_peer(peer_node, peer, peer_port);
     /* Out of the queue: q.pending.next means nothing now; peer_node stays
-     * only while lwIP has let go of the pcb (connection_peer). */
-    conn->queued = false;
-    if (conn->pcb.tcp != NULL) {
-        /* The pcb names the peer from now on. */
+     * only while lwIP has let go of the pcb (connection_peer): then
+     * on_error() made the connection SP_LWIP_GONE. */
+    struct tcp_pcb *pcb = conn->pcb.tcp;
+    if (pcb != NULL) {
+        /* The pcb names the peer from now on. Not shut for writing yet:
+         * release_if_both_closed() has nothing to do. */
         sp_lwip_node_free(peer_node);
         conn->u.tcp.q.pending.peer_node = SP_LWIP_NONE;
-        tcp_backlog_accepted(conn->pcb.tcp);
+        tcp_backlog_accepted(pcb);
         conn->state = SP_LWIP_CONNECTED;
-        release_if_both_closed(conn);
-    } else if (conn->state == SP_LWIP_PENDING) {
-        conn->state = SP_LWIP_GONE;
     }
     *out = conn;
     return 0;
@@ -566,11 +565,12 @@ static int gone_error(struct sp_lwip_sock *sock, bool sending)
     return sending ? SP_EPIPE : 0;
 }
 
-/* Whether a send could take something now: room in the send buffer and the
- * segment queue, and no wait for memory (a send met ERR_MEM) still running. */
-static bool can_write(const struct sp_lwip_sock *sock, const struct tcp_pcb *pcb)
+/* Whether a send could take something now: a pcb, room in its send buffer
+ * and segment queue, and no wait for memory (a send met ERR_MEM) still running. */
+static bool can_write(const struct sp_lwip_sock *sock)
 {
-    return tcp_sndbuf(pcb) > 0 && tcp_sndqueuelen(pcb) < TCP_SND_QUEUELEN &&
+    const struct tcp_pcb *pcb = sock->pcb.tcp;
+    return pcb != NULL && tcp_sndbuf(pcb) > 0 && tcp_sndqueuelen(pcb) < TCP_SND_QUEUELEN &&
            (!sock->memory_waiting ||
             (int32_t)(sp_lwip_now32() - sp_lwip_state.memory_retry_at) >= 0);
 }
@@ -583,7 +583,7 @@ ptrdiff_t sp_lwip_tcp_send(struct sp_lwip_sock *sock, const void *buf, size_t le
     if (pcb == NULL) {
         return gone_error(sock, true);
     }
-    if (!can_write(sock, pcb)) {
+    if (!can_write(sock)) {
         return SP_EAGAIN;
     }
     sock->memory_waiting = false;
@@ -690,12 +690,10 @@ int sp_lwip_tcp_shutdown(struct sp_lwip_sock *sock, int how)
         }
     }
     if (how != SP_SHUT_RD && !sock->shut_wr) {
-        struct tcp_pcb *pcb = sock->pcb.tcp;
-        if (pcb != NULL) {
-            err_t err = tcp_shutdown(pcb, 0, 1);
-            if (err != ERR_OK) {
-                return sp_lwip_error(err);
-            }
+        /* Not GONE: connected with its pcb (lwIP letting go makes it GONE). */
+        err_t err = tcp_shutdown(sock->pcb.tcp, 0, 1);
+        if (err != ERR_OK) {
+            return sp_lwip_error(err);
         }
         sock->shut_wr = true;
         release_if_both_closed(sock);
@@ -714,33 +712,30 @@ int sp_lwip_tcp_connection_peer(struct sp_lwip_sock *sock, ip_addr_t *ip, uint16
 
 short sp_lwip_tcp_revents(struct sp_lwip_sock *sock)
 {
-    struct tcp_pcb *pcb = sock->pcb.tcp;
-    switch (sock->state) {
-    case SP_LWIP_LISTENING:
+    unsigned state = sock->state;
+    if (state == SP_LWIP_LISTENING) {
         return sock->u.tcp.q.queue.head != SP_LWIP_NONE ? SP_POLLIN : 0;
-    case SP_LWIP_CONNECTING:
-        return 0;
-    case SP_LWIP_GONE:
+    }
+    if (state == SP_LWIP_GONE) {
         return SP_POLLIN | SP_POLLOUT | SP_POLLHUP;
-    case SP_LWIP_CONNECTED: {
-        short ready = 0;
-        if (sock->u.tcp.rx != NULL || sock->fin_received || sock->shut_rd) {
-            ready |= SP_POLLIN;
-        }
-        if (sock->fin_received || (sock->shut_rd && sock->shut_wr)) {
-            ready |= SP_POLLHUP; /* Linux: the peer's FIN (POLLRDHUP), or both ways shut */
-        }
-        if (sock->shut_wr) {
-            ready |= SP_POLLOUT; /* a send would not block: it fails at once */
-        } else if (pcb != NULL && can_write(sock, pcb)) {
-            ready |= SP_POLLOUT;
-        }
-        return ready;
     }
-    default:
-        /* Neither connected nor listening: as on Linux, writable and hung up. */
-        return SP_POLLOUT | SP_POLLHUP;
+    if (state != SP_LWIP_CONNECTED) {
+        /* Connecting: nothing yet. Neither connected nor listening: as on
+         * Linux, writable and hung up. */
+        return state == SP_LWIP_CONNECTING ? 0 : SP_POLLOUT | SP_POLLHUP;
     }
+    short ready = 0;
+    if (sock->u.tcp.rx != NULL || sock->fin_received || sock->shut_rd) {
+        ready |= SP_POLLIN;
+    }
+    if (sock->fin_received || (sock->shut_rd && sock->shut_wr)) {
+        ready |= SP_POLLHUP; /* Linux: the peer's FIN (POLLRDHUP), or both ways shut */
+    }
+    /* Shut for writing: a send would not block, it fails at once. */
+    if (sock->shut_wr || can_write(sock)) {
+        ready |= SP_POLLOUT;
+    }
+    return ready;
 }
 
 int sp_lwip_tcp_addr(struct sp_lwip_sock *sock, bool local, ip_addr_t *ip, uint16_t *port)
