@@ -131,7 +131,7 @@ struct sp_lwip_sock {
     uint16_t ready_next;
     uint16_t poll_key;
     int16_t linger; /* SP_OPT_LINGER: -1 background close, 0 reset, n seconds */
-    /* Bits, 16 and 29 of them, so that the record is 32 bytes on a 32-bit
+    /* Bits, 16 and 28 of them, so that the record is 32 bytes on a 32-bit
      * target (checked below): a test of one costs a mask more than a byte. */
     unsigned kind : 2;        /* enum sp_lwip_kind; 0: the record is free */
     unsigned state : 3;       /* enum sp_lwip_conn_state */
@@ -155,7 +155,6 @@ struct sp_lwip_sock {
     bool on_ready : 1;       /* on its poller's ready list */
     bool user_bound : 1;     /* TCP: bound by the user to u.tcp.local */
     bool local_known : 1;    /* TCP: u.tcp.local is where the connection was */
-    bool queued : 1;         /* TCP: accepted by lwIP, in a listener's queue */
     bool has_peer : 1;       /* UDP/raw: connected (the peer itself is in the pcb) */
     union {
         struct {
