@@ -266,12 +266,12 @@ static bool spc_tried_ends(const struct spc_socket *s, ptrdiff_t *tried, int fla
 #endif
 
 /*
- * The rest of a send the fast path did not finish, a function of its own so
- * that the fast path keeps nothing but its arguments across the port's
- * call: the whole general path (@p tried 0), or, after the fast path's port
- * call failed with @p tried, what the general path does after that call
- * (which, when it waits, starts by trying again). Without the fast path,
- * every send (@p tried 0).
+ * The rest of a send or receive (@p recv) the fast path did not finish, a
+ * function of its own so that the fast path keeps nothing but its arguments
+ * across the port's call: the whole general path (@p tried 0), or, after the
+ * fast path's port call failed with @p tried, what the general path does
+ * after that call (which, when it waits, starts by trying again). Without
+ * the fast path, every send and receive (@p tried 0).
  */
 SPC_COLD static ptrdiff_t spc_transfer_rest(ptrdiff_t tried, int sock, void *buf, size_t len,
                                             int flags, sp_addr *addr, bool recv)
