@@ -5,6 +5,7 @@
  */
 #include "core.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -95,7 +96,8 @@ bool spc_parse_uint(const char *text, size_t len, uint32_t max, uint32_t *out)
 bool spc_parse_ipv4(const char *text, size_t len, uint8_t out[4])
 {
     uint8_t bytes[4];
-    unsigned part = 0, value = 0, digits = 0;
+    unsigned part = 0;
+    unsigned value = UINT_MAX; /* UINT_MAX: no digit yet */
     /* The end of the text closes the last part as a '.' closes the others. */
     for (size_t pos = 0; pos <= len; pos++) {
         char c = pos < len ? text[pos] : '.';
@@ -103,14 +105,14 @@ bool spc_parse_ipv4(const char *text, size_t len, uint8_t out[4])
         if (digit < 10) {
             /* A leading zero would read as octal to some parsers: reject the
              * ambiguity. Without one, a 4th digit makes value over 255. */
-            if (digits++ == 1 && value == 0)
+            if (value == 0)
                 return false;
-            value = value * 10 + digit;
+            value = (value == UINT_MAX ? 0 : value * 10) + digit;
             if (value > 255)
                 return false;
-        } else if (c == '.' && digits != 0 && part < 4) {
+        } else if (c == '.' && value != UINT_MAX && part < 4) {
             bytes[part++] = (uint8_t)value;
-            value = digits = 0;
+            value = UINT_MAX;
         } else {
             return false;
         }
