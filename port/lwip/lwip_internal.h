@@ -93,7 +93,7 @@ enum sp_lwip_conn_state {
     SP_LWIP_LISTENING,  /* the pcb is a listen pcb */
     SP_LWIP_PENDING,    /* accepted by lwIP, waiting in a listener's queue */
     SP_LWIP_GONE,       /* lwIP freed the pcb (reset, abort, timeout) */
-    SP_LWIP_CLOSING,    /* the user closed it; tcp_close() still to succeed */
+    SP_LWIP_CLOSING,    /* no longer set: a closed record goes at once (tcp_close() cannot fail) */
 };
 
 /* "No record" / "no node" in the 16-bit links between records and nodes. */
@@ -307,8 +307,6 @@ static inline bool sp_lwip_output_waiting(void)
 }
 /* The record is going: drop it from the connections waiting for output. */
 void sp_lwip_forget_output(struct sp_lwip_sock *sock);
-/* Retry closes that met ERR_MEM; called on every turn of the pump. */
-void sp_lwip_tcp_retry_closes(void);
 /* Abort every TCP pcb lwIP still holds (sp_lwip_stop). */
 void sp_lwip_tcp_abort_all(void);
 

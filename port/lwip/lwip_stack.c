@@ -182,7 +182,6 @@ static void pump_once(void)
     sys_check_timeouts();
     /* Timers (delayed ACKs, retransmissions) may have queued loopback output. */
     netif_poll_all();
-    sp_lwip_tcp_retry_closes();
 }
 
 static int scan(struct sp_port_pollent *ents, size_t n)

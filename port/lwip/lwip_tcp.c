@@ -13,11 +13,20 @@
  */
 #include <string.h>
 
+#include "lwip/init.h"
 #include "lwip/ip.h"
 #include "lwip/priv/tcp_priv.h"
 #include "lwip/tcp.h"
 
 #include "lwip_internal.h"
+
+/* Before 2.0.2, tcp_close() could fail for want of memory for the FIN (its
+ * bug #47485); the port lets the record go at once, as tcp_close() now always
+ * succeeds (it sends the FIN from its timer, TF_CLOSEPEND). */
+#if LWIP_VERSION_MAJOR < 2 ||                                                                      \
+    (LWIP_VERSION_MAJOR == 2 && LWIP_VERSION_MINOR == 0 && LWIP_VERSION_REVISION < 2)
+#error "The lwIP port needs lwIP 2.0.2 or later (tcp_close() that cannot fail)"
+#endif
 
 /* ---- Callbacks ---- */
 
@@ -47,13 +56,13 @@ static void detach(struct sp_lwip_sock *sock)
     if (pcb == NULL) {
         return;
     }
-    pcb->callback_arg = NULL;
+    /* A listen pcb is only ever handed to tcp_close(), which frees it at
+     * once without calling anything: its accept callback can stay. */
     if (pcb->state != LISTEN) {
+        pcb->callback_arg = NULL;
         pcb->recv = NULL; /* lwIP's tcp_recv_null() takes what still arrives */
         pcb->sent = NULL;
         pcb->errf = NULL;
-    } else {
-        ((struct tcp_pcb_listen *)(void *)pcb)->accept = NULL;
     }
     sock->pcb.tcp = NULL;
 }
@@ -108,7 +117,7 @@ static err_t on_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
         release_if_both_closed(sock);
         return ERR_OK;
     }
-    if (sock->shut_rd || sock->state == SP_LWIP_CLOSING) {
+    if (sock->shut_rd) {
         tcp_recved(pcb, p->tot_len);
         pbuf_free(p);
         return ERR_OK;
@@ -144,10 +153,6 @@ static void on_error(void *arg, err_t err)
     sock->pcb.tcp = NULL; /* freed, or about to be: never used again */
     if (err != ERR_ABRT && pcb != NULL) {
         keep_peer(sock, pcb); /* lwIP frees the pcb after this call returns */
-    }
-    if (sock->state == SP_LWIP_CLOSING) {
-        sp_lwip_sock_release(sock);
-        return;
     }
     int error = 0; /* ERR_CLSD: both sides closed in order, no error, just the end */
     if (err == ERR_ABRT) {
@@ -252,19 +257,6 @@ void sp_lwip_tcp_apply_options(struct sp_lwip_sock *sock)
     }
 }
 
-/* Abort the connection (if lwIP has not freed its pcb) and let the record go:
- * silently for us, a reset for the peer. tcp_abort() also gives a connection
- * still in a listener's queue its backlog slot back (tcp_abandon()). */
-static void abort_and_release(struct sp_lwip_sock *sock)
-{
-    struct tcp_pcb *pcb = sock->pcb.tcp;
-    if (pcb != NULL) {
-        detach(sock);
-        tcp_abort(pcb);
-    }
-    sp_lwip_sock_release(sock);
-}
-
 /* Connections with data written since their last tcp_output(): sent in one
  * go by sp_lwip_flush_output(), so that small writes share segments as they
  * do in a raw-API program that calls tcp_output() once per turn. */
@@ -312,26 +304,23 @@ void sp_lwip_forget_output(struct sp_lwip_sock *sock)
     sock->output_pending = false;
 }
 
-/* Records in SP_LWIP_CLOSING whose tcp_close() met ERR_MEM (an upper bound:
- * lwIP may free one by an error callback in the meantime). */
-static size_t closes_pending;
-
-/* Hand the socket's pcb (if lwIP has not freed it) to tcp_close() and let
- * the record go. False when lwIP is out of memory for the FIN: the record
- * keeps its pcb, callbacks back on, for the pump's next try, so that the pcb
- * is never left behind. */
-static bool close_pcb(struct sp_lwip_sock *sock)
+/* Hand the socket's pcb (if lwIP has not freed it) to lwIP, to abort (silently
+ * for us, a reset for the peer) or to close, and let the record go. Neither
+ * fails: tcp_close() since lwIP 2.0.2 sends a FIN it has no memory for from
+ * its timer (TF_CLOSEPEND) instead of failing. tcp_abort() also gives a
+ * connection still in a listener's queue its backlog slot back (tcp_abandon()). */
+__attribute__((noinline)) static void let_go(struct sp_lwip_sock *sock, bool abort)
 {
     struct tcp_pcb *pcb = sock->pcb.tcp;
     if (pcb != NULL) {
         detach(sock);
-        if (tcp_close(pcb) != ERR_OK) {
-            attach(sock, pcb);
-            return false;
+        if (abort) {
+            tcp_abort(pcb);
+        } else {
+            (void)tcp_close(pcb);
         }
     }
     sp_lwip_sock_release(sock);
-    return true;
 }
 
 int sp_lwip_tcp_close(struct sp_lwip_sock *sock)
@@ -342,55 +331,25 @@ int sp_lwip_tcp_close(struct sp_lwip_sock *sock)
         tcp_output(pcb);
     }
     sp_lwip_forget_output(sock);
-    if (sock->state == SP_LWIP_LISTENING) {
-        /* Nobody will accept these. */
+    bool listening = sock->state == SP_LWIP_LISTENING;
+    if (listening) {
+        /* Nobody will accept these. The listener itself is released while
+         * still LISTENING, so that the release does not take queue.tail
+         * (peer_node's place) for a node to free. */
         for (uint16_t next = sock->u.tcp.q.queue.head; next != SP_LWIP_NONE;) {
             struct sp_lwip_sock *conn = record(next);
             next = conn->u.tcp.q.pending.next;
-            abort_and_release(conn);
+            let_go(conn, true);
         }
-        /* Released while still LISTENING, so that the release does not take
-         * queue.tail (peer_node's place) for a node to free; tcp_close() of
-         * a listen pcb always succeeds. */
-    } else if (sock->linger == 0) {
-        abort_and_release(sock);
-        return 0;
-    } else {
-        /* Unread data stays unacknowledged to the application: lwIP's
-         * tcp_close() then resets the connection, as a POSIX close() with
-         * unread data does. */
-        if (sock->u.tcp.rx != NULL) {
-            pbuf_free(sock->u.tcp.rx);
-            sock->u.tcp.rx = NULL;
-        }
-        sock->state = SP_LWIP_CLOSING;
     }
-    if (!close_pcb(sock)) {
-        closes_pending++;
+    /* Unread data stays unacknowledged to the application: lwIP's tcp_close()
+     * then resets the connection, as a POSIX close() with unread data does. */
+    if (sock->u.tcp.rx != NULL) {
+        pbuf_free(sock->u.tcp.rx);
+        sock->u.tcp.rx = NULL;
     }
+    let_go(sock, sock->linger == 0 && !listening); /* a listen pcb is only closed */
     return 0;
-}
-
-void sp_lwip_tcp_retry_closes(void)
-{
-    /* Called on every turn of the pump: look at the records only when a
-     * close is known to wait, and count again what is still waiting. */
-    if (closes_pending == 0) {
-        return;
-    }
-    size_t still = 0;
-    for (size_t i = 0; i < SP_LWIP_MAX_SOCKETS; i++) {
-        struct sp_lwip_sock *sock = &sp_lwip_socks[i];
-        /* Only sp_lwip_tcp_close() makes a record CLOSING (free, UDP and raw
-         * records stay SP_LWIP_OPEN). */
-        if (sock->state != SP_LWIP_CLOSING) {
-            continue;
-        }
-        if (!close_pcb(sock)) {
-            still++;
-        }
-    }
-    closes_pending = still;
 }
 
 void sp_lwip_tcp_abort_all(void)
@@ -749,7 +708,13 @@ int sp_lwip_tcp_addr(struct sp_lwip_sock *sock, bool local, ip_addr_t *ip, uint1
     }
     /* Core asks for the peer only of a connection it saw established: with
      * a pcb, it is connected. */
-    *ip = *(local ? &pcb->local_ip : &pcb->remote_ip);
-    *port = local ? pcb->local_port : pcb->remote_port;
+    const ip_addr_t *from = &pcb->remote_ip;
+    u16_t from_port = pcb->remote_port;
+    if (local) {
+        from = &pcb->local_ip;
+        from_port = pcb->local_port;
+    }
+    *ip = *from;
+    *port = from_port;
     return 0;
 }
