@@ -27,6 +27,7 @@
 
 #include <cmocka.h>
 
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -922,6 +923,61 @@ static void optional_services_need_registering(void **state)
     spc_registry = registered;
 }
 
+/*
+ * A UDP or raw IP message's length limits, by type and family (core/io.c's
+ * table), at their edges: the largest payload reaches the port, one byte
+ * more is SP_EMSGSIZE; an ICMP message shorter than its family's minimum is
+ * SP_EINVAL, other protocols' messages may be empty. Both ways a send can
+ * name its destination (an address, or the peer of a connect). A refused
+ * send reaches no port. The mock can open raw sockets without privileges,
+ * which the shared suite's raw cases usually lack.
+ */
+static void ip_message_limits_by_type_and_family(void **state)
+{
+    (void)state;
+    mock_build(-1);
+    static uint8_t big[65536 + 1];
+    static const struct {
+        int family, type, protocol;
+        size_t max, min;
+    } kinds[] = {
+        {SP_AF_INET, SP_SOCK_DGRAM, 0, 65507, 0},
+        {SP_AF_INET, SP_SOCK_DGRAM, SP_IPPROTO_UDP, 65507, 0},
+        {SP_AF_INET6, SP_SOCK_DGRAM, 0, 65527, 0},
+        {SP_AF_INET, SP_SOCK_RAW, SP_IPPROTO_ICMP, 65515, 2},
+        {SP_AF_INET, SP_SOCK_RAW, SP_IPPROTO_ICMPV6, 65515, 0},
+        {SP_AF_INET, SP_SOCK_RAW, SP_IPPROTO_UDP, 65515, 0},
+        {SP_AF_INET6, SP_SOCK_RAW, SP_IPPROTO_ICMPV6, 65535, 4},
+        {SP_AF_INET6, SP_SOCK_RAW, SP_IPPROTO_ICMP, 65535, 0},
+        {SP_AF_INET6, SP_SOCK_RAW, 255, 65535, 0},
+    };
+    for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
+        sp_addr to;
+        sp_addr_loopback(&to, kinds[k].family, 9);
+        int sock = sp_socket_on(&mock_stack, kinds[k].family, kinds[k].type, kinds[k].protocol);
+        assert_true(sock >= 0);
+        for (int connected = 0; connected < 2; connected++) {
+            const sp_addr *dest = connected ? NULL : &to;
+            count_reset();
+            assert_int_equal(sp_sendto(sock, big, kinds[k].max, 0, dest), (ptrdiff_t)kinds[k].max);
+            assert_int_equal(sp_sendto(sock, big, kinds[k].max + 1, 0, dest), SP_EMSGSIZE);
+            assert_int_equal(sp_sendto(sock, big, sizeof big, SP_MSG_DONTWAIT, dest), SP_EMSGSIZE);
+            if (kinds[k].min > 0)
+                assert_int_equal(sp_sendto(sock, big, kinds[k].min - 1, 0, dest), SP_EINVAL);
+            assert_int_equal(sp_sendto(sock, big, kinds[k].min, 0, dest), (ptrdiff_t)kinds[k].min);
+            /* sp_send_all() of a message socket (to its peer): the same checks. */
+            size_t sent = 1;
+            assert_int_equal(sp_send_all(sock, big, kinds[k].max + 1, 0, &sent),
+                             connected ? SP_EMSGSIZE : SP_EDESTADDRREQ);
+            assert_int_equal(sent, 0);
+            /* Only the two sends that passed their checks reached the port. */
+            assert_int_equal(mock_direct_sends + mock_general_sends, 2);
+            assert_int_equal(sp_connect(sock, &to), 0);
+        }
+        assert_int_equal(sp_close(sock), 0);
+    }
+}
+
 /* ---- Handles ---- */
 
 #define INDEX_MASK ((1u << SPC_INDEX_BITS) - 1u)
@@ -931,6 +987,62 @@ static int open_mock(void)
     int sock = sp_socket_on(&mock_stack, SP_AF_INET, SP_SOCK_DGRAM, 0);
     assert_true(sock >= 0);
     return sock;
+}
+
+/*
+ * Handles no socket was given: negative ones (whose sign bit lands in the
+ * generation, above any a slot issues), and a live handle with bits above
+ * its generation set, or its generation one off. Every call gives SP_EBADF,
+ * on the fast path (send, receive) as on the others, and none reaches the
+ * port or disturbs the live socket.
+ */
+static void made_up_handles_are_ebadf(void **state)
+{
+    (void)state;
+    mock_build(-1);
+    int live = open_mock();
+    uint32_t bits = (uint32_t)live;
+    const int made_up[] = {
+        -1,
+        INT_MIN,
+        INT_MIN + 1,
+        (int)(bits | 0x80000000u),
+        (int)(bits | 0x40000000u),
+        (int)(bits + (1u << SPC_INDEX_BITS)),
+        (int)(bits - (1u << SPC_INDEX_BITS)),
+        (int)(bits & INDEX_MASK), /* generation 0: never issued */
+        (int)((uint32_t)SPC_GENERATION_MAX << SPC_INDEX_BITS | (bits & INDEX_MASK)),
+        (int)((SPC_GENERATION_MAX + 1u) << SPC_INDEX_BITS | (bits & INDEX_MASK)),
+        (int)(bits ^ 1u),
+    };
+    sp_addr to;
+    sp_addr_loopback(&to, SP_AF_INET, 9);
+    char buf[4];
+    int type = 0;
+    count_reset();
+    for (size_t i = 0; i < sizeof made_up / sizeof made_up[0]; i++) {
+        int h = made_up[i];
+        if (h == live)
+            continue;
+        assert_int_equal(sp_getsockopt(h, SP_OPT_TYPE, &type), SP_EBADF);
+        assert_int_equal(sp_setsockopt(h, SP_OPT_NONBLOCK, 1), SP_EBADF);
+        assert_int_equal(sp_sendto(h, "x", 1, 0, &to), SP_EBADF);
+        assert_int_equal(sp_send(h, "x", 1, 0), SP_EBADF);
+        assert_int_equal(sp_recv(h, buf, sizeof buf, 0), SP_EBADF);
+        assert_int_equal(sp_recvfrom(h, buf, sizeof buf, 0, &to), SP_EBADF);
+        assert_int_equal(sp_bind(h, &to), SP_EBADF);
+        assert_int_equal(sp_listen(h, 1), SP_EBADF);
+        assert_int_equal(sp_close(h), SP_EBADF);
+        /* sp_poll() ignores a negative handle, and reports any other as invalid. */
+        sp_pollfd entry = {h, SP_POLLIN, 0};
+        assert_int_equal(sp_poll(&entry, 1, 0), h < 0 ? 0 : 1);
+        assert_int_equal(entry.revents, h < 0 ? 0 : SP_POLLNVAL);
+    }
+    expect_counts(0, 0, 0, 0);
+    assert_int_equal(sp_getsockopt(live, SP_OPT_TYPE, &type), 0);
+    assert_int_equal(type, SP_SOCK_DGRAM);
+    assert_int_equal(sp_close(live), 0);
+    assert_int_equal(sp_close(live), SP_EBADF);
 }
 
 /* Closed slots come back oldest first, whatever their index. */
@@ -1227,6 +1339,8 @@ int main(void)
         cmocka_unit_test(direct_operations_alone_or_missing),
         cmocka_unit_test(rdm_sessions_differ_across_a_simulated_reboot),
         cmocka_unit_test(optional_services_need_registering),
+        cmocka_unit_test(ip_message_limits_by_type_and_family),
+        cmocka_unit_test(made_up_handles_are_ebadf),
         cmocka_unit_test(free_slots_are_reused_oldest_first),
         cmocka_unit_test(the_whole_table_opens),
         cmocka_unit_test(poll_reads_the_clock_only_for_a_time_limit),

@@ -131,6 +131,68 @@ SP_CASE(options_out_of_range_values_are_einval)
     SP_ASSERT_RC(sp_close(sock), 0);
 }
 
+/* Every value of @p values refused with SP_EINVAL by every option of @p options. */
+static void expect_refused(int sock, const int *options, size_t n_options, const int *values,
+                           size_t n_values)
+{
+    for (size_t o = 0; o < n_options; o++) {
+        for (size_t i = 0; i < n_values; i++) {
+            SP_ASSERT_RC(sp_setsockopt(sock, options[o], values[i]), SP_EINVAL);
+        }
+    }
+}
+
+#define SP_T_COUNT(array) (sizeof(array) / sizeof((array)[0]))
+
+/* Each kind of value at its edges, as Linux checks them before it looks at
+ * the socket: a boolean takes 0 and 1 only (not 2, 3 or any odd number), a
+ * timeout -1 and up, a size 1 and up, a read-only option nothing; an option
+ * that does not apply to the socket still refuses a bad value with
+ * SP_EINVAL first. A refused set changes nothing. */
+SP_CASE(options_values_at_the_edges_of_each_kind)
+{
+    static const int booleans[] = {SP_OPT_NONBLOCK, SP_OPT_REUSEADDR, SP_OPT_NODELAY,
+                                   SP_OPT_KEEPALIVE, SP_OPT_BROADCAST};
+    static const int bad_booleans[] = {2, 3, 5, -1, -2, INT_MAX, INT_MIN, INT_MIN + 1};
+    static const int timeouts[] = {SP_OPT_RCVTIMEO, SP_OPT_SNDTIMEO, SP_OPT_LINGER};
+    static const int bad_timeouts[] = {-2, -3, INT_MIN, INT_MIN + 1};
+    static const int sizes[] = {SP_OPT_RCVBUF, SP_OPT_SNDBUF};
+    static const int bad_sizes[] = {0, -1, INT_MIN};
+    static const int read_only[] = {SP_OPT_ERROR, SP_OPT_TYPE, SP_OPT_FAMILY};
+    static const int any_value[] = {-2, -1, 0, 1, 2, 3, INT_MAX, INT_MIN};
+    int sock = sp_t_socket(SP_AF_INET, SP_SOCK_STREAM);
+    expect_refused(sock, booleans, SP_T_COUNT(booleans), bad_booleans, SP_T_COUNT(bad_booleans));
+    expect_refused(sock, timeouts, SP_T_COUNT(timeouts), bad_timeouts, SP_T_COUNT(bad_timeouts));
+    expect_refused(sock, sizes, SP_T_COUNT(sizes), bad_sizes, SP_T_COUNT(bad_sizes));
+    expect_refused(sock, read_only, SP_T_COUNT(read_only), any_value, SP_T_COUNT(any_value));
+    assert_int_equal(sp_t_getopt(sock, SP_OPT_NONBLOCK), 0);
+    assert_int_equal(sp_t_getopt(sock, SP_OPT_RCVTIMEO), SP_FOREVER);
+    assert_int_equal(sp_t_getopt(sock, SP_OPT_SNDTIMEO), SP_FOREVER);
+    assert_int_equal(sp_t_getopt(sock, SP_OPT_LINGER), -1);
+    assert_int_equal(sp_t_getopt(sock, SP_OPT_TYPE), SP_SOCK_STREAM);
+    assert_int_equal(sp_t_getopt(sock, SP_OPT_FAMILY), SP_AF_INET);
+    /* The two timeouts are kept apart. */
+    sp_t_setopt(sock, SP_OPT_RCVTIMEO, 2);
+    assert_int_equal(sp_t_getopt(sock, SP_OPT_RCVTIMEO), 2);
+    assert_int_equal(sp_t_getopt(sock, SP_OPT_SNDTIMEO), SP_FOREVER);
+    sp_t_setopt(sock, SP_OPT_SNDTIMEO, 3);
+    assert_int_equal(sp_t_getopt(sock, SP_OPT_RCVTIMEO), 2);
+    assert_int_equal(sp_t_getopt(sock, SP_OPT_SNDTIMEO), 3);
+    SP_ASSERT_RC(sp_close(sock), 0);
+    /* Not for this socket, but the value is checked first. */
+    int dgram = sp_t_socket(SP_AF_INET, SP_SOCK_DGRAM);
+    SP_ASSERT_RC(sp_setsockopt(dgram, SP_OPT_NODELAY, 2), SP_EINVAL);
+    SP_ASSERT_RC(sp_setsockopt(dgram, SP_OPT_NODELAY, 1), SP_ENOPROTOOPT);
+    SP_ASSERT_RC(sp_setsockopt(dgram, SP_OPT_V6ONLY, 3), SP_EINVAL);
+    SP_ASSERT_RC(sp_setsockopt(dgram, SP_OPT_V6ONLY, 1), SP_ENOPROTOOPT);
+    SP_ASSERT_RC(sp_setsockopt(dgram, SP_OPT_RDM_TIMEOUT, 0), SP_EINVAL);
+    SP_ASSERT_RC(sp_setsockopt(dgram, SP_OPT_RDM_TIMEOUT, 100), SP_ENOPROTOOPT);
+    SP_ASSERT_RC(sp_setsockopt(dgram, SP_OPT_RDM_RTO, INT_MIN), SP_EINVAL);
+    SP_ASSERT_RC(sp_setsockopt(dgram, SP_OPT_RDM_RTO, 100), SP_ENOPROTOOPT);
+    SP_ASSERT_RC(sp_getsockopt(dgram, SP_OPT_RDM_RTO, NULL), SP_EINVAL);
+    SP_ASSERT_RC(sp_close(dgram), 0);
+}
+
 SP_CASE(options_read_only_and_unknown_are_einval)
 {
     int value = 0;
@@ -202,6 +264,7 @@ int sp_suite_group_options(void)
         SP_TEST(options_round_trip_on_datagram),
         SP_TEST(options_buffer_sizes_are_accepted),
         SP_TEST(options_out_of_range_values_are_einval),
+        SP_TEST(options_values_at_the_edges_of_each_kind),
         SP_TEST(options_read_only_and_unknown_are_einval),
         SP_TEST(options_tcp_only_options_on_datagram_are_enoprotoopt),
         SP_TEST(options_v6only_needs_an_ipv6_socket),
