@@ -157,8 +157,12 @@ static bool buffer_full(const struct sp_lwip_sock *sock)
     return queued > rcvbuf_bytes(sock);
 }
 
+/* Out of line: the queue helpers below are called from several places, and
+ * their inlined copies cost more than the calls (-Os would inline them). */
+#define SP_LWIP_APART __attribute__((noinline))
+
 /* Append @p node (its packet and sender set) to @p sock's queue. */
-static void queue_append(struct sp_lwip_sock *sock, uint16_t node)
+SP_LWIP_APART static void queue_append(struct sp_lwip_sock *sock, uint16_t node)
 {
     nodes[node].next = SP_LWIP_NONE;
     if (sock->u.dgram.count == 0) {
@@ -171,7 +175,7 @@ static void queue_append(struct sp_lwip_sock *sock, uint16_t node)
 }
 
 /* Take the oldest datagram's node off @p sock's queue. */
-static uint16_t queue_take(struct sp_lwip_sock *sock)
+SP_LWIP_APART static uint16_t queue_take(struct sp_lwip_sock *sock)
 {
     uint16_t node = sock->u.dgram.head;
     sock->u.dgram.head = nodes[node].next;
@@ -451,12 +455,13 @@ int sp_lwip_dgram_addr(struct sp_lwip_sock *sock, bool local, ip_addr_t *ip, uin
 void sp_lwip_dgram_icmp_error(const ip_addr_t *local, uint16_t local_port, const ip_addr_t *remote,
                               uint16_t remote_port, int error)
 {
-    for (size_t i = 0; i < SP_LWIP_MAX_SOCKETS; i++) {
-        struct sp_lwip_sock *sock = &sp_lwip_socks[i];
-        if (!sp_lwip_in_use(sock) || sock->kind != SP_LWIP_KIND_UDP || !sock->has_peer) {
+    for (struct sp_lwip_sock *sock = sp_lwip_socks; sock != sp_lwip_socks + SP_LWIP_MAX_SOCKETS;
+         sock++) {
+        /* Only connected sockets hear of ICMP errors, as on POSIX hosts (a
+         * free record's kind is 0). */
+        if (sock->kind != SP_LWIP_KIND_UDP || !sock->has_peer) {
             continue;
         }
-        /* Only connected sockets hear of ICMP errors, as on POSIX hosts. */
         struct udp_pcb *pcb = sock->pcb.udp;
         if (pcb->local_port == local_port && pcb->remote_port == remote_port &&
             sp_lwip_ip_equal(&pcb->remote_ip, remote) &&
