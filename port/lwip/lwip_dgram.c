@@ -300,7 +300,8 @@ static bool is_broadcast(const ip4_addr_t *dest)
 /* A broadcast destination without SP_OPT_BROADCAST. */
 static bool broadcast_refused(const struct sp_lwip_sock *sock, const ip_addr_t *dest)
 {
-    return !sock->opt_broadcast && IP_IS_V4_VAL(*dest) && is_broadcast(ip_2_ip4(dest));
+    return (sock->options & SP_LWIP_OPT_BROADCAST) == 0 && IP_IS_V4_VAL(*dest) &&
+           is_broadcast(ip_2_ip4(dest));
 }
 
 int sp_lwip_dgram_connect(struct sp_lwip_sock *sock, const ip_addr_t *ip, uint16_t port)

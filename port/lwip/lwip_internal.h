@@ -131,8 +131,10 @@ struct sp_lwip_sock {
     uint16_t ready_next;
     uint16_t poll_key;
     int16_t linger; /* SP_OPT_LINGER: -1 background close, 0 reset, n seconds */
-    /* Bits, 16 and 28 of them, so that the record is 32 bytes on a 32-bit
-     * target (checked below): a test of one costs a mask more than a byte. */
+    /* Bits, 16 and then 3 bytes' worth around the options byte, so that the
+     * record is 32 bytes on a 32-bit target (checked below): a test of one
+     * costs a mask more than a byte. Each 5-bit size and the error stay within
+     * one byte (a field across two costs two read-modify-writes). */
     unsigned kind : 2;        /* enum sp_lwip_kind; 0: the record is free */
     unsigned state : 3;       /* enum sp_lwip_conn_state */
     unsigned family : 2;      /* SP_AF_INET or SP_AF_INET6 */
@@ -142,20 +144,15 @@ struct sp_lwip_sock {
     bool shut_rd : 1;
     bool shut_wr : 1;
     int pending_error : 7;     /* the error to report once (SP_E*, all >= -64), then 0 */
+    bool memory_waiting : 1;   /* TCP: a send met ERR_MEM (retry: sp_lwip_state.memory_retry_at) */
+    uint8_t options;           /* SP_LWIP_OPT_*: applied to whichever pcb the socket has */
     unsigned rcvbuf_shift : 5; /* SP_OPT_RCVBUF as set, rounded up to 2^n; 0: not set */
+    bool output_pending : 1;   /* TCP: written, tcp_output() still to come (lwip_tcp.c) */
+    bool on_ready : 1;         /* on its poller's ready list */
+    bool user_bound : 1;       /* TCP: bound by the user to u.tcp.local */
     unsigned sndbuf_shift : 5; /* SP_OPT_SNDBUF likewise */
-    /* Options kept here and applied to whichever pcb the socket has. */
-    bool v6only : 1;
-    bool opt_nodelay : 1;
-    bool opt_keepalive : 1;
-    bool opt_reuseaddr : 1;
-    bool opt_broadcast : 1;
-    bool memory_waiting : 1; /* TCP: a send met ERR_MEM (retry: sp_lwip_state.memory_retry_at) */
-    bool output_pending : 1; /* TCP: written, tcp_output() still to come (lwip_tcp.c) */
-    bool on_ready : 1;       /* on its poller's ready list */
-    bool user_bound : 1;     /* TCP: bound by the user to u.tcp.local */
-    bool local_known : 1;    /* TCP: u.tcp.local is where the connection was */
-    bool has_peer : 1;       /* UDP/raw: connected (the peer itself is in the pcb) */
+    bool local_known : 1;      /* TCP: u.tcp.local is where the connection was */
+    bool has_peer : 1;         /* UDP/raw: connected (the peer itself is in the pcb) */
     union {
         struct {
             /* The receive queue: one chain, its head's payload moved past what was read. */
@@ -195,6 +192,15 @@ _Static_assert(sizeof(struct sp_lwip_sock) == 32,
     _Static_assert((value) <= 64, "SP_E" #name " must fit sp_lwip_sock.pending_error (7 bits)");
 SP_ERRNO_MAP(SP_LWIP_CHECK_ERROR_FITS)
 #undef SP_LWIP_CHECK_ERROR_FITS
+
+/* The boolean options, bits of sp_lwip_sock.options: those a pcb keeps in
+ * its so_options at lwIP's own SOF_* bits (lwip_sock.c checks), so that
+ * sp_lwip_set_so_options() copies them with one mask. */
+#define SP_LWIP_OPT_NODELAY 0x01u
+#define SP_LWIP_OPT_V6ONLY 0x02u
+#define SP_LWIP_OPT_REUSEADDR 0x04u /* SOF_REUSEADDR */
+#define SP_LWIP_OPT_KEEPALIVE 0x08u /* SOF_KEEPALIVE */
+#define SP_LWIP_OPT_BROADCAST 0x20u /* SOF_BROADCAST */
 
 static inline bool sp_lwip_in_use(const struct sp_lwip_sock *sock)
 {

@@ -65,7 +65,8 @@ static int native_option(struct sp_lwip_sock *sock, int level, int name, bool wr
         if (value != 0 && value != 1) {
             return SP_EINVAL;
         }
-        sock->opt_nodelay = value != 0;
+        sock->options =
+            value != 0 ? sock->options | SP_LWIP_OPT_NODELAY : sock->options & ~SP_LWIP_OPT_NODELAY;
         sp_lwip_tcp_apply_options(sock);
         return 0;
     }

@@ -142,12 +142,13 @@ const struct sp_lwip_poller_calls *sp_lwip_poller_calls = NULL;
 const struct sp_lwip_native_calls *sp_lwip_native_calls = NULL;
 #endif
 
+_Static_assert(SP_LWIP_OPT_REUSEADDR == SOF_REUSEADDR && SP_LWIP_OPT_KEEPALIVE == SOF_KEEPALIVE &&
+                   SP_LWIP_OPT_BROADCAST == SOF_BROADCAST,
+               "the options a pcb keeps have lwIP's SOF_* bits");
+
 void sp_lwip_set_so_options(const struct sp_lwip_sock *sock, u8_t *so_options, u8_t which)
 {
-    u8_t on = (u8_t)((sock->opt_reuseaddr ? SOF_REUSEADDR : 0) |
-                     (sock->opt_keepalive ? SOF_KEEPALIVE : 0) |
-                     (sock->opt_broadcast ? SOF_BROADCAST : 0));
-    *so_options = (u8_t)((*so_options & ~which) | (on & which));
+    *so_options = (u8_t)((*so_options & ~which) | (sock->options & which));
 }
 
 void sp_lwip_apply_v6only(const struct sp_lwip_sock *sock, ip_addr_t *local, ip_addr_t *remote,
@@ -156,7 +157,7 @@ void sp_lwip_apply_v6only(const struct sp_lwip_sock *sock, ip_addr_t *local, ip_
 #if LWIP_IPV6
     if (sock->family == SP_AF_INET6 && local_port == 0 && IP_GET_TYPE(local) != IPADDR_TYPE_V4 &&
         ip_addr_isany(local)) {
-        u8_t type = sock->v6only ? IPADDR_TYPE_V6 : IPADDR_TYPE_ANY;
+        u8_t type = (sock->options & SP_LWIP_OPT_V6ONLY) != 0 ? IPADDR_TYPE_V6 : IPADDR_TYPE_ANY;
         IP_SET_TYPE_VAL(*local, type);
         IP_SET_TYPE_VAL(*remote, type);
     }
@@ -213,8 +214,9 @@ static int lwip_close(void *state, sp_port_sock ref)
 int sp_lwip_target(const struct sp_lwip_sock *sock, const sp_addr *addr, ip_addr_t *ip,
                    uint16_t *port)
 {
-    sp_lwip_addr_to_ip(addr, ip, port);      /* core: the socket's own family */
-    if (sock->v6only && IP_IS_V4_VAL(*ip)) { /* only an IPv6 socket can be v6-only */
+    sp_lwip_addr_to_ip(addr, ip, port); /* core: the socket's own family */
+    /* Only an IPv6 socket can be v6-only. */
+    if ((sock->options & SP_LWIP_OPT_V6ONLY) != 0 && IP_IS_V4_VAL(*ip)) {
         return SP_ENETUNREACH;
     }
     return 0;
@@ -232,8 +234,8 @@ static int lwip_bind(void *state, sp_port_sock ref, const sp_addr *addr)
 #if LWIP_IPV6
     /* The IPv6 wildcard of a dual-stack socket takes IPv4 too: lwIP's
      * wildcard of any type (IP_ANY_TYPE, all zero). */
-    if (sock->family == SP_AF_INET6 && !sock->v6only && IP_IS_V6_VAL(ip) &&
-        ip6_addr_isany_val(*ip_2_ip6(&ip))) {
+    if (sock->family == SP_AF_INET6 && (sock->options & SP_LWIP_OPT_V6ONLY) == 0 &&
+        IP_IS_V6_VAL(ip) && ip6_addr_isany_val(*ip_2_ip6(&ip))) {
         ip6_addr_set_zone(ip_2_ip6(&ip), IP6_NO_ZONE);
         IP_SET_TYPE_VAL(ip, IPADDR_TYPE_ANY);
     }
@@ -437,6 +439,16 @@ static uint8_t buffer_shift(int value)
     return shift;
 }
 
+/* The bit of each boolean option in sp_lwip_sock.options, by SP_OPT_* - SP_OPT_REUSEADDR;
+ * 0: not a boolean. */
+static const uint8_t option_bits[SP_OPT_V6ONLY - SP_OPT_REUSEADDR + 1] = {
+    [SP_OPT_REUSEADDR - SP_OPT_REUSEADDR] = SP_LWIP_OPT_REUSEADDR,
+    [SP_OPT_NODELAY - SP_OPT_REUSEADDR] = SP_LWIP_OPT_NODELAY,
+    [SP_OPT_KEEPALIVE - SP_OPT_REUSEADDR] = SP_LWIP_OPT_KEEPALIVE,
+    [SP_OPT_BROADCAST - SP_OPT_REUSEADDR] = SP_LWIP_OPT_BROADCAST,
+    [SP_OPT_V6ONLY - SP_OPT_REUSEADDR] = SP_LWIP_OPT_V6ONLY,
+};
+
 /* Core passes only the options below, each to a socket it applies to, with a
  * value in range (port.h): NODELAY reaches TCP sockets only, V6ONLY IPv6
  * sockets only, booleans are 0 or 1, sizes >= 1, LINGER >= -1. */
@@ -444,20 +456,7 @@ static int lwip_set_option(void *state, sp_port_sock ref, int option, int value)
 {
     (void)state;
     SP_LWIP_LOOKUP(sock, ref);
-    bool on = value != 0;
     switch (option) {
-    case SP_OPT_REUSEADDR:
-        sock->opt_reuseaddr = on;
-        break;
-    case SP_OPT_BROADCAST:
-        sock->opt_broadcast = on;
-        break;
-    case SP_OPT_NODELAY:
-        sock->opt_nodelay = on;
-        break;
-    case SP_OPT_KEEPALIVE:
-        sock->opt_keepalive = on; /* kept, without effect, off TCP (as Linux) */
-        break;
     case SP_OPT_RCVBUF:
     case SP_OPT_SNDBUF: {
         uint8_t shift = buffer_shift(value);
@@ -477,12 +476,18 @@ static int lwip_set_option(void *state, sp_port_sock ref, int option, int value)
         if (lwip_ip_of(sock, true, &ip, &port) == 0 && port != 0) {
             return SP_EINVAL; /* as Linux: the bound port already took its families */
         }
-        sock->v6only = on;
         break;
     }
+    case SP_OPT_REUSEADDR:
+    case SP_OPT_NODELAY:
+    case SP_OPT_KEEPALIVE: /* kept, without effect, off TCP (as Linux) */
+    case SP_OPT_BROADCAST:
+        break;
     default:
         return SP_ENOPROTOOPT;
     }
+    unsigned bit = option_bits[option - SP_OPT_REUSEADDR];
+    sock->options = value != 0 ? sock->options | bit : sock->options & ~bit;
     if (sock->kind == SP_LWIP_KIND_TCP) {
         sp_lwip_tcp_apply_options(sock);
     } else {
@@ -498,18 +503,6 @@ static int lwip_get_option(void *state, sp_port_sock ref, int option, int *value
     bool tcp = sock->kind == SP_LWIP_KIND_TCP;
     int shift;
     switch (option) {
-    case SP_OPT_REUSEADDR:
-        *value = sock->opt_reuseaddr;
-        return 0;
-    case SP_OPT_BROADCAST:
-        *value = sock->opt_broadcast;
-        return 0;
-    case SP_OPT_NODELAY:
-        *value = sock->opt_nodelay;
-        return 0;
-    case SP_OPT_KEEPALIVE:
-        *value = sock->opt_keepalive;
-        return 0;
     case SP_OPT_LINGER:
         *value = sock->linger;
         return 0;
@@ -522,8 +515,12 @@ static int lwip_get_option(void *state, sp_port_sock ref, int option, int *value
         shift = sock->sndbuf_shift;
         *value = tcp ? (int)TCP_SND_BUF : 0xFFFF;
         break;
+    case SP_OPT_REUSEADDR:
+    case SP_OPT_NODELAY:
+    case SP_OPT_KEEPALIVE:
+    case SP_OPT_BROADCAST:
     case SP_OPT_V6ONLY:
-        *value = sock->v6only;
+        *value = (sock->options & option_bits[option - SP_OPT_REUSEADDR]) != 0;
         return 0;
     default:
         return SP_ENOPROTOOPT;

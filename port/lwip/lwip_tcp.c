@@ -207,10 +207,7 @@ static err_t on_accept(void *arg, struct tcp_pcb *newpcb, err_t err)
     conn->state = SP_LWIP_PENDING;
     /* q.pending.next: SP_LWIP_NONE from sp_lwip_sock_alloc() */
     conn->u.tcp.q.pending.peer_node = peer_node;
-    conn->opt_nodelay = listener->opt_nodelay;
-    conn->opt_keepalive = listener->opt_keepalive;
-    conn->opt_reuseaddr = listener->opt_reuseaddr;
-    conn->v6only = listener->v6only;
+    conn->options = listener->options & ~SP_LWIP_OPT_BROADCAST; /* all but BROADCAST */
     conn->linger = listener->linger;
     attach(conn, newpcb);
     remember_local(conn, newpcb);
@@ -251,7 +248,7 @@ void sp_lwip_tcp_apply_options(struct sp_lwip_sock *sock)
     if (pcb->state == LISTEN) {
         return; /* a listen pcb has no flags field */
     }
-    if (sock->opt_nodelay) {
+    if ((sock->options & SP_LWIP_OPT_NODELAY) != 0) {
         tcp_nagle_disable(pcb);
     } else {
         tcp_nagle_enable(pcb);
