@@ -327,11 +327,11 @@ TCP_APART static void let_go(struct sp_lwip_sock *sock, bool abort)
 int sp_lwip_tcp_close(struct sp_lwip_sock *sock)
 {
     struct tcp_pcb *pcb = sock->pcb.tcp;
-    /* What was written goes out before the FIN or the reset, as on a host. */
+    /* What was written goes out before the FIN or the reset, as on a host
+     * (the record's release then forgets it in output_pending[]). */
     if (sock->output_pending && pcb != NULL) {
         tcp_output(pcb);
     }
-    sp_lwip_forget_output(sock);
     bool listening = sock->state == SP_LWIP_LISTENING;
     if (listening) {
         /* Nobody will accept these. The listener itself is released while
