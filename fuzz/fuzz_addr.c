@@ -2,13 +2,47 @@
  * Address text: sp_addr_parse() must take any text without a crash, and what
  * it accepts must survive sp_addr_format() -> sp_addr_parse() unchanged; any
  * address of a known family must format, and parse back to itself
- * (include/sockport/sockport.h promises both directions).
+ * (include/sockport/sockport.h promises both directions). A bare IPv6 text
+ * (two colons or more) or IPv4 text (none) is accepted exactly when glibc's
+ * inet_pton() accepts it, with the same bytes (tests/core/test_core_addr.c
+ * does the same on fixed texts).
  *
  * The first byte picks the direction; the rest is the text, or the address.
  */
+#define _POSIX_C_SOURCE 200809L
+
+#include <arpa/inet.h>
+#include <sys/socket.h>
+
 #include <sockport/sockport.h>
 
 #include "fuzz_input.h"
+
+#ifdef __GLIBC__
+/* A text inet_pton() reads as it stands: no port, zone, brackets or local path. */
+static void same_as_inet_pton(const char *text)
+{
+    size_t colons = 0;
+    for (const char *c = text; *c != '\0'; c++) {
+        colons += *c == ':';
+    }
+    if (colons == 1 || strpbrk(text, "%[]/") != NULL || text[0] == '.' || text[0] == '\0' ||
+        strncmp(text, "unix:", 5) == 0) {
+        return;
+    }
+    int family = colons >= 2 ? AF_INET6 : AF_INET;
+    uint8_t want[16];
+    int libc_ok = inet_pton(family, text, want) == 1;
+    sp_addr got;
+    int rc = sp_addr_parse(text, &got);
+    FUZZ_CHECK((rc == 0) == libc_ok, "'%s': sp_addr_parse %d, inet_pton %d", text, rc, libc_ok);
+    if (libc_ok) {
+        FUZZ_CHECK(memcmp(family == AF_INET6 ? got.u.v6 : got.u.v4, want,
+                          family == AF_INET6 ? 16 : 4) == 0,
+                   "'%s': other bytes than inet_pton's", text);
+    }
+}
+#endif
 
 static void text_round_trip(const uint8_t *data, size_t size)
 {
@@ -21,6 +55,9 @@ static void text_round_trip(const uint8_t *data, size_t size)
 
     memcpy(text, data, len);
     text[len] = '\0';
+#ifdef __GLIBC__
+    same_as_inet_pton(text);
+#endif
     if (sp_addr_parse(text, &parsed) != 0) {
         return;
     }

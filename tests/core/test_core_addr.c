@@ -57,8 +57,9 @@ static size_t compared_v4, compared_v6, accepted_v4, accepted_v6;
 static void compare(const char *text)
 {
     size_t colons = colons_in(text);
-    if (colons == 1 || strpbrk(text, "%[]/") != NULL || text[0] == '.' || text[0] == '\0')
-        return; /* a port, a zone, brackets or a path: forms inet_pton() does not read */
+    if (colons == 1 || strpbrk(text, "%[]/") != NULL || text[0] == '.' || text[0] == '\0' ||
+        strncmp(text, "unix:", 5) == 0)
+        return; /* a port, a zone, brackets or a local path: forms inet_pton() does not read */
     int family = colons >= 2 ? AF_INET6 : AF_INET;
     uint8_t want[16];
     int libc_ok = inet_pton(family, text, want) == 1;
