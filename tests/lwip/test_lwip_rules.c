@@ -315,6 +315,24 @@ static void closed_windows_after_fins_stay_quiet(void **state)
     }
 }
 
+/* A loopback listener with @p backlog, and @p count non-blocking clients
+ * whose connects to it are under way; returns the listener. */
+static int listen_with_clients(int backlog, int *clients, int count)
+{
+    sp_addr addr;
+    int listener = sp_socket(SP_AF_INET, SP_SOCK_STREAM, 0);
+    LT_EXPECT(sp_addr_loopback(&addr, SP_AF_INET, 0), 0);
+    LT_EXPECT(sp_bind(listener, &addr), 0);
+    LT_EXPECT(sp_listen(listener, backlog), 0);
+    LT_EXPECT(sp_getsockname(listener, &addr), 0);
+    for (int i = 0; i < count; i++) {
+        clients[i] = sp_socket(SP_AF_INET, SP_SOCK_STREAM, 0);
+        LT_EXPECT(sp_setsockopt(clients[i], SP_OPT_NONBLOCK, 1), 0);
+        LT_EXPECT(sp_connect(clients[i], &addr), SP_EINPROGRESS);
+    }
+    return listener;
+}
+
 /* Connections that complete before sp_accept() wait in the listener's queue,
  * with the data they sent; beyond the backlog lwIP drops the SYN (the client
  * retries), as a full queue does on Linux. */
@@ -323,17 +341,7 @@ static void backlog_queues_connections_until_accept(void **state)
     (void)state;
     enum { CLIENTS = 4, BACKLOG = 2 };
     int clients[CLIENTS];
-    sp_addr addr;
-    int listener = sp_socket(SP_AF_INET, SP_SOCK_STREAM, 0);
-    LT_EXPECT(sp_addr_loopback(&addr, SP_AF_INET, 0), 0);
-    LT_EXPECT(sp_bind(listener, &addr), 0);
-    LT_EXPECT(sp_listen(listener, BACKLOG), 0);
-    LT_EXPECT(sp_getsockname(listener, &addr), 0);
-    for (int i = 0; i < CLIENTS; i++) {
-        clients[i] = sp_socket(SP_AF_INET, SP_SOCK_STREAM, 0);
-        LT_EXPECT(sp_setsockopt(clients[i], SP_OPT_NONBLOCK, 1), 0);
-        LT_EXPECT(sp_connect(clients[i], &addr), SP_EINPROGRESS);
-    }
+    int listener = listen_with_clients(BACKLOG, clients, CLIENTS);
     LT_EXPECT(sp_stack_pump(lwip_test_stack, 100), 0);
     int connected = 0;
     for (int i = 0; i < CLIENTS; i++) {
@@ -362,6 +370,77 @@ static void backlog_queues_connections_until_accept(void **state)
         assert_true(conn >= 0);
         LT_EXPECT(sp_close(conn), 0);
     }
+    lwip_test_expect_nothing_left();
+}
+
+/* How many socket records the port holds now (sp_lwip_get_stats). */
+static long long sockets_used(void)
+{
+    struct sp_lwip_stats stats;
+    LT_EXPECT(sp_lwip_get_stats(lwip_test_stack, &stats), 0);
+    return (long long)stats.sockets_used;
+}
+
+/* A reset on @p sock, where a receive tells it: SP_ECONNRESET (bounded wait). */
+static void expect_reset(int sock)
+{
+    char byte;
+    LT_EXPECT(sp_setsockopt(sock, SP_OPT_RCVTIMEO, 5000), 0);
+    LT_EXPECT(sp_recv(sock, &byte, 1, 0), SP_ECONNRESET);
+}
+
+/*
+ * Closes that let a connection go at once (lwIP's tcp_close() cannot fail
+ * since 2.0.2; a listener's queue is aborted; linger 0 aborts): the records
+ * are free right after sp_close(), before any pump, and each peer hears a
+ * reset, as from Linux. A listener's queued connections (one with data
+ * waiting in it), a connection closed with linger 0, and one closed with
+ * data it never read.
+ */
+static void closes_let_go_at_once_and_reset_the_peers(void **state)
+{
+    (void)state;
+    enum { CLIENTS = 3 };
+    int clients[CLIENTS];
+    long long before = sockets_used();
+    int listener = listen_with_clients(CLIENTS, clients, CLIENTS);
+    LT_EXPECT(sp_stack_pump(lwip_test_stack, 100), 0);
+    for (int i = 0; i < CLIENTS; i++) {
+        sp_pollfd pfd = {clients[i], SP_POLLOUT, 0};
+        LT_EXPECT(sp_poll(&pfd, 1, 0), 1);
+        LT_EXPECT(sp_getsockopt(clients[i], SP_OPT_ERROR, &(int){0}), 0);
+    }
+    LT_EXPECT(sp_send(clients[0], "queued", 6, 0), 6);
+    LT_EXPECT(sp_stack_pump(lwip_test_stack, 10), 0);
+    /* The listener, the clients and their connections in its queue. */
+    LT_EXPECT(sockets_used(), before + 1 + 2 * CLIENTS);
+    LT_EXPECT(sp_close(listener), 0);
+    LT_EXPECT(sockets_used(), before + CLIENTS);
+    for (int i = 0; i < CLIENTS; i++) {
+        LT_EXPECT(sp_setsockopt(clients[i], SP_OPT_NONBLOCK, 0), 0);
+        expect_reset(clients[i]);
+        LT_EXPECT(sp_close(clients[i]), 0);
+    }
+    LT_EXPECT(sockets_used(), before);
+
+    /* Linger 0: a reset, whatever was read. */
+    int a, b;
+    lwip_test_pair(&a, &b);
+    LT_EXPECT(sp_setsockopt(a, SP_OPT_LINGER, 0), 0);
+    LT_EXPECT(sp_close(a), 0);
+    LT_EXPECT(sockets_used(), before + 1);
+    expect_reset(b);
+    LT_EXPECT(sp_close(b), 0);
+
+    /* Data never read: the close resets the connection, as a POSIX close() does. */
+    lwip_test_pair(&a, &b);
+    LT_EXPECT(sp_send(b, "unread", 6, 0), 6);
+    LT_EXPECT(sp_stack_pump(lwip_test_stack, 10), 0);
+    LT_EXPECT(sp_close(a), 0);
+    LT_EXPECT(sockets_used(), before + 1);
+    expect_reset(b);
+    LT_EXPECT(sp_close(b), 0);
+    LT_EXPECT(sockets_used(), before);
     lwip_test_expect_nothing_left();
 }
 
@@ -921,6 +1000,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(closed_windows_after_fins_stay_quiet, lwip_test_setup,
                                         lwip_test_teardown),
         cmocka_unit_test_setup_teardown(backlog_queues_connections_until_accept, lwip_test_setup,
+                                        lwip_test_teardown),
+        cmocka_unit_test_setup_teardown(closes_let_go_at_once_and_reset_the_peers, lwip_test_setup,
                                         lwip_test_teardown),
         cmocka_unit_test_setup_teardown(each_read_opens_the_window_by_what_it_took, lwip_test_setup,
                                         lwip_test_teardown),
