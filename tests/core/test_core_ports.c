@@ -978,6 +978,45 @@ static void ip_message_limits_by_type_and_family(void **state)
     }
 }
 
+/*
+ * "localhost" is core's answer on every port (the mock's resolver knows no
+ * name): the loopback of the family asked for, once; for any family
+ * 127.0.0.1 first, then ::1 when there is room, with the service's port.
+ */
+static void localhost_gives_the_loopback_of_each_family_once(void **state)
+{
+    (void)state;
+    mock_build(-1);
+    static const struct {
+        int family;
+        size_t max;
+        int count;
+        int first, second;
+    } asked[] = {
+        {SP_AF_UNSPEC, 8, 2, SP_AF_INET, SP_AF_INET6},
+        {SP_AF_UNSPEC, 2, 2, SP_AF_INET, SP_AF_INET6},
+        {SP_AF_UNSPEC, 1, 1, SP_AF_INET, 0},
+        {SP_AF_INET, 8, 1, SP_AF_INET, 0},
+        {SP_AF_INET6, 8, 1, SP_AF_INET6, 0},
+        {SP_AF_INET6, 1, 1, SP_AF_INET6, 0},
+    };
+    for (size_t i = 0; i < sizeof asked / sizeof asked[0]; i++) {
+        sp_addr out[8], want;
+        memset(out, 0xA5, sizeof out);
+        assert_int_equal(
+            sp_resolve_on(&mock_stack, "localhost", "443", asked[i].family, out, asked[i].max, 0),
+            asked[i].count);
+        sp_addr_loopback(&want, asked[i].first, 443);
+        assert_true(sp_addr_equal(&out[0], &want));
+        if (asked[i].count == 2) {
+            sp_addr_loopback(&want, asked[i].second, 443);
+            assert_true(sp_addr_equal(&out[1], &want));
+        }
+        /* Nothing past the answers is written. */
+        assert_int_equal(((const uint8_t *)&out[asked[i].count])[0], 0xA5);
+    }
+}
+
 /* ---- Handles ---- */
 
 #define INDEX_MASK ((1u << SPC_INDEX_BITS) - 1u)
@@ -1340,6 +1379,7 @@ int main(void)
         cmocka_unit_test(rdm_sessions_differ_across_a_simulated_reboot),
         cmocka_unit_test(optional_services_need_registering),
         cmocka_unit_test(ip_message_limits_by_type_and_family),
+        cmocka_unit_test(localhost_gives_the_loopback_of_each_family_once),
         cmocka_unit_test(made_up_handles_are_ebadf),
         cmocka_unit_test(free_slots_are_reused_oldest_first),
         cmocka_unit_test(the_whole_table_opens),
