@@ -20,9 +20,8 @@ struct sp_lwip_sock *sp_lwip_sock_alloc(int family, int kind)
     for (size_t i = 0; i < SP_LWIP_MAX_SOCKETS; i++) {
         struct sp_lwip_sock *sock = &sp_lwip_socks[i];
         if (!sp_lwip_in_use(sock)) {
-            uint16_t generation = sock->generation;
-            memset(sock, 0, sizeof *sock);
-            sock->generation = generation;
+            /* A free record is all zero but its generation: the pool starts
+             * so, and sp_lwip_sock_release() leaves it so. */
             sock->family = (unsigned)family & 3u;
             sock->kind = (uint8_t)kind;
             sock->linger = -1;
