@@ -190,9 +190,11 @@ static void node_drop(uint16_t node)
     sp_lwip_node_free(node);
 }
 
-void sp_lwip_dgram_enqueue(struct sp_lwip_sock *sock, struct pbuf *p, const ip_addr_t *from,
+void sp_lwip_dgram_enqueue(void *arg, struct udp_pcb *pcb, struct pbuf *p, const ip_addr_t *from,
                            u16_t port)
 {
+    (void)pcb;
+    struct sp_lwip_sock *sock = arg;
     uint16_t node = SP_LWIP_NONE;
     /* Without SP_OPT_RCVBUF the queue's length is the only limit: the default
      * buffer holds SP_LWIP_DGRAM_QUEUE_LEN datagrams of the largest size. */
@@ -216,13 +218,6 @@ static void dequeue(struct sp_lwip_sock *sock)
     node_drop(queue_take(sock));
 }
 
-static void on_udp_recv(void *arg, struct udp_pcb *pcb, struct pbuf *p, const ip_addr_t *addr,
-                        u16_t port)
-{
-    (void)pcb;
-    sp_lwip_dgram_enqueue(arg, p, addr, port);
-}
-
 int sp_lwip_dgram_open(struct sp_lwip_sock *sock, int protocol)
 {
     u8_t type = sock->family == SP_AF_INET ? IPADDR_TYPE_V4 : IPADDR_TYPE_ANY;
@@ -231,7 +226,9 @@ int sp_lwip_dgram_open(struct sp_lwip_sock *sock, int protocol)
         if (pcb == NULL) {
             return SP_ENOBUFS;
         }
-        udp_recv(pcb, on_udp_recv, sock);
+        /* What udp_recv() does, without a call. */
+        pcb->recv = sp_lwip_dgram_enqueue;
+        pcb->recv_arg = sock;
         sock->pcb.udp = pcb;
         return 0;
     }

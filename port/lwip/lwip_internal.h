@@ -317,9 +317,10 @@ void sp_lwip_forget_output(struct sp_lwip_sock *sock);
 void sp_lwip_tcp_abort_all(void);
 
 /* ---- lwip_dgram.c: UDP and raw ---- */
-/* Queue a received datagram on @p sock (or drop and count it: its queue or
- * buffer full, or no node free). */
-void sp_lwip_dgram_enqueue(struct sp_lwip_sock *sock, struct pbuf *p, const ip_addr_t *from,
+/* Queue a received datagram on the socket @p arg (or drop and count it: its
+ * queue or buffer full, or no node free). lwIP's UDP receive callback itself
+ * (udp_recv_fn); lwip_raw.c passes no pcb. */
+void sp_lwip_dgram_enqueue(void *arg, struct udp_pcb *pcb, struct pbuf *p, const ip_addr_t *from,
                            u16_t port);
 int sp_lwip_dgram_open(struct sp_lwip_sock *sock, int protocol);
 void sp_lwip_dgram_close(struct sp_lwip_sock *sock);

@@ -26,7 +26,7 @@ static u8_t on_raw_recv(void *arg, struct raw_pcb *pcb, struct pbuf *p, const ip
         /* POSIX hands IPv6 raw sockets the payload only; IPv4 ones get the header too. */
         pbuf_remove_header(copy, ip_current_header_tot_len());
     }
-    sp_lwip_dgram_enqueue(sock, copy, addr, 0);
+    sp_lwip_dgram_enqueue(sock, NULL, copy, addr, 0);
     return 0;
 }
 
