@@ -208,6 +208,10 @@ int sp_accept(int sock, sp_addr *peer)
         if (rc >= 0) {
             struct spc_socket *child = spc_claim(s->stack, native, s->family, s->type, s->protocol);
             spc_peer_keep(child, &from);
+            /* As Linux's accept, which clones the listener's socket: the
+             * timeouts carry over, non-blocking mode (a file flag) does not. */
+            child->rcv_timeout = s->rcv_timeout;
+            child->snd_timeout = s->snd_timeout;
             if (s->framed) {
                 child->framed = true;
                 spc_registry.seqpacket->attach(child); /* room checked above */

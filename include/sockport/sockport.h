@@ -370,7 +370,10 @@ int sp_listen(int sock, int backlog);
  *
  * Waits for one until SP_OPT_RCVTIMEO passes (so the receive timeout is the
  * accept timeout), or not at all on a non-blocking socket.
- * The new socket is blocking with no timeouts, whatever the listener's settings.
+ * The new socket has the listener's options (timeouts, SP_OPT_REUSEADDR,
+ * NODELAY, KEEPALIVE, BROADCAST, RCVBUF, SNDBUF, LINGER, V6ONLY), as Linux's
+ * accept copies them, but is blocking whatever the listener's SP_OPT_NONBLOCK
+ * (as Linux's accept() leaves O_NONBLOCK behind).
  * @param[out] peer  the peer's address; may be NULL.
  * @return the new handle;
  *         SP_EBADF; SP_EINVAL the socket is not listening;

@@ -207,7 +207,11 @@ static err_t on_accept(void *arg, struct tcp_pcb *newpcb, err_t err)
     conn->state = SP_LWIP_PENDING;
     /* q.pending.next: SP_LWIP_NONE from sp_lwip_sock_alloc() */
     conn->u.tcp.q.pending.peer_node = peer_node;
-    conn->options = listener->options & ~SP_LWIP_OPT_BROADCAST; /* all but BROADCAST */
+    /* All the listener's options, as Linux's accept clones its socket (lwIP
+     * itself passes on only SOF_REUSEADDR and SOF_KEEPALIVE). */
+    conn->options = listener->options;
+    conn->rcvbuf_shift = listener->rcvbuf_shift;
+    conn->sndbuf_shift = listener->sndbuf_shift;
     conn->linger = listener->linger;
     attach(conn, newpcb);
     remember_local(conn, newpcb);
@@ -709,13 +713,14 @@ int sp_lwip_tcp_addr(struct sp_lwip_sock *sock, bool local, ip_addr_t *ip, uint1
     }
     /* Core asks for the peer only of a connection it saw established: with
      * a pcb, it is connected. */
-    const ip_addr_t *from = &pcb->remote_ip;
-    u16_t from_port = pcb->remote_port;
     if (local) {
-        from = &pcb->local_ip;
-        from_port = pcb->local_port;
+        /* A listen pcb (struct tcp_pcb_listen) has a local_port but no
+         * remote_port: read only the side asked for. */
+        *ip = pcb->local_ip;
+        *port = pcb->local_port;
+    } else {
+        *ip = pcb->remote_ip;
+        *port = pcb->remote_port;
     }
-    *ip = *from;
-    *port = from_port;
     return 0;
 }

@@ -255,6 +255,69 @@ SP_CASE(options_native_pass_through)
     SP_ASSERT_RC(sp_close(sock), 0);
 }
 
+/* What one listener option reads as, on the listener and on a connection it accepted. */
+struct inherited_option {
+    int option;
+    int value;
+};
+
+/* As Linux's accept (sk_clone_lock() copies the listener's socket): each
+ * option set on the listener reads back the same on the accepted socket,
+ * buffer sizes as the listener reads them, except SP_OPT_NONBLOCK (Linux's
+ * accept() leaves O_NONBLOCK behind). Each value differs from what a new
+ * socket reads, so a connection that did not inherit it fails the case. */
+static void expect_accepted_inherits(int family)
+{
+    const struct inherited_option set[] = {
+        {SP_OPT_REUSEADDR, 1},   {SP_OPT_NODELAY, 1},
+        {SP_OPT_KEEPALIVE, 1},   {SP_OPT_BROADCAST, 1},
+        {SP_OPT_RCVTIMEO, 1234}, {SP_OPT_SNDTIMEO, 2345},
+        {SP_OPT_LINGER, 0},      {SP_OPT_RCVBUF, 3000},
+        {SP_OPT_SNDBUF, 5000},   {SP_OPT_V6ONLY, family == SP_AF_INET6},
+    };
+    const size_t n = SP_T_COUNT(set) - (family == SP_AF_INET6 ? 0 : 1);
+    int fresh = sp_t_socket(family, SP_SOCK_STREAM);
+    int listener = sp_t_socket(family, SP_SOCK_STREAM);
+    int want[SP_T_COUNT(set)];
+    for (size_t i = 0; i < n; i++) {
+        sp_t_setopt(listener, set[i].option, set[i].value);
+        want[i] = sp_t_getopt(listener, set[i].option);
+        if (want[i] == sp_t_getopt(fresh, set[i].option)) {
+            print_error("option %d: %d is also a new socket's\n", set[i].option, want[i]);
+        }
+        assert_int_not_equal(want[i], sp_t_getopt(fresh, set[i].option));
+    }
+    SP_ASSERT_RC(sp_close(fresh), 0);
+    sp_addr addr;
+    sp_t_loopback(&addr, family);
+    SP_ASSERT_RC(sp_bind(listener, &addr), 0);
+    SP_ASSERT_RC(sp_getsockname(listener, &addr), 0);
+    SP_ASSERT_RC(sp_listen(listener, 1), 0);
+    sp_t_setopt(listener, SP_OPT_NONBLOCK, 1);
+    int client = sp_t_socket(family, SP_SOCK_STREAM);
+    SP_ASSERT_RC(sp_t_connect_nb(client, &addr, SP_T_SAFETY_MS), 0);
+    assert_true(sp_t_wait(listener, SP_POLLIN, SP_T_SAFETY_MS) & SP_POLLIN);
+    int accepted = (int)SP_ASSERT_OK(sp_accept(listener, NULL));
+    for (size_t i = 0; i < n; i++) {
+        int got = sp_t_getopt(accepted, set[i].option);
+        if (got != want[i]) {
+            print_error("option %d: listener %d, accepted %d\n", set[i].option, want[i], got);
+        }
+        assert_int_equal(got, want[i]);
+    }
+    assert_int_equal(sp_t_getopt(accepted, SP_OPT_NONBLOCK), 0);
+    SP_ASSERT_RC(sp_close(accepted), 0);
+    SP_ASSERT_RC(sp_close(client), 0);
+    SP_ASSERT_RC(sp_close(listener), 0);
+}
+
+SP_CASE(options_accepted_socket_inherits_the_listeners)
+{
+    expect_accepted_inherits(SP_AF_INET);
+    SP_REQUIRE_CAPS(SP_CAP_IPV6, "no IPv6 on this port: the IPv6 listener not run");
+    expect_accepted_inherits(SP_AF_INET6);
+}
+
 int sp_suite_group_options(void)
 {
     static const struct CMUnitTest tests[] = {
@@ -269,6 +332,7 @@ int sp_suite_group_options(void)
         SP_TEST(options_tcp_only_options_on_datagram_are_enoprotoopt),
         SP_TEST(options_v6only_needs_an_ipv6_socket),
         SP_TEST(options_native_pass_through),
+        SP_TEST(options_accepted_socket_inherits_the_listeners),
     };
     return cmocka_run_group_tests_name(sp_suite_group_name("options"), tests, NULL, NULL);
 }

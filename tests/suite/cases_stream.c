@@ -52,7 +52,7 @@ SP_CASE(stream_blocking_connect_accept_and_addresses)
     SP_ASSERT_RC(sp_close(listener), 0);
 }
 
-SP_CASE(stream_accept_peer_may_be_null_and_new_socket_has_defaults)
+SP_CASE(stream_accept_peer_may_be_null_and_new_socket_blocks)
 {
     sp_addr addr;
     int listener = sp_t_listener(SP_AF_INET, SP_SOCK_STREAM, 1, &addr);
@@ -62,9 +62,10 @@ SP_CASE(stream_accept_peer_may_be_null_and_new_socket_has_defaults)
     SP_ASSERT_RC(sp_t_connect_nb(client, &addr, SP_T_SAFETY_MS), 0);
     assert_true(sp_t_wait(listener, SP_POLLIN, SP_T_SAFETY_MS) & SP_POLLIN);
     int server = (int)SP_ASSERT_OK(sp_accept(listener, NULL));
-    /* Blocking with no timeouts, whatever the listener's settings. */
+    /* Blocking whatever the listener's mode, with the listener's timeouts
+     * (as Linux: options_accepted_socket_inherits_the_listeners). */
     assert_int_equal(sp_t_getopt(server, SP_OPT_NONBLOCK), 0);
-    assert_int_equal(sp_t_getopt(server, SP_OPT_RCVTIMEO), SP_FOREVER);
+    assert_int_equal(sp_t_getopt(server, SP_OPT_RCVTIMEO), sp_t_getopt(listener, SP_OPT_RCVTIMEO));
     assert_int_equal(sp_t_getopt(server, SP_OPT_SNDTIMEO), SP_FOREVER);
     assert_int_equal(sp_t_getopt(server, SP_OPT_TYPE), SP_SOCK_STREAM);
     assert_int_equal(sp_t_getopt(server, SP_OPT_FAMILY), SP_AF_INET);
@@ -802,7 +803,7 @@ int sp_suite_group_stream(void)
 {
     static const struct CMUnitTest tests[] = {
         SP_TEST(stream_blocking_connect_accept_and_addresses),
-        SP_TEST(stream_accept_peer_may_be_null_and_new_socket_has_defaults),
+        SP_TEST(stream_accept_peer_may_be_null_and_new_socket_blocks),
         SP_TEST(stream_echo_with_every_io_call),
         SP_TEST(stream_peek_leaves_data),
         SP_TEST(stream_nonblocking_connect_is_einprogress_then_completes),
