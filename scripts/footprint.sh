@@ -110,21 +110,29 @@ if [ "${1:-}" = "--flags" ]; then
   exit 0
 fi
 
-printf '%-7s %-21s %-22s %8s %6s %8s\n' cpu firmware part text data bss
+# print_parts CPU NAME DIR FIRMWARE: core, port, their sum, lwIP and the whole image of one link.
+print_parts() {
+  local map="$3/$4.map" core port
+  core=$(part "$map" "$core_pat")
+  port=$(part "$map" "$port_pat")
+  printf '%-7s %-22s %-22s %s\n' "$1" "$2" "core" "$core"
+  printf '%-7s %-22s %-22s %s\n' "$1" "$2" "lwIP port (lwip_*.c)" "$port"
+  printf '%-7s %-22s %-22s %s\n' "$1" "$2" "core + lwIP port" "$(sum3 "$core" "$port")"
+  printf '%-7s %-22s %-22s %s\n' "$1" "$2" "lwIP 2.1.3 itself" "$(part "$map" "$lwip_pat")"
+  print_image "$1" "$2" "$3/$4.elf"
+}
+print_image() {
+  printf '%-7s %-22s %-22s %s\n' "$1" "$2" "whole image" \
+    "$(arm-none-eabi-size "$3" | awk 'NR == 2 { printf "%8d %6d %8d", $1, $2, $3 }')"
+}
+
+printf '%-7s %-22s %-22s %8s %6s %8s\n' cpu firmware part text data bss
 for cpu in m3 m0plus; do
   dir="build/footprint-fw-$cpu"
   configure "$dir" "$cpu" -DSOCKPORT_LTO=OFF
   build "$dir" "${minimal[@]}"
   for fw in "${minimal[@]}"; do
-    map="$dir/$fw.map"
-    core=$(part "$map" "$core_pat")
-    port=$(part "$map" "$port_pat")
-    printf '%-7s %-21s %-22s %s\n' "$cpu" "$fw" "core" "$core"
-    printf '%-7s %-21s %-22s %s\n' "$cpu" "$fw" "lwIP port (lwip_*.c)" "$port"
-    printf '%-7s %-21s %-22s %s\n' "$cpu" "$fw" "core + lwIP port" "$(sum3 "$core" "$port")"
-    printf '%-7s %-21s %-22s %s\n' "$cpu" "$fw" "lwIP 2.1.3 itself" "$(part "$map" "$lwip_pat")"
-    printf '%-7s %-21s %-22s %s\n' "$cpu" "$fw" "whole image" \
-      "$(arm-none-eabi-size "$dir/$fw.elf" | awk 'NR == 2 { printf "%8d %6d %8d", $1, $2, $3 }')"
+    print_parts "$cpu" "$fw" "$dir" "$fw"
   done
 done
 
@@ -164,20 +172,13 @@ for cpu in m3 m0plus; do
     if [ $lto = ON ]; then dir+="-lto"; name+=", LTO"; fi
     configure "$dir" "$cpu" -DSOCKPORT_LWIP_IPV4_ONLY=ON -DSOCKPORT_LTO=$lto
     build "$dir" fw_minimal
-    map="$dir/fw_minimal.map"
     if [ $lto = OFF ]; then
-      core=$(part "$map" "$core_pat")
-      port=$(part "$map" "$port_pat")
-      printf '%-7s %-22s %-22s %s\n' "$cpu" "$name" "core" "$core"
-      printf '%-7s %-22s %-22s %s\n' "$cpu" "$name" "lwIP port (lwip_*.c)" "$port"
-      printf '%-7s %-22s %-22s %s\n' "$cpu" "$name" "core + lwIP port" "$(sum3 "$core" "$port")"
-      printf '%-7s %-22s %-22s %s\n' "$cpu" "$name" "lwIP 2.1.3 itself" "$(part "$map" "$lwip_pat")"
+      print_parts "$cpu" "$name" "$dir" fw_minimal
     else
-      lto_only_sockport "$dir" "$map"
-      printf '%-7s %-22s %-22s %8d\n' "$cpu" "$name" "core + lwIP port" "$(sockport_text "$map")"
+      lto_only_sockport "$dir" "$dir/fw_minimal.map"
+      printf '%-7s %-22s %-22s %8d\n' "$cpu" "$name" "core + lwIP port" "$(sockport_text "$dir/fw_minimal.map")"
+      print_image "$cpu" "$name" "$dir/fw_minimal.elf"
     fi
-    printf '%-7s %-22s %-22s %s\n' "$cpu" "$name" "whole image" \
-      "$(arm-none-eabi-size "$dir/fw_minimal.elf" | awk 'NR == 2 { printf "%8d %6d %8d", $1, $2, $3 }')"
   done
 done
 

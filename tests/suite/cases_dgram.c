@@ -250,18 +250,7 @@ SP_CASE(dgram_wrong_family_and_bad_arguments)
 
 SP_CASE(dgram_connected_to_closed_port_is_econnrefused)
 {
-    int a;
-    int b;
-    sp_addr addr_a;
-    sp_addr addr_b;
-    char buf[8];
-    sp_t_dgram_pair(SP_AF_INET, &a, &addr_a, &b, &addr_b);
-    SP_ASSERT_RC(sp_close(b), 0); /* its port is now closed */
-    SP_ASSERT_RC(sp_connect(a, &addr_b), 0);
-    SP_ASSERT_RC(sp_send(a, "anyone?", 7, 0), 7);
-    sp_t_setopt(a, SP_OPT_RCVTIMEO, 2000);
-    SP_ASSERT_RC(sp_recv(a, buf, sizeof buf, 0), SP_ECONNREFUSED);
-    SP_ASSERT_RC(sp_close(a), 0);
+    sp_t_dgram_refused_by_closed_port(SP_AF_INET);
 }
 
 SP_CASE(dgram_broadcast_needs_the_option)

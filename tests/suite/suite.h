@@ -168,6 +168,10 @@ void sp_t_pair(int family, int type, int *client, int *server);
 /** Two datagram sockets bound to the loopback (or to fresh paths). */
 void sp_t_dgram_pair(int family, int *a, sp_addr *addr_a, int *b, sp_addr *addr_b);
 
+/** A datagram socket of @p family connected to a port that just closed
+ *  sends, and its next receive reports the ICMP error: SP_ECONNREFUSED. */
+void sp_t_dgram_refused_by_closed_port(int family);
+
 /** Close two sockets, asserting that both closes succeed. */
 void sp_t_close_both(int a, int b);
 

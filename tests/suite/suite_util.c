@@ -191,6 +191,22 @@ void sp_t_dgram_pair(int family, int *a, sp_addr *addr_a, int *b, sp_addr *addr_
     *b = socks[1];
 }
 
+void sp_t_dgram_refused_by_closed_port(int family)
+{
+    int a;
+    int b;
+    sp_addr addr_a;
+    sp_addr addr_b;
+    char buf[8];
+    sp_t_dgram_pair(family, &a, &addr_a, &b, &addr_b);
+    SP_ASSERT_RC(sp_close(b), 0); /* its port is now closed */
+    SP_ASSERT_RC(sp_connect(a, &addr_b), 0);
+    SP_ASSERT_RC(sp_send(a, "anyone?", 7, 0), 7);
+    sp_t_setopt(a, SP_OPT_RCVTIMEO, 2000);
+    SP_ASSERT_RC(sp_recv(a, buf, sizeof buf, 0), SP_ECONNREFUSED);
+    SP_ASSERT_RC(sp_close(a), 0);
+}
+
 void sp_t_close_both(int a, int b)
 {
     SP_ASSERT_RC(sp_close(a), 0);
