@@ -192,6 +192,9 @@ struct spc_socket {
     bool shut_wr : 1;
     bool nonblocking : 1;
     bool bound : 1;
+    /** Bound by sp_bind() to a port of the caller's (not 0): as on Linux, a
+     *  failed connect keeps that port bound, and gives back any other. */
+    bool port_chosen : 1;
     bool framed : 1; /**< sequenced packets built by core over a stream (also when listening) */
     /** A non-blocking connect no sp_connect() has reported the end of yet: as on
      *  Linux, the next sp_connect() says 0 once, only later SP_EISCONN. */

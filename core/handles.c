@@ -107,6 +107,7 @@ struct spc_socket *spc_claim(sp_stack *stack, sp_port_sock native, int family, i
     s->shut_wr = false;
     s->nonblocking = false;
     s->bound = false;
+    s->port_chosen = false;
     s->framed = false;
     s->connect_unreported = false;
     s->protocol = (uint8_t)protocol; /* 0..255: sp_socket_on() checked */

@@ -145,12 +145,15 @@ int sp_bind(int sock, const sp_addr *addr)
     int rc = spc_lookup_with_addr(sock, addr, &s);
     if (rc < 0)
         return rc;
-    if (s->bound || s->state != SPC_IDLE)
+    /* As Linux: a failed attempt, even one not reported yet, left the socket
+     * free to bind (its port given back unless the caller chose it). */
+    if (s->bound || (s->state != SPC_IDLE && s->state != SPC_FAILED))
         return SP_EINVAL;
     rc = spc_port_bind(s->stack, s->native, addr);
     if (rc < 0)
         return rc;
     s->bound = true;
+    s->port_chosen = addr->port != 0;
     return 0;
 }
 
@@ -257,6 +260,7 @@ int spc_settle_connect(struct spc_socket *s)
     rc = spc_port_take_error(s->stack, s->native);
     if (rc < 0) {
         s->state = SPC_FAILED;
+        s->bound = s->port_chosen;        /* the port the attempt took is free again */
         s->failure = (unsigned)-rc & 63u; /* every SP_E* fits (core.h) */
         spc_fast_update(s);
         return rc;

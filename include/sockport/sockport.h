@@ -337,10 +337,13 @@ int sp_close(int sock);
 
 /**
  * @brief Bind a socket to a local address.
+ * After a failed connect attempt, as on Linux, the socket may bind again unless
+ * sp_bind() gave it a port of the caller's choice before the attempt (that
+ * port stays bound); the port the attempt took is given back.
  * @param[in] addr  of the socket's family; port 0 lets the stack choose.
  * @return 0;
  *         SP_EBADF; SP_EINVAL @p addr NULL, or the socket is already bound,
- *                   connected or listening;
+ *                   connected, connecting or listening;
  *         SP_EAFNOSUPPORT  @p addr is of another family than the socket;
  *         SP_EADDRINUSE    the address (or local path) is taken;
  *         SP_EADDRNOTAVAIL the address is not one of this host's;
@@ -357,7 +360,9 @@ int sp_bind(int sock, const sp_addr *addr);
  * @param[in] backlog  connections the stack queues before sp_accept(); <= 0 means 1.
  * Listening again only changes the backlog.
  * @return 0; SP_EBADF; SP_EOPNOTSUPP the socket is not connection-oriented;
- *         SP_EINVAL the socket is connected or connecting (or its connect failed);
+ *         SP_EINVAL the socket is connected or connecting, or its connect failed
+ *                   and no sp_connect() reported that yet (as Linux; once one
+ *                   did, the socket is new and may listen);
  *         SP_EADDRINUSE the implicit bind found no free port, or another socket
  *                       listens on this port (SP_OPT_REUSEADDR does not share it);
  *         SP_ENOBUFS the stack has no memory for a listening socket;

@@ -381,8 +381,15 @@ void sp_lwip_tcp_abort_all(void)
 
 int sp_lwip_tcp_bind(struct sp_lwip_sock *sock, const ip_addr_t *ip, uint16_t port)
 {
-    if (sock->pcb.tcp == NULL) {
-        return SP_EINVAL;
+    /* Core binds only a new socket or one whose connect attempt failed; lwIP
+     * freed that one's pcb, and Linux gave back a port the user let it choose
+     * (a chosen one core keeps bound): a fresh pcb, bound afresh. */
+    if (sock->state == SP_LWIP_GONE) {
+        sock->user_bound = false;
+        int rc = reopen(sock);
+        if (rc < 0) {
+            return rc;
+        }
     }
     /* SO_REUSEADDR lets lwIP bind beside a listener; Linux never does. */
     for (struct tcp_pcb_listen *l = tcp_listen_pcbs.listen_pcbs; l != NULL && port != 0;
@@ -396,7 +403,9 @@ int sp_lwip_tcp_bind(struct sp_lwip_sock *sock, const ip_addr_t *ip, uint16_t po
      * option set is applied to it at once. */
     err_t err = tcp_bind(sock->pcb.tcp, ip, port);
     if (err == ERR_OK) {
-        sock->user_bound = sp_lwip_local_from_ip(ip, sock->pcb.tcp->local_port, &sock->u.tcp.local);
+        /* The port as the user gave it: after a failed attempt, Linux keeps a
+         * chosen port but picks another for a socket bound to port 0. */
+        sock->user_bound = sp_lwip_local_from_ip(ip, port, &sock->u.tcp.local);
     }
     return sp_lwip_error(err);
 }
@@ -411,8 +420,14 @@ int sp_lwip_tcp_listen(struct sp_lwip_sock *sock, int backlog)
         ((struct tcp_pcb_listen *)pcb)->backlog = limit;
         return 0;
     }
-    if (pcb == NULL) {
-        return SP_EINVAL; /* lwIP freed it: a connect attempt failed (core: not connecting) */
+    if (sock->state == SP_LWIP_GONE) {
+        /* A connect attempt failed and core reported it: lwIP freed the
+         * pcb; Linux listens then, where the user bound the socket. */
+        int rc = reopen(sock);
+        if (rc < 0) {
+            return rc;
+        }
+        pcb = sock->pcb.tcp;
     }
     if (pcb->local_port == 0) {
         /* An unbound pcb's own address is the wildcard of the right type:
@@ -706,7 +721,10 @@ int sp_lwip_tcp_addr(struct sp_lwip_sock *sock, bool local, ip_addr_t *ip, uint1
 {
     struct tcp_pcb *pcb = sock->pcb.tcp;
     if (pcb == NULL) {
-        if (local && sock->local_known && sp_lwip_local_to_ip(&sock->u.tcp.local, ip, port)) {
+        /* Without a connection's, the address the user bound it to (as
+         * Linux after a failed attempt). */
+        if (local && (sock->local_known || sock->user_bound) &&
+            sp_lwip_local_to_ip(&sock->u.tcp.local, ip, port)) {
             return 0;
         }
         return SP_ENOTCONN;

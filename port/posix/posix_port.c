@@ -248,7 +248,20 @@ static int posix_listen(void *state, sp_port_sock sock, int backlog)
 {
     (void)state;
     /* An unbound socket: the kernel binds it to an ephemeral port itself. */
-    return listen(from_port_sock(sock)->fd, backlog) < 0 ? fail(SP_POSIX_CALL_ANY) : 0;
+    int fd = from_port_sock(sock)->fd;
+    if (listen(fd, backlog) == 0)
+        return 0;
+    /* Core listens only on a new socket: EINVAL means a failed attempt whose
+     * error SO_ERROR took, which Linux leaves connecting until a connect()
+     * ends it (core has reported it already). An AF_UNSPEC connect() ends it
+     * as that one would, without starting another. */
+    if (errno == EINVAL) {
+        struct sockaddr unspec = {.sa_family = AF_UNSPEC};
+        if (connect(fd, &unspec, sizeof unspec) == 0 && listen(fd, backlog) == 0)
+            return 0;
+        errno = EINVAL;
+    }
+    return fail(SP_POSIX_CALL_ANY);
 }
 
 static int posix_accept(void *state, sp_port_sock sock, sp_port_sock *out, sp_addr *peer)

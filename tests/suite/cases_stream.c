@@ -185,6 +185,102 @@ SP_CASE(stream_connect_refused_blocking)
     SP_ASSERT_RC(sp_close(client), 0);
 }
 
+/*
+ * After a reported connect failure the socket is new again, as on Linux:
+ * the port an attempt took for itself is given back, so it binds, listens
+ * and connects anew; a port the user chose stays bound.
+ */
+SP_CASE(stream_socket_is_new_again_after_a_reported_connect_failure)
+{
+    sp_addr refused;
+    unused_port(&refused);
+
+    int reused = sp_t_socket(SP_AF_INET, SP_SOCK_STREAM);
+    sp_t_setopt(reused, SP_OPT_SNDTIMEO, SP_T_SAFETY_MS);
+    SP_ASSERT_RC(sp_connect(reused, &refused), SP_ECONNREFUSED);
+    sp_addr local;
+    sp_addr name;
+    sp_t_loopback(&local, SP_AF_INET);
+    SP_ASSERT_RC(sp_bind(reused, &local), 0);
+    SP_ASSERT_RC(sp_getsockname(reused, &name), 0);
+    assert_int_not_equal(name.port, 0);
+    sp_addr expected = local;
+    expected.port = name.port;
+    assert_true(sp_addr_equal(&name, &expected));
+    SP_ASSERT_RC(sp_listen(reused, 1), 0);
+    int client = sp_t_socket(SP_AF_INET, SP_SOCK_STREAM);
+    SP_ASSERT_RC(sp_connect(client, &name), 0);
+    int server = (int)SP_ASSERT_OK(sp_accept(reused, NULL));
+    uint8_t byte = 0x5a;
+    SP_ASSERT_RC(sp_send(client, &byte, 1, 0), 1);
+    byte = 0;
+    sp_t_recv_exact(server, &byte, 1);
+    assert_int_equal(byte, 0x5a);
+    sp_t_close_both(server, client);
+
+    /* A second attempt on another failed socket, to the listener above. */
+    int again = sp_t_socket(SP_AF_INET, SP_SOCK_STREAM);
+    sp_t_setopt(again, SP_OPT_SNDTIMEO, SP_T_SAFETY_MS);
+    SP_ASSERT_RC(sp_connect(again, &refused), SP_ECONNREFUSED);
+    SP_ASSERT_RC(sp_connect(again, &name), 0);
+    server = (int)SP_ASSERT_OK(sp_accept(reused, NULL));
+    sp_t_close_both(server, again);
+    SP_ASSERT_RC(sp_close(reused), 0);
+
+    /* Bound by the user to a port of its own: the failure keeps it. */
+    sp_addr chosen;
+    do {
+        unused_port(&chosen);
+    } while (chosen.port == refused.port);
+    int kept = sp_t_socket(SP_AF_INET, SP_SOCK_STREAM);
+    sp_t_setopt(kept, SP_OPT_SNDTIMEO, SP_T_SAFETY_MS);
+    SP_ASSERT_RC(sp_bind(kept, &chosen), 0);
+    SP_ASSERT_RC(sp_connect(kept, &refused), SP_ECONNREFUSED);
+    SP_ASSERT_RC(sp_getsockname(kept, &name), 0);
+    assert_true(sp_addr_equal(&name, &chosen));
+    SP_ASSERT_RC(sp_bind(kept, &local), SP_EINVAL);
+    SP_ASSERT_RC(sp_listen(kept, 1), 0);
+    SP_ASSERT_RC(sp_getsockname(kept, &name), 0);
+    assert_true(sp_addr_equal(&name, &chosen));
+    SP_ASSERT_RC(sp_close(kept), 0);
+}
+
+/*
+ * A non-blocking attempt's failure that only SP_OPT_ERROR took: as Linux, the
+ * socket may bind at once, but listens only after an sp_connect() ended the
+ * attempt (SP_ECONNABORTED, the error having been taken).
+ */
+SP_CASE(stream_failure_taken_by_so_error_binds_then_listens_after_connect)
+{
+    sp_addr refused;
+    unused_port(&refused);
+    int client = sp_t_socket(SP_AF_INET, SP_SOCK_STREAM);
+    sp_t_setopt(client, SP_OPT_NONBLOCK, 1);
+    int rc = sp_connect(client, &refused);
+    if (rc == SP_ECONNREFUSED) {
+        SP_ASSERT_RC(sp_close(client), 0);
+        SP_SKIP("the stack refused at once: no attempt for SP_OPT_ERROR to report");
+    }
+    SP_ASSERT_RC(rc, SP_EINPROGRESS);
+    assert_int_not_equal(sp_t_wait(client, SP_POLLOUT, SP_T_SAFETY_MS), 0);
+    SP_ASSERT_RC(sp_t_getopt(client, SP_OPT_ERROR), SP_ECONNREFUSED);
+    sp_addr local;
+    sp_addr name;
+    sp_t_loopback(&local, SP_AF_INET);
+    SP_ASSERT_RC(sp_bind(client, &local), 0);
+    SP_ASSERT_RC(sp_bind(client, &local), SP_EINVAL);
+    SP_ASSERT_RC(sp_listen(client, 1), SP_EINVAL);
+    SP_ASSERT_RC(sp_connect(client, &refused), SP_ECONNABORTED);
+    SP_ASSERT_RC(sp_listen(client, 1), 0);
+    SP_ASSERT_RC(sp_getsockname(client, &name), 0);
+    assert_int_not_equal(name.port, 0);
+    int peer = sp_t_socket(SP_AF_INET, SP_SOCK_STREAM);
+    SP_ASSERT_RC(sp_connect(peer, &name), 0);
+    int server = (int)SP_ASSERT_OK(sp_accept(client, NULL));
+    sp_t_close_both(server, peer);
+    SP_ASSERT_RC(sp_close(client), 0);
+}
+
 SP_CASE(stream_connect_refused_nonblocking_reports_via_so_error)
 {
     sp_addr addr;
@@ -810,6 +906,8 @@ int sp_suite_group_stream(void)
         SP_TEST(stream_connect_reports_a_reset_before_the_attempt_was_reported),
         SP_TEST(stream_connect_refused_blocking),
         SP_TEST(stream_connect_refused_nonblocking_reports_via_so_error),
+        SP_TEST(stream_socket_is_new_again_after_a_reported_connect_failure),
+        SP_TEST(stream_failure_taken_by_so_error_binds_then_listens_after_connect),
         SP_TEST(stream_connect_timeout_and_ealready_on_full_backlog),
         SP_TEST(stream_accept_timeout_and_would_block),
         SP_TEST(stream_recv_timeout_and_would_block),
