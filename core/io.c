@@ -59,35 +59,33 @@ static int spc_ready_for_data(struct spc_socket *s)
     return s->state == SPC_CONNECTED ? 0 : SP_ENOTCONN;
 }
 
-/* A UDP or raw IP message's limits by socket type and family: the
- * largest payload, and the shortest ICMP message of that family's ICMP
- * protocol (above). A table: the compiler makes each combination's tests a
- * path of its own otherwise. */
-struct spc_ip_limits {
-    uint16_t payload_max;
-    uint8_t icmp_protocol;
-    uint8_t icmp_min;
+/* The shortest raw ICMP message of each family's ICMP protocol (above). */
+struct spc_icmp_limit {
+    uint8_t protocol;
+    uint8_t min;
 };
 _Static_assert(SP_SOCK_RAW == SP_SOCK_DGRAM + 1 && SP_AF_INET6 == SP_AF_INET + 1,
-               "spc_ip_limits is indexed by type and family");
-static const struct spc_ip_limits spc_ip_limits[2][2] = {
-    [0] = {{SPC_UDP4_MAX, 0, 0}, {SPC_IP_PAYLOAD_MAX - SPC_UDP_HEADER, 0, 0}},
-    [1] = {{SPC_IP_PAYLOAD_MAX - SPC_IPV4_HEADER, SP_IPPROTO_ICMP, SPC_ICMP_MIN},
-           {SPC_IP_PAYLOAD_MAX, SP_IPPROTO_ICMPV6, SPC_ICMPV6_MIN}},
+               "the checks below index by type and family");
+static const struct spc_icmp_limit spc_icmp_limits[2] = {
+    {SP_IPPROTO_ICMP, SPC_ICMP_MIN},
+    {SP_IPPROTO_ICMPV6, SPC_ICMPV6_MIN},
 };
 
-/* The length checks of a UDP or raw IP message: SP_EMSGSIZE over the
- * largest payload, SP_EINVAL for an ICMP message too short. */
+/* The length checks of a UDP or raw IP message: SP_EMSGSIZE over what an IP
+ * length field holds, SP_EINVAL for an ICMP message too short. Only those:
+ * Linux checks a message against its family's own limit (headers counted)
+ * after its destination, so that a broadcast without SP_OPT_BROADCAST is
+ * SP_EACCES even then; the port checks that limit (port.h, send). */
 static int spc_ip_message_check(const struct spc_socket *s, size_t len)
 {
     unsigned raw = (unsigned)s->type - SP_SOCK_DGRAM; /* 0: UDP, 1: raw */
     unsigned ipv6 = (unsigned)s->family - SP_AF_INET; /* 0: IPv4, 1: IPv6 */
     if (raw > 1u || ipv6 > 1u)
         return 0;
-    const struct spc_ip_limits *limits = &spc_ip_limits[raw][ipv6];
-    if (len > limits->payload_max)
+    if (len > SPC_IP_PAYLOAD_MAX)
         return SP_EMSGSIZE;
-    if (s->protocol == limits->icmp_protocol && len < limits->icmp_min)
+    const struct spc_icmp_limit *icmp = &spc_icmp_limits[ipv6];
+    if (raw != 0 && s->protocol == icmp->protocol && len < icmp->min)
         return SP_EINVAL;
     return 0;
 }

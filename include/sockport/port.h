@@ -188,7 +188,9 @@ struct sp_port_ops {
      * Send. @p to is NULL for a connected socket. A stream takes what fits now;
      * a message socket takes all of @p buf or nothing. Core checked: a stream is
      * connected and not shut for writing by sp_shutdown(); a message socket
-     * without @p to has a default peer; a datagram fits its family's limit;
+     * without @p to has a default peer; a UDP or raw message is at most
+     * 65 535 bytes (the family's own limit, headers counted, is the port's to
+     * check, after the broadcast check as Linux);
      * flags hold only SP_MSG_DONTWAIT (ignore it: never wait anyway).
      * @return the bytes taken (> 0 on a stream; @p len for a message);
      *         SP_EAGAIN     no room now;

@@ -349,28 +349,29 @@ ptrdiff_t sp_lwip_dgram_send(struct sp_lwip_sock *sock, const void *buf, size_t 
                             : sock->kind == SP_LWIP_KIND_UDP ? &sock->pcb.udp->remote_ip
                                                              : &sock->pcb.raw->remote_ip;
     bool udp = sock->kind == SP_LWIP_KIND_UDP;
-#if LWIP_IPV6
-    /* Core checked the limit of the socket's family (an IPv4 socket's is
-     * lwIP's); an IPv6 socket sending to an IPv4 peer, and lwIP's own IPv6
-     * limit, are checked here. */
-    size_t headers = udp ? SP_LWIP_UDP_HEADER : 0;
-    headers += IP_IS_V4_VAL(*dest) ? SP_LWIP_IP4_HEADER : SP_LWIP_IP6_HEADER;
-    if (len > 0xFFFFu - headers) {
-        return SP_EMSGSIZE;
-    }
-#else
-    (void)dest;
-#endif
-    /* lwIP writes a raw socket's checksum at its offset without looking at
-     * the length: the port asks for one only on ICMPv6 sockets, at offset 2
-     * (lwip_raw.c), and core refuses an ICMPv6 message shorter than 4 bytes
-     * (SP_EINVAL, as Linux). */
     /* Checked where Linux checks it: for an explicit destination. A connected
      * socket's peer passed at connect time and stays allowed, as Linux's
      * cached route does, even if SP_OPT_BROADCAST is turned off since. */
     if (to != NULL && broadcast_refused(sock, to)) {
         return SP_EACCES;
     }
+    /* Core checked only what an IP length field holds: the limit of the
+     * destination's IP version, headers counted, comes after the broadcast
+     * check, as on Linux. */
+    size_t headers = udp ? SP_LWIP_UDP_HEADER : 0;
+#if LWIP_IPV6
+    headers += IP_IS_V4_VAL(*dest) ? SP_LWIP_IP4_HEADER : SP_LWIP_IP6_HEADER;
+#else
+    (void)dest;
+    headers += SP_LWIP_IP4_HEADER;
+#endif
+    if (len > 0xFFFFu - headers) {
+        return SP_EMSGSIZE;
+    }
+    /* lwIP writes a raw socket's checksum at its offset without looking at
+     * the length: the port asks for one only on ICMPv6 sockets, at offset 2
+     * (lwip_raw.c), and core refuses an ICMPv6 message shorter than 4 bytes
+     * (SP_EINVAL, as Linux). */
     struct pbuf *p = pbuf_alloc(udp ? PBUF_TRANSPORT : PBUF_IP, (u16_t)len, PBUF_RAM);
     if (p == NULL) {
         return SP_ENOBUFS;

@@ -15,7 +15,7 @@
  * - send and recv on a stream: connected (as core saw it: the record is
  *   SP_LWIP_CONNECTED or SP_LWIP_GONE since), not shut that way by
  *   sp_shutdown(), at least one byte; without a destination only on a
- *   connected datagram socket; a datagram within its family's size limit,
+ *   connected datagram socket; a datagram of at most 65 535 bytes,
  *   an ICMPv6 message of a raw socket at least 4 bytes (its checksum's);
  *   no @c from for a stream (core names the peer itself);
  * - shutdown: connected, @p how valid; peer_addr: connected;

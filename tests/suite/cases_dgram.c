@@ -263,6 +263,42 @@ SP_CASE(dgram_broadcast_needs_the_option)
     SP_ASSERT_RC(sp_close(sock), 0);
 }
 
+/* Sizes over the family's limit that Linux still refuses as a broadcast
+ * (udp_sendmsg() checks only len > 65535 before the destination): 65 508 up
+ * to 65 535 bytes over IPv4, also from an IPv6 socket to a mapped address. */
+static const size_t broadcast_oversize[] = {UDP4_MAX_PAYLOAD + 1, 65527, 65528, 65535};
+
+/* @p bcast refused (SP_EACCES) at each size of broadcast_oversize without
+ * SP_OPT_BROADCAST, then too long (SP_EMSGSIZE) with it; over 65 535 bytes
+ * too long either way. Nothing is sent. */
+static void expect_broadcast_refused_before_size(int family, const sp_addr *bcast)
+{
+    int sock = sp_t_socket(family, SP_SOCK_DGRAM);
+    for (int option = 0; option <= 1; option++) {
+        sp_t_setopt(sock, SP_OPT_BROADCAST, option);
+        for (size_t i = 0; i < sizeof broadcast_oversize / sizeof broadcast_oversize[0]; i++) {
+            SP_ASSERT_RC(sp_sendto(sock, sp_t_large, broadcast_oversize[i], 0, bcast),
+                         option == 0 ? SP_EACCES : SP_EMSGSIZE);
+        }
+        SP_ASSERT_RC(sp_sendto(sock, sp_t_large, 65536, 0, bcast), SP_EMSGSIZE);
+    }
+    SP_ASSERT_RC(sp_close(sock), 0);
+}
+
+SP_CASE(dgram_broadcast_is_refused_before_the_size_limit)
+{
+    if (SP_T_LARGE_BYTES < 65536) {
+        SP_SKIP("this build's scratch buffer is smaller than 65 536 bytes");
+    }
+    sp_addr bcast;
+    SP_ASSERT_RC(sp_addr_ipv4(&bcast, 255, 255, 255, 255, 9), 0);
+    expect_broadcast_refused_before_size(SP_AF_INET, &bcast);
+    SP_REQUIRE_CAPS(SP_CAP_IPV6,
+                    "no IPv6 on this port: the IPv6 socket's mapped broadcast not run");
+    SP_ASSERT_RC(sp_addr_parse("[::ffff:255.255.255.255]:9", &bcast), 0);
+    expect_broadcast_refused_before_size(SP_AF_INET6, &bcast);
+}
+
 /* As Linux: the peer itself is refused without the option (lwIP once took it
  * and refused every send instead, a code sp_send does not list); with the
  * option the connected socket sends, and goes on sending after the option is
@@ -342,6 +378,7 @@ int sp_suite_group_dgram(void)
         SP_TEST(dgram_wrong_family_and_bad_arguments),
         SP_TEST(dgram_connected_to_closed_port_is_econnrefused),
         SP_TEST(dgram_broadcast_needs_the_option),
+        SP_TEST(dgram_broadcast_is_refused_before_the_size_limit),
         SP_TEST(dgram_connect_to_broadcast_needs_the_option),
         SP_TEST(dgram_fault_shim_takes_the_whole_delay_range),
         SP_TEST(dgram_send_all_of_nothing_sends_an_empty_datagram),
