@@ -116,7 +116,8 @@ SP_CASE(raw_argument_errors)
 /* Linux reads an ICMP message's type and code before sending it, and fills in
  * an ICMPv6 checksum at offset 2: shorter messages are SP_EINVAL (lwIP once
  * asserted, or wrote the checksum past the payload); a payload beyond what the
- * IP length field carries is SP_EMSGSIZE. Nothing here reaches the wire. */
+ * IP length field carries, or beyond the family's limit to a destination
+ * that takes it, is SP_EMSGSIZE. Nothing here reaches the wire. */
 SP_CASE(raw_short_and_oversize_messages_are_refused)
 {
     SP_REQUIRE_CAPS(SP_CAP_RAW, "raw sockets are not permitted here (needs privileges)");
@@ -125,8 +126,17 @@ SP_CASE(raw_short_and_oversize_messages_are_refused)
     SP_ASSERT_RC(sp_addr_loopback(&to, SP_AF_INET, 0), 0);
     SP_ASSERT_RC(sp_sendto(v4, sp_t_large, 0, 0, &to), SP_EINVAL);
     SP_ASSERT_RC(sp_sendto(v4, sp_t_large, 1, 0, &to), SP_EINVAL);
-    if (SP_T_LARGE_BYTES > 65516)
+    if (SP_T_LARGE_BYTES > 65536) {
         SP_ASSERT_RC(sp_sendto(v4, sp_t_large, 65516, 0, &to), SP_EMSGSIZE);
+        /* As Linux's raw_sendmsg(): only over 65 535 bytes is a message too
+         * long before its destination; a broadcast without SP_OPT_BROADCAST
+         * is refused first. */
+        sp_addr bcast;
+        SP_ASSERT_RC(sp_addr_ipv4(&bcast, 255, 255, 255, 255, 0), 0);
+        SP_ASSERT_RC(sp_sendto(v4, sp_t_large, 65516, 0, &bcast), SP_EACCES);
+        SP_ASSERT_RC(sp_sendto(v4, sp_t_large, 65535, 0, &bcast), SP_EACCES);
+        SP_ASSERT_RC(sp_sendto(v4, sp_t_large, 65536, 0, &bcast), SP_EMSGSIZE);
+    }
     SP_ASSERT_RC(sp_close(v4), 0);
     if (!(sp_t_caps() & SP_CAP_IPV6))
         SP_SKIP("no IPv6 on this port (the IPv4 half passed)");
