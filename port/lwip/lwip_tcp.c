@@ -731,14 +731,15 @@ int sp_lwip_tcp_addr(struct sp_lwip_sock *sock, bool local, ip_addr_t *ip, uint1
     }
     /* Core asks for the peer only of a connection it saw established: with
      * a pcb, it is connected. */
+    /* A listen pcb (struct tcp_pcb_listen) has a local_port but no
+     * remote_port: read only the side asked for. */
+    const ip_addr_t *from = &pcb->remote_ip;
+    const u16_t *from_port = &pcb->remote_port;
     if (local) {
-        /* A listen pcb (struct tcp_pcb_listen) has a local_port but no
-         * remote_port: read only the side asked for. */
-        *ip = pcb->local_ip;
-        *port = pcb->local_port;
-    } else {
-        *ip = pcb->remote_ip;
-        *port = pcb->remote_port;
+        from = &pcb->local_ip;
+        from_port = &pcb->local_port;
     }
+    *ip = *from;
+    *port = *from_port;
     return 0;
 }
