@@ -167,7 +167,7 @@ demo_tls() {
         timeout_s=86400
         stop=()
         check+=" && echo && echo \"The board keeps serving HTTPS on 127.0.0.1:\$SP_QEMU_TCP_PORT; try:\""
-        check+=" && echo \"  curl --cacert '$ca' --resolve localhost:\$SP_QEMU_TCP_PORT:127.0.0.1 https://localhost:\$SP_QEMU_TCP_PORT/\""
+        check+=" && echo \"  bash '$root/tests/tls/https_check.sh' '$ca' \$SP_QEMU_TCP_PORT\""
         check+=" && echo 'Ctrl-C stops it.'"
     fi
     local status=0
