@@ -185,6 +185,21 @@ SP_CASE(stream_connect_refused_blocking)
     SP_ASSERT_RC(sp_close(client), 0);
 }
 
+/* A fresh client reaches @p listener at @p name, is accepted and delivers
+ * one byte: the listener really listens. */
+static void listener_accepts_one(int listener, const sp_addr *name)
+{
+    int client = sp_t_socket(SP_AF_INET, SP_SOCK_STREAM);
+    SP_ASSERT_RC(sp_connect(client, name), 0);
+    int server = (int)SP_ASSERT_OK(sp_accept(listener, NULL));
+    uint8_t byte = 0x5a;
+    SP_ASSERT_RC(sp_send(client, &byte, 1, 0), 1);
+    byte = 0;
+    sp_t_recv_exact(server, &byte, 1);
+    assert_int_equal(byte, 0x5a);
+    sp_t_close_both(server, client);
+}
+
 /*
  * After a reported connect failure the socket is new again, as on Linux:
  * the port an attempt took for itself is given back, so it binds, listens
@@ -208,22 +223,14 @@ SP_CASE(stream_socket_is_new_again_after_a_reported_connect_failure)
     expected.port = name.port;
     assert_true(sp_addr_equal(&name, &expected));
     SP_ASSERT_RC(sp_listen(reused, 1), 0);
-    int client = sp_t_socket(SP_AF_INET, SP_SOCK_STREAM);
-    SP_ASSERT_RC(sp_connect(client, &name), 0);
-    int server = (int)SP_ASSERT_OK(sp_accept(reused, NULL));
-    uint8_t byte = 0x5a;
-    SP_ASSERT_RC(sp_send(client, &byte, 1, 0), 1);
-    byte = 0;
-    sp_t_recv_exact(server, &byte, 1);
-    assert_int_equal(byte, 0x5a);
-    sp_t_close_both(server, client);
+    listener_accepts_one(reused, &name);
 
     /* A second attempt on another failed socket, to the listener above. */
     int again = sp_t_socket(SP_AF_INET, SP_SOCK_STREAM);
     sp_t_setopt(again, SP_OPT_SNDTIMEO, SP_T_SAFETY_MS);
     SP_ASSERT_RC(sp_connect(again, &refused), SP_ECONNREFUSED);
     SP_ASSERT_RC(sp_connect(again, &name), 0);
-    server = (int)SP_ASSERT_OK(sp_accept(reused, NULL));
+    int server = (int)SP_ASSERT_OK(sp_accept(reused, NULL));
     sp_t_close_both(server, again);
     SP_ASSERT_RC(sp_close(reused), 0);
 
@@ -274,10 +281,7 @@ SP_CASE(stream_failure_taken_by_so_error_binds_then_listens_after_connect)
     SP_ASSERT_RC(sp_listen(client, 1), 0);
     SP_ASSERT_RC(sp_getsockname(client, &name), 0);
     assert_int_not_equal(name.port, 0);
-    int peer = sp_t_socket(SP_AF_INET, SP_SOCK_STREAM);
-    SP_ASSERT_RC(sp_connect(peer, &name), 0);
-    int server = (int)SP_ASSERT_OK(sp_accept(client, NULL));
-    sp_t_close_both(server, peer);
+    listener_accepts_one(client, &name);
     SP_ASSERT_RC(sp_close(client), 0);
 }
 
