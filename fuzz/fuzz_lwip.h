@@ -11,6 +11,7 @@
 #include <sockport/lwip.h>
 #include <sockport/sockport.h>
 
+#include "../tests/lwip/lwip_lists.h"
 #include "fuzz_input.h"
 
 static sp_stack *fuzz_stack;
@@ -66,6 +67,8 @@ static inline void fuzz_lwip_expect_nothing_left(void)
                "memory left after closing everything: %u pbufs, %u heap bytes", stats.pbufs_used,
                stats.heap_used);
     FUZZ_CHECK(stats.sockets_used == 0, "%u port sockets left", stats.sockets_used);
+    FUZZ_CHECK(lwip_lists_count() == 0, "lwIP still lists pcbs (%d; -1: a list loops)",
+               lwip_lists_count());
     FUZZ_CHECK(sp_get_table_stats(&table) == 0 && table.in_use == 0, "%u handles left",
                table.in_use);
 }

@@ -390,6 +390,10 @@ int sp_lwip_tcp_bind(struct sp_lwip_sock *sock, const ip_addr_t *ip, uint16_t po
         if (rc < 0) {
             return rc;
         }
+    } else if (sock->pcb.tcp->local_port != 0) {
+        /* Core's view and lwIP's must agree that it is unbound: tcp_bind()
+         * would list the pcb twice (an endless loop in lwIP later on). */
+        return SP_EINVAL;
     }
     /* SO_REUSEADDR lets lwIP bind beside a listener; Linux never does. */
     for (struct tcp_pcb_listen *l = tcp_listen_pcbs.listen_pcbs; l != NULL && port != 0;
@@ -520,13 +524,21 @@ static int reopen(struct sp_lwip_sock *sock)
     }
     sock->local_known = false;
     sp_lwip_tcp_apply_options(sock);
-    /* The bound port is taken meanwhile (by a connection in TIME_WAIT, say):
-     * Linux's connect says EADDRNOTAVAIL then, and sp_connect lists it. */
     if (sock->user_bound) {
         ip_addr_t ip;
         uint16_t port;
-        if (!sp_lwip_local_to_ip(&sock->u.tcp.local, &ip, &port) ||
-            tcp_bind(sock->pcb.tcp, &ip, port) != ERR_OK) {
+        if (!sp_lwip_local_to_ip(&sock->u.tcp.local, &ip, &port)) {
+            return SP_EADDRNOTAVAIL;
+        }
+        if (port == 0) {
+            /* Linux keeps the address but gives the port back: the socket is
+             * unbound until it connects or listens (where lwIP picks a port),
+             * and free to bind if this attempt fails at once. A tcp_bind()
+             * here would leave lwIP's pcb bound where core has none. */
+            ip_addr_copy(sock->pcb.tcp->local_ip, ip);
+        } else if (tcp_bind(sock->pcb.tcp, &ip, port) != ERR_OK) {
+            /* The port is taken meanwhile (by a connection in TIME_WAIT,
+             * say): Linux's connect says EADDRNOTAVAIL, sp_connect lists it. */
             return SP_EADDRNOTAVAIL;
         }
     }

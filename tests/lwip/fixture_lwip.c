@@ -9,6 +9,7 @@
 #include <sockport/lwip.h>
 
 #include "fixture.h"
+#include "lwip_lists.h"
 
 /* 2 * MSL (lwIP's TCP_MSL is 60 s) plus slack: longer than any TIME_WAIT. */
 #define LWIP_FIXTURE_DRAIN_MS (130 * 1000)
@@ -55,6 +56,10 @@ static int lwip_teardown(sp_stack *stack)
                (unsigned)stats.tcp_pcbs_used, (unsigned)stats.udp_pcbs_used,
                (unsigned)stats.raw_pcbs_used, (unsigned)stats.sockets_used,
                (unsigned)stats.pbufs_used);
+        leaked++;
+    } else if (lwip_lists_count() != 0) {
+        printf("lwip fixture: lwIP still lists %d pcbs that its pools freed (-1: a list loops)\n",
+               lwip_lists_count());
         leaked++;
     }
     sp_lwip_stop(stack);

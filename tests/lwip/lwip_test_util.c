@@ -1,6 +1,7 @@
 /* Helpers shared by the lwIP port's own tests (see lwip_test_util.h). */
 #include <stdio.h>
 
+#include "lwip_lists.h"
 #include "lwip_test_util.h"
 
 sp_stack *lwip_test_stack;
@@ -94,4 +95,5 @@ void lwip_test_expect_nothing_left(void)
     LT_EXPECT(stats.sockets_used, 0);
     LT_EXPECT(stats.heap_used, 0);
     LT_EXPECT(stats.queue_nodes_used, 0);
+    LT_EXPECT(lwip_lists_count(), 0); /* -1: a list loops */
 }

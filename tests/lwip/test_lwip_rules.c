@@ -629,6 +629,42 @@ static void accept_names_the_peer_of_a_connection_reset_in_the_queue(void **stat
     lwip_test_expect_nothing_left();
 }
 
+/* A socket bound to an address with port 0 gives the port back when its
+ * connect attempt fails, as on Linux; an attempt that then fails at once (no
+ * route: nothing leaves lwIP) leaves it unbound, so a bind is allowed. lwIP
+ * must agree: the fresh pcb of the second attempt may not be bound where core
+ * has no port, or that bind lists it twice (found by fuzz_api_lwip as an
+ * endless loop in tcp_bind(); TCP_DEBUG_PCB_LISTS now stops it at once). */
+static void bind_after_refused_then_unroutable_attempts(void **state)
+{
+    (void)state;
+    sp_addr any_port;
+    sp_addr refused;
+    sp_addr unroutable;
+    sp_addr name;
+    LT_EXPECT(sp_addr_parse("127.0.0.1:0", &any_port), 0);
+    LT_EXPECT(sp_addr_parse("127.0.0.1:9", &refused), 0); /* nothing listens there */
+    LT_EXPECT(sp_addr_parse("10.98.0.1:80", &unroutable), 0); /* this lwIP has no route */
+    int sock = sp_socket(SP_AF_INET, SP_SOCK_STREAM, 0);
+    LT_EXPECT(sp_bind(sock, &any_port), 0);
+    LT_EXPECT(sp_connect(sock, &refused), SP_ECONNREFUSED);
+    LT_EXPECT(sp_connect(sock, &unroutable), SP_ENETUNREACH);
+    LT_EXPECT(sp_getsockname(sock, &name), 0);
+    assert_int_equal(name.port, 0); /* Linux: 127.0.0.1:0 */
+    LT_EXPECT(sp_bind(sock, &any_port), 0);
+    LT_EXPECT(sp_listen(sock, 1), 0);
+    LT_EXPECT(sp_getsockname(sock, &name), 0);
+    assert_true(name.port != 0);
+    int client = sp_socket(SP_AF_INET, SP_SOCK_STREAM, 0);
+    LT_EXPECT(sp_connect(client, &name), 0);
+    int conn = sp_accept(sock, NULL);
+    assert_true(conn >= 0);
+    LT_EXPECT(sp_close(conn), 0);
+    LT_EXPECT(sp_close(client), 0);
+    LT_EXPECT(sp_close(sock), 0);
+    lwip_test_expect_nothing_left();
+}
+
 /* ---- The simulated clock, with an interface whose wire leads nowhere ---- */
 
 static struct netif void_netif;
@@ -1012,6 +1048,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(accept_names_the_peer_of_a_connection_reset_in_the_queue,
                                         lwip_test_setup, lwip_test_teardown),
         cmocka_unit_test_setup_teardown(udp_queue_is_bounded_and_drops_are_counted, lwip_test_setup,
+                                        lwip_test_teardown),
+        cmocka_unit_test_setup_teardown(bind_after_refused_then_unroutable_attempts, lwip_test_setup,
                                         lwip_test_teardown),
         cmocka_unit_test_setup_teardown(unanswered_connect_times_out_on_the_simulated_clock,
                                         void_setup, lwip_test_teardown),

@@ -43,6 +43,13 @@
 #define UDP_STATS 1
 #define MIB2_STATS 1 /* TCP segments sent and retransmitted */
 #define LWIP_STATS_DISPLAY 0
+/* Test and fuzz builds (not Release: bench/ measures lwIP as shipped) check
+ * lwIP's pcb lists on every change: a pcb registered twice, or freed while
+ * still listed, would otherwise show only much later, as an endless loop
+ * inside tcp_bind() or tcp_input(). */
+#ifndef NDEBUG
+#define TCP_DEBUG_PCB_LISTS 1
+#endif
 /* No heap but lwIP's own: every allocation comes from fixed pools. */
 #define MEM_LIBC_MALLOC 0
 #define MEMP_MEM_MALLOC 0
