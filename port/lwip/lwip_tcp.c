@@ -429,7 +429,9 @@ int sp_lwip_tcp_listen(struct sp_lwip_sock *sock, int backlog)
          * pcb; Linux listens then, where the user bound the socket. */
         int rc = reopen(sock);
         if (rc < 0) {
-            return rc;
+            /* The chosen port went free with lwIP's pcb, and another socket
+             * took it (docs/lwip.md): taken, as Linux's listen says. */
+            return rc == SP_EADDRNOTAVAIL ? SP_EADDRINUSE : rc;
         }
         pcb = sock->pcb.tcp;
     }
@@ -527,18 +529,23 @@ static int reopen(struct sp_lwip_sock *sock)
     if (sock->user_bound) {
         ip_addr_t ip;
         uint16_t port;
-        if (!sp_lwip_local_to_ip(&sock->u.tcp.local, &ip, &port)) {
-            return SP_EADDRNOTAVAIL;
-        }
-        if (port == 0) {
+        bool known = sp_lwip_local_to_ip(&sock->u.tcp.local, &ip, &port);
+        if (known && port == 0) {
             /* Linux keeps the address but gives the port back: the socket is
              * unbound until it connects or listens (where lwIP picks a port),
              * and free to bind if this attempt fails at once. A tcp_bind()
              * here would leave lwIP's pcb bound where core has none. */
             ip_addr_copy(sock->pcb.tcp->local_ip, ip);
-        } else if (tcp_bind(sock->pcb.tcp, &ip, port) != ERR_OK) {
-            /* The port is taken meanwhile (by a connection in TIME_WAIT,
-             * say): Linux's connect says EADDRNOTAVAIL, sp_connect lists it. */
+        } else if (!known || tcp_bind(sock->pcb.tcp, &ip, port) != ERR_OK) {
+            /* The chosen port went free with the failed attempt's pcb and is
+             * taken meanwhile (docs/lwip.md): sp_connect says EADDRNOTAVAIL,
+             * as Linux's connect for a port it cannot have. The socket stays
+             * without a pcb, as the attempt left it, so that the next call
+             * tries the same port again instead of forgetting it. */
+            struct tcp_pcb *fresh = sock->pcb.tcp;
+            detach(sock);
+            tcp_close(fresh); /* CLOSED and unbound: freed at once, no callback */
+            sock->state = SP_LWIP_GONE;
             return SP_EADDRNOTAVAIL;
         }
     }

@@ -665,6 +665,37 @@ static void bind_after_refused_then_unroutable_attempts(void **state)
     lwip_test_expect_nothing_left();
 }
 
+/* The port limitation of docs/lwip.md: a port the user chose goes free with
+ * the pcb of a failed attempt, another socket may bind it, and then the first
+ * socket's listen and connect say so with the codes their headers list. */
+static void chosen_port_taken_after_a_failed_attempt(void **state)
+{
+    (void)state;
+    sp_addr chosen;
+    sp_addr refused;
+    LT_EXPECT(sp_addr_parse("127.0.0.1:9", &refused), 0); /* nothing listens there */
+    int finder = sp_socket(SP_AF_INET, SP_SOCK_STREAM, 0);
+    LT_EXPECT(sp_addr_parse("127.0.0.1:0", &chosen), 0);
+    LT_EXPECT(sp_bind(finder, &chosen), 0);
+    LT_EXPECT(sp_getsockname(finder, &chosen), 0); /* a free port, to choose */
+    LT_EXPECT(sp_close(finder), 0);
+    int sock = sp_socket(SP_AF_INET, SP_SOCK_STREAM, 0);
+    LT_EXPECT(sp_bind(sock, &chosen), 0);
+    LT_EXPECT(sp_connect(sock, &refused), SP_ECONNREFUSED);
+    LT_EXPECT(sp_bind(sock, &chosen), SP_EINVAL); /* still bound, as on Linux */
+    int other = sp_socket(SP_AF_INET, SP_SOCK_STREAM, 0);
+    LT_EXPECT(sp_bind(other, &chosen), 0); /* Linux: SP_EADDRINUSE */
+    LT_EXPECT(sp_listen(sock, 1), SP_EADDRINUSE);
+    LT_EXPECT(sp_connect(sock, &refused), SP_EADDRNOTAVAIL);
+    LT_EXPECT(sp_close(other), 0);
+    LT_EXPECT(sp_listen(sock, 1), 0); /* free again: listens where it was bound */
+    sp_addr name;
+    LT_EXPECT(sp_getsockname(sock, &name), 0);
+    assert_true(sp_addr_equal(&name, &chosen));
+    LT_EXPECT(sp_close(sock), 0);
+    lwip_test_expect_nothing_left();
+}
+
 /* ---- The simulated clock, with an interface whose wire leads nowhere ---- */
 
 static struct netif void_netif;
@@ -1050,6 +1081,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(udp_queue_is_bounded_and_drops_are_counted, lwip_test_setup,
                                         lwip_test_teardown),
         cmocka_unit_test_setup_teardown(bind_after_refused_then_unroutable_attempts, lwip_test_setup,
+                                        lwip_test_teardown),
+        cmocka_unit_test_setup_teardown(chosen_port_taken_after_a_failed_attempt, lwip_test_setup,
                                         lwip_test_teardown),
         cmocka_unit_test_setup_teardown(unanswered_connect_times_out_on_the_simulated_clock,
                                         void_setup, lwip_test_teardown),
