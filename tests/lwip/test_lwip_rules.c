@@ -643,7 +643,7 @@ static void bind_after_refused_then_unroutable_attempts(void **state)
     sp_addr unroutable;
     sp_addr name;
     LT_EXPECT(sp_addr_parse("127.0.0.1:0", &any_port), 0);
-    LT_EXPECT(sp_addr_parse("127.0.0.1:9", &refused), 0); /* nothing listens there */
+    LT_EXPECT(sp_addr_parse("127.0.0.1:9", &refused), 0);     /* nothing listens there */
     LT_EXPECT(sp_addr_parse("10.98.0.1:80", &unroutable), 0); /* this lwIP has no route */
     int sock = sp_socket(SP_AF_INET, SP_SOCK_STREAM, 0);
     LT_EXPECT(sp_bind(sock, &any_port), 0);
@@ -1080,8 +1080,8 @@ int main(void)
                                         lwip_test_setup, lwip_test_teardown),
         cmocka_unit_test_setup_teardown(udp_queue_is_bounded_and_drops_are_counted, lwip_test_setup,
                                         lwip_test_teardown),
-        cmocka_unit_test_setup_teardown(bind_after_refused_then_unroutable_attempts, lwip_test_setup,
-                                        lwip_test_teardown),
+        cmocka_unit_test_setup_teardown(bind_after_refused_then_unroutable_attempts,
+                                        lwip_test_setup, lwip_test_teardown),
         cmocka_unit_test_setup_teardown(chosen_port_taken_after_a_failed_attempt, lwip_test_setup,
                                         lwip_test_teardown),
         cmocka_unit_test_setup_teardown(unanswered_connect_times_out_on_the_simulated_clock,
