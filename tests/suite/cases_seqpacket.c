@@ -395,6 +395,49 @@ SP_CASE(seqpacket_rest_of_a_record_goes_out_with_recv_and_poll_for_reading)
     }
 }
 
+/*
+ * After sp_shutdown() for writing, every send is SP_EPIPE, as on a TCP stream
+ * and on Linux's own SOCK_SEQPACKET (send() after shutdown(SHUT_WR) is
+ * EPIPE): whatever its length, blocking or not, and after SP_SHUT_RDWR too.
+ * The peer still gets the record sent before, then the end of the stream,
+ * and its answer still arrives; poll says writable (a send fails at once).
+ */
+SP_CASE(seqpacket_send_after_shutdown_for_writing_is_epipe_as_on_a_stream)
+{
+    static const int hows[2] = {SP_SHUT_WR, SP_SHUT_RDWR};
+    int families[3];
+    int nfam = families_for(families);
+    for (int f = 0; f < nfam; f++) {
+        for (int h = 0; h < 2; h++) {
+            int how = hows[h];
+            int client;
+            int server;
+            char buf[8];
+            sp_t_pair(families[f], SP_SOCK_SEQPACKET, &client, &server);
+            SP_ASSERT_RC(sp_send(client, "last", 4, 0), 4);
+            SP_ASSERT_RC(sp_shutdown(client, how), 0);
+            SP_ASSERT_RC(sp_send(client, "x", 1, 0), SP_EPIPE);
+            SP_ASSERT_RC(sp_send(client, "x", 0, 0), SP_EPIPE);
+            SP_ASSERT_RC(sp_send(client, "x", 1, SP_MSG_DONTWAIT), SP_EPIPE);
+            SP_ASSERT_RC(sp_sendto(client, "x", 1, 0, NULL), SP_EPIPE);
+            SP_ASSERT_RC(sp_write(client, "x", 1), SP_EPIPE);
+            sp_pollfd pfd = {.sock = client, .events = SP_POLLOUT, .revents = 0};
+            SP_ASSERT_RC(sp_poll(&pfd, 1, 0), 1);
+            assert_true(pfd.revents & SP_POLLOUT);
+            SP_ASSERT_RC(sp_recv(server, buf, sizeof buf, 0), 4);
+            assert_memory_equal(buf, "last", 4);
+            SP_ASSERT_RC(sp_recv(server, buf, sizeof buf, 0), 0); /* the end: no "x" */
+            if (how == SP_SHUT_WR) {
+                SP_ASSERT_RC(sp_send(server, "answer", 6, 0), 6);
+                SP_ASSERT_RC(sp_recv(client, buf, sizeof buf, 0), 6);
+                assert_memory_equal(buf, "answer", 6);
+            }
+            SP_ASSERT_RC(sp_send(client, "x", 1, 0), SP_EPIPE);
+            sp_t_close_both(client, server);
+        }
+    }
+}
+
 int sp_suite_group_seqpacket(void)
 {
     static const struct CMUnitTest tests[] = {
@@ -410,6 +453,7 @@ int sp_suite_group_seqpacket(void)
         SP_TEST(seqpacket_refused_nonblocking_connect_reports_like_a_stream),
         SP_TEST(seqpacket_poll_before_connect_leaves_the_socket_usable),
         SP_TEST(seqpacket_rest_of_a_record_goes_out_with_recv_and_poll_for_reading),
+        SP_TEST(seqpacket_send_after_shutdown_for_writing_is_epipe_as_on_a_stream),
     };
     return cmocka_run_group_tests_name(sp_suite_group_name("seqpacket"), tests, NULL, NULL);
 }

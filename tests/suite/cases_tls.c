@@ -460,7 +460,48 @@ SP_CASE(tls_shutdown_sends_close_notify_and_keeps_reading)
     char buf[5];
     recv_exact_nb(client, buf, sizeof buf);
     assert_memory_equal(buf, "after", 5);
+    SP_ASSERT_RC(sp_send(client, &byte, 1, 0), SP_EPIPE);
     close_link(link, client, server);
+}
+
+/*
+ * Every send after sp_shutdown() for writing is SP_EPIPE, as on the TCP
+ * stream under it (Linux: send() after shutdown(SHUT_WR) is EPIPE): of any
+ * length, with SP_MSG_DONTWAIT, after SP_SHUT_RDWR, and before the handshake
+ * ended too (no close_notify then: the peer's handshake meets the end of the
+ * stream). Poll says writable: a send would not wait, it fails.
+ */
+SP_CASE(tls_send_after_shutdown_for_writing_is_epipe_as_on_tcp)
+{
+    static const int hows[2] = {SP_SHUT_WR, SP_SHUT_RDWR};
+    for (int round = 0; round < 4; round++) {
+        int client;
+        int server;
+        bool handshake = round < 2;
+        struct tls_link link = verified_link(&client, &server, handshake);
+        SP_ASSERT_RC(sp_shutdown(client, hows[round % 2]), 0);
+        SP_ASSERT_RC(sp_send(client, "x", 1, 0), SP_EPIPE);
+        SP_ASSERT_RC(sp_send(client, "x", 0, 0), SP_EPIPE);
+        SP_ASSERT_RC(sp_send(client, "x", 1, SP_MSG_DONTWAIT), SP_EPIPE);
+        SP_ASSERT_RC(sp_write(client, sp_t_large, sizeof sp_t_large), SP_EPIPE);
+        sp_pollfd pfd = {.sock = client, .events = SP_POLLOUT, .revents = 0};
+        SP_ASSERT_RC(sp_poll(&pfd, 1, 0), 1);
+        assert_true(pfd.revents & SP_POLLOUT);
+        if (handshake) {
+            expect_clean_eof(server);
+        } else {
+            short wait_for = 0;
+            int rc = SP_EAGAIN;
+            for (int i = 0; i < TLS_STEPS_MAX && rc == SP_EAGAIN; i++) {
+                rc = sp_tls_handshake(server, &wait_for);
+                if (rc == SP_EAGAIN)
+                    sp_t_wait(server, wait_for, SP_T_SAFETY_MS);
+            }
+            assert_true(rc < 0 && rc != SP_EAGAIN); /* the client's hello never came */
+        }
+        SP_ASSERT_RC(sp_send(client, "x", 1, 0), SP_EPIPE);
+        close_link(link, client, server);
+    }
 }
 
 /* A handshake between contexts @p cc and @p sc whose client end must give
@@ -785,6 +826,7 @@ int sp_suite_group_tls(void)
         TLS_TEST(tls_implicit_handshake_in_first_send_and_recv),
         TLS_TEST(tls_poll_readable_while_plaintext_is_buffered),
         TLS_TEST(tls_shutdown_sends_close_notify_and_keeps_reading),
+        TLS_TEST(tls_send_after_shutdown_for_writing_is_epipe_as_on_tcp),
         TLS_TEST(tls_error_wrong_ca_is_untrusted),
         TLS_TEST(tls_error_expired_certificate_is_untrusted),
         TLS_TEST(tls_error_wrong_hostname),
