@@ -60,6 +60,9 @@ static inline void fuzz_lwip_expect_nothing_left(void)
             break;
         }
     }
+    if (stats.tcp_pcbs_used != 0) {
+        lwip_lists_describe(stderr);
+    }
     FUZZ_CHECK(stats.tcp_pcbs_used == 0 && stats.udp_pcbs_used == 0 && stats.raw_pcbs_used == 0,
                "pcbs left after closing everything: tcp %u udp %u raw %u", stats.tcp_pcbs_used,
                stats.udp_pcbs_used, stats.raw_pcbs_used);

@@ -347,13 +347,18 @@ int sp_lwip_tcp_close(struct sp_lwip_sock *sock)
             let_go(conn, true);
         }
     }
-    /* Unread data stays unacknowledged to the application: lwIP's tcp_close()
-     * then resets the connection, as a POSIX close() with unread data does. */
-    if (sock->u.tcp.rx != NULL) {
+    /* A close with unread data resets the connection, as Linux's does in every
+     * state. lwIP's tcp_close() would reset only ESTABLISHED and CLOSE_WAIT;
+     * after a shutdown for writing (FIN_WAIT_1, CLOSING...) it would keep a
+     * pcb whose window the dropped data holds shut: two such ends, both
+     * closed, kept probing each other for ever (found by fuzz_api_lwip). */
+    bool unread = sock->u.tcp.rx != NULL;
+    if (unread) {
         pbuf_free(sock->u.tcp.rx);
         sock->u.tcp.rx = NULL;
     }
-    let_go(sock, sock->linger == 0 && !listening); /* a listen pcb is only closed */
+    /* A listen pcb is only closed. */
+    let_go(sock, (sock->linger == 0 || unread) && !listening);
     return 0;
 }
 

@@ -733,6 +733,14 @@ SP_CASE(stream_linger_zero_close_resets_peer)
     SP_ASSERT_RC(sp_close(server), 0);
 }
 
+/* A pair whose server has ten bytes from the client coming, not read yet. */
+static void pair_with_data_for_the_server(int *client, int *server)
+{
+    sp_t_pair(SP_AF_INET, SP_SOCK_STREAM, client, server);
+    sp_t_setopt(*client, SP_OPT_RCVTIMEO, SP_T_SAFETY_MS);
+    SP_ASSERT_RC(sp_send(*client, "0123456789", 10, 0), 10);
+}
+
 /* Closing with data unread resets the connection (as Linux), also when a
  * read took part of a segment and a peek looked at more. */
 SP_CASE(stream_close_with_unread_data_resets_peer)
@@ -740,15 +748,32 @@ SP_CASE(stream_close_with_unread_data_resets_peer)
     int client;
     int server;
     char buf[8];
-    sp_t_pair(SP_AF_INET, SP_SOCK_STREAM, &client, &server);
-    sp_t_setopt(client, SP_OPT_RCVTIMEO, SP_T_SAFETY_MS);
-    SP_ASSERT_RC(sp_send(client, "0123456789", 10, 0), 10);
+    pair_with_data_for_the_server(&client, &server);
     sp_t_recv_exact(server, buf, 3);
     assert_memory_equal(buf, "012", 3);
     SP_ASSERT_RC(sp_recv(server, buf, 2, SP_MSG_PEEK), 2);
     assert_memory_equal(buf, "34", 2);
     SP_ASSERT_RC(sp_close(server), 0);
     SP_ASSERT_RC(sp_recv(client, buf, sizeof buf, 0), SP_ECONNRESET);
+    SP_ASSERT_RC(sp_close(client), 0);
+}
+
+/* Also after a shutdown for writing: Linux resets in every state. The peer,
+ * which has seen the end of the stream, is in CLOSE_WAIT, where Linux
+ * reports the reset as SP_EPIPE (tcp_reset()), and reading still ends. */
+SP_CASE(stream_close_with_unread_data_after_shutdown_resets_peer)
+{
+    int client;
+    int server;
+    char buf[8];
+    pair_with_data_for_the_server(&client, &server);
+    assert_true(sp_t_wait(server, SP_POLLIN, SP_T_SAFETY_MS) & SP_POLLIN);
+    SP_ASSERT_RC(sp_shutdown(server, SP_SHUT_WR), 0);
+    SP_ASSERT_RC(sp_recv(client, buf, sizeof buf, 0), 0);
+    SP_ASSERT_RC(sp_close(server), 0);
+    assert_true(sp_t_wait(client, 0, SP_T_SAFETY_MS) & SP_POLLERR);
+    SP_ASSERT_RC(sp_send(client, "x", 1, 0), SP_EPIPE);
+    SP_ASSERT_RC(sp_recv(client, buf, sizeof buf, 0), 0);
     SP_ASSERT_RC(sp_close(client), 0);
 }
 
@@ -932,6 +957,7 @@ int sp_suite_group_stream(void)
         SP_TEST(stream_peer_close_is_end_of_stream),
         SP_TEST(stream_linger_zero_close_resets_peer),
         SP_TEST(stream_close_with_unread_data_resets_peer),
+        SP_TEST(stream_close_with_unread_data_after_shutdown_resets_peer),
         SP_TEST(stream_reset_is_reported_once_to_a_sender),
         SP_TEST(stream_recvfrom_names_the_peer_after_its_reset),
         SP_TEST(stream_both_windows_closed_then_both_shut_down),
