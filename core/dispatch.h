@@ -64,6 +64,12 @@ static inline int spc_port_take_error(sp_stack *stack, sp_port_sock sock)
     return (int)SPC_DISPATCH(stack, take_error, 0, sock);
 }
 
+static inline void spc_port_end_attempt(sp_stack *stack, sp_port_sock sock)
+{
+    if (stack->ops->end_attempt != NULL)
+        stack->ops->end_attempt(stack->state, sock);
+}
+
 static inline int spc_port_shutdown(sp_stack *stack, sp_port_sock sock, int how)
 {
     return (int)SPC_DISPATCH(stack, shutdown, SP_EOPNOTSUPP, sock, how);

@@ -228,6 +228,20 @@ static int spc_poll_turn(struct spc_poll_call *c, int left_ms, size_t filled_to)
     return ready + c->invalid;
 }
 
+/* A call with no socket to watch: as poll(2), it waits out @p timeout_ms
+ * (or for ever), running a stack meanwhile: the default one, or, where the
+ * default port failed to start, that of any open socket. With no stack at all
+ * there is no clock to wait by (sockport.h says so). */
+SPC_POLL_COLD static void spc_poll_sleep(int timeout_ms)
+{
+    sp_stack *stack = sp_default_stack();
+    for (int i = 0; stack == NULL && i < SP_MAX_SOCKETS; i++)
+        if (spc_table[i].in_use)
+            stack = spc_table[i].stack;
+    if (stack != NULL)
+        spc_port_poll(stack, NULL, 0, timeout_ms);
+}
+
 int sp_poll(sp_pollfd *fds, size_t nfds, int timeout_ms)
 {
     if ((fds == NULL && nfds > 0) || nfds > SPC_POLL_MAX || timeout_ms < -1)
@@ -245,9 +259,8 @@ int sp_poll(sp_pollfd *fds, size_t nfds, int timeout_ms)
     c.stacks[0] = NULL;
     size_t filled_to = spc_poll_fill(&c, 0, 0);
     if (c.nstacks == 0) {
-        sp_stack *stack = sp_default_stack();
-        if (c.invalid == 0 && stack != NULL)
-            spc_port_poll(stack, NULL, 0, timeout_ms);
+        if (c.invalid == 0)
+            spc_poll_sleep(timeout_ms);
         return c.invalid;
     }
 

@@ -282,6 +282,7 @@ static int spc_restart_after_failure(struct spc_socket *s)
 {
     int rc = spc_take_failure(s);
     s->state = SPC_IDLE;
+    spc_port_end_attempt(s->stack, s->native);
     spc_fast_update(s);
     return rc < 0 ? rc : SP_ECONNABORTED;
 }

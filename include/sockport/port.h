@@ -185,6 +185,19 @@ struct sp_port_ops {
     int (*take_error)(void *state, sp_port_sock sock);
 
     /**
+     * End a stream's connect attempt that failed, now that sp_connect() has
+     * reported the failure: the socket is new again. Linux's connect()
+     * disconnects the socket then (a later SO_ERROR alone does not): the
+     * address reverts to the one the user bound, or the wildcard, while the
+     * port stays named although only a port the user chose is still held;
+     * bind, listen and connect work anew. Core has taken the attempt's error
+     * (take_error()) before.
+     * NULL: nothing to do (the port makes the socket new at its next bind,
+     * listen or connect, and names its address as after the failure).
+     */
+    void (*end_attempt)(void *state, sp_port_sock sock);
+
+    /**
      * Send. @p to is NULL for a connected socket. A stream takes what fits now;
      * a message socket takes all of @p buf or nothing. Core checked: a stream is
      * connected and not shut for writing by sp_shutdown(); a message socket

@@ -808,8 +808,12 @@ typedef struct sp_pollfd {
  * short turn (2 ms) on the last ones, so a socket elsewhere is seen at the
  * next turn. A poller (sp_poller_open()) waits on any number of sockets at
  * once.
- * @param[in,out] fds  may be NULL only if @p nfds is 0 (then this just waits,
- *                     running the default stack).
+ * With no socket to watch (@p nfds 0, or every entry negative) it waits out
+ * @p timeout_ms as poll(2) does (SP_FOREVER: for ever) and returns 0, running
+ * the default stack meanwhile (where its port failed to start, the stack of
+ * any open socket; with no stack at all there is no clock to wait by, and it
+ * returns 0 at once).
+ * @param[in,out] fds  may be NULL only if @p nfds is 0.
  * @return the number of entries with revents != 0 (0 on timeout);
  *         SP_EINVAL NULL @p fds with @p nfds > 0, @p nfds over SP_MAX_SOCKETS * 4,
  *         @p timeout_ms < -1, or sockets of more than 8 stacks in one call;

@@ -217,6 +217,13 @@ static int sp_faulty_take_error(void *state, sp_port_sock sock)
     return SP_FAULTY_INNER(f)->take_error(f->inner->state, f->inner_sock[sock]);
 }
 
+static void sp_faulty_end_attempt(void *state, sp_port_sock sock)
+{
+    struct sp_faulty *f = sp_faulty_of(state);
+    if (SP_FAULTY_INNER(f)->end_attempt != NULL)
+        SP_FAULTY_INNER(f)->end_attempt(f->inner->state, f->inner_sock[sock]);
+}
+
 static ptrdiff_t sp_faulty_recv(void *state, sp_port_sock sock, void *buf, size_t len, int flags,
                                 sp_addr *from)
 {
@@ -340,6 +347,7 @@ static const struct sp_port_ops sp_faulty_ops = {
     .accept = sp_faulty_accept,
     .connect = sp_faulty_connect,
     .take_error = sp_faulty_take_error,
+    .end_attempt = sp_faulty_end_attempt,
     .send = sp_faulty_send,
     .recv = sp_faulty_recv,
     .shutdown = sp_faulty_shutdown,

@@ -297,6 +297,20 @@ static int lwip_take_error(void *state, sp_port_sock ref)
     return sp_lwip_take_error(sock);
 }
 
+/* Core ends only a TCP socket's attempt, whose pcb lwIP freed with the
+ * failure: Linux's connect() that reports it resets an address the user did
+ * not bind to the wildcard, and the port stays named (lwip_tcp.c keeps both
+ * in u.tcp.local from the attempt on). */
+static void lwip_end_attempt(void *state, sp_port_sock ref)
+{
+    (void)state;
+    struct sp_lwip_sock *sock = lwip_use(ref);
+    if (sock != NULL && !sock->user_bound) {
+        sock->u.tcp.local.netif = 0;
+        sock->u.tcp.local.slot = sock->family == SP_AF_INET ? IPADDR_TYPE_V4 : IPADDR_TYPE_ANY;
+    }
+}
+
 static ptrdiff_t lwip_send(void *state, sp_port_sock ref, const void *buf, size_t len, int flags,
                            const sp_addr *to)
 {
@@ -561,9 +575,9 @@ static int lwip_get_native_option(void *state, sp_port_sock ref, int level, int 
 #define SP_LWIP_COMMON_OPS                                                                         \
     .name = "lwip", .now_ms = sp_lwip_op_now_ms, .open = lwip_open, .close = lwip_close,           \
     .bind = lwip_bind, .listen = lwip_listen, .accept = lwip_accept, .connect = lwip_connect,      \
-    .take_error = lwip_take_error, .send = lwip_send, .recv = lwip_recv,                           \
-    .shutdown = lwip_shutdown, .local_addr = lwip_local_addr, .peer_addr = lwip_peer_addr,         \
-    .set_option = lwip_set_option, .get_option = lwip_get_option,                                  \
+    .take_error = lwip_take_error, .end_attempt = lwip_end_attempt, .send = lwip_send,             \
+    .recv = lwip_recv, .shutdown = lwip_shutdown, .local_addr = lwip_local_addr,                   \
+    .peer_addr = lwip_peer_addr, .set_option = lwip_set_option, .get_option = lwip_get_option,     \
     .set_native_option = lwip_set_native_option, .get_native_option = lwip_get_native_option,      \
     .poll = sp_lwip_op_poll, .resolve = sp_lwip_op_resolve, .entropy = sp_lwip_op_entropy,         \
     .connection_peer = lwip_connection_peer, SP_LWIP_DIRECT_OPS_INIT

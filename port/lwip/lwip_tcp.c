@@ -412,9 +412,10 @@ int sp_lwip_tcp_bind(struct sp_lwip_sock *sock, const ip_addr_t *ip, uint16_t po
      * option set is applied to it at once. */
     err_t err = tcp_bind(sock->pcb.tcp, ip, port);
     if (err == ERR_OK) {
-        /* The port as the user gave it: after a failed attempt, Linux keeps a
-         * chosen port but picks another for a socket bound to port 0. */
+        /* After a failed attempt, Linux keeps a chosen port but picks
+         * another for a socket bound to port 0. */
         sock->user_bound = sp_lwip_local_from_ip(ip, port, &sock->u.tcp.local);
+        sock->port_chosen = port != 0;
     }
     return sp_lwip_error(err);
 }
@@ -506,10 +507,20 @@ int sp_lwip_tcp_connect(struct sp_lwip_sock *sock, const ip_addr_t *ip, uint16_t
     }
     /* A pcb always: new sockets get one, and only a failed attempt (GONE,
      * reopened above) loses it. (If not, lwIP says ERR_ARG: SP_EINVAL.) */
-    err_t err = tcp_connect(sock->pcb.tcp, ip, port, on_connected);
+    struct tcp_pcb *pcb = sock->pcb.tcp;
+    err_t err = tcp_connect(pcb, ip, port, on_connected);
     if (err != ERR_OK) {
         /* tcp_connect() says ERR_VAL for an address its pcb's IP version cannot reach. */
         return sp_lwip_route_error(err);
+    }
+    /* Where the attempt is made from, named after it failed (lwIP frees the
+     * pcb first) as Linux names it: the address the user bound, else the
+     * one the route chose (the wildcard once sp_connect() reported the
+     * failure: lwip_end_attempt() in lwip_sock.c), with the attempt's port. */
+    if (sock->user_bound) {
+        sock->u.tcp.local.port = pcb->local_port;
+    } else {
+        remember_local(sock, pcb);
     }
     sock->state = SP_LWIP_CONNECTING;
     return SP_EINPROGRESS;
@@ -535,7 +546,7 @@ static int reopen(struct sp_lwip_sock *sock)
         ip_addr_t ip;
         uint16_t port;
         bool known = sp_lwip_local_to_ip(&sock->u.tcp.local, &ip, &port);
-        if (known && port == 0) {
+        if (known && !sock->port_chosen) {
             /* Linux keeps the address but gives the port back: the socket is
              * unbound until it connects or listens (where lwIP picks a port),
              * and free to bind if this attempt fails at once. A tcp_bind()

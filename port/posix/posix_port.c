@@ -248,20 +248,7 @@ static int posix_listen(void *state, sp_port_sock sock, int backlog)
 {
     (void)state;
     /* An unbound socket: the kernel binds it to an ephemeral port itself. */
-    int fd = from_port_sock(sock)->fd;
-    if (listen(fd, backlog) == 0)
-        return 0;
-    /* Core listens only on a new socket: EINVAL means a failed attempt whose
-     * error SO_ERROR took, which Linux leaves connecting until a connect()
-     * ends it (core has reported it already). An AF_UNSPEC connect() ends it
-     * as that one would, without starting another. */
-    if (errno == EINVAL) {
-        struct sockaddr unspec = {.sa_family = AF_UNSPEC};
-        if (connect(fd, &unspec, sizeof unspec) == 0 && listen(fd, backlog) == 0)
-            return 0;
-        errno = EINVAL;
-    }
-    return fail(SP_POSIX_CALL_ANY);
+    return listen(from_port_sock(sock)->fd, backlog) == 0 ? 0 : fail(SP_POSIX_CALL_ANY);
 }
 
 static int posix_accept(void *state, sp_port_sock sock, sp_port_sock *out, sp_addr *peer)
@@ -290,14 +277,19 @@ static int posix_accept(void *state, sp_port_sock sock, sp_port_sock *out, sp_ad
 static int posix_connect(void *state, sp_port_sock sock, const sp_addr *addr)
 {
     (void)state;
-    int rc = with_address(sock, addr, SP_POSIX_CALL_CONNECT);
-    /* After a failed attempt whose error SO_ERROR took, Linux answers the next
-     * connect() with ECONNABORTED and makes the socket new. Core has reported
-     * that attempt already (port.h: a connect after one that failed starts a
-     * new attempt), so this call is the new one. */
-    if (rc == SP_ECONNABORTED)
-        rc = with_address(sock, addr, SP_POSIX_CALL_CONNECT);
-    return rc;
+    return with_address(sock, addr, SP_POSIX_CALL_CONNECT);
+}
+
+/* The kernel's socket is still connecting (its attempt ended, SO_ERROR took
+ * the error), as after a non-blocking connect() that failed: a connect()
+ * with AF_UNSPEC disconnects it as Linux's own next connect() would, without
+ * starting an attempt. Nothing to report if it fails: the kernel's next
+ * connect() would then end the attempt (ECONNABORTED). */
+static void posix_end_attempt(void *state, sp_port_sock sock)
+{
+    (void)state;
+    struct sockaddr unspec = {.sa_family = AF_UNSPEC};
+    (void)connect(from_port_sock(sock)->fd, &unspec, sizeof unspec);
 }
 
 static int posix_take_error(void *state, sp_port_sock sock)
@@ -794,6 +786,7 @@ static const struct sp_port_ops posix_ops = {
     .accept = posix_accept,
     .connect = posix_connect,
     .take_error = posix_take_error,
+    .end_attempt = posix_end_attempt,
     .send = posix_send,
     .recv = posix_recv,
     .shutdown = posix_shutdown,

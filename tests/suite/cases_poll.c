@@ -18,6 +18,25 @@ SP_CASE(poll_checks_arguments)
     SP_ASSERT_RC(sp_poll(many, SP_MAX_SOCKETS * 4, 0), 0); /* all ignored */
 }
 
+/*
+ * With no socket to watch, sp_poll() waits out its timeout and returns 0, as
+ * poll(2) does when every descriptor is negative (and with none at all):
+ * time passes on the stack's clock. Only a lower bound: a loaded machine
+ * may take longer.
+ */
+SP_CASE(poll_with_nothing_to_watch_waits_out_its_timeout)
+{
+    sp_pollfd ignored[2] = {{-1, SP_POLLIN, 0x7f}, {-5, SP_POLLOUT, 0x7f}};
+    int64_t before = sp_stack_now_ms(stack);
+    SP_ASSERT_RC(sp_poll(ignored, 2, 50), 0);
+    int64_t after = sp_stack_now_ms(stack);
+    assert_true(after - before >= 50);
+    assert_int_equal(ignored[0].revents, 0);
+    assert_int_equal(ignored[1].revents, 0);
+    SP_ASSERT_RC(sp_poll(NULL, 0, 50), 0);
+    assert_true(sp_stack_now_ms(stack) - after >= 50);
+}
+
 SP_CASE(poll_times_out_with_nothing_ready)
 {
     sp_addr addr;
@@ -312,6 +331,7 @@ int sp_suite_group_poll(void)
 {
     static const struct CMUnitTest tests[] = {
         SP_TEST(poll_checks_arguments),
+        SP_TEST(poll_with_nothing_to_watch_waits_out_its_timeout),
         SP_TEST(poll_times_out_with_nothing_ready),
         SP_TEST(poll_ignores_negative_and_flags_closed_handles),
         SP_TEST(poll_stream_read_and_write_readiness),

@@ -11,15 +11,20 @@
  * that loopback has not yet moved the data on, in particular under load). */
 #define FULL_PIPE_MS 300
 
-/* An address of a loopback port that nobody listens on: bind, learn, close. */
-static void unused_port(sp_addr *out)
+/* An address of a loopback port of @p family that nobody listens on: bind, learn, close. */
+static void unused_port_of(int family, sp_addr *out)
 {
     sp_addr any;
-    int sock = sp_t_socket(SP_AF_INET, SP_SOCK_STREAM);
-    sp_t_loopback(&any, SP_AF_INET);
+    int sock = sp_t_socket(family, SP_SOCK_STREAM);
+    sp_t_loopback(&any, family);
     SP_ASSERT_RC(sp_bind(sock, &any), 0);
     SP_ASSERT_RC(sp_getsockname(sock, out), 0);
     SP_ASSERT_RC(sp_close(sock), 0);
+}
+
+static void unused_port(sp_addr *out)
+{
+    unused_port_of(SP_AF_INET, out);
 }
 
 SP_CASE(stream_blocking_connect_accept_and_addresses)
@@ -189,7 +194,7 @@ SP_CASE(stream_connect_refused_blocking)
  * one byte: the listener really listens. */
 static void listener_accepts_one(int listener, const sp_addr *name)
 {
-    int client = sp_t_socket(SP_AF_INET, SP_SOCK_STREAM);
+    int client = sp_t_socket(name->family, SP_SOCK_STREAM);
     SP_ASSERT_RC(sp_connect(client, name), 0);
     int server = (int)SP_ASSERT_OK(sp_accept(listener, NULL));
     uint8_t byte = 0x5a;
@@ -198,6 +203,38 @@ static void listener_accepts_one(int listener, const sp_addr *name)
     sp_t_recv_exact(server, &byte, 1);
     assert_int_equal(byte, 0x5a);
     sp_t_close_both(server, client);
+}
+
+/* @p sock's own address: @p host (its port ignored) with port @p port. */
+static void assert_sockname(int sock, const sp_addr *host, uint16_t port)
+{
+    sp_addr name;
+    sp_addr expected = *host;
+    expected.port = port;
+    SP_ASSERT_RC(sp_getsockname(sock, &name), 0);
+    if (!sp_addr_equal(&name, &expected)) {
+        char got[SP_ADDR_STRLEN];
+        char want[SP_ADDR_STRLEN];
+        sp_addr_format(&name, got, sizeof got);
+        sp_addr_format(&expected, want, sizeof want);
+        fail_msg("sp_getsockname gave %s, not %s", got, want);
+    }
+}
+
+/* After the refusal: a new bind to the loopback's port 0 succeeds (a port
+ * of the stack's choice) and the socket listens there. */
+static void binds_and_listens_again(int sock, int family)
+{
+    sp_addr local;
+    sp_addr name;
+    sp_t_loopback(&local, family);
+    SP_ASSERT_RC(sp_bind(sock, &local), 0);
+    SP_ASSERT_RC(sp_getsockname(sock, &name), 0);
+    assert_int_not_equal(name.port, 0);
+    assert_sockname(sock, &local, name.port);
+    SP_ASSERT_RC(sp_listen(sock, 1), 0);
+    assert_sockname(sock, &local, name.port);
+    listener_accepts_one(sock, &name);
 }
 
 /*
@@ -213,17 +250,9 @@ SP_CASE(stream_socket_is_new_again_after_a_reported_connect_failure)
     int reused = sp_t_socket(SP_AF_INET, SP_SOCK_STREAM);
     sp_t_setopt(reused, SP_OPT_SNDTIMEO, SP_T_SAFETY_MS);
     SP_ASSERT_RC(sp_connect(reused, &refused), SP_ECONNREFUSED);
-    sp_addr local;
+    binds_and_listens_again(reused, SP_AF_INET);
     sp_addr name;
-    sp_t_loopback(&local, SP_AF_INET);
-    SP_ASSERT_RC(sp_bind(reused, &local), 0);
     SP_ASSERT_RC(sp_getsockname(reused, &name), 0);
-    assert_int_not_equal(name.port, 0);
-    sp_addr expected = local;
-    expected.port = name.port;
-    assert_true(sp_addr_equal(&name, &expected));
-    SP_ASSERT_RC(sp_listen(reused, 1), 0);
-    listener_accepts_one(reused, &name);
 
     /* A second attempt on another failed socket, to the listener above. */
     int again = sp_t_socket(SP_AF_INET, SP_SOCK_STREAM);
@@ -233,23 +262,92 @@ SP_CASE(stream_socket_is_new_again_after_a_reported_connect_failure)
     int server = (int)SP_ASSERT_OK(sp_accept(reused, NULL));
     sp_t_close_both(server, again);
     SP_ASSERT_RC(sp_close(reused), 0);
+    /* A port the user chose stays bound: stream_address_and_bind_after_a_refused_connect. */
+}
 
-    /* Bound by the user to a port of its own: the failure keeps it. */
-    sp_addr chosen;
-    do {
-        unused_port(&chosen);
-    } while (chosen.port == refused.port);
-    int kept = sp_t_socket(SP_AF_INET, SP_SOCK_STREAM);
-    sp_t_setopt(kept, SP_OPT_SNDTIMEO, SP_T_SAFETY_MS);
-    SP_ASSERT_RC(sp_bind(kept, &chosen), 0);
-    SP_ASSERT_RC(sp_connect(kept, &refused), SP_ECONNREFUSED);
-    SP_ASSERT_RC(sp_getsockname(kept, &name), 0);
-    assert_true(sp_addr_equal(&name, &chosen));
-    SP_ASSERT_RC(sp_bind(kept, &local), SP_EINVAL);
-    SP_ASSERT_RC(sp_listen(kept, 1), 0);
-    SP_ASSERT_RC(sp_getsockname(kept, &name), 0);
-    assert_true(sp_addr_equal(&name, &chosen));
-    SP_ASSERT_RC(sp_close(kept), 0);
+/*
+ * The socket's own address after a refused connect, as Linux gives it
+ * (checked with plain BSD sockets on 127.0.0.1 and ::1): the address the
+ * user bound, or the wildcard, with the port the socket last had, although
+ * it no longer holds that port unless the user chose it. So:
+ * - bound to the loopback's port 0: the loopback and the port bind() picked;
+ *   binding again succeeds (to another port), and it listens there;
+ * - bound to a chosen port P: still P; binding again is SP_EINVAL, and it
+ *   listens on P;
+ * - never bound: the wildcard, with the port the attempt took; it binds.
+ */
+SP_CASE(stream_address_and_bind_after_a_refused_connect)
+{
+    int families[2] = {SP_AF_INET, SP_AF_INET6};
+    int nfam = (sp_t_caps() & SP_CAP_IPV6) ? 2 : 1;
+    for (int f = 0; f < nfam; f++) {
+        int family = families[f];
+        sp_addr refused;
+        sp_addr local;
+        sp_addr any;
+        sp_addr name;
+        unused_port_of(family, &refused);
+        sp_t_loopback(&local, family);
+        SP_ASSERT_RC(sp_addr_any(&any, family, 0), 0);
+
+        /* Bound to port 0: the port bind() picked is named, and given back. */
+        int picked = sp_t_socket(family, SP_SOCK_STREAM);
+        sp_t_setopt(picked, SP_OPT_SNDTIMEO, SP_T_SAFETY_MS);
+        SP_ASSERT_RC(sp_bind(picked, &local), 0);
+        uint16_t port = sp_t_port(picked);
+        assert_int_not_equal(port, 0);
+        SP_ASSERT_RC(sp_connect(picked, &refused), SP_ECONNREFUSED);
+        assert_sockname(picked, &local, port);
+        binds_and_listens_again(picked, family);
+        SP_ASSERT_RC(sp_close(picked), 0);
+
+        /* Bound to a chosen port: kept. */
+        sp_addr chosen;
+        do {
+            unused_port_of(family, &chosen);
+        } while (chosen.port == refused.port);
+        int kept = sp_t_socket(family, SP_SOCK_STREAM);
+        sp_t_setopt(kept, SP_OPT_SNDTIMEO, SP_T_SAFETY_MS);
+        SP_ASSERT_RC(sp_bind(kept, &chosen), 0);
+        SP_ASSERT_RC(sp_connect(kept, &refused), SP_ECONNREFUSED);
+        assert_sockname(kept, &chosen, chosen.port);
+        SP_ASSERT_RC(sp_bind(kept, &local), SP_EINVAL);
+        assert_sockname(kept, &chosen, chosen.port);
+        SP_ASSERT_RC(sp_listen(kept, 1), 0);
+        assert_sockname(kept, &chosen, chosen.port);
+        listener_accepts_one(kept, &chosen);
+        SP_ASSERT_RC(sp_close(kept), 0);
+
+        /* Never bound, blocking: the wildcard, with the attempt's port. */
+        int fresh = sp_t_socket(family, SP_SOCK_STREAM);
+        sp_t_setopt(fresh, SP_OPT_SNDTIMEO, SP_T_SAFETY_MS);
+        assert_sockname(fresh, &any, 0);
+        SP_ASSERT_RC(sp_connect(fresh, &refused), SP_ECONNREFUSED);
+        SP_ASSERT_RC(sp_getsockname(fresh, &name), 0);
+        assert_int_not_equal(name.port, 0);
+        assert_sockname(fresh, &any, name.port);
+        binds_and_listens_again(fresh, family);
+        SP_ASSERT_RC(sp_close(fresh), 0);
+
+        /* Never bound, non-blocking: the port named while the attempt ran
+         * stays named once sp_connect() reported the refusal. */
+        int later = sp_t_socket(family, SP_SOCK_STREAM);
+        sp_t_setopt(later, SP_OPT_NONBLOCK, 1);
+        int rc = sp_connect(later, &refused);
+        if (rc == SP_EINPROGRESS) {
+            SP_ASSERT_RC(sp_getsockname(later, &name), 0);
+            assert_int_not_equal(name.port, 0);
+            assert_sockname(later, &local, name.port);
+            assert_int_not_equal(sp_t_wait(later, SP_POLLOUT, SP_T_SAFETY_MS), 0);
+            assert_sockname(later, &local, name.port); /* ended, not reported yet */
+            SP_ASSERT_RC(sp_connect(later, &refused), SP_ECONNREFUSED);
+            assert_sockname(later, &any, name.port);
+        } else {
+            SP_ASSERT_RC(rc, SP_ECONNREFUSED); /* a stack may refuse at once */
+        }
+        binds_and_listens_again(later, family);
+        SP_ASSERT_RC(sp_close(later), 0);
+    }
 }
 
 /*
@@ -936,6 +1034,7 @@ int sp_suite_group_stream(void)
         SP_TEST(stream_connect_refused_blocking),
         SP_TEST(stream_connect_refused_nonblocking_reports_via_so_error),
         SP_TEST(stream_socket_is_new_again_after_a_reported_connect_failure),
+        SP_TEST(stream_address_and_bind_after_a_refused_connect),
         SP_TEST(stream_failure_taken_by_so_error_binds_then_listens_after_connect),
         SP_TEST(stream_connect_timeout_and_ealready_on_full_backlog),
         SP_TEST(stream_accept_timeout_and_would_block),
