@@ -510,8 +510,10 @@ int sp_lwip_tcp_connect(struct sp_lwip_sock *sock, const ip_addr_t *ip, uint16_t
     struct tcp_pcb *pcb = sock->pcb.tcp;
     err_t err = tcp_connect(pcb, ip, port, on_connected);
     if (err != ERR_OK) {
-        /* tcp_connect() says ERR_VAL for an address its pcb's IP version cannot reach. */
-        return sp_lwip_route_error(err);
+        /* tcp_connect() says ERR_VAL for an address its pcb's IP version
+         * cannot reach, and ERR_USE when its port is connected to that peer
+         * already or no port is free: Linux's EADDRNOTAVAIL. */
+        return err == ERR_USE ? SP_EADDRNOTAVAIL : sp_lwip_route_error(err);
     }
     /* Where the attempt is made from, named after it failed (lwIP frees the
      * pcb first) as Linux names it: the address the user bound, else the

@@ -146,6 +146,32 @@ const struct cf_scenario cf_scenarios[] = {
      CF_IP, 0, 0, 0,
      {SOCK(0, STREAM), SET(0, SP_OPT_REUSEADDR, 1), BIND(0, CF_AD_LOOP), SOCK(1, STREAM),
       SET(1, SP_OPT_REUSEADDR, 1), BIND(1, CF_AD_NAME(0)), LISTEN(0, 1), LISTEN(1, 1)}},
+#define LISTEN_REFUSED                                                                             \
+    SOCK(0, STREAM), SET(0, SP_OPT_REUSEADDR, 1), BIND(0, CF_AD_LOOP), SOCK(1, STREAM),            \
+        SET(1, SP_OPT_REUSEADDR, 1), BIND(1, CF_AD_NAME(0)), LISTEN(0, 1), LISTEN(1, 1)
+    {"listen_in_use_then_bind", "a listen refused (SP_EADDRINUSE), then binding again", CF_IP, 0, 0, 0,
+     {LISTEN_REFUSED, BIND(1, CF_AD_LOOP)}},
+    {"listen_in_use_then_sockname", "a listen refused (SP_EADDRINUSE): the address", CF_IP, 0, 0, 0,
+     {LISTEN_REFUSED, SOCKNAME(1)}},
+    {"listen_in_use_then_again", "a listen refused (SP_EADDRINUSE), then again once the listener closed",
+     CF_IP, 0, 0, 0, {LISTEN_REFUSED, CLOSE(0), LISTEN(1, 1), SOCKNAME(1)}},
+    {"bind_in_use_then_sockname", "a bind refused (SP_EADDRINUSE): the address, then binding elsewhere",
+     CF_IP, 0, 0, 0,
+     {SOCK(0, STREAM), BIND(0, CF_AD_LOOP), LISTEN(0, 1), SOCK(1, STREAM), BIND(1, CF_AD_NAME(0)),
+      SOCKNAME(1), BIND(1, CF_AD_LOOP)}},
+    {"bind_in_use_then_connect", "a bind refused (SP_EADDRINUSE), then connecting", CF_IP, 0, 0, 0,
+     {SOCK(0, STREAM), BIND(0, CF_AD_LOOP), LISTEN(0, 1), SOCK(1, STREAM), BIND(1, CF_AD_NAME(0)),
+      CONNECT(1, CF_AD_NAME(0))}},
+#define TUPLE_TAKEN                                                                                \
+    SOCK(0, STREAM), BIND(0, CF_AD_LOOP), LISTEN(0, 4), SOCK(1, STREAM), SET(1, SP_OPT_REUSEADDR, 1), \
+        BIND(1, CF_AD_LOOP), SOCK(3, STREAM), SET(3, SP_OPT_REUSEADDR, 1), BIND(3, CF_AD_NAME(1)),   \
+        CONNECT(1, CF_AD_NAME(0)), CONNECT(3, CF_AD_NAME(0))
+    {"connect_tuple_taken", "SP_OPT_REUSEADDR on two sockets bound to one port, both connect to one listener",
+     CF_IP, 0, 0, 0, {TUPLE_TAKEN}},
+    {"connect_tuple_taken_then", "the connect refused at once for a taken port: the address, bind, connect again",
+     CF_IP, 0, 0, 0, {TUPLE_TAKEN, SOCKNAME(3), BIND(3, CF_AD_LOOP), CONNECT(3, CF_AD_NAME(0))}},
+    {"connect_tuple_taken_listen", "the connect refused at once for a taken port, then listening",
+     CF_IP, 0, 0, 0, {TUPLE_TAKEN, LISTEN(3, 1)}},
     {"bind_reuseaddr_dgram", "SP_OPT_REUSEADDR on two datagram sockets bound to one port", CF_IP, 0, 0, 0,
      {SOCK(0, DGRAM), SET(0, SP_OPT_REUSEADDR, 1), BIND(0, CF_AD_LOOP), SOCK(1, DGRAM),
       SET(1, SP_OPT_REUSEADDR, 1), BIND(1, CF_AD_NAME(0))}},

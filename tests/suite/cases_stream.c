@@ -669,6 +669,41 @@ SP_CASE(stream_address_in_use)
     sp_t_close_both(other, listener);
 }
 
+/*
+ * Two sockets bound to one port with SP_OPT_REUSEADDR, both connecting to one
+ * listener: the second has no address and port left to connect from
+ * (SP_EADDRNOTAVAIL at once, as Linux). It keeps the port it was bound to:
+ * binding again is SP_EINVAL, and it listens there.
+ */
+SP_CASE(stream_connect_from_a_port_already_connected_there_is_eaddrnotavail)
+{
+    int families[2] = {SP_AF_INET, SP_AF_INET6};
+    int nfam = (sp_t_caps() & SP_CAP_IPV6) ? 2 : 1;
+    for (int f = 0; f < nfam; f++) {
+        sp_addr server_addr;
+        sp_addr local;
+        sp_addr shared;
+        int listener = sp_t_listener(families[f], SP_SOCK_STREAM, 4, &server_addr);
+        sp_t_loopback(&local, families[f]);
+        int first = sp_t_socket(families[f], SP_SOCK_STREAM);
+        sp_t_setopt(first, SP_OPT_REUSEADDR, 1);
+        SP_ASSERT_RC(sp_bind(first, &local), 0);
+        SP_ASSERT_RC(sp_getsockname(first, &shared), 0);
+        int second = sp_t_socket(families[f], SP_SOCK_STREAM);
+        sp_t_setopt(second, SP_OPT_REUSEADDR, 1);
+        SP_ASSERT_RC(sp_bind(second, &shared), 0);
+        SP_ASSERT_RC(sp_t_connect_nb(first, &server_addr, SP_T_SAFETY_MS), 0);
+        SP_ASSERT_RC(sp_connect(second, &server_addr), SP_EADDRNOTAVAIL);
+        assert_sockname(second, &shared, shared.port);
+        SP_ASSERT_RC(sp_bind(second, &local), SP_EINVAL);
+        SP_ASSERT_RC(sp_listen(second, 1), 0);
+        assert_sockname(second, &shared, shared.port);
+        listener_accepts_one(second, &shared);
+        SP_ASSERT_RC(sp_close(second), 0);
+        sp_t_close_both(first, listener);
+    }
+}
+
 SP_CASE(stream_bind_to_a_foreign_address_is_eaddrnotavail)
 {
     sp_addr foreign;
@@ -1046,6 +1081,7 @@ int sp_suite_group_stream(void)
         SP_TEST(stream_recv_all_timeout_and_eof),
         SP_TEST(stream_send_all_deadline_counts_what_was_sent),
         SP_TEST(stream_address_in_use),
+        SP_TEST(stream_connect_from_a_port_already_connected_there_is_eaddrnotavail),
         SP_TEST(stream_bind_to_a_foreign_address_is_eaddrnotavail),
         SP_TEST(stream_not_connected),
         SP_TEST(stream_state_errors),
