@@ -542,7 +542,8 @@ static int reopen(struct sp_lwip_sock *sock)
         sp_lwip_node_free(sock->u.tcp.q.pending.peer_node);
         sock->u.tcp.q.pending.peer_node = SP_LWIP_NONE;
     }
-    sock->local_known = false;
+    /* local_known stays: until the socket binds, listens or connects again,
+     * Linux names the failed attempt's address and port (sp_lwip_tcp_addr). */
     sp_lwip_tcp_apply_options(sock);
     if (sock->user_bound) {
         ip_addr_t ip;
@@ -757,14 +758,17 @@ short sp_lwip_tcp_revents(struct sp_lwip_sock *sock)
 int sp_lwip_tcp_addr(struct sp_lwip_sock *sock, bool local, ip_addr_t *ip, uint16_t *port)
 {
     struct tcp_pcb *pcb = sock->pcb.tcp;
-    if (pcb == NULL) {
-        /* Without a connection's, the address the user bound it to (as
-         * Linux after a failed attempt). */
+    /* Without a pcb, or with the unbound one of an attempt that failed at
+     * once after an earlier one (reopen()), Linux names the earlier
+     * attempt's address and port, or the address the user bound it to. */
+    if (pcb == NULL || (local && pcb->local_port == 0)) {
         if (local && (sock->local_known || sock->user_bound) &&
             sp_lwip_local_to_ip(&sock->u.tcp.local, ip, port)) {
             return 0;
         }
-        return SP_ENOTCONN;
+        if (pcb == NULL) {
+            return SP_ENOTCONN;
+        }
     }
     /* Core asks for the peer only of a connection it saw established: with
      * a pcb, it is connected. */
