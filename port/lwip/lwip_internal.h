@@ -148,8 +148,8 @@ struct sp_lwip_sock {
     uint8_t options;           /* SP_LWIP_OPT_*: applied to whichever pcb the socket has */
     unsigned rcvbuf_shift : 5; /* SP_OPT_RCVBUF as set, rounded up to 2^n; 0: not set */
     bool output_pending : 1;   /* TCP: written, tcp_output() still to come (lwip_tcp.c) */
-    bool user_bound : 1;       /* TCP: bound by the user to u.tcp.local's address */
-    bool port_chosen : 1;      /* TCP: user_bound to u.tcp.local's port, not 0 */
+    bool user_bound : 1;       /* TCP: bound by the user to u.tcp.local's address, not a wildcard */
+    bool port_chosen : 1;      /* TCP: bound by the user to u.tcp.local's port, not 0 */
     unsigned sndbuf_shift : 5; /* SP_OPT_SNDBUF likewise */
     bool local_known : 1;      /* TCP: u.tcp.local is where the connection (attempt) was */
     bool has_peer : 1;         /* UDP/raw: connected (the peer itself is in the pcb) */

@@ -391,6 +391,7 @@ int sp_lwip_tcp_bind(struct sp_lwip_sock *sock, const ip_addr_t *ip, uint16_t po
      * (a chosen one core keeps bound): a fresh pcb, bound afresh. */
     if (sock->state == SP_LWIP_GONE) {
         sock->user_bound = false;
+        sock->port_chosen = false;
         int rc = reopen(sock);
         if (rc < 0) {
             return rc;
@@ -412,9 +413,11 @@ int sp_lwip_tcp_bind(struct sp_lwip_sock *sock, const ip_addr_t *ip, uint16_t po
      * option set is applied to it at once. */
     err_t err = tcp_bind(sock->pcb.tcp, ip, port);
     if (err == ERR_OK) {
-        /* After a failed attempt, Linux keeps a chosen port but picks
-         * another for a socket bound to port 0. */
-        sock->user_bound = sp_lwip_local_from_ip(ip, port, &sock->u.tcp.local);
+        /* As Linux's two locks of a bind: after a failed attempt it keeps a
+         * chosen port (not 0) and a chosen address (not the wildcard), and
+         * gives the rest back. */
+        sock->user_bound = sp_lwip_local_from_ip(ip, port, &sock->u.tcp.local) &&
+                           sock->u.tcp.local.netif != 0; /* 0: a wildcard */
         sock->port_chosen = port != 0;
     }
     return sp_lwip_error(err);
@@ -545,17 +548,19 @@ static int reopen(struct sp_lwip_sock *sock)
     /* local_known stays: until the socket binds, listens or connects again,
      * Linux names the failed attempt's address and port (sp_lwip_tcp_addr). */
     sp_lwip_tcp_apply_options(sock);
-    if (sock->user_bound) {
+    if (sock->user_bound || sock->port_chosen) {
         ip_addr_t ip;
         uint16_t port;
         bool known = sp_lwip_local_to_ip(&sock->u.tcp.local, &ip, &port);
+        /* Bound to the wildcard: the fresh pcb's, of the type the options gave. */
+        const ip_addr_t *at = sock->user_bound ? &ip : &sock->pcb.tcp->local_ip;
         if (known && !sock->port_chosen) {
             /* Linux keeps the address but gives the port back: the socket is
              * unbound until it connects or listens (where lwIP picks a port),
              * and free to bind if this attempt fails at once. A tcp_bind()
              * here would leave lwIP's pcb bound where core has none. */
             ip_addr_copy(sock->pcb.tcp->local_ip, ip);
-        } else if (!known || tcp_bind(sock->pcb.tcp, &ip, port) != ERR_OK) {
+        } else if (!known || tcp_bind(sock->pcb.tcp, at, port) != ERR_OK) {
             /* The chosen port went free with the failed attempt's pcb and is
              * taken meanwhile (docs/lwip.md): sp_connect says EADDRNOTAVAIL,
              * as Linux's connect for a port it cannot have. The socket stays

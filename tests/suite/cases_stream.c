@@ -272,8 +272,8 @@ SP_CASE(stream_socket_is_new_again_after_a_reported_connect_failure)
  * it no longer holds that port unless the user chose it. So:
  * - bound to the loopback's port 0: the loopback and the port bind() picked;
  *   binding again succeeds (to another port), and it listens there;
- * - bound to a chosen port P: still P; binding again is SP_EINVAL, and it
- *   listens on P;
+ * - bound to a chosen port P (of the loopback or the wildcard): still P;
+ *   binding again is SP_EINVAL, and it listens on P;
  * - never bound: the wildcard, with the port the attempt took; it binds.
  */
 SP_CASE(stream_address_and_bind_after_a_refused_connect)
@@ -301,22 +301,27 @@ SP_CASE(stream_address_and_bind_after_a_refused_connect)
         binds_and_listens_again(picked, family);
         SP_ASSERT_RC(sp_close(picked), 0);
 
-        /* Bound to a chosen port: kept. */
-        sp_addr chosen;
-        do {
-            unused_port_of(family, &chosen);
-        } while (chosen.port == refused.port);
-        int kept = sp_t_socket(family, SP_SOCK_STREAM);
-        sp_t_setopt(kept, SP_OPT_SNDTIMEO, SP_T_SAFETY_MS);
-        SP_ASSERT_RC(sp_bind(kept, &chosen), 0);
-        SP_ASSERT_RC(sp_connect(kept, &refused), SP_ECONNREFUSED);
-        assert_sockname(kept, &chosen, chosen.port);
-        SP_ASSERT_RC(sp_bind(kept, &local), SP_EINVAL);
-        assert_sockname(kept, &chosen, chosen.port);
-        SP_ASSERT_RC(sp_listen(kept, 1), 0);
-        assert_sockname(kept, &chosen, chosen.port);
-        listener_accepts_one(kept, &chosen);
-        SP_ASSERT_RC(sp_close(kept), 0);
+        /* Bound to a chosen port, of the loopback or the wildcard: kept,
+         * with the address bound (the wildcard too: listening there, the
+         * loopback reaches it). */
+        for (int wildcard = 0; wildcard < 2; wildcard++) {
+            sp_addr chosen;
+            do {
+                unused_port_of(family, &chosen);
+            } while (chosen.port == refused.port);
+            sp_addr bound = wildcard ? any : chosen;
+            bound.port = chosen.port;
+            int kept = sp_t_socket(family, SP_SOCK_STREAM);
+            sp_t_setopt(kept, SP_OPT_SNDTIMEO, SP_T_SAFETY_MS);
+            SP_ASSERT_RC(sp_bind(kept, &bound), 0);
+            SP_ASSERT_RC(sp_connect(kept, &refused), SP_ECONNREFUSED);
+            assert_sockname(kept, &bound, bound.port);
+            SP_ASSERT_RC(sp_bind(kept, &local), SP_EINVAL);
+            SP_ASSERT_RC(sp_listen(kept, 1), 0);
+            assert_sockname(kept, &bound, bound.port);
+            listener_accepts_one(kept, &chosen);
+            SP_ASSERT_RC(sp_close(kept), 0);
+        }
 
         /* Never bound, blocking: the wildcard, with the attempt's port. */
         int fresh = sp_t_socket(family, SP_SOCK_STREAM);
