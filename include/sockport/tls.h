@@ -16,7 +16,8 @@
  *   During the handshake it reports the socket ready (for whatever the caller
  *   polls) once the network is ready in the direction the handshake waits
  *   for; the next sp_tls_handshake(), sp_send() or sp_recv() continues it.
- * - sp_shutdown(SP_SHUT_WR) and sp_close() send close_notify first. A clean
+ * - sp_shutdown(SP_SHUT_WR) and sp_close() send close_notify first; every
+ *   sp_send() after sp_shutdown() for writing is SP_EPIPE, as on TCP. A clean
  *   end of the peer's stream (close_notify) reads as 0; a TCP end without it
  *   is SP_ETLSTRUNCATED, because an attacker can cut a stream short.
  * - SP_MSG_PEEK is not supported on a TLS socket (SP_EOPNOTSUPP).
