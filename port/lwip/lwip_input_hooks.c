@@ -13,10 +13,11 @@
  * neither reading) ACK each other's ACKs for ever. Over the loopback that is
  * an endless loop inside netif_poll() (also reported as esp-idf issue 2425).
  * A pure ACK that tells such a pcb nothing new (the acknowledgment it already
- * has, a window still 0, nothing of its own unacknowledged) is dropped by the
- * TCP input hook (lwIP has found the pcb and checked the segment then) when
- * another came for the same pcb in the same millisecond, in ESTABLISHED
- * and in every state after a FIN (the FINs wait behind the closed windows).
+ * has, a window still 0) is dropped by the TCP input hook (lwIP has found the
+ * pcb and checked the segment then) when another came for the same pcb in
+ * the same millisecond, in ESTABLISHED and in every state after a FIN (the
+ * FINs wait behind the closed windows, or went out into them and stay
+ * unacknowledged).
  *
  * Replies of DNS servers. lwIP's DNS client reports "no such name" and "no
  * answer" alike; a UDP datagram from a DNS server's port tells them apart.
@@ -146,8 +147,10 @@ static bool storm_state(enum tcp_state state)
 int sp_lwip_hook_tcp_in(struct tcp_pcb *pcb, const struct tcp_hdr *header, const struct pbuf *data)
 {
     /* A pure ACK (no data: lwIP took the headers off @p data) to a pcb with
-     * a zero window both ways and nothing of its own unacknowledged, the
-     * acknowledgment and the window it already has. lwIP converted the
+     * a zero window both ways, the acknowledgment and the window it already
+     * has: it acknowledges nothing, whatever the pcb has unacknowledged (two
+     * FINs sent into closed windows at once, each refused by the other's
+     * window, stay unacknowledged while their ends storm). lwIP converted the
      * header's fields to host order, all but the flags (compared in network
      * order: no call); @p pcb may be a listen pcb, whose state
      * storm_state() refuses before any other field is read. The sequence
@@ -156,8 +159,8 @@ int sp_lwip_hook_tcp_in(struct tcp_pcb *pcb, const struct tcp_hdr *header, const
      * and a pure ACK carries nothing at its sequence anyway. */
     bool nothing_new = data->tot_len == 0 &&
                        (header->_hdrlen_rsvd_flags & PP_HTONS(TCP_FLAGS)) == PP_HTONS(TCP_ACK) &&
-                       storm_state(pcb->state) && pcb->rcv_wnd == 0 && pcb->unacked == NULL &&
-                       pcb->snd_wnd == 0 && header->wnd == 0 && header->ackno == pcb->lastack;
+                       storm_state(pcb->state) && pcb->rcv_wnd == 0 && pcb->snd_wnd == 0 &&
+                       header->wnd == 0 && header->ackno == pcb->lastack;
     /* One such ACK per pcb and millisecond still goes in: it answers a
      * window probe (and lwIP counts unanswered probes towards giving up).
      * The storm sends the next one within the same millisecond. */
