@@ -501,6 +501,8 @@ ptrdiff_t sp_sendto(int sock, const void *buf, size_t len, int flags, const sp_a
  *         SP_EAGAIN     non-blocking and nothing there;
  *         SP_ETIMEDOUT  nothing before SP_OPT_RCVTIMEO passed;
  *         SP_ECONNRESET the peer reset the connection;
+ *         SP_EPIPE      the peer reset the connection after its end of stream had
+ *                       arrived (as Linux's tcp_reset() in CLOSE_WAIT; once, 0 after);
  *         SP_ECONNABORTED a framed sequenced-packet peer broke the framing (a length
  *                       over SP_SEQPACKET_MAX_RECORD, docs/seqpacket.md);
  *         SP_ECONNREFUSED a connected datagram socket's peer port is closed (ICMP), or a

@@ -97,6 +97,11 @@ int cf_header_load(const char *path)
     size_t n = fread(text, 1, sizeof text - 1, f);
     fclose(f);
     text[n] = '\0';
+    return cf_header_parse(text);
+}
+
+int cf_header_parse(const char *text)
+{
     cf_ndocs = 0;
     for (const char *p = strstr(text, "/**"); p != NULL; p = strstr(p, "/**")) {
         const char *end = strstr(p, "*/");

@@ -9,6 +9,8 @@
 
 /** Read the header at @p path. @return functions found, or -1. */
 int cf_header_load(const char *path);
+/** The same from the header's text (a board has no files). @return functions found. */
+int cf_header_parse(const char *text);
 /** Whether @p function has a doc comment in the header. */
 bool cf_header_documents(const char *function);
 /** Whether the header lists @p code among @p function's errors. */

@@ -109,4 +109,5 @@ const struct sp_test_fixture sp_test_fixture = {
     .native_bool_name = SO_KEEPALIVE,
     .runtime_caps = posix_runtime_caps,
     .set_dns_server = posix_set_dns_server,
+    .load_connections = 64,
 };

@@ -89,4 +89,7 @@ const struct sp_test_fixture sp_test_fixture = {
     .native_bool_level = SP_LWIP_LEVEL_TCP,
     .native_bool_name = SP_LWIP_TCP_NODELAY,
     .set_dns_server = lwip_fixture_set_dns_server,
+    /* 12 connections, 24 of the 64 handles and 128 TCP pcbs: a few seconds
+     * of the board's time for the load cases. */
+    .load_connections = 12,
 };

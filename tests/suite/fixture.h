@@ -65,6 +65,10 @@ struct sp_test_fixture {
      *  (POSIX: sp_posix_set_dns_server(); lwIP: sp_lwip_set_dns_server()).
      *  Return 0 or an SP_E* code. NULL: the port cannot be pointed anywhere. */
     int (*set_dns_server)(sp_stack *stack, const sp_addr *server);
+    /** TCP connections (and UDP sockets) the load cases (cases_load.c) keep at
+     *  once, within what the port's pools hold with margin (0: 32); the
+     *  socket table's size bounds it too. */
+    uint32_t load_connections;
 };
 
 /** The fixture of the port this binary is built for. */

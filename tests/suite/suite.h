@@ -95,7 +95,8 @@ int sp_suite_group_transfer(void);
     X(raw)                                                                                         \
     X(seqpacket)                                                                                   \
     X(rdm)                                                                                         \
-    X(bsd)
+    X(bsd)                                                                                         \
+    X(load)
 #endif
 
 #define SP_SUITE_GROUP_DECLARE(name) int sp_suite_group_##name(void);
