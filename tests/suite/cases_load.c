@@ -174,6 +174,7 @@ struct load_end {
     uint8_t reset_seen; /* a call reported the peer's reset */
     uint8_t may_reset;  /* the peer closed or shut down for reading with data coming: a
                            reset may arrive, and data in flight may be lost */
+    sp_addr peer_name;  /* the other end's address */
 };
 
 struct load_conn {
@@ -285,6 +286,7 @@ static void load_connect(void)
     slot->state = LOAD_CONNECTING;
     slot->client_port = name.port;
     slot->end[0].sock = sock;
+    slot->end[0].peer_name = load_listen_addr;
     slot->end[1].sock = -1;
 }
 
@@ -332,6 +334,7 @@ static void load_accept(int must_find)
     SP_ASSERT_RC(sp_setsockopt(sock, SP_OPT_NONBLOCK, 1), 0);
     conn->state = LOAD_OPEN;
     conn->end[1].sock = sock;
+    conn->end[1].peer_name = peer;
     load_count.accepted++;
 }
 
@@ -399,7 +402,15 @@ static ptrdiff_t load_recv_len(struct load_end *end, const struct load_end *peer
 {
     load_about(end, peer);
     uint8_t *into = (flags & SP_MSG_PEEK) ? load_peek : load_buf;
-    ptrdiff_t rc = sp_recv(end->sock, into, len, flags | SP_MSG_DONTWAIT);
+    /* Now and then through sp_recvfrom(), which names the peer (also after a reset). */
+    sp_addr from;
+    int named = load_below(3) == 0;
+    ptrdiff_t rc = named ? sp_recvfrom(end->sock, into, len, flags | SP_MSG_DONTWAIT, &from)
+                         : sp_recv(end->sock, into, len, flags | SP_MSG_DONTWAIT);
+    if (named && rc > 0)
+        LOAD_CHECK(sp_addr_equal(&from, &end->peer_name),
+                   "sp_recvfrom named port %u as the sender, not the peer's %u",
+                   (unsigned)from.port, (unsigned)end->peer_name.port);
     load_listed("sp_recv", rc);
     if (end->shut_rd || end->eof_seen) {
         LOAD_CHECK(rc == 0, "sp_recv after %s: %s, expected 0",
@@ -491,6 +502,27 @@ static void load_shutdown(struct load_end *end, struct load_end *peer)
     }
     if (how != SP_SHUT_RD)
         end->shut_wr = 1;
+}
+
+/* Both names of an open end: its own always, its peer's until the
+ * connection is over (Linux's TCP_CLOSE: SP_ENOTCONN). */
+static void load_names(struct load_end *end, const struct load_end *peer)
+{
+    load_about(end, peer);
+    load_act("names");
+    sp_addr name;
+    SP_ASSERT_RC(sp_getsockname(end->sock, &name), 0);
+    LOAD_CHECK(name.port != 0 && name.family == load_listen_addr.family,
+               "sp_getsockname: port %u, family %d", (unsigned)name.port, name.family);
+    int rc = sp_getpeername(end->sock, &name);
+    load_listed("sp_getpeername", rc);
+    int over =
+        end->reset_seen || end->may_reset || (end->shut_wr && (peer->shut_wr || peer->closed));
+    LOAD_CHECK(rc == 0 || (rc == SP_ENOTCONN && over), "sp_getpeername: %s", sp_err_name(rc));
+    if (rc == 0)
+        LOAD_CHECK(sp_addr_equal(&name, &end->peer_name),
+                   "sp_getpeername: port %u, not the peer's %u", (unsigned)name.port,
+                   (unsigned)end->peer_name.port);
 }
 
 /* kind 0: close; 1: SP_OPT_LINGER 0 first (a reset); 2: only an end with data unread. */
@@ -644,6 +676,9 @@ static void load_stream_run(int family, uint32_t seed)
             load_close_random(2);
         } else if (action < 76) {
             load_close_connecting();
+        } else if (action < 78) {
+            if ((end = load_pick_end(&conn, &peer)) != NULL)
+                load_names(end, peer);
         } else {
             load_poll(load_below(4) == 0 ? (int)load_below(5) : 0);
         }
