@@ -289,8 +289,10 @@ static int spc_restart_after_failure(struct spc_socket *s)
 
 /* Settles the connect attempt of @p s (or reports its failure): waits until it
  * ends or its send timeout passes, or, non-blocking, says SP_EALREADY while it
- * is under way (and that the next sp_connect() reports its end). */
-static int spc_finish_connect(struct spc_socket *s)
+ * is under way (and that the next sp_connect() reports its end). A call that
+ * found the attempt under way (not @p started it) and waited in vain says
+ * SP_EALREADY too, as Linux's connect() then. */
+static int spc_finish_connect(struct spc_socket *s, bool started)
 {
     /* Built here, not by sp_connect(): a deadline starts only at its first wait. */
     struct spc_deadline deadline = spc_deadline_in(spc_timeout_unpack(s->snd_timeout));
@@ -306,7 +308,7 @@ static int spc_finish_connect(struct spc_socket *s)
         }
         rc = spc_wait(s, SP_POLLOUT, &deadline);
         if (rc < 0)
-            return rc;
+            return rc == SP_ETIMEDOUT && !started ? SP_EALREADY : rc;
     }
 }
 
@@ -328,7 +330,7 @@ int sp_connect(int sock, const sp_addr *addr)
         if (s->state == SPC_CONNECTED)
             return unreported ? 0 : SP_EISCONN;
         if (s->state == SPC_CONNECTING || s->state == SPC_FAILED)
-            return spc_finish_connect(s);
+            return spc_finish_connect(s, false);
     }
 
     rc = spc_port_connect(s->stack, s->native, addr);
@@ -343,7 +345,7 @@ int sp_connect(int sock, const sp_addr *addr)
         s->connect_unreported = true;
         return SP_EINPROGRESS;
     }
-    return spc_finish_connect(s);
+    return spc_finish_connect(s, true);
 }
 
 int sp_shutdown(int sock, int how)

@@ -60,7 +60,8 @@ static const char *const causes[ROW_COUNT + 1] = {
     [-SP_ENOTCONN] = "send/recv/shutdown/getpeername on a stream socket that is not "
                      "connected (recv on a listener too)",
     [-SP_EISCONN] = "connect on an already connected stream socket, or on a listening one",
-    [-SP_EALREADY] = "sp_connect() again while a non-blocking attempt is still in progress",
+    [-SP_EALREADY] = "sp_connect() again while an earlier attempt is still in progress "
+                     "(non-blocking, or blocking past the send timeout)",
     [-SP_EINPROGRESS] = "non-blocking sp_connect() started: wait for SP_POLLOUT, then read "
                         "SP_OPT_ERROR",
     [-SP_EMSGSIZE] = "datagram larger than the socket type allows",

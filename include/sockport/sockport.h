@@ -399,7 +399,9 @@ int sp_accept(int sock, sp_addr *peer);
  * timeout). A non-blocking socket returns SP_EINPROGRESS at once; sp_poll()
  * for SP_POLLOUT tells when the attempt ended, and SP_OPT_ERROR (or a second
  * sp_connect(), which then returns 0 or the attempt's error) tells how.
- * After SP_ETIMEDOUT the attempt may still complete later: close the socket.
+ * After SP_ETIMEDOUT the attempt goes on, as on Linux: a later sp_connect()
+ * waits for it again (and says SP_EALREADY if it still has not ended), or
+ * close the socket.
  * After a failed attempt the socket may connect again, as on Linux: a blocking
  * sp_connect() that failed, or one that reported a non-blocking attempt's
  * failure, leaves the socket new, so the next call starts a new attempt.
@@ -413,7 +415,8 @@ int sp_accept(int sock, sp_addr *peer);
  *         SP_EISCONN    a stream socket already connected, or a listening socket;
  *         SP_ECONNABORTED a non-blocking attempt failed and SP_OPT_ERROR already
  *                       took its error: this call ends it, the next starts anew;
- *         SP_EALREADY   a non-blocking attempt is still in progress;
+ *         SP_EALREADY   an earlier attempt is still in progress (non-blocking; or
+ *                       blocking, and it did not end within the send timeout);
  *         SP_EINPROGRESS non-blocking: the attempt started;
  *         SP_ECONNREFUSED nobody listens there;
  *         SP_ECONNRESET a non-blocking attempt's connection was reset before a call

@@ -314,6 +314,13 @@ const struct cf_scenario cf_scenarios[] = {
 
     {"connect_timeout", "a blocking connect with a 1 ms send timeout to a listener whose queue is full",
      CF_IP, 0, 0, 0, {CONNECTING, SOCK(4, STREAM), SET(4, SP_OPT_SNDTIMEO, 1), CONNECT(4, CF_AD_NAME(0))}},
+    {"connect_timeout_twice", "a blocking connect that timed out (1 ms send timeout, full queue), again",
+     CF_IP, 0, 0, 0,
+     {CONNECTING, SOCK(4, STREAM), SET(4, SP_OPT_SNDTIMEO, 1), CONNECT(4, CF_AD_NAME(0)),
+      CONNECT(4, CF_AD_NAME(0))}},
+    {"connect_timeout_then_bind", "a blocking connect that timed out, then bind and listen", CF_IP, 0, 0, 0,
+     {CONNECTING, SOCK(4, STREAM), SET(4, SP_OPT_SNDTIMEO, 1), CONNECT(4, CF_AD_NAME(0)), BIND(4, CF_AD_LOOP),
+      LISTEN(4, 1)}},
     {"connect_mapped_v6only", "an IPv6-only socket connecting to an IPv4-mapped address", CF_V6, 0, 0, 0,
      {SOCK(0, STREAM), BIND(0, CF_AD_LOOP), SOCK(1, STREAM), SET(1, SP_OPT_V6ONLY, 1),
       CONNECT(1, CF_AD_MAPPED(0))}},

@@ -444,6 +444,10 @@ SP_CASE(stream_connect_timeout_and_ealready_on_full_backlog)
     int late = sp_t_socket(SP_AF_INET, SP_SOCK_STREAM);
     sp_t_setopt(late, SP_OPT_SNDTIMEO, 200);
     SP_ASSERT_RC(sp_connect(late, &addr), SP_ETIMEDOUT);
+    /* The attempt goes on: the next call waits for it again and, as Linux's
+     * connect(), says that it is still under way. */
+    SP_ASSERT_RC(sp_connect(late, &addr), SP_EALREADY);
+    SP_ASSERT_RC(sp_listen(late, 1), SP_EINVAL);
 
     sp_t_close_both(late, stalled);
     for (int i = 0; i < count; i++) {
