@@ -28,6 +28,9 @@ int spb_addr_from_sockaddr(const struct sockaddr *sa, socklen_t addrlen, sp_addr
     }
     memset(out, 0, sizeof *out);
     switch (sa->sa_family) {
+    case AF_UNSPEC: /* connect() dissolves a datagram association with it */
+        out->family = SP_AF_UNSPEC;
+        return 0;
     case AF_INET: {
         struct sockaddr_in in;
         if (addrlen < (socklen_t)sizeof in) {

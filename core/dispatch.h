@@ -59,6 +59,11 @@ static inline int spc_port_connect(sp_stack *stack, sp_port_sock sock, const sp_
     return (int)SPC_DISPATCH(stack, connect, SP_EOPNOTSUPP, sock, addr);
 }
 
+static inline int spc_port_disconnect(sp_stack *stack, sp_port_sock sock, bool keep_port)
+{
+    return (int)SPC_DISPATCH(stack, disconnect, SP_EAFNOSUPPORT, sock, keep_port);
+}
+
 static inline int spc_port_take_error(sp_stack *stack, sp_port_sock sock)
 {
     return (int)SPC_DISPATCH(stack, take_error, 0, sock);

@@ -312,10 +312,28 @@ static int spc_finish_connect(struct spc_socket *s, bool started)
     }
 }
 
+/* As Linux's connect() with AF_UNSPEC on a datagram socket: no peer any more,
+ * and the port is given back unless the user chose it. Connection-oriented
+ * sockets keep SP_EAFNOSUPPORT (Linux would abort or stop listening). */
+static int spc_disconnect(struct spc_socket *s)
+{
+    if (s->type != SP_SOCK_DGRAM && s->type != SP_SOCK_RAW)
+        return SP_EAFNOSUPPORT;
+    int rc = spc_port_disconnect(s->stack, s->native, s->port_chosen);
+    if (rc < 0)
+        return rc;
+    s->state = SPC_IDLE;
+    s->bound = s->port_chosen;
+    spc_fast_update(s);
+    return 0;
+}
+
 int sp_connect(int sock, const sp_addr *addr)
 {
     struct spc_socket *s;
     int rc = spc_lookup_with_addr(sock, addr, &s);
+    if (rc == SP_EAFNOSUPPORT && addr->family == SP_AF_UNSPEC)
+        return spc_disconnect(s);
     if (rc < 0)
         return rc;
     if (s->state == SPC_LISTENING)

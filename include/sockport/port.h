@@ -176,6 +176,20 @@ struct sp_port_ops {
     int (*connect)(void *state, sp_port_sock sock, const sp_addr *addr);
 
     /**
+     * Dissolve a datagram or raw socket's association, as Linux's connect()
+     * with AF_UNSPEC: no default destination (a send without one is
+     * SP_EDESTADDRREQ), datagrams from any sender taken again, an address the
+     * user bound kept; unless @p keep_port (the user bound a nonzero port),
+     * the port the socket took is given back, so that it is named 0 until the
+     * next send or connect takes one. Datagrams already queued stay, and so
+     * does a pending error (Linux reports it after the disconnect too). Core
+     * calls it for an unconnected socket as well (Linux answers 0 there).
+     * @return 0; SP_ENOBUFS.
+     * NULL: SP_EAFNOSUPPORT (the caller's SP_AF_UNSPEC address is refused).
+     */
+    int (*disconnect)(void *state, sp_port_sock sock, bool keep_port);
+
+    /**
      * Return and clear the socket's pending error: how a connect attempt ended,
      * an asynchronous reset, an ICMP error of a connected datagram socket.
      * @return 0 if none; else the error (SP_ECONNREFUSED, SP_ECONNRESET,

@@ -407,11 +407,26 @@ int sp_accept(int sock, sp_addr *peer);
  * failure, leaves the socket new, so the next call starts a new attempt.
  * For datagram and raw sockets it sets the default destination and the only
  * source datagrams are accepted from; it may be called again to change it.
+ * An address of family SP_AF_UNSPEC (a zeroed sp_addr) dissolves that
+ * association again, as Linux's connect() with AF_UNSPEC: it returns 0,
+ * connected or not; then sp_getpeername() says SP_ENOTCONN, sp_send() without
+ * a destination SP_EDESTADDRREQ, datagrams from any sender are received,
+ * queued datagrams and a pending error stay, and the socket keeps the address
+ * and nonzero port the user bound; a port it took itself is given back
+ * (sp_getsockname() says port 0 until the next send or sp_connect() takes one,
+ * and sp_bind() may bind it again). On Linux (so on POSIX) a raw socket then
+ * receives nothing any more (the kernel unhashes it); on lwIP it still does.
  *
- * @param[in] addr  the peer, of the socket's family; must not be NULL.
+ * @param[in] addr  the peer, of the socket's family, or SP_AF_UNSPEC for a
+ *                  datagram or raw socket; must not be NULL.
  * @return 0;
  *         SP_EBADF; SP_EINVAL @p addr NULL;
- *         SP_EAFNOSUPPORT @p addr is of another family;
+ *         SP_EAFNOSUPPORT @p addr is of another family; SP_AF_UNSPEC on a
+ *                       stream, sequenced-packet or RDM socket in any state
+ *                       (Linux's connect() with AF_UNSPEC returns 0 on TCP and
+ *                       aborts a connection or stops listening: sockport does
+ *                       not; close the socket instead), or on a port without a
+ *                       disconnect operation;
  *         SP_EISCONN    a stream socket already connected, or a listening socket;
  *         SP_ECONNABORTED a non-blocking attempt failed and SP_OPT_ERROR already
  *                       took its error: this call ends it, the next starts anew;

@@ -211,6 +211,14 @@ static int sp_faulty_connect(void *state, sp_port_sock sock, const sp_addr *addr
     return SP_FAULTY_INNER(f)->connect(f->inner->state, f->inner_sock[sock], addr);
 }
 
+static int sp_faulty_disconnect(void *state, sp_port_sock sock, bool keep_port)
+{
+    struct sp_faulty *f = sp_faulty_of(state);
+    if (SP_FAULTY_INNER(f)->disconnect == NULL)
+        return SP_EAFNOSUPPORT; /* what core says for a port without it */
+    return SP_FAULTY_INNER(f)->disconnect(f->inner->state, f->inner_sock[sock], keep_port);
+}
+
 static int sp_faulty_take_error(void *state, sp_port_sock sock)
 {
     struct sp_faulty *f = sp_faulty_of(state);
@@ -346,6 +354,7 @@ static const struct sp_port_ops sp_faulty_ops = {
     .listen = sp_faulty_listen,
     .accept = sp_faulty_accept,
     .connect = sp_faulty_connect,
+    .disconnect = sp_faulty_disconnect,
     .take_error = sp_faulty_take_error,
     .end_attempt = sp_faulty_end_attempt,
     .send = sp_faulty_send,

@@ -330,6 +330,25 @@ int sp_lwip_dgram_connect(struct sp_lwip_sock *sock, const ip_addr_t *ip, uint16
     return 0;
 }
 
+void sp_lwip_dgram_disconnect(struct sp_lwip_sock *sock, bool keep_port)
+{
+    /* Queued datagrams and a pending ICMP error stay, as on Linux. */
+    sock->has_peer = false;
+    if (sock->kind == SP_LWIP_KIND_RAW) {
+        sp_lwip_raw->disconnect(sock->pcb.raw);
+        return;
+    }
+    struct udp_pcb *pcb = sock->pcb.udp;
+    udp_disconnect(pcb);
+    if (!keep_port) {
+        /* Linux unhashes the socket. lwIP has no unbind, but a pcb at port 0
+         * stays listed (udp_bind() then rebinds it in place) and takes a new
+         * port at its next send, connect or bind, as Linux's then does. */
+        pcb->local_port = 0;
+        sp_lwip_dgram_apply_options(sock);
+    }
+}
+
 ptrdiff_t sp_lwip_dgram_send(struct sp_lwip_sock *sock, const void *buf, size_t len,
                              const sp_addr *to_addr)
 {

@@ -327,6 +327,8 @@ int sp_lwip_dgram_open(struct sp_lwip_sock *sock, int protocol);
 void sp_lwip_dgram_close(struct sp_lwip_sock *sock);
 int sp_lwip_dgram_bind(struct sp_lwip_sock *sock, const ip_addr_t *ip, uint16_t port);
 int sp_lwip_dgram_connect(struct sp_lwip_sock *sock, const ip_addr_t *ip, uint16_t port);
+/* port.h, disconnect: @p keep_port false gives back a port the user did not choose. */
+void sp_lwip_dgram_disconnect(struct sp_lwip_sock *sock, bool keep_port);
 /* @p to: NULL for the connected peer (core checked there is one). */
 ptrdiff_t sp_lwip_dgram_send(struct sp_lwip_sock *sock, const void *buf, size_t len,
                              const sp_addr *to);
@@ -363,6 +365,7 @@ struct sp_lwip_raw_calls {
     void (*remove)(struct raw_pcb *pcb);
     err_t (*bind)(struct raw_pcb *pcb, const ip_addr_t *ip);
     err_t (*connect)(struct raw_pcb *pcb, const ip_addr_t *ip);
+    void (*disconnect)(struct raw_pcb *pcb);
     /* To @p ip; NULL: to the connected peer. */
     err_t (*send)(struct raw_pcb *pcb, struct pbuf *p, const ip_addr_t *ip);
 };

@@ -60,6 +60,7 @@ const struct sp_lwip_raw_calls sp_lwip_raw_calls = {
     .remove = raw_remove,
     .bind = raw_bind,
     .connect = raw_connect,
+    .disconnect = raw_disconnect,
     .send = raw_send_to,
 };
 

@@ -290,6 +290,14 @@ static int lwip_connect(void *state, sp_port_sock ref, const sp_addr *addr)
     return sp_lwip_dgram_connect(sock, &ip, port);
 }
 
+static int lwip_disconnect(void *state, sp_port_sock ref, bool keep_port)
+{
+    (void)state;
+    SP_LWIP_LOOKUP(sock, ref);
+    sp_lwip_dgram_disconnect(sock, keep_port); /* core asks only datagram and raw sockets */
+    return 0;
+}
+
 static int lwip_take_error(void *state, sp_port_sock ref)
 {
     (void)state;
@@ -575,11 +583,12 @@ static int lwip_get_native_option(void *state, sp_port_sock ref, int level, int 
 #define SP_LWIP_COMMON_OPS                                                                         \
     .name = "lwip", .now_ms = sp_lwip_op_now_ms, .open = lwip_open, .close = lwip_close,           \
     .bind = lwip_bind, .listen = lwip_listen, .accept = lwip_accept, .connect = lwip_connect,      \
-    .take_error = lwip_take_error, .end_attempt = lwip_end_attempt, .send = lwip_send,             \
-    .recv = lwip_recv, .shutdown = lwip_shutdown, .local_addr = lwip_local_addr,                   \
-    .peer_addr = lwip_peer_addr, .set_option = lwip_set_option, .get_option = lwip_get_option,     \
-    .set_native_option = lwip_set_native_option, .get_native_option = lwip_get_native_option,      \
-    .poll = sp_lwip_op_poll, .resolve = sp_lwip_op_resolve, .entropy = sp_lwip_op_entropy,         \
+    .disconnect = lwip_disconnect, .take_error = lwip_take_error, .end_attempt = lwip_end_attempt, \
+    .send = lwip_send, .recv = lwip_recv, .shutdown = lwip_shutdown,                               \
+    .local_addr = lwip_local_addr, .peer_addr = lwip_peer_addr, .set_option = lwip_set_option,     \
+    .get_option = lwip_get_option, .set_native_option = lwip_set_native_option,                    \
+    .get_native_option = lwip_get_native_option, .poll = sp_lwip_op_poll,                          \
+    .resolve = sp_lwip_op_resolve, .entropy = sp_lwip_op_entropy,                                  \
     .connection_peer = lwip_connection_peer, SP_LWIP_DIRECT_OPS_INIT
 
 const struct sp_port_ops sp_lwip_ops = {SP_LWIP_COMMON_OPS};

@@ -280,6 +280,17 @@ static int posix_connect(void *state, sp_port_sock sock, const sp_addr *addr)
     return with_address(sock, addr, SP_POSIX_CALL_CONNECT);
 }
 
+/* The kernel gives back the port itself unless the user chose it. */
+static int posix_disconnect(void *state, sp_port_sock sock, bool keep_port)
+{
+    (void)state;
+    (void)keep_port;
+    struct sockaddr unspec = {.sa_family = AF_UNSPEC};
+    return connect(from_port_sock(sock)->fd, &unspec, sizeof unspec) < 0
+               ? fail(SP_POSIX_CALL_CONNECT)
+               : 0;
+}
+
 /* The kernel's socket is still connecting (its attempt ended, SO_ERROR took
  * the error), as after a non-blocking connect() that failed: a connect()
  * with AF_UNSPEC disconnects it as Linux's own next connect() would, without
@@ -287,9 +298,7 @@ static int posix_connect(void *state, sp_port_sock sock, const sp_addr *addr)
  * connect() would then end the attempt (ECONNABORTED). */
 static void posix_end_attempt(void *state, sp_port_sock sock)
 {
-    (void)state;
-    struct sockaddr unspec = {.sa_family = AF_UNSPEC};
-    (void)connect(from_port_sock(sock)->fd, &unspec, sizeof unspec);
+    (void)posix_disconnect(state, sock, false);
 }
 
 static int posix_take_error(void *state, sp_port_sock sock)
@@ -785,6 +794,7 @@ static const struct sp_port_ops posix_ops = {
     .listen = posix_listen,
     .accept = posix_accept,
     .connect = posix_connect,
+    .disconnect = posix_disconnect,
     .take_error = posix_take_error,
     .end_attempt = posix_end_attempt,
     .send = posix_send,

@@ -174,6 +174,10 @@ static int cf_native_flags(int flags)
 static socklen_t cf_to_native(const sp_addr *a, struct sockaddr_storage *ss)
 {
     memset(ss, 0, sizeof *ss);
+    if (a->family == SP_AF_UNSPEC) {
+        ss->ss_family = AF_UNSPEC;
+        return sizeof(struct sockaddr);
+    }
     if (a->family == SP_AF_INET) {
         struct sockaddr_in *in = (struct sockaddr_in *)ss;
         in->sin_family = AF_INET;

@@ -67,7 +67,8 @@ enum cf_addr_kind {
     CF_AD_NULL,        /* a NULL pointer */
     CF_AD_V4_OF0 = 8,  /* + k: 127.0.0.1 with slot k's port (IPv4 into an IPv6 socket) */
     CF_AD_NAME0 = 16,  /* + k: slot k's own address (wildcard replaced by loopback) */
-    CF_AD_MAPPED0 = 24 /* + k: ::ffff:127.0.0.1 with slot k's port */
+    CF_AD_MAPPED0 = 24, /* + k: ::ffff:127.0.0.1 with slot k's port */
+    CF_AD_UNSPEC = 32   /* family SP_AF_UNSPEC (AF_UNSPEC): a datagram socket's disconnect */
 };
 #define CF_AD_NAME(k) (CF_AD_NAME0 + (k))
 #define CF_AD_V4_OF(k) (CF_AD_V4_OF0 + (k))

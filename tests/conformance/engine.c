@@ -107,6 +107,8 @@ static const sp_addr *cf_resolve(struct cf_engine *e, int kind, int slot, sp_add
     case CF_AD_FOREIGN6:
         sp_addr_ipv6(out, foreign6, 0, 0);
         return out;
+    case CF_AD_UNSPEC:
+        return out; /* zeroed: SP_AF_UNSPEC */
     default:
         break;
     }

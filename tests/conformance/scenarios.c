@@ -88,6 +88,10 @@ static const char rule_typed_family[] =
     "dual-stack IPv6 socket takes a plain IPv4 address as mapped: sockport wants the mapped "
     "address itself (::ffff:a.b.c.d), which works (row sendto_mapped_dual_stack)";
 #define RULE_TYPED_FAMILY rule_typed_family, rule_typed_family
+static const char rule_stream_unspec[] =
+    "sockport rule: SP_EAFNOSUPPORT, as sockport.h says; Linux's connect() with AF_UNSPEC returns 0 "
+    "on TCP and aborts the connection (or stops listening), which sp_close() says more plainly";
+#define RULE_STREAM_UNSPEC rule_stream_unspec, rule_stream_unspec
 
 /* The table is laid out by hand, one scenario to a few lines: clang-format
  * would put every field on a line of its own. */
@@ -302,6 +306,24 @@ const struct cf_scenario cf_scenarios[] = {
     {"connect_dgram_filters", "a connected datagram socket and a datagram from someone else", CF_IP, 0, 0, 0,
      {SOCK(0, DGRAM), BIND(0, CF_AD_LOOP), SOCK(1, DGRAM), BIND(1, CF_AD_LOOP), CONNECT(0, CF_AD_NAME(1)),
       SOCK(2, DGRAM), SENDTO(2, 3, 0, CF_AD_NAME(0)), SETTLE, RECV(0, 10, DW)}},
+    {"connect_dgram_unspec", "a datagram socket never connected connects to an SP_AF_UNSPEC address",
+     CF_IP, 0, 0, 0, {SOCK(1, DGRAM), CONNECT(1, CF_AD_UNSPEC)}},
+    {"connect_dgram_unspec_peer", "a connected datagram socket disconnects (SP_AF_UNSPEC): its peer",
+     CF_IP, 0, 0, 0, {DPAIR, CONNECT(1, CF_AD_UNSPEC), PEERNAME(1)}},
+    {"connect_dgram_unspec_name", "a connected datagram socket disconnects (SP_AF_UNSPEC): its own address",
+     CF_IP, 0, 0, 0, {DPAIR, CONNECT(1, CF_AD_UNSPEC), SOCKNAME(1)}},
+    {"connect_dgram_unspec_send", "a connected datagram socket disconnects (SP_AF_UNSPEC): a send without address",
+     CF_IP, 0, 0, 0, {DPAIR, CONNECT(1, CF_AD_UNSPEC), SEND(1, 4, 0)}},
+    {"connect_dgram_unspec_unbound_name", "an unbound datagram socket connects, then disconnects: its own address",
+     CF_IP, 0, 0, 0, {SOCK(0, DGRAM), BIND(0, CF_AD_LOOP), SOCK(1, DGRAM), CONNECT(1, CF_AD_NAME(0)),
+                      CONNECT(1, CF_AD_UNSPEC), SOCKNAME(1)}},
+    {"connect_dgram_unspec_filters_no_more", "a disconnected datagram socket and a datagram from someone else",
+     CF_IP, 0, 0, 0,
+     {SOCK(0, DGRAM), BIND(0, CF_AD_LOOP), SOCK(1, DGRAM), BIND(1, CF_AD_LOOP), CONNECT(0, CF_AD_NAME(1)),
+      CONNECT(0, CF_AD_UNSPEC), SENDTO(0, 1, 0, CF_AD_NAME(1)), SOCK(2, DGRAM), SENDTO(2, 3, 0, CF_AD_NAME(0)),
+      SETTLE, RECV(0, 10, DW)}},
+    {"connect_stream_unspec", "a connected stream socket connects to an SP_AF_UNSPEC address", CF_IP, 0,
+     RULE_STREAM_UNSPEC, {PAIR, CONNECT(1, CF_AD_UNSPEC)}},
     {"connect_local_missing", "connecting to a local path that does not exist", CF_LOCAL, 0, 0, 0,
      {SOCK(1, STREAM), CONNECT(1, CF_AD_DEAD)}},
     {"connect_v4_to_dual_stack", "IPv4 client to an IPv6 wildcard listener with SP_OPT_V6ONLY 0", CF_V6, 0,

@@ -621,6 +621,41 @@ SP_CASE(bsd_udp_sendto_recvfrom_peek_trunc)
     BSD_ASSERT_OK(close(b));
 }
 
+/* connect() with AF_UNSPEC dissolves a datagram association, as on Linux;
+ * a sockaddr shorter than its family is EINVAL there, as on Linux. */
+SP_CASE(bsd_udp_connect_af_unspec_disconnects)
+{
+    int a, b;
+    struct sockaddr_in addr_a, addr_b;
+    bsd_bound_pair(SOCK_DGRAM, &a, &addr_a, &b, &addr_b);
+    struct sockaddr unspec;
+    memset(&unspec, 0, sizeof unspec);
+    unspec.sa_family = AF_UNSPEC;
+    BSD_ASSERT_ERRNO(connect(a, &unspec, 1), EINVAL);
+    BSD_ASSERT_OK(connect(a, (struct sockaddr *)&addr_b, sizeof addr_b));
+    BSD_ASSERT_OK(connect(a, &unspec, sizeof(sa_family_t)));
+    struct sockaddr_in name;
+    socklen_t len = sizeof name;
+    BSD_ASSERT_ERRNO(getpeername(a, (struct sockaddr *)&name, &len), ENOTCONN);
+    char byte = 0;
+    BSD_ASSERT_ERRNO(send(a, &byte, 1, 0), EDESTADDRREQ);
+    len = sizeof name;
+    BSD_ASSERT_OK(getsockname(a, (struct sockaddr *)&name, &len));
+    assert_int_equal(name.sin_addr.s_addr, addr_a.sin_addr.s_addr);
+    assert_int_equal(name.sin_port, 0); /* the stack's port given back */
+    BSD_ASSERT_OK(connect(a, (struct sockaddr *)&addr_b, sizeof addr_b));
+    assert_int_equal(BSD_ASSERT_OK(send(a, "hi", 2, 0)), 2);
+    char buf[4];
+    assert_int_equal(BSD_ASSERT_OK(recv(b, buf, sizeof buf, 0)), 2);
+    BSD_ASSERT_OK(close(a));
+    BSD_ASSERT_OK(close(b));
+
+    /* Stream sockets refuse it (sockport.h, sp_connect; Linux would abort). */
+    int tcp = (int)BSD_ASSERT_OK(socket(AF_INET, SOCK_STREAM, 0));
+    BSD_ASSERT_ERRNO(connect(tcp, &unspec, sizeof unspec), EAFNOSUPPORT);
+    BSD_ASSERT_OK(close(tcp));
+}
+
 SP_CASE(bsd_socket_options)
 {
     int tcp = (int)BSD_ASSERT_OK(socket(AF_INET, SOCK_STREAM, 0));
@@ -1225,6 +1260,7 @@ int sp_suite_group_bsd(void)
         SP_TEST(bsd_select_and_poll_readiness),
         SP_TEST(bsd_select_limits),
         SP_TEST(bsd_udp_sendto_recvfrom_peek_trunc),
+        SP_TEST(bsd_udp_connect_af_unspec_disconnects),
         SP_TEST(bsd_socket_options),
         SP_TEST(bsd_getaddrinfo_and_getnameinfo),
         SP_TEST(bsd_inet_conversions),

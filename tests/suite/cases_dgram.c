@@ -344,6 +344,129 @@ SP_CASE(dgram_fault_shim_takes_the_whole_delay_range)
     sp_t_close_both(a, b);
 }
 
+/* Linux's connect() with AF_UNSPEC (measured on 6.18): 0 whether connected or
+ * not; then no peer, no default destination, datagrams from anyone, and a
+ * port the socket took itself given back (named 0 until the next send takes
+ * one), while a port the user bound stays. */
+SP_CASE(dgram_unspec_address_disconnects)
+{
+    int a;
+    int b;
+    sp_addr addr_a;
+    sp_addr addr_b;
+    sp_addr name;
+    sp_addr from;
+    char buf[16];
+    const sp_addr unspec = {.family = SP_AF_UNSPEC};
+    sp_t_dgram_pair(SP_AF_INET, &a, &addr_a, &b, &addr_b);
+    int stranger = sp_t_socket(SP_AF_INET, SP_SOCK_DGRAM);
+    SP_ASSERT_RC(sp_connect(a, &unspec), 0); /* not connected yet: still 0 */
+    SP_ASSERT_RC(sp_connect(a, &addr_b), 0);
+    SP_ASSERT_RC(sp_connect(a, &unspec), 0);
+    SP_ASSERT_RC(sp_getpeername(a, &name), SP_ENOTCONN);
+    SP_ASSERT_RC(sp_send(a, "x", 1, 0), SP_EDESTADDRREQ);
+    /* The address a was bound to stays; the port, chosen by the stack, is given back. */
+    SP_ASSERT_RC(sp_getsockname(a, &name), 0);
+    assert_int_equal(name.port, 0);
+    name.port = addr_a.port;
+    assert_true(sp_addr_equal(&name, &addr_a));
+
+    /* A send takes a port again, and then anyone's datagrams arrive. */
+    SP_ASSERT_RC(sp_sendto(a, "out", 3, 0, &addr_b), 3);
+    SP_ASSERT_RC(sp_recv(b, buf, sizeof buf, 0), 3);
+    SP_ASSERT_RC(sp_getsockname(a, &addr_a), 0);
+    assert_int_not_equal(addr_a.port, 0);
+    SP_ASSERT_RC(sp_sendto(stranger, "anyone", 6, 0, &addr_a), 6);
+    SP_ASSERT_RC(sp_recvfrom(a, buf, sizeof buf, 0, &from), 6);
+    assert_memory_equal(buf, "anyone", 6);
+    SP_ASSERT_RC(sp_getsockname(stranger, &name), 0);
+    assert_int_equal(from.port, name.port);
+
+    /* Connecting again filters and sends as before. */
+    SP_ASSERT_RC(sp_connect(a, &addr_b), 0);
+    SP_ASSERT_RC(sp_getpeername(a, &name), 0);
+    assert_true(sp_addr_equal(&name, &addr_b));
+    SP_ASSERT_RC(sp_send(a, "again", 5, 0), 5);
+    SP_ASSERT_RC(sp_recvfrom(b, buf, sizeof buf, 0, &from), 5);
+    assert_memory_equal(buf, "again", 5);
+    assert_true(sp_addr_equal(&from, &addr_a));
+    sp_t_close_both(a, b);
+    SP_ASSERT_RC(sp_close(stranger), 0);
+}
+
+/* The port the user bound survives a disconnect, and an unbound socket goes
+ * back to the wildcard address and port 0. */
+SP_CASE(dgram_unspec_disconnect_keeps_a_chosen_port)
+{
+    int a;
+    int b;
+    sp_addr addr_a;
+    sp_addr addr_b;
+    sp_addr name;
+    const sp_addr unspec = {.family = SP_AF_UNSPEC};
+    sp_t_dgram_pair(SP_AF_INET, &a, &addr_a, &b, &addr_b);
+    /* a's port, now chosen: the stack gave it a moment ago, so it is free. */
+    SP_ASSERT_RC(sp_close(a), 0);
+    a = sp_t_socket(SP_AF_INET, SP_SOCK_DGRAM);
+    SP_ASSERT_RC(sp_bind(a, &addr_a), 0);
+    SP_ASSERT_RC(sp_connect(a, &addr_b), 0);
+    SP_ASSERT_RC(sp_connect(a, &unspec), 0);
+    SP_ASSERT_RC(sp_getsockname(a, &name), 0);
+    assert_true(sp_addr_equal(&name, &addr_a));
+
+    int unbound = sp_t_socket(SP_AF_INET, SP_SOCK_DGRAM);
+    SP_ASSERT_RC(sp_connect(unbound, &addr_b), 0);
+    SP_ASSERT_RC(sp_connect(unbound, &unspec), 0);
+    SP_ASSERT_RC(sp_getsockname(unbound, &name), 0);
+    sp_addr any;
+    SP_ASSERT_RC(sp_addr_any(&any, SP_AF_INET, 0), 0);
+    assert_true(sp_addr_equal(&name, &any));
+    SP_ASSERT_RC(sp_close(unbound), 0);
+    sp_t_close_both(a, b);
+}
+
+/* As Linux: an ICMP error that came while connected is still reported after
+ * the disconnect. */
+SP_CASE(dgram_unspec_disconnect_keeps_a_pending_error)
+{
+    int a;
+    int b;
+    sp_addr addr_a;
+    sp_addr addr_b;
+    char buf[8];
+    const sp_addr unspec = {.family = SP_AF_UNSPEC};
+    sp_t_dgram_pair(SP_AF_INET, &a, &addr_a, &b, &addr_b);
+    SP_ASSERT_RC(sp_close(b), 0); /* its port is now closed */
+    SP_ASSERT_RC(sp_connect(a, &addr_b), 0);
+    SP_ASSERT_RC(sp_send(a, "anyone?", 7, 0), 7);
+    sp_pollfd fd = {a, SP_POLLIN, 0};
+    SP_ASSERT_RC(sp_poll(&fd, 1, SP_T_SAFETY_MS), 1);
+    assert_int_equal(fd.revents & SP_POLLERR, SP_POLLERR);
+    SP_ASSERT_RC(sp_connect(a, &unspec), 0);
+    SP_ASSERT_RC(sp_recv(a, buf, sizeof buf, SP_MSG_DONTWAIT), SP_ECONNREFUSED);
+    SP_ASSERT_RC(sp_recv(a, buf, sizeof buf, SP_MSG_DONTWAIT), SP_EAGAIN);
+    SP_ASSERT_RC(sp_close(a), 0);
+}
+
+/* Linux's connect(AF_UNSPEC) on TCP returns 0 and aborts a connection or
+ * stops a listener; sockport refuses it on connection-oriented sockets
+ * (sockport.h, sp_connect) and leaves them as they were. */
+SP_CASE(stream_unspec_connect_is_eafnosupport)
+{
+    int client;
+    int server;
+    const sp_addr unspec = {.family = SP_AF_UNSPEC};
+    sp_t_pair(SP_AF_INET, SP_SOCK_STREAM, &client, &server);
+    SP_ASSERT_RC(sp_connect(client, &unspec), SP_EAFNOSUPPORT);
+    SP_ASSERT_RC(sp_send(client, "still", 5, 0), 5);
+    char buf[8];
+    sp_t_recv_exact(server, buf, 5);
+    int fresh = sp_t_socket(SP_AF_INET, SP_SOCK_STREAM);
+    SP_ASSERT_RC(sp_connect(fresh, &unspec), SP_EAFNOSUPPORT);
+    SP_ASSERT_RC(sp_close(fresh), 0);
+    sp_t_close_both(client, server);
+}
+
 /* sp_send_all() and sp_recv_all() of nothing, with no buffer at all. */
 SP_CASE(dgram_send_all_of_nothing_sends_an_empty_datagram)
 {
@@ -382,6 +505,10 @@ int sp_suite_group_dgram(void)
         SP_TEST(dgram_connect_to_broadcast_needs_the_option),
         SP_TEST(dgram_fault_shim_takes_the_whole_delay_range),
         SP_TEST(dgram_send_all_of_nothing_sends_an_empty_datagram),
+        SP_TEST(dgram_unspec_address_disconnects),
+        SP_TEST(dgram_unspec_disconnect_keeps_a_chosen_port),
+        SP_TEST(dgram_unspec_disconnect_keeps_a_pending_error),
+        SP_TEST(stream_unspec_connect_is_eafnosupport),
     };
     return cmocka_run_group_tests_name(sp_suite_group_name("dgram"), tests, NULL, NULL);
 }

@@ -151,12 +151,37 @@ SP_CASE(raw_short_and_oversize_messages_are_refused)
     SP_ASSERT_RC(sp_close(v6), 0);
 }
 
+/* As Linux's connect() with AF_UNSPEC: the peer goes, the socket stays usable.
+ * What it receives afterwards differs (sockport.h, sp_connect: Linux stops
+ * delivering to it, lwIP does not), so the case does not look. */
+SP_CASE(raw_unspec_address_disconnects)
+{
+    if (!(sp_t_caps() & SP_CAP_RAW))
+        SP_SKIP("raw sockets are not permitted here");
+    const sp_addr unspec = {.family = SP_AF_UNSPEC};
+    sp_addr peer;
+    sp_addr name;
+    sp_t_loopback(&peer, SP_AF_INET);
+    int sock = (int)SP_ASSERT_OK(sp_socket(SP_AF_INET, SP_SOCK_RAW, SP_IPPROTO_ICMP));
+    SP_ASSERT_RC(sp_connect(sock, &unspec), 0);
+    SP_ASSERT_RC(sp_connect(sock, &peer), 0);
+    SP_ASSERT_RC(sp_connect(sock, &unspec), 0);
+    SP_ASSERT_RC(sp_getpeername(sock, &name), SP_ENOTCONN);
+    SP_ASSERT_RC(sp_send(sock, "x", 1, 0), SP_EDESTADDRREQ);
+    /* Connected again, the send has a destination: refused now only as an
+     * ICMP message too short to be one (nothing leaves the host). */
+    SP_ASSERT_RC(sp_connect(sock, &peer), 0);
+    SP_ASSERT_RC(sp_send(sock, "x", 1, 0), SP_EINVAL);
+    SP_ASSERT_RC(sp_close(sock), 0);
+}
+
 int sp_suite_group_raw(void)
 {
     static const struct CMUnitTest tests[] = {
         SP_TEST(raw_icmp_echo_to_loopback),
         SP_TEST(raw_icmpv6_echo_to_loopback),
         SP_TEST(raw_argument_errors),
+        SP_TEST(raw_unspec_address_disconnects),
         SP_TEST(raw_short_and_oversize_messages_are_refused),
     };
     return cmocka_run_group_tests_name(sp_suite_group_name("raw"), tests, NULL, NULL);

@@ -136,8 +136,10 @@ int sp_bsd_accept(int fd, struct sockaddr *addr, socklen_t *addrlen);
  * Non-blocking (O_NONBLOCK, SOCK_NONBLOCK, FIONBIO): EINPROGRESS, then
  * select()/poll() for writable and SO_ERROR tell how it ended.
  * @return 0; -1 and errno: EBADF; EFAULT @p addr NULL; EINVAL @p addrlen too
- *         short, or listening; EAFNOSUPPORT another family (also AF_UNSPEC:
- *         sockport cannot dissolve a datagram association); EISCONN; EALREADY;
+ *         short, or listening; EAFNOSUPPORT another family (AF_UNSPEC
+ *         only on a stream or sequenced-packet socket: Linux's connect()
+ *         aborts or stops those; on a datagram or raw socket AF_UNSPEC
+ *         dissolves the association, as sp_connect()); EISCONN; EALREADY;
  *         EINPROGRESS non-blocking, started; or SO_SNDTIMEO passed (as on Linux:
  *         the attempt may still complete); ECONNREFUSED; ENOENT no such local
  *         path; ETIMEDOUT the stack gave up; ENETUNREACH; EHOSTUNREACH;
