@@ -316,6 +316,9 @@ static inline bool sp_lwip_output_waiting(void)
 void sp_lwip_forget_output(struct sp_lwip_sock *sock);
 /* Abort every TCP pcb lwIP still holds (sp_lwip_stop). */
 void sp_lwip_tcp_abort_all(void);
+/* Stops lwIP's persist timer on pcbs with nothing left to send; called
+ * before lwIP's timers run (lwip_tcp.c says why). */
+void sp_lwip_tcp_stop_idle_persist(void);
 
 /* ---- lwip_dgram.c: UDP and raw ---- */
 /* Queue a received datagram on the socket @p arg (or drop and count it: its

@@ -179,6 +179,7 @@ static void pump_once(void)
         config->poll_netifs(config->netif_ctx);
     }
     netif_poll_all();
+    sp_lwip_tcp_stop_idle_persist();
     sys_check_timeouts();
     /* Timers (delayed ACKs, retransmissions) may have queued loopback output. */
     netif_poll_all();

@@ -789,3 +789,18 @@ int sp_lwip_tcp_addr(struct sp_lwip_sock *sock, bool local, ip_addr_t *ip, uint1
     *port = *from_port;
     return 0;
 }
+
+/* lwIP 2.1.3 frees the unsent segments that the ACK of a zero-window probe
+ * covers (the probe's byte, or a FIN sent as the probe) without stopping the
+ * persist timer, whose next tick then fails lwIP's assertion "persist
+ * ticking with empty send buffer" (found by fuzz_api_lwip): stopped here, as
+ * tcp_output() stops it once it can send, before the timers run. With
+ * nothing to send there is nothing to probe; new data starts it again. */
+void sp_lwip_tcp_stop_idle_persist(void)
+{
+    for (struct tcp_pcb *pcb = tcp_active_pcbs; pcb != NULL; pcb = pcb->next) {
+        if (pcb->unsent == NULL) {
+            pcb->persist_backoff = 0;
+        }
+    }
+}

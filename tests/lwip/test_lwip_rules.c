@@ -332,6 +332,43 @@ static void closed_windows_after_fins_stay_quiet(void **state)
     }
 }
 
+/* a has sent b's window and one byte more, which waits unsent; b reads a
+ * few bytes, too few for a window update, so a's zero-window probe carries
+ * that last byte and b takes it: the ACK covers all a had unsent, and lwIP
+ * 2.1.3 frees the segment but leaves its persist timer running, which
+ * failed lwIP's assertion "persist ticking with empty send buffer" at the
+ * next tick (found by fuzz_api_lwip; sp_lwip_tcp_stop_idle_persist()). */
+static void probe_that_takes_the_last_byte_stops_the_persist_timer(void **state)
+{
+    (void)state;
+    int a, b;
+    pair_of(SP_AF_INET, &a, &b);
+    LT_EXPECT(sp_setsockopt(a, SP_OPT_NONBLOCK, 1), 0);
+    const size_t total = TCP_WND + 1;
+    lwip_test_fill(big_out, total, 0);
+    size_t sent = 0;
+    for (int turn = 0; turn < 1000 && sent < total; turn++) {
+        ptrdiff_t rc = sp_send(a, big_out + sent, total - sent, 0);
+        sent += rc > 0 ? (size_t)rc : 0;
+        LT_EXPECT(sp_stack_pump(lwip_test_stack, rc > 0 ? 0 : 100), 0);
+    }
+    LT_EXPECT(sent, total);
+    LT_EXPECT(sp_stack_pump(lwip_test_stack, 1000), 0);
+    size_t got = 0;
+    LT_EXPECT(sp_recv(b, big_in, 10, 0), 10);
+    got = 10;
+    LT_EXPECT(sp_stack_pump(lwip_test_stack, 30 * 1000), 0); /* probes, and ticks after */
+    while (got < total) {
+        ptrdiff_t rc = sp_recv(b, big_in + got, total - got, 0);
+        assert_true(rc > 0);
+        got += (size_t)rc;
+    }
+    LT_EXPECT(lwip_test_matching(big_in, got, 0), got);
+    LT_EXPECT(sp_close(a), 0);
+    LT_EXPECT(sp_close(b), 0);
+    lwip_test_expect_nothing_left();
+}
+
 /* A loopback listener with @p backlog, and @p count non-blocking clients
  * whose connects to it are under way; returns the listener. */
 static int listen_with_clients(int backlog, int *clients, int count)
@@ -1100,6 +1137,8 @@ int main(void)
                                         lwip_test_setup, lwip_test_teardown),
         cmocka_unit_test_setup_teardown(closed_windows_after_fins_stay_quiet, lwip_test_setup,
                                         lwip_test_teardown),
+        cmocka_unit_test_setup_teardown(probe_that_takes_the_last_byte_stops_the_persist_timer,
+                                        lwip_test_setup, lwip_test_teardown),
         cmocka_unit_test_setup_teardown(backlog_queues_connections_until_accept, lwip_test_setup,
                                         lwip_test_teardown),
         cmocka_unit_test_setup_teardown(closes_let_go_at_once_and_reset_the_peers, lwip_test_setup,
